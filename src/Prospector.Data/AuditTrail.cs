@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Prospector.Data;
+
+public sealed record FieldChange(string Field, string? From, string? To);
+
+/// <summary>Turns tracked changes of <see cref="IAudited"/> records into audit entries.</summary>
+internal static class AuditTrail
+{
+    // Bookkeeping fields that change on every write and would only be noise in the history.
+    private static readonly HashSet<string> Ignored =
+        [nameof(TrackedRecord.Version), nameof(TrackedRecord.UpdatedAt), nameof(TrackedRecord.CreatedAt),
+         nameof(Contact.NameKey), nameof(Contact.FirstNameKey), nameof(Contact.EmailKey), nameof(TrackedRecord.DeletedAt)];
+
+    internal sealed class Pending(EntityEntry entry, AuditAction action, List<FieldChange> changes, DateTime at, IAuditActor? actor)
+    {
+        public AuditEntry ToEntry() => new()
+        {
+            EntityType = entry.Metadata.ClrType.Name,
+            // Read after the first save so a new record's generated id is known.
+            EntityId = ((IAudited)entry.Entity).Id,
+            Action = action,
+            UserId = actor?.UserId,
+            UserName = actor?.UserName,
+            At = at,
+            Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
+        };
+    }
+
+    public static List<Pending> Collect(ChangeTracker tracker, DateTime now, IAuditActor? actor)
+    {
+        var result = new List<Pending>();
+        foreach (var e in tracker.Entries().Where(e => e.Entity is IAudited).ToList())
+        {
+            switch (e.State)
+            {
+                case EntityState.Added:
+                    result.Add(new(e, AuditAction.Created, e.Properties
+                        .Where(p => !p.Metadata.IsPrimaryKey() && !Ignored.Contains(p.Metadata.Name) && p.CurrentValue is not null)
+                        .Select(p => new FieldChange(p.Metadata.Name, null, Format(p.CurrentValue))).ToList(), now, actor));
+                    break;
+                case EntityState.Modified:
+                    var deleted = e.Property(nameof(ISoftDeletable.DeletedAt));
+                    var action = deleted.IsModified && deleted.OriginalValue is null && deleted.CurrentValue is not null ? AuditAction.Deleted
+                        : deleted.IsModified && deleted.OriginalValue is not null && deleted.CurrentValue is null ? AuditAction.Restored
+                        : AuditAction.Updated;
+                    var changes = e.Properties
+                        .Where(p => p.IsModified && !Ignored.Contains(p.Metadata.Name) && !Equals(p.OriginalValue, p.CurrentValue))
+                        .Select(p => new FieldChange(p.Metadata.Name, Format(p.OriginalValue), Format(p.CurrentValue))).ToList();
+                    if (changes.Count > 0 || action != AuditAction.Updated)
+                        result.Add(new(e, action, changes, now, actor));
+                    break;
+                case EntityState.Deleted:
+                    result.Add(new(e, AuditAction.Deleted, [], now, actor));
+                    break;
+            }
+        }
+        return result;
+    }
+
+    private static string? Format(object? v) => v switch
+    {
+        null => null,
+        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString(),
+    };
+}

@@ -1,0 +1,116 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Prospector.Data.Configurations;
+
+internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
+{
+    public void Configure(EntityTypeBuilder<Company> b)
+    {
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.NameKey).HasMaxLength(200);
+        b.Property(c => c.Domain).HasMaxLength(200);
+        b.Property(c => c.Website).HasMaxLength(300);
+        b.Property(c => c.Email).HasMaxLength(254);
+        b.Property(c => c.Phone).HasMaxLength(50);
+        b.Property(c => c.Street).HasMaxLength(200);
+        b.Property(c => c.PostalCode).HasMaxLength(20);
+        b.Property(c => c.City).HasMaxLength(100);
+        b.Property(c => c.Country).HasMaxLength(2);
+        b.Property(c => c.Industry).HasMaxLength(100);
+        b.Property(c => c.Source).HasMaxLength(100);
+        b.HasIndex(c => c.NameKey);
+        b.HasIndex(c => c.Domain);
+        b.HasIndex(c => c.OwnerId);
+        b.HasIndex(c => c.TeamId);
+        b.HasIndex(c => c.UpdatedAt);
+        b.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(c => c.Team).WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.SetNull);
+        b.HasMany(c => c.Tags).WithMany(t => t.Companies).UsingEntity("CompanyTags");
+    }
+}
+
+internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> b)
+    {
+        b.Ignore(c => c.DisplayName);
+        b.Property(c => c.Salutation).HasMaxLength(50);
+        b.Property(c => c.FirstName).HasMaxLength(100);
+        b.Property(c => c.NamePrefix).HasMaxLength(30);
+        b.Property(c => c.LastName).HasMaxLength(100);
+        b.Property(c => c.NameKey).HasMaxLength(240);
+        b.Property(c => c.FirstNameKey).HasMaxLength(100);
+        b.Property(c => c.JobTitle).HasMaxLength(100);
+        b.Property(c => c.Email).HasMaxLength(254);
+        b.Property(c => c.EmailKey).HasMaxLength(254);
+        b.Property(c => c.Phone).HasMaxLength(50);
+        b.Property(c => c.PhoneE164).HasMaxLength(20);
+        b.Property(c => c.Mobile).HasMaxLength(50);
+        b.Property(c => c.Street).HasMaxLength(200);
+        b.Property(c => c.PostalCode).HasMaxLength(20);
+        b.Property(c => c.City).HasMaxLength(100);
+        b.Property(c => c.Country).HasMaxLength(2);
+        b.Property(c => c.Source).HasMaxLength(100);
+        b.Property(c => c.UnqualifiedReason).HasMaxLength(500);
+        // Every list filter and sort has an index, so a page never scans a million rows.
+        b.HasIndex(c => c.NameKey);
+        b.HasIndex(c => c.FirstNameKey);
+        b.HasIndex(c => c.EmailKey);
+        b.HasIndex(c => c.PhoneE164);
+        b.HasIndex(c => c.CompanyId);
+        b.HasIndex(c => new { c.OwnerId, c.NameKey });
+        b.HasIndex(c => new { c.TeamId, c.NameKey });
+        b.HasIndex(c => new { c.Stage, c.NameKey });
+        b.HasIndex(c => new { c.LeadStatus, c.NameKey });
+        b.HasIndex(c => c.CreatedAt);
+        b.HasIndex(c => c.UpdatedAt);
+        b.HasIndex(c => c.SourceListId);
+        b.HasOne(c => c.Company).WithMany(c => c.Contacts).HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(c => c.Team).WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.SetNull);
+        b.HasMany(c => c.Tags).WithMany(t => t.Contacts).UsingEntity("ContactTags");
+        b.HasMany(c => c.Consents).WithOne().HasForeignKey(c => c.ContactId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(c => c.PersonalDates).WithOne(d => d.Contact).HasForeignKey(d => d.ContactId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TagConfiguration : IEntityTypeConfiguration<Tag>
+{
+    public void Configure(EntityTypeBuilder<Tag> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(50);
+        b.HasIndex(t => t.Name).IsUnique();
+    }
+}
+
+internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<ConsentRecord>
+{
+    public void Configure(EntityTypeBuilder<ConsentRecord> b)
+    {
+        b.Property(c => c.Method).HasMaxLength(200);
+        b.Property(c => c.Note).HasMaxLength(1000);
+        b.HasIndex(c => new { c.ContactId, c.Channel, c.GivenAt });
+    }
+}
+
+internal sealed class PersonalDateConfiguration : IEntityTypeConfiguration<PersonalDate>
+{
+    public void Configure(EntityTypeBuilder<PersonalDate> b)
+    {
+        b.Property(d => d.Label).HasMaxLength(100);
+        b.HasIndex(d => new { d.Month, d.Day });
+    }
+}
+
+internal sealed class CustomFieldDefinitionConfiguration : IEntityTypeConfiguration<CustomFieldDefinition>
+{
+    public void Configure(EntityTypeBuilder<CustomFieldDefinition> b)
+    {
+        b.Property(d => d.EntityType).HasMaxLength(32);
+        b.Property(d => d.Key).HasMaxLength(64);
+        b.Property(d => d.Label).HasMaxLength(100);
+        b.Property(d => d.Type).HasMaxLength(16);
+        b.HasIndex(d => new { d.EntityType, d.Key }).IsUnique();
+    }
+}

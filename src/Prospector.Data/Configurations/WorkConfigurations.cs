@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Prospector.Data.Configurations;
+
+internal sealed class ProspectingListConfiguration : IEntityTypeConfiguration<ProspectingList>
+{
+    public void Configure(EntityTypeBuilder<ProspectingList> b)
+    {
+        b.Property(l => l.Name).HasMaxLength(200);
+        b.Property(l => l.DefaultCountry).HasMaxLength(2);
+        b.HasIndex(l => l.OwnerId);
+        b.HasIndex(l => l.TeamId);
+    }
+}
+
+internal sealed class ListRowConfiguration : IEntityTypeConfiguration<ListRow>
+{
+    public void Configure(EntityTypeBuilder<ListRow> b)
+    {
+        b.HasIndex(r => new { r.ListId, r.RowNumber });
+        b.HasIndex(r => new { r.ListId, r.State });
+        b.HasIndex(r => r.ImportId);
+        b.Property(r => r.CancelReason).HasMaxLength(32);
+        b.Property(r => r.CancelNote).HasMaxLength(1000);
+    }
+}
+
+internal sealed class ImportConfiguration : IEntityTypeConfiguration<Import>
+{
+    public void Configure(EntityTypeBuilder<Import> b)
+    {
+        b.Property(i => i.FileName).HasMaxLength(260);
+        b.HasIndex(i => i.ListId);
+    }
+}
+
+internal sealed class QualificationCriterionConfiguration : IEntityTypeConfiguration<QualificationCriterion>
+{
+    public void Configure(EntityTypeBuilder<QualificationCriterion> b)
+    {
+        b.Property(c => c.Label).HasMaxLength(200);
+        b.Property(c => c.Description).HasMaxLength(1000);
+        b.HasIndex(c => new { c.Gate, c.SortOrder });
+    }
+}
+
+internal sealed class GateRuleConfiguration : IEntityTypeConfiguration<GateRule>
+{
+    public void Configure(EntityTypeBuilder<GateRule> b) => b.HasKey(r => r.Gate);
+}
+
+internal sealed class QualificationAnswerConfiguration : IEntityTypeConfiguration<QualificationAnswer>
+{
+    public void Configure(EntityTypeBuilder<QualificationAnswer> b)
+    {
+        b.Property(a => a.Note).HasMaxLength(1000);
+        b.HasIndex(a => new { a.ContactId, a.CriterionId }).IsUnique();
+    }
+}
+
+internal sealed class LifecycleEventConfiguration : IEntityTypeConfiguration<LifecycleEvent>
+{
+    public void Configure(EntityTypeBuilder<LifecycleEvent> b)
+    {
+        b.Property(e => e.Reason).HasMaxLength(1000);
+        b.HasIndex(e => new { e.ContactId, e.At });
+        b.HasIndex(e => new { e.Kind, e.At });
+    }
+}
+
+internal sealed class PipelineConfiguration : IEntityTypeConfiguration<Pipeline>
+{
+    public void Configure(EntityTypeBuilder<Pipeline> b)
+    {
+        b.Property(p => p.Name).HasMaxLength(100);
+        b.HasMany(p => p.Steps).WithOne().HasForeignKey(s => s.PipelineId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PipelineStepConfiguration : IEntityTypeConfiguration<PipelineStep>
+{
+    public void Configure(EntityTypeBuilder<PipelineStep> b)
+    {
+        b.Property(s => s.Name).HasMaxLength(100);
+        b.HasIndex(s => new { s.PipelineId, s.SortOrder });
+    }
+}
+
+internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opportunity>
+{
+    public void Configure(EntityTypeBuilder<Opportunity> b)
+    {
+        b.Property(o => o.Title).HasMaxLength(200);
+        b.Property(o => o.Currency).HasMaxLength(3);
+        b.Property(o => o.CloseReason).HasMaxLength(500);
+        b.HasIndex(o => new { o.PipelineId, o.StepId, o.State });
+        b.HasIndex(o => o.ContactId);
+        b.HasIndex(o => o.CompanyId);
+        b.HasIndex(o => o.OwnerId);
+        b.HasIndex(o => o.TeamId);
+        b.HasOne(o => o.Contact).WithMany().HasForeignKey(o => o.ContactId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(o => o.Company).WithMany().HasForeignKey(o => o.CompanyId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Pipeline>().WithMany().HasForeignKey(o => o.PipelineId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<PipelineStep>().WithMany().HasForeignKey(o => o.StepId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
+{
+    public void Configure(EntityTypeBuilder<Activity> b)
+    {
+        b.Property(a => a.Outcome).HasMaxLength(50);
+        b.Property(a => a.Subject).HasMaxLength(200);
+        b.HasIndex(a => new { a.ContactId, a.OccurredAt });
+        b.HasIndex(a => new { a.CompanyId, a.OccurredAt });
+        b.HasIndex(a => new { a.OpportunityId, a.OccurredAt });
+        b.HasIndex(a => new { a.UserId, a.OccurredAt });
+    }
+}
+
+internal sealed class OpenQuestionConfiguration : IEntityTypeConfiguration<OpenQuestion>
+{
+    public void Configure(EntityTypeBuilder<OpenQuestion> b)
+    {
+        b.Property(q => q.Text).HasMaxLength(1000);
+        b.Property(q => q.Answer).HasMaxLength(2000);
+        b.HasIndex(q => new { q.ContactId, q.AnsweredAt });
+    }
+}
+
+internal sealed class NextActionConfiguration : IEntityTypeConfiguration<NextAction>
+{
+    public void Configure(EntityTypeBuilder<NextAction> b)
+    {
+        b.Property(a => a.Note).HasMaxLength(1000);
+        b.Property(a => a.Outcome).HasMaxLength(200);
+        b.HasOne(a => a.Contact).WithMany().HasForeignKey(a => a.ContactId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Opportunity>().WithMany().HasForeignKey(a => a.OpportunityId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(a => new { a.AssigneeId, a.Status, a.DueAtUtc });
+        // "Exactly one current next action" per open item, enforced by the database itself.
+        b.HasIndex(a => a.ContactId).IsUnique()
+            .HasFilter("\"Status\" = 'Open' AND \"OpportunityId\" IS NULL AND \"DeletedAt\" IS NULL")
+            .HasDatabaseName("IX_NextActions_OneOpenPerContact");
+        b.HasIndex(a => a.OpportunityId).IsUnique()
+            .HasFilter("\"Status\" = 'Open' AND \"OpportunityId\" IS NOT NULL AND \"DeletedAt\" IS NULL")
+            .HasDatabaseName("IX_NextActions_OneOpenPerOpportunity");
+    }
+}
+
+internal sealed class ReminderConfiguration : IEntityTypeConfiguration<Reminder>
+{
+    public void Configure(EntityTypeBuilder<Reminder> b)
+    {
+        b.Property(r => r.ClaimedBy).HasMaxLength(100);
+        b.Property(r => r.Error).HasMaxLength(1000);
+        b.HasIndex(r => new { r.Status, r.DueAtUtc });
+        // One delivery per source, moment and channel: a second dispatcher cannot create a twin.
+        b.HasIndex(r => new { r.UserId, r.Kind, r.SourceId, r.DueAtUtc, r.Channel }).IsUnique();
+    }
+}

@@ -1,0 +1,94 @@
+namespace Prospector.Data;
+
+public enum Channel { Phone, Email, Sms, Social, InPerson, Video, Letter, Note }
+
+public enum Direction { None, Inbound, Outbound }
+
+public enum NextActionType { Call, Email, Meeting, Sms, Social, Visit, Task }
+
+public enum NextActionStatus { Open, Done, Cancelled }
+
+public enum OpenQuestionKind { Question, Concern }
+
+/// <summary>A logged conversation or note.</summary>
+public sealed class Activity : IVersioned, ISoftDeletable
+{
+    public long Id { get; set; }
+    public long? ContactId { get; set; }
+    public long? CompanyId { get; set; }
+    public long? OpportunityId { get; set; }
+    public Channel Channel { get; set; }
+    public Direction Direction { get; set; }
+    /// <summary>reached, no answer, voicemail, replied, meeting held…</summary>
+    public string? Outcome { get; set; }
+    public DateTime OccurredAt { get; set; }
+    public int? DurationMinutes { get; set; }
+    public string? Subject { get; set; }
+    /// <summary>Markdown; rendered sanitised.</summary>
+    public string? Notes { get; set; }
+    public long? UserId { get; set; }
+    public int Version { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DeletedAt { get; set; }
+}
+
+/// <summary>A question or concern the contact raised; open until answered.</summary>
+public sealed class OpenQuestion
+{
+    public long Id { get; set; }
+    public long ContactId { get; set; }
+    public long? ActivityId { get; set; }
+    public long? NextActionId { get; set; }
+    public OpenQuestionKind Kind { get; set; }
+    public string Text { get; set; } = "";
+    public DateTime RaisedAt { get; set; }
+    public DateTime? AnsweredAt { get; set; }
+    public string? Answer { get; set; }
+    public long? AnsweredById { get; set; }
+}
+
+/// <summary>The one current next step of an open record or opportunity.</summary>
+public sealed class NextAction : IVersioned, ISoftDeletable
+{
+    public long Id { get; set; }
+    public long? ContactId { get; set; }
+    public Contact? Contact { get; set; }
+    public long? OpportunityId { get; set; }
+    public NextActionType Type { get; set; }
+    public DateOnly DueDate { get; set; }
+    public TimeOnly? DueTime { get; set; }
+    /// <summary>Due moment in UTC (start of the day in the assignee's zone when no time): sorting and reminders.</summary>
+    public DateTime DueAtUtc { get; set; }
+    public string? Note { get; set; }
+    public long? AssigneeId { get; set; }
+    public NextActionStatus Status { get; set; }
+    public string? Outcome { get; set; }
+    public DateTime? CompletedAt { get; set; }
+    public int Version { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DeletedAt { get; set; }
+}
+
+public enum ReminderKind { NextAction, PersonalDate, Digest }
+
+public enum ReminderChannel { InApp, Email }
+
+public enum ReminderStatus { Pending, Claimed, Sent, Failed }
+
+/// <summary>One delivery of one reminder; claimed atomically so it is sent once across instances.</summary>
+public sealed class Reminder
+{
+    public long Id { get; set; }
+    public long UserId { get; set; }
+    public ReminderKind Kind { get; set; }
+    public ReminderChannel Channel { get; set; }
+    /// <summary>Id of the next action or personal date this reminder is about.</summary>
+    public long? SourceId { get; set; }
+    public DateTime DueAtUtc { get; set; }
+    public ReminderStatus Status { get; set; }
+    public string? ClaimedBy { get; set; }
+    public DateTime? ClaimedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public int Attempts { get; set; }
+    public string? Error { get; set; }
+}

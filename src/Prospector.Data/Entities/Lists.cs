@@ -1,0 +1,56 @@
+namespace Prospector.Data;
+
+public enum ListRowState { Open, Converted, Cancelled, Duplicate }
+
+public enum ImportStatus { Pending, Running, Completed, Failed, Reverted }
+
+/// <summary>A spreadsheet-like list of suspects, every original column kept.</summary>
+public sealed class ProspectingList : TrackedRecord, IOwned
+{
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public string? DefaultCountry { get; set; }
+    /// <summary>Original header names, as a JSON array.</summary>
+    public string Columns { get; set; } = "[]";
+    /// <summary>Column → Prospector field, as a JSON object.</summary>
+    public string Mapping { get; set; } = "{}";
+    public int RowCount { get; set; }
+    public long? OwnerId { get; set; }
+    public long? TeamId { get; set; }
+}
+
+public sealed class ListRow : IVersioned
+{
+    public long Id { get; set; }
+    public long ListId { get; set; }
+    public long? ImportId { get; set; }
+    public int RowNumber { get; set; }
+    /// <summary>Original cell values, as a JSON array aligned with the list's columns.</summary>
+    public string Cells { get; set; } = "[]";
+    public ListRowState State { get; set; }
+    public string? CancelReason { get; set; }
+    public string? CancelNote { get; set; }
+    /// <summary>Problems found while normalising the row (invalid e-mail…), as a JSON array.</summary>
+    public string? Issues { get; set; }
+    public long? ContactId { get; set; }
+    public long? DuplicateOfContactId { get; set; }
+    public long? AssignedToId { get; set; }
+    public int Version { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public sealed class Import
+{
+    public long Id { get; set; }
+    public long ListId { get; set; }
+    public string FileName { get; set; } = "";
+    public ImportStatus Status { get; set; }
+    public int RowsRead { get; set; }
+    public int RowsImported { get; set; }
+    public int RowsInvalid { get; set; }
+    public int RowsDuplicate { get; set; }
+    public string? Error { get; set; }
+    public long? CreatedById { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+}

@@ -1,0 +1,46 @@
+namespace Prospector.Data;
+
+public enum OpportunityState { Open, Standby, Won, Lost, Cancelled }
+
+public sealed class Pipeline : IVersioned, ISoftDeletable
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public bool IsDefault { get; set; }
+    public int SortOrder { get; set; }
+    public int Version { get; set; }
+    public DateTime? DeletedAt { get; set; }
+    public List<PipelineStep> Steps { get; set; } = [];
+}
+
+public sealed class PipelineStep
+{
+    public long Id { get; set; }
+    public long PipelineId { get; set; }
+    public string Name { get; set; } = "";
+    public int SortOrder { get; set; }
+    public int DefaultProbability { get; set; }
+}
+
+/// <summary>One sale in progress.</summary>
+public sealed class Opportunity : TrackedRecord, IOwned
+{
+    public string Title { get; set; } = "";
+    public long? ContactId { get; set; }
+    public Contact? Contact { get; set; }
+    public long? CompanyId { get; set; }
+    public Company? Company { get; set; }
+    public long PipelineId { get; set; }
+    public long StepId { get; set; }
+    public decimal Amount { get; set; }
+    /// <summary>ISO 4217.</summary>
+    public string Currency { get; set; } = "EUR";
+    public int Probability { get; set; }
+    public DateOnly? ExpectedCloseDate { get; set; }
+    public OpportunityState State { get; set; }
+    public DateOnly? StandbyUntil { get; set; }
+    public string? CloseReason { get; set; }
+    public DateTime? ClosedAt { get; set; }
+    public long? OwnerId { get; set; }
+    public long? TeamId { get; set; }
+}

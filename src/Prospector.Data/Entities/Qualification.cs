@@ -1,0 +1,62 @@
+namespace Prospector.Data;
+
+/// <summary>A stage transition guarded by criteria.</summary>
+public enum Gate { SuspectToLead, LeadToProspect }
+
+public enum GateRuleKind { All, AtLeast, WeightedScore }
+
+public enum CriterionAnswer { Unknown, Met, NotMet }
+
+public enum LifecycleEventKind { StageChanged, StatusChanged, CriterionAnswered }
+
+public sealed class QualificationCriterion : IVersioned
+{
+    public long Id { get; set; }
+    public Gate Gate { get; set; }
+    public string Label { get; set; } = "";
+    public string? Description { get; set; }
+    public int Weight { get; set; } = 1;
+    /// <summary>Must be met whatever the rule says (e.g. "fits the target market").</summary>
+    public bool Required { get; set; }
+    public int SortOrder { get; set; }
+    public DateTime? RetiredAt { get; set; }
+    public int Version { get; set; }
+}
+
+/// <summary>The rule of one gate: all criteria, at least N of the optional ones, or a weighted score.</summary>
+public sealed class GateRule
+{
+    public Gate Gate { get; set; }
+    public GateRuleKind Kind { get; set; }
+    public int MinCount { get; set; }
+    public int MinScore { get; set; }
+}
+
+public sealed class QualificationAnswer
+{
+    public long Id { get; set; }
+    public long ContactId { get; set; }
+    public long CriterionId { get; set; }
+    public CriterionAnswer Answer { get; set; }
+    public string? Note { get; set; }
+    public long? AnsweredById { get; set; }
+    public DateTime AnsweredAt { get; set; }
+}
+
+/// <summary>Append-only history of a contact's lifecycle: the funnel reports are computed from it.</summary>
+public sealed class LifecycleEvent
+{
+    public long Id { get; set; }
+    public long ContactId { get; set; }
+    public LifecycleEventKind Kind { get; set; }
+    public Stage? FromStage { get; set; }
+    public Stage? ToStage { get; set; }
+    public LeadStatus? FromStatus { get; set; }
+    public LeadStatus? ToStatus { get; set; }
+    public long? CriterionId { get; set; }
+    public CriterionAnswer? Answer { get; set; }
+    public string? Reason { get; set; }
+    public bool Override { get; set; }
+    public long? ById { get; set; }
+    public DateTime At { get; set; }
+}

@@ -1,0 +1,138 @@
+namespace Prospector.Data;
+
+/// <summary>Lifecycle stage (DESIGN.md §2). The code names never change; labels are per workspace.</summary>
+public enum Stage { Suspect, Lead, Prospect, Customer, RepeatCustomer }
+
+/// <summary>Status of an early (not yet customer) record.</summary>
+public enum LeadStatus { New, Working, Nurturing, Unqualified }
+
+public enum ConsentChannel { Email, Phone, Sms }
+
+public enum ConsentStatus { Granted, Withdrawn }
+
+public enum PersonalDateKind { Birthday, Anniversary, Other }
+
+public sealed class Company : TrackedRecord, IOwned
+{
+    public string Name { get; set; } = "";
+    /// <summary>Folded, lower-case name used for prefix search and sorting.</summary>
+    public string NameKey { get; set; } = "";
+    public string? Domain { get; set; }
+    public string? Website { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public string? Street { get; set; }
+    public string? PostalCode { get; set; }
+    public string? City { get; set; }
+    /// <summary>ISO 3166-1 alpha-2.</summary>
+    public string? Country { get; set; }
+    public string? Industry { get; set; }
+    public string? Source { get; set; }
+    public string? Notes { get; set; }
+    public long? OwnerId { get; set; }
+    public User? Owner { get; set; }
+    public long? TeamId { get; set; }
+    public Team? Team { get; set; }
+    /// <summary>Workspace-defined extra fields, as a JSON object.</summary>
+    public string? CustomFields { get; set; }
+    public List<Tag> Tags { get; set; } = [];
+    public List<Contact> Contacts { get; set; } = [];
+}
+
+public sealed class Contact : TrackedRecord, IOwned
+{
+    public string? Salutation { get; set; }
+    public string FirstName { get; set; } = "";
+    /// <summary>Dutch "tussenvoegsel" (van, de, van der…), kept apart so sorting by last name works.</summary>
+    public string? NamePrefix { get; set; }
+    public string LastName { get; set; } = "";
+    /// <summary>Folded "last first" for prefix search and sorting.</summary>
+    public string NameKey { get; set; } = "";
+    /// <summary>Folded first name for prefix search.</summary>
+    public string FirstNameKey { get; set; } = "";
+    public string? JobTitle { get; set; }
+    public string? Email { get; set; }
+    /// <summary>Lower-case e-mail for lookups and duplicate detection.</summary>
+    public string? EmailKey { get; set; }
+    public string? Phone { get; set; }
+    /// <summary>Phone normalised to E.164 where it could be parsed.</summary>
+    public string? PhoneE164 { get; set; }
+    public string? Mobile { get; set; }
+    public long? CompanyId { get; set; }
+    public Company? Company { get; set; }
+    public string? Street { get; set; }
+    public string? PostalCode { get; set; }
+    public string? City { get; set; }
+    public string? Country { get; set; }
+    public Stage Stage { get; set; } = Stage.Lead;
+    public LeadStatus LeadStatus { get; set; } = LeadStatus.New;
+    public string? UnqualifiedReason { get; set; }
+    public string? Source { get; set; }
+    public long? SourceListId { get; set; }
+    public long? OwnerId { get; set; }
+    public User? Owner { get; set; }
+    public long? TeamId { get; set; }
+    public Team? Team { get; set; }
+    public string? CustomFields { get; set; }
+    public string? Notes { get; set; }
+    /// <summary>Set while the contact waits in standby / keep-for-later until this date.</summary>
+    public DateOnly? RecontactOn { get; set; }
+    public List<Tag> Tags { get; set; } = [];
+    public List<ConsentRecord> Consents { get; set; } = [];
+    public List<PersonalDate> PersonalDates { get; set; } = [];
+
+    public string DisplayName =>
+        string.Join(' ', new[] { FirstName, NamePrefix, LastName }.Where(s => !string.IsNullOrWhiteSpace(s)));
+}
+
+public sealed class Tag
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Contact> Contacts { get; set; } = [];
+    public List<Company> Companies { get; set; } = [];
+}
+
+/// <summary>One consent statement: the latest per channel is the contact's current consent.</summary>
+public sealed class ConsentRecord
+{
+    public long Id { get; set; }
+    public long ContactId { get; set; }
+    public ConsentChannel Channel { get; set; }
+    public ConsentStatus Status { get; set; }
+    /// <summary>When the contact gave (or withdrew) it.</summary>
+    public DateTime GivenAt { get; set; }
+    /// <summary>How it was given: "web form", "verbally on the phone", "business card at trade fair"…</summary>
+    public string Method { get; set; } = "";
+    public string? Note { get; set; }
+    public long? RecordedById { get; set; }
+    public DateTime RecordedAt { get; set; }
+}
+
+/// <summary>A date to remember about a person (birthday, anniversary), repeating yearly.</summary>
+public sealed class PersonalDate
+{
+    public long Id { get; set; }
+    public long ContactId { get; set; }
+    public Contact? Contact { get; set; }
+    public PersonalDateKind Kind { get; set; }
+    public string? Label { get; set; }
+    public int Month { get; set; }
+    public int Day { get; set; }
+    /// <summary>Optional: the year is often unknown for birthdays.</summary>
+    public int? Year { get; set; }
+    /// <summary>Remind this many days before, in addition to the day itself.</summary>
+    public int RemindDaysBefore { get; set; } = 7;
+}
+
+public sealed class CustomFieldDefinition
+{
+    public long Id { get; set; }
+    /// <summary>"Contact" or "Company".</summary>
+    public string EntityType { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string Label { get; set; } = "";
+    /// <summary>text, number, date, bool.</summary>
+    public string Type { get; set; } = "text";
+    public int SortOrder { get; set; }
+}

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Prospector.Data;
+
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string Manager = "Manager";
+    public const string Rep = "Rep";
+    public static readonly string[] All = [Admin, Manager, Rep];
+}
+
+public sealed class User : IdentityUser<long>
+{
+    public string DisplayName { get; set; } = "";
+    /// <summary>UI language: en, de or nl.</summary>
+    public string Culture { get; set; } = "en";
+    /// <summary>IANA time zone id, e.g. Europe/Berlin.</summary>
+    public string TimeZone { get; set; } = "Europe/Berlin";
+    /// <summary>Hour (in the user's zone) at which the daily digest is sent.</summary>
+    public int DigestHour { get; set; } = 7;
+    public DateTime CreatedAt { get; set; }
+    /// <summary>A deactivated user can no longer sign in; their cookie and tokens stop working at once.</summary>
+    public DateTime? DeactivatedAt { get; set; }
+    public string? CalendarTokenHash { get; set; }
+    public List<TeamMember> Teams { get; set; } = [];
+}
+
+public sealed class Role : IdentityRole<long>
+{
+}
+
+public sealed class Team
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<TeamMember> Members { get; set; } = [];
+}
+
+public sealed class TeamMember
+{
+    public long TeamId { get; set; }
+    public Team? Team { get; set; }
+    public long UserId { get; set; }
+    public User? User { get; set; }
+}
+
+/// <summary>A personal API token; only its SHA-256 hash is stored.</summary>
+public sealed class ApiToken
+{
+    public long Id { get; set; }
+    public long UserId { get; set; }
+    public User? User { get; set; }
+    public string Name { get; set; } = "";
+    /// <summary>First characters, shown in the UI so a user can tell tokens apart.</summary>
+    public string Prefix { get; set; } = "";
+    public string Hash { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}
+
+/// <summary>A single-use secret such as the first-start setup link; only its hash is stored.</summary>
+public sealed class OneTimeToken
+{
+    public long Id { get; set; }
+    public string Purpose { get; set; } = "";
+    public string Hash { get; set; } = "";
+    public DateTime ExpiresAt { get; set; }
+    public DateTime? UsedAt { get; set; }
+}
+
+public enum Terminology { Default, NoCrm }
+
+/// <summary>Workspace-wide settings (one row).</summary>
+public sealed class WorkspaceSettings : IVersioned
+{
+    public int Id { get; set; } = 1;
+    public string Name { get; set; } = "Prospector";
+    /// <summary>When on, reps see every record, not only their own and their teams'.</summary>
+    public bool RepsSeeAll { get; set; }
+    public Terminology Terminology { get; set; }
+    public string DefaultCountry { get; set; } = "DE";
+    public string DefaultCurrency { get; set; } = "EUR";
+    /// <summary>How long a record without consent is kept after disqualification.</summary>
+    public int RetentionDays { get; set; } = 365;
+    public int Version { get; set; }
+}
+
+public enum AuditAction { Created, Updated, Deleted, Restored }
+
+/// <summary>One change to one record: who, when, and each field from → to (JSON).</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public string EntityType { get; set; } = "";
+    public long EntityId { get; set; }
+    public AuditAction Action { get; set; }
+    public long? UserId { get; set; }
+    public string? UserName { get; set; }
+    public DateTime At { get; set; }
+    /// <summary>JSON array of { field, from, to }.</summary>
+    public string Changes { get; set; } = "[]";
+}

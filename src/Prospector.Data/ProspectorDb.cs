@@ -1,0 +1,139 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Prospector.Data;
+
+/// <summary>Who is making the change, for the audit trail. The host supplies it from the signed-in user.</summary>
+public interface IAuditActor
+{
+    long? UserId { get; }
+    string? UserName { get; }
+}
+
+/// <summary>The one DbContext of Prospector.</summary>
+public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? time = null, IAuditActor? actor = null)
+    : IdentityDbContext<User, Role, long>(options), IDataProtectionKeyContext
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public DbSet<Company> Companies => Set<Company>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
+    public DbSet<PersonalDate> PersonalDates => Set<PersonalDate>();
+    public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
+    public DbSet<ProspectingList> ProspectingLists => Set<ProspectingList>();
+    public DbSet<ListRow> ListRows => Set<ListRow>();
+    public DbSet<Import> Imports => Set<Import>();
+    public DbSet<QualificationCriterion> QualificationCriteria => Set<QualificationCriterion>();
+    public DbSet<GateRule> GateRules => Set<GateRule>();
+    public DbSet<QualificationAnswer> QualificationAnswers => Set<QualificationAnswer>();
+    public DbSet<LifecycleEvent> LifecycleEvents => Set<LifecycleEvent>();
+    public DbSet<Pipeline> Pipelines => Set<Pipeline>();
+    public DbSet<PipelineStep> PipelineSteps => Set<PipelineStep>();
+    public DbSet<Opportunity> Opportunities => Set<Opportunity>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<OpenQuestion> OpenQuestions => Set<OpenQuestion>();
+    public DbSet<NextAction> NextActions => Set<NextAction>();
+    public DbSet<Reminder> Reminders => Set<Reminder>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<OneTimeToken> OneTimeTokens => Set<OneTimeToken>();
+    public DbSet<WorkspaceSettings> WorkspaceSettings => Set<WorkspaceSettings>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Code names in the database, never numbers or display labels (DESIGN.md §2).
+        builder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        // Store UTC, read back as UTC on every provider.
+        builder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        builder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+        builder.Properties<decimal>().HavePrecision(18, 2);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ProspectorDb).Assembly);
+        foreach (var type in builder.Model.GetEntityTypes())
+        {
+            if (typeof(IVersioned).IsAssignableFrom(type.ClrType))
+                builder.Entity(type.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+            if (typeof(ISoftDeletable).IsAssignableFrom(type.ClrType))
+            {
+                var p = Expression.Parameter(type.ClrType, "e");
+                var filter = Expression.Lambda(
+                    Expression.Equal(Expression.Property(p, nameof(ISoftDeletable.DeletedAt)),
+                        Expression.Constant(null, typeof(DateTime?))), p);
+                builder.Entity(type.ClrType).HasQueryFilter(filter);
+            }
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        StampVersions(now);
+        var pending = AuditTrail.Collect(ChangeTracker, now, actor);
+        if (pending.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+
+        // Records and their audit entries are written in one transaction: no change without its trail.
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            var n = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            AuditEntries.AddRange(pending.Select(p => p.ToEntry()));
+            await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            if (own is not null) await own.CommitAsync(ct);
+            return n;
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
+    }
+
+    private void StampVersions(DateTime now)
+    {
+        foreach (var e in ChangeTracker.Entries())
+        {
+            if (e.State == EntityState.Added)
+            {
+                if (e.Entity is TrackedRecord r)
+                {
+                    r.CreatedAt = now;
+                    r.UpdatedAt = now;
+                }
+                if (e.Entity is IVersioned v) v.Version = 1;
+            }
+            else if (e.State == EntityState.Modified)
+            {
+                if (e.Entity is TrackedRecord r) r.UpdatedAt = now;
+                // SQLite has no rowversion: the version is ours. The original value stays in the WHERE clause.
+                if (e.Entity is IVersioned)
+                {
+                    var prop = e.Property(nameof(IVersioned.Version));
+                    prop.CurrentValue = (int)prop.OriginalValue! + 1;
+                }
+            }
+        }
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.Value.ToUniversalTime(), DateTimeKind.Utc),
+        v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}

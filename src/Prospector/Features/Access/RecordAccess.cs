@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+
+namespace Prospector.Features.Access;
+
+/// <summary>
+/// Record-level authorization, in one place. Every query for owned records goes through
+/// <see cref="AccessScope.Filter{T}"/>, every single-record check through <see cref="AccessScope.CanSee"/>:
+///  - Admin sees everything;
+///  - Manager sees records of the teams they belong to, their own, and those owned by their teams' members;
+///  - Rep sees their own records and their teams' records (or everything when the workspace says "reps see all");
+///  - unassigned records (no owner, no team) are the shared pool everyone sees.
+/// A record you may not see is reported as not found, never as forbidden, so ids cannot be probed.
+/// </summary>
+public sealed class RecordAccess(ProspectorDb db)
+{
+    public async Task<AccessScope> ScopeAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (!long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+            return AccessScope.Nobody;
+        if (user.IsInRole(Roles.Admin))
+            return new AccessScope(userId, Roles.Admin, [], [], SeesAll: true);
+        var teams = await db.TeamMembers.Where(m => m.UserId == userId).Select(m => m.TeamId).ToListAsync(ct);
+        if (user.IsInRole(Roles.Manager))
+        {
+            var members = await db.TeamMembers.Where(m => teams.Contains(m.TeamId)).Select(m => m.UserId).Distinct().ToListAsync(ct);
+            return new AccessScope(userId, Roles.Manager, teams, members, SeesAll: false);
+        }
+        var repsSeeAll = await db.WorkspaceSettings.Select(s => s.RepsSeeAll).FirstOrDefaultAsync(ct);
+        return new AccessScope(userId, Roles.Rep, teams, [], SeesAll: repsSeeAll);
+    }
+}
+
+public sealed record AccessScope(long UserId, string Role, List<long> TeamIds, List<long> TeamMemberIds, bool SeesAll)
+{
+    public static readonly AccessScope Nobody = new(0, "", [], [], false);
+
+    public bool IsAdmin => Role == Roles.Admin;
+    public bool IsManagerOrAdmin => Role is Roles.Admin or Roles.Manager;
+
+    public IQueryable<T> Filter<T>(IQueryable<T> query) where T : class, IOwned
+    {
+        if (SeesAll) return query;
+        if (Role == "") return query.Where(_ => false);
+        var me = UserId;
+        var teams = TeamIds;
+        var members = TeamMemberIds;
+        return query.Where(r =>
+            r.OwnerId == me
+            || (r.OwnerId == null && r.TeamId == null)
+            || (r.TeamId != null && teams.Contains(r.TeamId.Value))
+            || (r.OwnerId != null && members.Contains(r.OwnerId.Value)));
+    }
+
+    public bool CanSee(IOwned r) =>
+        SeesAll
+        || (Role != "" && (r.OwnerId == UserId
+            || (r.OwnerId is null && r.TeamId is null)
+            || (r.TeamId is { } t && TeamIds.Contains(t))
+            || (r.OwnerId is { } o && TeamMemberIds.Contains(o))));
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Prospector.Features.Common;
+
+/// <summary>
+/// Reads a JSON object body field by field so every mistake names its field: unknown fields, wrong types,
+/// over-long strings, invalid e-mail addresses. Used for create (POST) and merge-patch (PATCH) alike:
+/// a field that is present is applied, null clears it, an absent field is left alone.
+/// </summary>
+public sealed class JsonFields
+{
+    private readonly JsonObject _body;
+    public Dictionary<string, string[]> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    private JsonFields(JsonObject body) => _body = body;
+
+    public static async Task<(JsonFields? Fields, Dictionary<string, string[]>? Errors)> ReadAsync(
+        HttpRequest request, IReadOnlySet<string> allowed, CancellationToken ct)
+    {
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(request.Body, new JsonNodeOptions { PropertyNameCaseInsensitive = true },
+                new JsonDocumentOptions { MaxDepth = 16 }, ct);
+        }
+        catch (JsonException e)
+        {
+            return (null, new() { ["body"] = [$"The body is not valid JSON: {e.Message}"] });
+        }
+        if (node is not JsonObject obj)
+            return (null, new() { ["body"] = ["The body must be a JSON object."] });
+        var unknown = obj.Select(p => p.Key).Where(k => !allowed.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            return (null, unknown.ToDictionary(k => k, k => new[] { $"Unknown field '{k}'." }));
+        return (new JsonFields(obj), null);
+    }
+
+    /// <summary>Wraps a body built in code (the UI's forms) so it passes the same checks as the API.</summary>
+    public static JsonFields From(JsonObject body) => new(body);
+
+    public bool Has(string name) => _body.ContainsKey(name);
+
+    private JsonNode? Node(string name) => _body[name];
+
+    /// <summary>A string field: trimmed, empty becomes null, length checked.</summary>
+    public bool String(string name, int maxLength, Action<string?> set, bool required = false)
+    {
+        if (!Has(name)) return false;
+        var n = Node(name);
+        if (n is null) { if (required) Fail(name, $"{name} is required."); else set(null); return true; }
+        if (n.GetValueKind() != JsonValueKind.String) { Fail(name, $"{name} must be a string."); return true; }
+        var s = n.GetValue<string>().Trim();
+        if (s.Length == 0) { if (required) Fail(name, $"{name} is required."); else set(null); return true; }
+        if (s.Length > maxLength) { Fail(name, $"{name} is longer than {maxLength} characters."); return true; }
+        set(s);
+        return true;
+    }
+
+    public void Email(string name, Action<string?> set) => String(name, 254, v =>
+    {
+        if (v is not null && !IsEmail(v)) Fail(name, $"'{v}' is not a valid e-mail address.");
+        else set(v);
+    });
+
+    public void Country(string name, Action<string?> set) => String(name, 2, v =>
+    {
+        if (v is not null && (v.Length != 2 || !v.All(char.IsAsciiLetter))) Fail(name, "country must be a two-letter ISO code such as DE or NL.");
+        else set(v?.ToUpperInvariant());
+    });
+
+    public void Enum<T>(string name, Action<T> set) where T : struct, Enum => String(name, 32, v =>
+    {
+        if (v is not null && System.Enum.TryParse<T>(v, ignoreCase: true, out var e) && System.Enum.IsDefined(e) && !char.IsDigit(v[0])) set(e);
+        else Fail(name, $"{name} must be one of: {string.Join(", ", System.Enum.GetNames<T>())}.");
+    });
+
+    public void Id(string name, Action<long?> set)
+    {
+        if (!Has(name)) return;
+        var n = Node(name);
+        if (n is null) { set(null); return; }
+        if (n.GetValueKind() == JsonValueKind.Number && n.AsValue().TryGetValue<long>(out var id) && id > 0) set(id);
+        else Fail(name, $"{name} must be a positive integer id.");
+    }
+
+    public void Tags(string name, Action<List<string>> set)
+    {
+        if (!Has(name)) return;
+        if (Node(name) is not JsonArray arr) { Fail(name, $"{name} must be an array of strings."); return; }
+        var tags = new List<string>();
+        foreach (var t in arr)
+        {
+            if (t?.GetValueKind() != JsonValueKind.String || t.GetValue<string>().Trim() is not { Length: > 0 and <= 50 } s)
+            { Fail(name, "Each tag must be a text of 1 to 50 characters."); return; }
+            tags.Add(s);
+        }
+        set(tags.Distinct(StringComparer.OrdinalIgnoreCase).ToList());
+    }
+
+    /// <summary>A free JSON object of custom fields (string, number or boolean values).</summary>
+    public void Object(string name, Action<string?> set)
+    {
+        if (!Has(name)) return;
+        var n = Node(name);
+        if (n is null) { set(null); return; }
+        if (n is not JsonObject o || o.Any(p => p.Value is JsonObject or JsonArray))
+        { Fail(name, $"{name} must be an object of simple values."); return; }
+        var json = o.ToJsonString();
+        if (json.Length > 8000) { Fail(name, $"{name} is too large."); return; }
+        set(json);
+    }
+
+    public JsonArray? Array(string name)
+    {
+        if (!Has(name)) return null;
+        if (Node(name) is JsonArray a) return a;
+        Fail(name, $"{name} must be an array.");
+        return null;
+    }
+
+    public void Fail(string name, string message) =>
+        Errors[name] = Errors.TryGetValue(name, out var e) ? [.. e, message] : [message];
+
+    public static bool IsEmail(string s) =>
+        s.Length <= 254 && !s.Any(char.IsWhiteSpace) && s.Count(c => c == '@') == 1
+        && MailAddress.TryCreate(s, out var m) && m.Address == s && m.Host.Contains('.', StringComparison.Ordinal);
+
+    public static string Invariant(IFormattable f) => f.ToString(null, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Access;
+
+namespace Prospector.Features.Common;
+
+/// <summary>Checks that ids in a body point at records the user may use.</summary>
+public static class References
+{
+    public static async Task CheckAsync(ProspectorDb db, AccessScope scope, JsonFields f,
+        long? companyId, long? ownerId, long? teamId, CancellationToken ct)
+    {
+        if (f.Has("companyId") && companyId is { } co && !await scope.Filter(db.Companies).AnyAsync(x => x.Id == co, ct))
+            f.Fail("companyId", $"There is no company {co} that you can see.");
+        if (f.Has("ownerId") && ownerId is { } o && !await db.Users.AnyAsync(u => u.Id == o && u.DeactivatedAt == null, ct))
+            f.Fail("ownerId", $"There is no active user {o}.");
+        if (f.Has("teamId") && teamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct))
+            f.Fail("teamId", $"There is no team {t}.");
+    }
+
+    /// <summary>Replaces a record's tags, creating tags that do not exist yet.</summary>
+    public static async Task SetTagsAsync(ProspectorDb db, List<Tag> current, List<string> names, CancellationToken ct)
+    {
+        var existing = await db.Tags.Where(t => names.Contains(t.Name)).ToListAsync(ct);
+        current.Clear();
+        foreach (var name in names)
+            current.Add(existing.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? db.Tags.Add(new Tag { Name = name }).Entity);
+    }
+}

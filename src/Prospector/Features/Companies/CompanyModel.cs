@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Companies;
+
+public sealed record CompanyListItem(long Id, string Name, string? Domain, string? City, string? Country,
+    int ContactCount, long? OwnerId, string? OwnerName, DateTime UpdatedAt, int Version);
+
+public sealed record CompanyDto(
+    long Id, int Version, string Name, string? Domain, string? Website, string? Email, string? Phone,
+    string? Street, string? PostalCode, string? City, string? Country, string? Industry, string? Source, string? Notes,
+    long? OwnerId, string? OwnerName, long? TeamId, IReadOnlyList<string> Tags, string? CustomFields,
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt)
+{
+    public static CompanyDto From(Company c) => new(
+        c.Id, c.Version, c.Name, c.Domain, c.Website, c.Email, c.Phone, c.Street, c.PostalCode, c.City, c.Country,
+        c.Industry, c.Source, c.Notes, c.OwnerId, c.Owner?.DisplayName, c.TeamId,
+        c.Tags.Select(t => t.Name).Order().ToList(), c.CustomFields, c.CreatedAt, c.UpdatedAt, c.DeletedAt);
+}
+
+/// <summary>The writable fields of a company (documentation of POST and PATCH bodies).</summary>
+public sealed record CompanyInput(
+    string? Name, string? Website, string? Email, string? Phone, string? Street, string? PostalCode, string? City,
+    string? Country, string? Industry, string? Source, string? Notes, long? OwnerId, long? TeamId,
+    IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields);
+
+public enum CompanySort { Name, NameDesc, Updated, UpdatedDesc }
+
+public static class CompanyFields
+{
+    public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "name", "website", "email", "phone", "street", "postalCode", "city", "country", "industry", "source", "notes",
+        "ownerId", "teamId", "tags", "customFields",
+    };
+
+    public static async Task<Dictionary<string, string[]>?> ApplyAsync(
+        ProspectorDb db, AccessScope scope, Company c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
+    {
+        f.String("name", 200, v => c.Name = v ?? "", required: isNew || f.Has("name"));
+        if (isNew && !f.Has("name")) f.Fail("name", "name is required.");
+        f.String("website", 300, v => c.Website = v);
+        f.Email("email", v => c.Email = v);
+        f.String("phone", 50, v => c.Phone = v);
+        f.String("street", 200, v => c.Street = v);
+        f.String("postalCode", 20, v => c.PostalCode = v);
+        f.String("city", 100, v => c.City = v);
+        f.Country("country", v => c.Country = v);
+        f.String("industry", 100, v => c.Industry = v);
+        f.String("source", 100, v => c.Source = v);
+        f.String("notes", 10_000, v => c.Notes = v);
+        f.Id("ownerId", v => c.OwnerId = v);
+        f.Id("teamId", v => c.TeamId = v);
+        f.Object("customFields", v => c.CustomFields = v);
+        List<string>? tags = null;
+        f.Tags("tags", v => tags = v);
+        c.NameKey = TextKeys.Fold(c.Name);
+        c.Domain = DomainOf(c.Website) ?? DomainOf(c.Email?.Split('@').LastOrDefault());
+        if (isNew)
+        {
+            c.OwnerId ??= scope.UserId;
+            c.TeamId ??= await db.TeamMembers.Where(m => m.UserId == c.OwnerId).OrderBy(m => m.TeamId)
+                .Select(m => (long?)m.TeamId).FirstOrDefaultAsync(ct);
+        }
+        else c.UpdatedAt = now;
+        if (f.Errors.Count == 0) await References.CheckAsync(db, scope, f, null, c.OwnerId, c.TeamId, ct);
+        if (f.Errors.Count == 0 && !scope.CanSee(c)) f.Fail("ownerId", "You can only give records to yourself or to your teams.");
+        if (f.Errors.Count > 0) return f.Errors;
+        if (tags is not null) await References.SetTagsAsync(db, c.Tags, tags, ct);
+        return null;
+    }
+
+    /// <summary>"https://www.Example.de/contact" → "example.de": the key for company duplicates.</summary>
+    public static string? DomainOf(string? website)
+    {
+        if (string.IsNullOrWhiteSpace(website)) return null;
+        var s = website.Trim();
+        if (!s.Contains("://", StringComparison.Ordinal)) s = "http://" + s;
+        if (!Uri.TryCreate(s, UriKind.Absolute, out var uri) || !uri.Host.Contains('.', StringComparison.Ordinal)) return null;
+        var host = uri.Host.ToLowerInvariant();
+        return host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
+    }
+
+    public static IQueryable<Company> Query(ProspectorDb db, AccessScope scope, string? q, CompanySort sort, bool deleted)
+    {
+        var query = scope.Filter(deleted ? db.Companies.IgnoreQueryFilters().Where(c => c.DeletedAt != null) : db.Companies);
+        var key = TextKeys.Fold(q);
+        if (key.Length > 0)
+        {
+            var upper = TextKeys.Upper(key);
+            query = query.Where(c => (string.Compare(c.NameKey, key) >= 0 && string.Compare(c.NameKey, upper) < 0)
+                || (string.Compare(c.Domain, key) >= 0 && string.Compare(c.Domain, upper) < 0));
+        }
+        return sort switch
+        {
+            CompanySort.NameDesc => query.OrderByDescending(c => c.NameKey).ThenByDescending(c => c.Id),
+            CompanySort.Updated => query.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
+            CompanySort.UpdatedDesc => query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
+            _ => query.OrderBy(c => c.NameKey).ThenBy(c => c.Id),
+        };
+    }
+
+    public static async Task<Paged<CompanyListItem>> PageAsync(IQueryable<Company> ordered, int page, int pageSize, CancellationToken ct)
+    {
+        var total = await ordered.CountAsync(ct);
+        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(c => new CompanyListItem(c.Id, c.Name, c.Domain, c.City, c.Country, c.Contacts.Count,
+                c.OwnerId, c.Owner!.DisplayName, c.UpdatedAt, c.Version))
+            .ToListAsync(ct);
+        return new Paged<CompanyListItem>(items, total, page, pageSize);
+    }
+}

@@ -1,0 +1,42 @@
+using Prospector.Data;
+
+namespace Prospector.Features.Contacts;
+
+public sealed record ContactListItem(
+    long Id, string DisplayName, string? Email, string? Phone, long? CompanyId, string? CompanyName,
+    Stage Stage, LeadStatus LeadStatus, long? OwnerId, string? OwnerName, string? City, DateTime UpdatedAt, int Version);
+
+public sealed record ConsentDto(ConsentChannel Channel, ConsentStatus Status, DateTime GivenAt, string Method, string? Note);
+
+public sealed record PersonalDateDto(PersonalDateKind Kind, string? Label, int Month, int Day, int? Year, int RemindDaysBefore);
+
+public sealed record ContactDto(
+    long Id, int Version, string? Salutation, string FirstName, string? NamePrefix, string LastName, string DisplayName,
+    string? JobTitle, string? Email, string? Phone, string? PhoneE164, string? Mobile,
+    long? CompanyId, string? CompanyName, string? Street, string? PostalCode, string? City, string? Country,
+    Stage Stage, LeadStatus LeadStatus, string? Source, long? OwnerId, string? OwnerName, long? TeamId,
+    IReadOnlyList<string> Tags, string? CustomFields, string? Notes,
+    IReadOnlyList<ConsentDto> Consents, IReadOnlyList<PersonalDateDto> PersonalDates,
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt)
+{
+    public static ContactDto From(Contact c) => new(
+        c.Id, c.Version, c.Salutation, c.FirstName, c.NamePrefix, c.LastName, c.DisplayName,
+        c.JobTitle, c.Email, c.Phone, c.PhoneE164, c.Mobile,
+        c.CompanyId, c.Company?.Name, c.Street, c.PostalCode, c.City, c.Country,
+        c.Stage, c.LeadStatus, c.Source, c.OwnerId, c.Owner?.DisplayName, c.TeamId,
+        c.Tags.Select(t => t.Name).Order().ToList(), c.CustomFields, c.Notes,
+        // The current consent per channel is the latest statement for it.
+        c.Consents.GroupBy(x => x.Channel).Select(g => g.OrderByDescending(x => x.GivenAt).ThenByDescending(x => x.Id).First())
+            .OrderBy(x => x.Channel).Select(x => new ConsentDto(x.Channel, x.Status, x.GivenAt, x.Method, x.Note)).ToList(),
+        c.PersonalDates.OrderBy(d => d.Month).ThenBy(d => d.Day)
+            .Select(d => new PersonalDateDto(d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore)).ToList(),
+        c.CreatedAt, c.UpdatedAt, c.DeletedAt);
+}
+
+/// <summary>The writable fields of a contact (documentation of POST and PATCH bodies; all optional in PATCH).</summary>
+public sealed record ContactInput(
+    string? Salutation, string? FirstName, string? NamePrefix, string? LastName, string? JobTitle,
+    string? Email, string? Phone, string? Mobile, long? CompanyId, string? Street, string? PostalCode, string? City,
+    string? Country, Stage? Stage, LeadStatus? LeadStatus, string? Source, long? OwnerId, long? TeamId,
+    IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields, string? Notes,
+    IReadOnlyList<ConsentDto>? Consents, IReadOnlyList<PersonalDateDto>? PersonalDates);

@@ -1,0 +1,221 @@
+using Bogus;
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Auth;
+using Prospector.Features.Common;
+using Prospector.Features.Companies;
+using Prospector.Features.Contacts;
+
+namespace Prospector.Features.Demo;
+
+/// <summary>
+/// `serve --demo`: a fresh workspace filled with a living CRM — German, Dutch and English companies and
+/// people in every stage, with owners in two teams, activities and next actions. Deterministic (fixed seed),
+/// so every newcomer and every screenshot sees the same data.
+/// </summary>
+public static class DemoData
+{
+    public const string Password = "prospector-demo";
+    public const string AdminEmail = "admin@demo.prospector";
+    private const int Seed = 20261123;
+
+    public static async Task SeedAsync(IServiceProvider sp, TextWriter output, CancellationToken ct, int companies = 800, int contacts = 3000)
+    {
+        var db = sp.GetRequiredService<ProspectorDb>();
+        if (await db.Users.AnyAsync(ct) || await db.Contacts.IgnoreQueryFilters().AnyAsync(ct))
+        {
+            output.WriteLine("The database already has data: --demo only fills a fresh one. Sign in with your existing account.");
+            return;
+        }
+        output.WriteLine("Filling the database with demo data…");
+        var users = await CreateUsersAsync(sp.GetRequiredService<UserAdmin>());
+        var random = new Randomizer(Seed);
+        var now = DateTime.UtcNow;
+        var pipeline = DefaultPipeline();
+        db.Pipelines.Add(pipeline);
+
+        var companyList = Enumerable.Range(0, companies).Select(i => NewCompany(Locale(i), random, users)).ToList();
+        db.Companies.AddRange(companyList);
+        await db.SaveChangesAsync(ct);
+
+        var stages = new[] { Stage.Suspect, Stage.Lead, Stage.Lead, Stage.Lead, Stage.Prospect, Stage.Prospect, Stage.Customer, Stage.RepeatCustomer };
+        var people = new List<Contact>();
+        for (var i = 0; i < contacts; i++)
+        {
+            var locale = Locale(i);
+            var f = new Faker(locale) { Random = new Randomizer(Seed + i) };
+            var company = companyList[random.Number(companyList.Count - 1)];
+            var c = new Contact
+            {
+                Salutation = locale == "de" ? f.PickRandom("Herr", "Frau") : null,
+                FirstName = f.Name.FirstName(),
+                NamePrefix = locale == "nl" && f.Random.Bool(0.3f) ? f.PickRandom("van", "de", "van der", "van den") : null,
+                LastName = f.Name.LastName(),
+                JobTitle = f.PickRandom(JobTitles[locale]),
+                CompanyId = company.Id,
+                City = company.City,
+                Country = company.Country,
+                Stage = stages[f.Random.Number(stages.Length - 1)],
+                Source = f.PickRandom("Trade fair", "Website", "Referral", "Cold call", "LinkedIn", "Purchased list"),
+                OwnerId = company.OwnerId,
+                TeamId = company.TeamId,
+            };
+            c.Email = $"{TextKeys.Fold(c.FirstName).Replace(' ', '.')}.{TextKeys.Fold(c.LastName).Replace(' ', '-')}@{company.Domain}".Replace("'", "");
+            c.Phone = f.Phone.PhoneNumber(PhoneFormat[locale]);
+            c.LeadStatus = c.Stage switch
+            {
+                Stage.Suspect => LeadStatus.New,
+                Stage.Lead => f.PickRandom(LeadStatus.New, LeadStatus.Working, LeadStatus.Working, LeadStatus.Nurturing, LeadStatus.Unqualified),
+                _ => LeadStatus.Working,
+            };
+            if (c.LeadStatus == LeadStatus.Unqualified) c.UnqualifiedReason = f.PickRandom("No budget", "Wrong target market", "No authority");
+            if (f.Random.Bool(0.4f))
+                c.PersonalDates.Add(new PersonalDate { Kind = PersonalDateKind.Birthday, Month = f.Random.Number(1, 12), Day = f.Random.Number(1, 28), RemindDaysBefore = 7 });
+            if (f.Random.Bool(0.5f))
+                c.Consents.Add(new ConsentRecord
+                {
+                    Channel = ConsentChannel.Email, Status = ConsentStatus.Granted, GivenAt = now.AddDays(-f.Random.Number(10, 700)),
+                    Method = f.PickRandom("Web form", "Business card at trade fair", "Verbally on the phone"), RecordedAt = now,
+                });
+            ContactFields.RefreshKeys(c);
+            people.Add(c);
+        }
+        db.Contacts.AddRange(people);
+        await db.SaveChangesAsync(ct);
+
+        AddWork(db, people, pipeline, random, now);
+        await db.SaveChangesAsync(ct);
+        output.WriteLine($"Demo data ready: {companies} companies, {contacts} contacts, {users.Count} users.");
+        output.WriteLine($"Demo login: {AdminEmail} / {Password}   (also: manager@demo.prospector, rep.nord@demo.prospector, rep.sued@demo.prospector)");
+    }
+
+    private static void AddWork(ProspectorDb db, List<Contact> people, Pipeline pipeline, Randomizer random, DateTime now)
+    {
+        var today = DateOnly.FromDateTime(now);
+        foreach (var c in people)
+        {
+            var n = random.Number(0, 4);
+            for (var k = 0; k < n; k++)
+            {
+                var channel = random.ArrayElement(new[] { Channel.Phone, Channel.Phone, Channel.Email, Channel.InPerson, Channel.Video, Channel.Social });
+                db.Activities.Add(new Activity
+                {
+                    ContactId = c.Id, CompanyId = c.CompanyId, Channel = channel,
+                    Direction = random.Bool(0.7f) ? Direction.Outbound : Direction.Inbound,
+                    Outcome = random.ArrayElement(new[] { "reached", "no answer", "voicemail", "replied", "meeting held" }),
+                    OccurredAt = now.AddDays(-random.Number(1, 120)).AddMinutes(-random.Number(0, 600)),
+                    DurationMinutes = channel is Channel.Phone or Channel.Video ? random.Number(2, 45) : null,
+                    Subject = random.ArrayElement(ActivitySubjects), UserId = c.OwnerId, CreatedAt = now,
+                });
+            }
+            var open = c.LeadStatus != LeadStatus.Unqualified && c.Stage is Stage.Lead or Stage.Prospect;
+            if (open)
+            {
+                var due = today.AddDays(random.Number(-5, 21));
+                db.NextActions.Add(new NextAction
+                {
+                    ContactId = c.Id, Type = random.ArrayElement(new[] { NextActionType.Call, NextActionType.Email, NextActionType.Meeting, NextActionType.Visit }),
+                    DueDate = due, DueAtUtc = due.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc), AssigneeId = c.OwnerId,
+                    Note = random.ArrayElement(NextSteps), CreatedAt = now,
+                });
+            }
+            if (c.Stage is Stage.Prospect or Stage.Customer or Stage.RepeatCustomer)
+            {
+                var step = pipeline.Steps[c.Stage == Stage.Prospect ? random.Number(0, pipeline.Steps.Count - 1) : pipeline.Steps.Count - 1];
+                db.Opportunities.Add(new Opportunity
+                {
+                    Title = $"{c.LastName}: {random.ArrayElement(Products)}", ContactId = c.Id, CompanyId = c.CompanyId,
+                    PipelineId = pipeline.Id, StepId = step.Id, Amount = random.Number(20, 400) * 100m, Currency = "EUR",
+                    Probability = step.DefaultProbability, State = c.Stage == Stage.Prospect ? OpportunityState.Open : OpportunityState.Won,
+                    ClosedAt = c.Stage == Stage.Prospect ? null : now.AddDays(-random.Number(5, 200)),
+                    ExpectedCloseDate = today.AddDays(random.Number(7, 90)), OwnerId = c.OwnerId, TeamId = c.TeamId,
+                });
+            }
+        }
+    }
+
+    private static async Task<List<User>> CreateUsersAsync(UserAdmin admin)
+    {
+        var specs = new[]
+        {
+            (AdminEmail, Roles.Admin, "Demo Admin", (string?)null),
+            ("manager@demo.prospector", Roles.Manager, "Monika Manager", "Nord"),
+            ("rep.nord@demo.prospector", Roles.Rep, "Niklas Nord", "Nord"),
+            ("rep.sued@demo.prospector", Roles.Rep, "Sophie Süd", "Süd"),
+            ("rep.benelux@demo.prospector", Roles.Rep, "Daan de Vries", "Benelux"),
+        };
+        var users = new List<User>();
+        foreach (var (email, role, name, team) in specs)
+        {
+            var (user, errors) = await admin.CreateAsync(email, Password, role, name, team);
+            users.Add(user ?? throw new InvalidOperationException(string.Join(" ", errors)));
+        }
+        return users;
+    }
+
+    private static Company NewCompany(string locale, Randomizer random, List<User> users)
+    {
+        var f = new Faker(locale) { Random = new Randomizer(random.Int()) };
+        var name = f.Company.CompanyName();
+        var tld = locale switch { "de" => "de", "nl" => "nl", _ => "co.uk" };
+        var slug = new string(TextKeys.Fold(name).Where(char.IsAsciiLetterOrDigit).Take(24).ToArray());
+        var reps = users.Skip(2).ToList();
+        var owner = locale switch { "nl" => reps[2], _ => f.PickRandom(reps[0], reps[1]) };
+        var c = new Company
+        {
+            Name = name,
+            Website = $"https://www.{slug}.{tld}",
+            Phone = f.Phone.PhoneNumber(PhoneFormat[locale]),
+            Street = f.Address.StreetAddress(),
+            PostalCode = f.Address.ZipCode(),
+            City = f.Address.City(),
+            Country = locale switch { "de" => "DE", "nl" => "NL", _ => "GB" },
+            Industry = f.PickRandom("Manufacturing", "Wholesale", "IT services", "Logistics", "Construction", "Healthcare", "Retail"),
+            Source = f.PickRandom("Trade fair", "Website", "Referral", "Purchased list"),
+            OwnerId = owner.Id,
+            TeamId = owner.Teams.FirstOrDefault()?.TeamId,
+        };
+        c.NameKey = TextKeys.Fold(c.Name);
+        c.Domain = CompanyFields.DomainOf(c.Website);
+        return c;
+    }
+
+    public static Pipeline DefaultPipeline() => new()
+    {
+        Name = "Sales",
+        IsDefault = true,
+        Steps =
+        [
+            new() { Name = "Qualification", SortOrder = 1, DefaultProbability = 10 },
+            new() { Name = "Needs analysis", SortOrder = 2, DefaultProbability = 20 },
+            new() { Name = "Demo", SortOrder = 3, DefaultProbability = 35 },
+            new() { Name = "Credit check", SortOrder = 4, DefaultProbability = 45 },
+            new() { Name = "Offer", SortOrder = 5, DefaultProbability = 60 },
+            new() { Name = "Negotiation", SortOrder = 6, DefaultProbability = 75 },
+            new() { Name = "Closing", SortOrder = 7, DefaultProbability = 90 },
+        ],
+    };
+
+    // Half German, a third Dutch, the rest English, like a DACH/Benelux sales team's database.
+    private static string Locale(int i) => (i % 6) switch { 0 or 1 or 2 => "de", 3 or 4 => "nl", _ => "en_GB" };
+
+    private static readonly Dictionary<string, string> PhoneFormat = new()
+    {
+        ["de"] = "+49 ### #######", ["nl"] = "+31 # ########", ["en_GB"] = "+44 #### ######",
+    };
+
+    private static readonly Dictionary<string, string[]> JobTitles = new()
+    {
+        ["de"] = ["Geschäftsführer", "Einkaufsleiterin", "Leiter Vertrieb", "IT-Leiter", "Prokuristin", "Assistenz der Geschäftsführung"],
+        ["nl"] = ["Directeur", "Inkoopmanager", "Hoofd verkoop", "IT-manager", "Office manager"],
+        ["en_GB"] = ["Managing Director", "Head of Purchasing", "Sales Director", "IT Manager", "Operations Manager"],
+    };
+
+    private static readonly string[] ActivitySubjects =
+        ["First call", "Follow-up on offer", "Sent brochure", "Demo appointment", "Question about pricing", "Trade fair conversation", "Intro via LinkedIn"];
+
+    private static readonly string[] NextSteps =
+        ["Call back about the offer", "Send price list", "Arrange a demo", "Ask about the budget decision", "Check in after the trade fair"];
+
+    private static readonly string[] Products = ["CRM licences", "Service contract", "Consulting package", "Hardware upgrade", "Annual subscription"];
+}

@@ -1,0 +1,106 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Prospector.Data;
+
+namespace Prospector.Hosting;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Chooses SQLite (embedded default) or PostgreSQL from configuration.</summary>
+public static class DatabaseSetup
+{
+    public static DatabaseProvider Provider(IConfiguration config) =>
+        Enum.TryParse<DatabaseProvider>(config["Database:Provider"], ignoreCase: true, out var p) ? p : DatabaseProvider.Sqlite;
+
+    public static string DataDir(IConfiguration config) =>
+        Path.GetFullPath(config["DataDir"] is { Length: > 0 } d ? d : Path.Combine(Directory.GetCurrentDirectory(), "data"));
+
+    public static string ConnectionString(IConfiguration config) =>
+        config.GetConnectionString("Prospector") is { Length: > 0 } cs && Provider(config) == DatabaseProvider.Postgres ? cs
+        : Provider(config) == DatabaseProvider.Postgres
+            ? throw new StartupException("Database:Provider is Postgres but ConnectionStrings:Prospector is not set.")
+            : config.GetConnectionString("Prospector") is { Length: > 0 } sqlite ? sqlite
+            : new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(DataDir(config), "prospector.db"),
+                // Also the busy timeout: Microsoft.Data.Sqlite retries a locked database for this long.
+                DefaultTimeout = 30,
+                Pooling = true,
+            }.ToString();
+
+    public static void Configure(DbContextOptionsBuilder options, IConfiguration config)
+    {
+        // Consents and personal dates are only ever read through their contact, whose filter already applies.
+        options.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
+        var cs = ConnectionString(config);
+        if (Provider(config) == DatabaseProvider.Postgres)
+            options.UseNpgsql(cs, o => o.MigrationsAssembly("Prospector.Migrations.Postgres"));
+        else
+            options.UseSqlite(cs, o => o.MigrationsAssembly("Prospector.Migrations.Sqlite"))
+                .AddInterceptors(new SqlitePragmas());
+    }
+
+    /// <summary>Fails early, with one clear line, when the SQLite data directory cannot be written.</summary>
+    public static void EnsureDataDirWritable(IConfiguration config)
+    {
+        if (Provider(config) != DatabaseProvider.Sqlite || config.GetConnectionString("Prospector") is { Length: > 0 }) return;
+        var dir = DataDir(config);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"The data directory {dir} cannot be written: {e.Message}");
+        }
+    }
+
+    public static async Task MigrateAsync(ProspectorDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.Database.MigrateAsync(ct);
+            if (db.Database.IsSqlite())
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException && e is not StartupException)
+        {
+            var where = db.Database.IsNpgsql() ? $"PostgreSQL at {PostgresTarget(db.Database.GetConnectionString())}" : "SQLite";
+            throw new StartupException($"Cannot open the database {where}: {(e.InnerException ?? e).Message}");
+        }
+    }
+
+    private static string PostgresTarget(string? cs)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(cs);
+        return $"{b.Host}:{b.Port}/{b.Database}";
+    }
+
+    /// <summary>Durability and concurrency settings that SQLite keeps per connection.</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        private const string Sql = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = Sql;
+            cmd.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = Sql;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
+
+/// <summary>A start-up problem the operator must fix; printed as one line, never as a stack trace.</summary>
+public sealed class StartupException(string message) : Exception(message);

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using Prospector.Components;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Auth;
+using Prospector.Features.Companies;
+using Prospector.Features.Contacts;
+using Prospector.Features.Settings;
+
+namespace Prospector.Hosting;
+
+/// <summary>Composition of the web app: services and the request pipeline.</summary>
+public static class ProspectorHost
+{
+    public static readonly string[] Cultures = ["en", "de", "nl"];
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var config = builder.Configuration;
+        DatabaseSetup.EnsureDataDirWritable(config);
+        var s = builder.Services;
+
+        s.AddSingleton(TimeProvider.System);
+        s.AddHttpContextAccessor();
+        s.AddScoped<CurrentUserHolder>();
+        s.AddScoped<IAuditActor, HttpAuditActor>();
+        s.AddDbContext<ProspectorDb>(o => DatabaseSetup.Configure(o, config));
+        // First of all hosted services: the data-protection key ring and everything else read migrated tables.
+        s.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());
+        // Keys in the database: a sign-in cookie stays valid on every instance and across restarts.
+        s.AddDataProtection().SetApplicationName("Prospector").PersistKeysToDbContext<ProspectorDb>();
+        s.AddProspectorAuth();
+        s.AddScoped<RecordAccess>();
+
+        s.AddProblemDetails();
+        s.AddExceptionHandler<ProblemExceptionHandler>();
+        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        s.AddOpenApi();
+        s.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        s.AddLocalization(o => o.ResourcesPath = "Resources");
+        s.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture("en").AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
+            // The user's own choice (cookie) first, then the browser's languages.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        s.AddRazorComponents().AddInteractiveServerComponents();
+        s.AddCascadingAuthenticationState();
+        s.AddMudServices();
+
+        var app = builder.Build();
+        Configure(app);
+        return app;
+    }
+
+    private static void Configure(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+
+        app.MapAccountEndpoints();
+        app.MapContactsApi();
+        app.MapCompaniesApi();
+        app.MapSettingsApi();
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
+
+/// <summary>The signed-in user, for the audit trail.</summary>
+internal sealed class HttpAuditActor(IHttpContextAccessor http, CurrentUserHolder holder) : IAuditActor
+{
+    private ClaimsPrincipal? User => holder.User ?? http.HttpContext?.User;
+    public long? UserId => long.TryParse(User?.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    public string? UserName => User?.FindFirstValue(ClaimTypes.Name);
+}
+
+/// <summary>
+/// Blazor circuits have no HttpContext: the interactive components put the signed-in user here so
+/// the audit trail still knows who changed what.
+/// </summary>
+public sealed class CurrentUserHolder
+{
+    public ClaimsPrincipal? User { get; set; }
+}
+
+/// <summary>Applies migrations and prepares a fresh workspace before the server takes requests.</summary>
+internal sealed class DatabaseInitializer(IServiceProvider services, ILogger<DatabaseInitializer> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProspectorDb>();
+        await DatabaseSetup.MigrateAsync(db, ct);
+        await scope.ServiceProvider.GetRequiredService<UserAdmin>().EnsureRolesAsync();
+        log.LogInformation("Database ready ({Provider}).", db.Database.ProviderName);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

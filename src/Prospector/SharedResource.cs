@@ -1,0 +1,4 @@
+namespace Prospector;
+
+/// <summary>Anchor type of the UI strings in Resources/SharedResource.*.resx (English text is the key).</summary>
+public sealed class SharedResource;
