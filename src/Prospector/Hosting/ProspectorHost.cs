@@ -24,7 +24,6 @@ public static class ProspectorHost
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var config = builder.Configuration;
-        DatabaseSetup.EnsureDataDirWritable(config);
         var s = builder.Services;
 
         s.AddSingleton(TimeProvider.System);
@@ -57,6 +56,8 @@ public static class ProspectorHost
         s.AddMudServices();
 
         var app = builder.Build();
+        // After Build: configuration added by hosts such as the test factory is only complete now.
+        DatabaseSetup.EnsureDataDirWritable(app.Configuration);
         Configure(app);
         return app;
     }
