@@ -17,11 +17,27 @@ namespace Prospector.Hosting;
 /// <summary>Composition of the web app: services and the request pipeline.</summary>
 public static class ProspectorHost
 {
+    /// <summary>UI languages.</summary>
     public static readonly string[] Cultures = ["en", "de", "nl"];
+
+    /// <summary>Formatting culture per UI language: European dates and numbers also for English.</summary>
+    public static string FormatCulture(string language) => language switch { "de" => "de-DE", "nl" => "nl-NL", _ => "en-GB" };
+
+    private static readonly string[] FormatCultures = ["en-GB", "en-US", "en-IE", "de-DE", "de-AT", "de-CH", "nl-NL", "nl-BE", "en", "de", "nl"];
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // Serve wwwroot and package assets straight from a build (`dotnet run`) too, not only from a publish.
+        builder.WebHost.UseStaticWebAssets();
+        // Quiet defaults; appsettings.json or Logging__LogLevel__* in the environment still override them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+            // Start-up failures are printed as one line by the CLI; the host's own stack trace is noise there.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical)
+            // Keys live in the database of a self-hosted install; that is the protection boundary.
+            .AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         configure?.Invoke(builder);
         var config = builder.Configuration;
         var s = builder.Services;
@@ -47,7 +63,8 @@ public static class ProspectorHost
         s.AddLocalization(o => o.ResourcesPath = "Resources");
         s.Configure<RequestLocalizationOptions>(o =>
         {
-            o.SetDefaultCulture("en").AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
+            o.SetDefaultCulture("en-GB").AddSupportedCultures(FormatCultures).AddSupportedUICultures(Cultures);
+            o.DefaultRequestCulture = new RequestCulture("en-GB", "en");
             // The user's own choice (cookie) first, then the browser's languages.
             o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });

@@ -24,7 +24,7 @@ public static class AccountEndpoints
             if (!ProspectorHost.Cultures.Contains(culture))
                 return Results.Problem(statusCode: 400, title: "Unknown language", detail: $"Use one of {string.Join(", ", ProspectorHost.Cultures)}.");
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(ProspectorHost.FormatCulture(culture), culture)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
             if (long.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) && await db.Users.FindAsync(id) is { } user)
             {

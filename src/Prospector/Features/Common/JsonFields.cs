@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Localization;
 
 namespace Prospector.Features.Common;
 
@@ -13,13 +14,24 @@ namespace Prospector.Features.Common;
 public sealed class JsonFields
 {
     private readonly JsonObject _body;
+    private readonly IStringLocalizer? _l;
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    private JsonFields(JsonObject body) => _body = body;
+    private JsonFields(JsonObject body, IStringLocalizer? l)
+    {
+        _body = body;
+        _l = l;
+    }
+
+    /// <summary>A message in the caller's language (API: Accept-Language; UI: the user's choice).</summary>
+    public string T(string format, params object[] args) =>
+        _l is null ? string.Format(CultureInfo.InvariantCulture, format, args) : _l[format, args];
 
     public static async Task<(JsonFields? Fields, Dictionary<string, string[]>? Errors)> ReadAsync(
         HttpRequest request, IReadOnlySet<string> allowed, CancellationToken ct)
     {
+        var l = request.HttpContext.RequestServices.GetService<IStringLocalizer<SharedResource>>();
+        string T(string format, params object[] args) => l is null ? string.Format(CultureInfo.InvariantCulture, format, args) : l[format, args];
         JsonNode? node;
         try
         {
@@ -28,18 +40,18 @@ public sealed class JsonFields
         }
         catch (JsonException e)
         {
-            return (null, new() { ["body"] = [$"The body is not valid JSON: {e.Message}"] });
+            return (null, new() { ["body"] = [T("The body is not valid JSON: {0}", e.Message)] });
         }
         if (node is not JsonObject obj)
-            return (null, new() { ["body"] = ["The body must be a JSON object."] });
+            return (null, new() { ["body"] = [T("The body must be a JSON object.")] });
         var unknown = obj.Select(p => p.Key).Where(k => !allowed.Contains(k)).ToList();
         if (unknown.Count > 0)
-            return (null, unknown.ToDictionary(k => k, k => new[] { $"Unknown field '{k}'." }));
-        return (new JsonFields(obj), null);
+            return (null, unknown.ToDictionary(k => k, k => new[] { T("Unknown field '{0}'.", k) }));
+        return (new JsonFields(obj, l), null);
     }
 
     /// <summary>Wraps a body built in code (the UI's forms) so it passes the same checks as the API.</summary>
-    public static JsonFields From(JsonObject body) => new(body);
+    public static JsonFields From(JsonObject body, IStringLocalizer? l = null) => new(body, l);
 
     public bool Has(string name) => _body.ContainsKey(name);
 
@@ -50,31 +62,31 @@ public sealed class JsonFields
     {
         if (!Has(name)) return false;
         var n = Node(name);
-        if (n is null) { if (required) Fail(name, $"{name} is required."); else set(null); return true; }
-        if (n.GetValueKind() != JsonValueKind.String) { Fail(name, $"{name} must be a string."); return true; }
+        if (n is null) { if (required) Fail(name, T("{0} is required.", name)); else set(null); return true; }
+        if (n.GetValueKind() != JsonValueKind.String) { Fail(name, T("{0} must be a string.", name)); return true; }
         var s = n.GetValue<string>().Trim();
-        if (s.Length == 0) { if (required) Fail(name, $"{name} is required."); else set(null); return true; }
-        if (s.Length > maxLength) { Fail(name, $"{name} is longer than {maxLength} characters."); return true; }
+        if (s.Length == 0) { if (required) Fail(name, T("{0} is required.", name)); else set(null); return true; }
+        if (s.Length > maxLength) { Fail(name, T("{0} is longer than {1} characters.", name, maxLength)); return true; }
         set(s);
         return true;
     }
 
     public void Email(string name, Action<string?> set) => String(name, 254, v =>
     {
-        if (v is not null && !IsEmail(v)) Fail(name, $"'{v}' is not a valid e-mail address.");
+        if (v is not null && !IsEmail(v)) Fail(name, T("'{0}' is not a valid e-mail address.", v));
         else set(v);
     });
 
     public void Country(string name, Action<string?> set) => String(name, 2, v =>
     {
-        if (v is not null && (v.Length != 2 || !v.All(char.IsAsciiLetter))) Fail(name, "country must be a two-letter ISO code such as DE or NL.");
+        if (v is not null && (v.Length != 2 || !v.All(char.IsAsciiLetter))) Fail(name, T("{0} must be a two-letter ISO code such as DE or NL.", name));
         else set(v?.ToUpperInvariant());
     });
 
     public void Enum<T>(string name, Action<T> set) where T : struct, Enum => String(name, 32, v =>
     {
         if (v is not null && System.Enum.TryParse<T>(v, ignoreCase: true, out var e) && System.Enum.IsDefined(e) && !char.IsDigit(v[0])) set(e);
-        else Fail(name, $"{name} must be one of: {string.Join(", ", System.Enum.GetNames<T>())}.");
+        else Fail(name, this.T("{0} must be one of: {1}.", name, string.Join(", ", System.Enum.GetNames<T>())));
     });
 
     public void Id(string name, Action<long?> set)
@@ -83,18 +95,18 @@ public sealed class JsonFields
         var n = Node(name);
         if (n is null) { set(null); return; }
         if (n.GetValueKind() == JsonValueKind.Number && n.AsValue().TryGetValue<long>(out var id) && id > 0) set(id);
-        else Fail(name, $"{name} must be a positive integer id.");
+        else Fail(name, T("{0} must be a positive integer id.", name));
     }
 
     public void Tags(string name, Action<List<string>> set)
     {
         if (!Has(name)) return;
-        if (Node(name) is not JsonArray arr) { Fail(name, $"{name} must be an array of strings."); return; }
+        if (Node(name) is not JsonArray arr) { Fail(name, T("{0} must be an array of strings.", name)); return; }
         var tags = new List<string>();
         foreach (var t in arr)
         {
             if (t?.GetValueKind() != JsonValueKind.String || t.GetValue<string>().Trim() is not { Length: > 0 and <= 50 } s)
-            { Fail(name, "Each tag must be a text of 1 to 50 characters."); return; }
+            { Fail(name, T("Each tag must be a text of 1 to 50 characters.")); return; }
             tags.Add(s);
         }
         set(tags.Distinct(StringComparer.OrdinalIgnoreCase).ToList());
@@ -107,9 +119,9 @@ public sealed class JsonFields
         var n = Node(name);
         if (n is null) { set(null); return; }
         if (n is not JsonObject o || o.Any(p => p.Value is JsonObject or JsonArray))
-        { Fail(name, $"{name} must be an object of simple values."); return; }
+        { Fail(name, T("{0} must be an object of simple values.", name)); return; }
         var json = o.ToJsonString();
-        if (json.Length > 8000) { Fail(name, $"{name} is too large."); return; }
+        if (json.Length > 8000) { Fail(name, T("{0} is too large.", name)); return; }
         set(json);
     }
 
@@ -117,7 +129,7 @@ public sealed class JsonFields
     {
         if (!Has(name)) return null;
         if (Node(name) is JsonArray a) return a;
-        Fail(name, $"{name} must be an array.");
+        Fail(name, T("{0} must be an array.", name));
         return null;
     }
 

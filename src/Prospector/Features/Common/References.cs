@@ -11,11 +11,11 @@ public static class References
         long? companyId, long? ownerId, long? teamId, CancellationToken ct)
     {
         if (f.Has("companyId") && companyId is { } co && !await scope.Filter(db.Companies).AnyAsync(x => x.Id == co, ct))
-            f.Fail("companyId", $"There is no company {co} that you can see.");
+            f.Fail("companyId", f.T("There is no company {0} that you can see.", co));
         if (f.Has("ownerId") && ownerId is { } o && !await db.Users.AnyAsync(u => u.Id == o && u.DeactivatedAt == null, ct))
-            f.Fail("ownerId", $"There is no active user {o}.");
+            f.Fail("ownerId", f.T("There is no active user {0}.", o));
         if (f.Has("teamId") && teamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct))
-            f.Fail("teamId", $"There is no team {t}.");
+            f.Fail("teamId", f.T("There is no team {0}.", t));
     }
 
     /// <summary>Replaces a record's tags, creating tags that do not exist yet.</summary>

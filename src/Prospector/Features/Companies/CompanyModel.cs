@@ -40,7 +40,7 @@ public static class CompanyFields
         ProspectorDb db, AccessScope scope, Company c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
     {
         f.String("name", 200, v => c.Name = v ?? "", required: isNew || f.Has("name"));
-        if (isNew && !f.Has("name")) f.Fail("name", "name is required.");
+        if (isNew && !f.Has("name")) f.Fail("name", f.T("{0} is required.", "name"));
         f.String("website", 300, v => c.Website = v);
         f.Email("email", v => c.Email = v);
         f.String("phone", 50, v => c.Phone = v);
@@ -66,7 +66,7 @@ public static class CompanyFields
         }
         else c.UpdatedAt = now;
         if (f.Errors.Count == 0) await References.CheckAsync(db, scope, f, null, c.OwnerId, c.TeamId, ct);
-        if (f.Errors.Count == 0 && !scope.CanSee(c)) f.Fail("ownerId", "You can only give records to yourself or to your teams.");
+        if (f.Errors.Count == 0 && !scope.CanSee(c)) f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Errors.Count > 0) return f.Errors;
         if (tags is not null) await References.SetTagsAsync(db, c.Tags, tags, ct);
         return null;

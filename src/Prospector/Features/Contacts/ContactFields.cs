@@ -43,7 +43,7 @@ public static class ContactFields
         ReadConsents(f, c, actorId, now);
         ReadPersonalDates(f, c);
         if (string.IsNullOrWhiteSpace(c.FirstName) && string.IsNullOrWhiteSpace(c.LastName) && c.Email is null)
-            f.Fail("lastName", "A contact needs a name or an e-mail address.");
+            f.Fail("lastName", f.T("A contact needs a name or an e-mail address."));
         RefreshKeys(c);
         return tags;
     }
@@ -70,11 +70,11 @@ public static class ContactFields
         {
             ConsentDto? d;
             try { d = node.Deserialize<ConsentDto>(Json); }
-            catch (JsonException e) { f.Fail("consents", $"Each consent needs channel, status, givenAt and method: {e.Message}"); return; }
+            catch (JsonException e) { f.Fail("consents", f.T("Each consent needs channel, status, givenAt and method: {0}", e.Message)); return; }
             if (d is null || string.IsNullOrWhiteSpace(d.Method) || d.Method.Length > 200 || d.GivenAt == default)
-            { f.Fail("consents", "Each consent needs channel, status, givenAt and how it was given (method, up to 200 characters)."); return; }
+            { f.Fail("consents", f.T("Each consent needs channel, status, givenAt and how it was given (method, up to 200 characters).")); return; }
             if (d.GivenAt.ToUniversalTime() > now.AddMinutes(5))
-            { f.Fail("consents", "A consent cannot be given in the future."); return; }
+            { f.Fail("consents", f.T("A consent cannot be given in the future.")); return; }
             c.Consents.Add(new ConsentRecord
             {
                 Channel = d.Channel, Status = d.Status, GivenAt = d.GivenAt.ToUniversalTime(), Method = d.Method.Trim(),
@@ -92,11 +92,11 @@ public static class ContactFields
         {
             PersonalDateDto? d;
             try { d = node.Deserialize<PersonalDateDto>(Json); }
-            catch (JsonException e) { f.Fail("personalDates", $"Each date needs kind, month and day: {e.Message}"); return; }
+            catch (JsonException e) { f.Fail("personalDates", f.T("Each date needs kind, month and day: {0}", e.Message)); return; }
             if (d is null || !IsValidDay(d.Month, d.Day, d.Year))
-            { f.Fail("personalDates", "Each date needs a valid month and day (and year, if given)."); return; }
+            { f.Fail("personalDates", f.T("Each date needs a valid month and day (and year, if given).")); return; }
             if (d.RemindDaysBefore is < 0 or > 60)
-            { f.Fail("personalDates", "remindDaysBefore must be between 0 and 60."); return; }
+            { f.Fail("personalDates", f.T("remindDaysBefore must be between 0 and 60.")); return; }
             list.Add(new PersonalDate { Kind = d.Kind, Label = d.Label?.Trim(), Month = d.Month, Day = d.Day, Year = d.Year, RemindDaysBefore = d.RemindDaysBefore });
         }
         c.PersonalDates.Clear();

@@ -23,7 +23,7 @@ public static class ContactWrites
         if (f.Errors.Count == 0)
             await References.CheckAsync(db, scope, f, c.CompanyId, c.OwnerId, c.TeamId, ct);
         if (f.Errors.Count == 0 && !scope.CanSee(c))
-            f.Fail("ownerId", "You can only give records to yourself or to your teams.");
+            f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Errors.Count > 0) return f.Errors;
         if (tags is not null) await References.SetTagsAsync(db, c.Tags, tags, ct);
         return null;

@@ -42,9 +42,10 @@ public static class DemoData
         var people = new List<Contact>();
         for (var i = 0; i < contacts; i++)
         {
-            var locale = Locale(i);
-            var f = new Faker(locale) { Random = new Randomizer(Seed + i) };
+            // People speak the language of the company they work for.
             var company = companyList[random.Number(companyList.Count - 1)];
+            var locale = company.Country switch { "DE" => "de", "NL" => "nl", _ => "en_GB" };
+            var f = new Faker(locale) { Random = new Randomizer(Seed + i) };
             var c = new Contact
             {
                 Salutation = locale == "de" ? f.PickRandom("Herr", "Frau") : null,

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Hosting;
+
+namespace Prospector.Components.Shared;
+
+/// <summary>
+/// Base of the interactive pages. A circuit lives long, a DbContext should not: each piece of work gets its
+/// own service scope, the signed-in user for the audit trail and the user's access scope.
+/// </summary>
+public abstract class AppPage : ComponentBase
+{
+    [Inject] protected IServiceScopeFactory Scopes { get; set; } = default!;
+    [Inject] protected ISnackbar Snackbar { get; set; } = default!;
+    [Inject] protected NavigationManager Nav { get; set; } = default!;
+    [CascadingParameter] protected Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    protected async Task<T> WithServicesAsync<T>(Func<IServiceProvider, AccessScope, Task<T>> work)
+    {
+        var user = (await AuthState).User;
+        await using var scope = Scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUserHolder>().User = user;
+        var access = await scope.ServiceProvider.GetRequiredService<RecordAccess>().ScopeAsync(user);
+        return await work(scope.ServiceProvider, access);
+    }
+
+    protected Task<T> WithDbAsync<T>(Func<ProspectorDb, AccessScope, Task<T>> work) =>
+        WithServicesAsync((sp, access) => work(sp.GetRequiredService<ProspectorDb>(), access));
+
+    protected Task WithDbAsync(Func<ProspectorDb, AccessScope, Task> work) =>
+        WithDbAsync<bool>(async (db, scope) => { await work(db, scope); return true; });
+}

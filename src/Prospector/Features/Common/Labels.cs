@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Localization;
+using Prospector.Data;
+
+namespace Prospector.Features.Common;
+
+/// <summary>Display labels of code names, localised; stages follow the workspace's terminology preset.</summary>
+public static class Labels
+{
+    public static string Stage(IStringLocalizer l, Stage s, Terminology t = Terminology.Default) =>
+        t == Terminology.NoCrm && s is Data.Stage.Lead or Data.Stage.Prospect
+            ? l[s == Data.Stage.Lead ? "Prospect (noCRM)" : "Lead (noCRM)"]
+            : s switch
+            {
+                Data.Stage.Suspect => l["Suspect"],
+                Data.Stage.Lead => l["Lead"],
+                Data.Stage.Prospect => l["Prospect"],
+                Data.Stage.Customer => l["Customer"],
+                _ => l["Repeat customer"],
+            };
+
+    public static string Status(IStringLocalizer l, LeadStatus s) => s switch
+    {
+        LeadStatus.New => l["New"],
+        LeadStatus.Working => l["Working"],
+        LeadStatus.Nurturing => l["Nurturing"],
+        _ => l["Unqualified"],
+    };
+
+    public static string Channel(IStringLocalizer l, ConsentChannel c) => c switch
+    {
+        ConsentChannel.Email => l["E-mail"],
+        ConsentChannel.Phone => l["Phone"],
+        _ => l["SMS"],
+    };
+
+    public static string DateKind(IStringLocalizer l, PersonalDateKind k) => k switch
+    {
+        PersonalDateKind.Birthday => l["Birthday"],
+        PersonalDateKind.Anniversary => l["Anniversary"],
+        _ => l["Other date"],
+    };
+
+    public static string Action(IStringLocalizer l, AuditAction a) => a switch
+    {
+        AuditAction.Created => l["Created"],
+        AuditAction.Updated => l["Changed"],
+        AuditAction.Deleted => l["Deleted"],
+        _ => l["Restored"],
+    };
+
+    public static Terminology TerminologyOf(ProspectorDb db) =>
+        db.WorkspaceSettings.Select(s => s.Terminology).FirstOrDefault();
+}
