@@ -3,6 +3,6 @@ document.addEventListener('keydown', e => {
     if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
     if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
-    const box = document.querySelector('[data-search] input');
+    const box = document.querySelector('input[data-search], [data-search] input');
     if (box) { e.preventDefault(); box.focus(); }
 });

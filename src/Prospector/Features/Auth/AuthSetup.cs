@@ -27,7 +27,8 @@ public static class AuthSetup
             .AddRoles<Role>()
             .AddEntityFrameworkStores<ProspectorDb>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<LocalizedIdentityErrors>();
 
         services.AddAuthentication(o =>
             {

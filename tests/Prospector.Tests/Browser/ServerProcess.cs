@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Prospector.Tests.Browser;
+
+/// <summary>
+/// The real `prospector serve` executable, started as a user would start it, on a fresh data directory and a
+/// free loopback port. It reads the server's own output, e.g. the one-time setup link it prints.
+/// </summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly string _dataDir;
+    public string BaseUrl { get; }
+    public string? SetupLink { get; private set; }
+
+    private ServerProcess(Process process, string baseUrl, string dataDir)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        _dataDir = dataDir;
+    }
+
+    public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
+    {
+        var dll = ServerDll();
+        var port = FreePort();
+        var dataDir = Directory.CreateTempSubdirectory("prospector-browser-").FullName;
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var a in (string[])[dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, .. extraArgs])
+            psi.ArgumentList.Add(a);
+        var server = new ServerProcess(Process.Start(psi)!, $"http://127.0.0.1:{port}", dataDir);
+        await server.WaitForReadyAsync();
+        return server;
+    }
+
+    private async Task WaitForReadyAsync()
+    {
+        var ready = new TaskCompletionSource();
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_output) _output.AppendLine(e.Data);
+            if (SetupLinkPattern().Match(e.Data) is { Success: true } m) SetupLink = m.Value;
+            if (e.Data.Contains("Prospector is running at", StringComparison.Ordinal)) ready.TrySetResult();
+        };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var exited = _process.WaitForExitAsync();
+        var done = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(90)));
+        if (done != ready.Task)
+            throw new InvalidOperationException($"The server did not start. Its output:\n{Output}");
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>The server's build output beside this test's: src/Prospector/bin/{Configuration}/net10.0.</summary>
+    private static string ServerDll()
+    {
+        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (tfm, configuration) = (bin.Name, bin.Parent!.Name);
+        var root = bin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Prospector.slnx"))) root = root.Parent;
+        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Prospector.slnx not found above the test output."),
+            "src", "Prospector", "bin", configuration, tfm, "prospector.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+    }
+
+    [GeneratedRegex(@"http://\S+/setup/[A-Za-z0-9_\-]+")]
+    private static partial Regex SetupLinkPattern();
+}
