@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
+using Prospector.Tests.Infrastructure;
+
 namespace Prospector.Tests.Browser;
 
 /// <summary>
@@ -15,21 +17,25 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _dataDir;
+    private readonly bool _ownsDataDir;
     public string BaseUrl { get; }
     public string? SetupLink { get; private set; }
 
-    private ServerProcess(Process process, string baseUrl, string dataDir)
+    private ServerProcess(Process process, string baseUrl, string dataDir, bool ownsDataDir)
     {
         _process = process;
         BaseUrl = baseUrl;
         _dataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
     }
 
-    public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
+    /// <summary>Starts a server on <paramref name="dataDir"/>, or on a fresh temporary one (removed afterwards).</summary>
+    public static async Task<ServerProcess> StartAsync(string? dataDir = null, params string[] extraArgs)
     {
-        var dll = ServerDll();
+        var dll = ProspectorExe.Dll;
         var port = FreePort();
-        var dataDir = Directory.CreateTempSubdirectory("prospector-browser-").FullName;
+        var owns = dataDir is null;
+        dataDir ??= Directory.CreateTempSubdirectory("prospector-browser-").FullName;
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -37,7 +43,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         };
         foreach (var a in (string[])[dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, .. extraArgs])
             psi.ArgumentList.Add(a);
-        var server = new ServerProcess(Process.Start(psi)!, $"http://127.0.0.1:{port}", dataDir);
+        var server = new ServerProcess(Process.Start(psi)!, $"http://127.0.0.1:{port}", dataDir, owns);
         await server.WaitForReadyAsync();
         return server;
     }
@@ -63,18 +69,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    /// <summary>The server's build output beside this test's: src/Prospector/bin/{Configuration}/net10.0.</summary>
-    private static string ServerDll()
-    {
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (tfm, configuration) = (bin.Name, bin.Parent!.Name);
-        var root = bin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Prospector.slnx"))) root = root.Parent;
-        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Prospector.slnx not found above the test output."),
-            "src", "Prospector", "bin", configuration, tfm, "prospector.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
-    }
-
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
@@ -90,7 +84,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+        if (_ownsDataDir)
+            try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
     }
 
     [GeneratedRegex(@"http://\S+/setup/[A-Za-z0-9_\-]+")]
