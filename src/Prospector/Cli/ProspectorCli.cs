@@ -13,7 +13,8 @@ public static class ProspectorCli
 {
     private static readonly Option<string?> DataDir = new("--data-dir")
     {
-        Description = "Directory of the SQLite database (default: ./data)", Recursive = true,
+        Description = "Directory of the SQLite database (default: ./data)",
+        Recursive = true,
     };
 
     public static RootCommand Build()

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Prospector.Components;
 using Prospector.Data;

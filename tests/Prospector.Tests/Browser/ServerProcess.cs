@@ -38,7 +38,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         dataDir ??= Directory.CreateTempSubdirectory("prospector-browser-").FullName;
         var psi = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
         foreach (var a in (string[])[dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, .. extraArgs])

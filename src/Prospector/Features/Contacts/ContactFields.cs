@@ -77,8 +77,13 @@ public static class ContactFields
             { f.Fail("consents", f.T("A consent cannot be given in the future.")); return; }
             c.Consents.Add(new ConsentRecord
             {
-                Channel = d.Channel, Status = d.Status, GivenAt = d.GivenAt.ToUniversalTime(), Method = d.Method.Trim(),
-                Note = d.Note?.Trim() is { Length: > 0 and <= 1000 } n ? n : null, RecordedById = actorId, RecordedAt = now,
+                Channel = d.Channel,
+                Status = d.Status,
+                GivenAt = d.GivenAt.ToUniversalTime(),
+                Method = d.Method.Trim(),
+                Note = d.Note?.Trim() is { Length: > 0 and <= 1000 } n ? n : null,
+                RecordedById = actorId,
+                RecordedAt = now,
             });
         }
     }

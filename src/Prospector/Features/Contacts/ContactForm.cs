@@ -52,14 +52,32 @@ public sealed class ContactForm
 
     public static ContactForm From(Contact c) => new()
     {
-        Version = c.Version, Salutation = c.Salutation, FirstName = c.FirstName, NamePrefix = c.NamePrefix, LastName = c.LastName,
-        JobTitle = c.JobTitle, Email = c.Email, Phone = c.Phone, Mobile = c.Mobile,
+        Version = c.Version,
+        Salutation = c.Salutation,
+        FirstName = c.FirstName,
+        NamePrefix = c.NamePrefix,
+        LastName = c.LastName,
+        JobTitle = c.JobTitle,
+        Email = c.Email,
+        Phone = c.Phone,
+        Mobile = c.Mobile,
         Company = c.Company is null ? null : new CompanyOption(c.Company.Id, c.Company.Name),
-        Street = c.Street, PostalCode = c.PostalCode, City = c.City, Country = c.Country, Stage = c.Stage, LeadStatus = c.LeadStatus,
-        Source = c.Source, OwnerId = c.OwnerId, Tags = string.Join(", ", c.Tags.Select(t => t.Name).Order()), Notes = c.Notes,
+        Street = c.Street,
+        PostalCode = c.PostalCode,
+        City = c.City,
+        Country = c.Country,
+        Stage = c.Stage,
+        LeadStatus = c.LeadStatus,
+        Source = c.Source,
+        OwnerId = c.OwnerId,
+        Tags = string.Join(", ", c.Tags.Select(t => t.Name).Order()),
+        Notes = c.Notes,
         PersonalDates = c.PersonalDates.Select(d => new PersonalDateRow
         {
-            Kind = d.Kind, Label = d.Label, Date = new DateTime(d.Year ?? 2000, d.Month, d.Day), YearKnown = d.Year is not null,
+            Kind = d.Kind,
+            Label = d.Label,
+            Date = new DateTime(d.Year ?? 2000, d.Month, d.Day),
+            YearKnown = d.Year is not null,
             RemindDaysBefore = d.RemindDaysBefore,
         }).ToList(),
     };
@@ -68,24 +86,42 @@ public sealed class ContactForm
     {
         var o = new JsonObject
         {
-            ["salutation"] = Salutation, ["firstName"] = FirstName, ["namePrefix"] = NamePrefix, ["lastName"] = LastName,
-            ["jobTitle"] = JobTitle, ["email"] = Email, ["phone"] = Phone, ["mobile"] = Mobile, ["companyId"] = Company?.Id,
-            ["street"] = Street, ["postalCode"] = PostalCode, ["city"] = City, ["country"] = Country,
-            ["stage"] = Stage.ToString(), ["leadStatus"] = LeadStatus.ToString(), ["source"] = Source, ["ownerId"] = OwnerId,
+            ["salutation"] = Salutation,
+            ["firstName"] = FirstName,
+            ["namePrefix"] = NamePrefix,
+            ["lastName"] = LastName,
+            ["jobTitle"] = JobTitle,
+            ["email"] = Email,
+            ["phone"] = Phone,
+            ["mobile"] = Mobile,
+            ["companyId"] = Company?.Id,
+            ["street"] = Street,
+            ["postalCode"] = PostalCode,
+            ["city"] = City,
+            ["country"] = Country,
+            ["stage"] = Stage.ToString(),
+            ["leadStatus"] = LeadStatus.ToString(),
+            ["source"] = Source,
+            ["ownerId"] = OwnerId,
             ["notes"] = Notes,
             ["tags"] = new JsonArray((Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
             ["personalDates"] = new JsonArray(PersonalDates.Where(d => d.Date is not null).Select(d => (JsonNode?)new JsonObject
             {
-                ["kind"] = d.Kind.ToString(), ["label"] = d.Label, ["month"] = d.Date!.Value.Month, ["day"] = d.Date.Value.Day,
-                ["year"] = d.YearKnown ? d.Date.Value.Year : null, ["remindDaysBefore"] = d.RemindDaysBefore,
+                ["kind"] = d.Kind.ToString(),
+                ["label"] = d.Label,
+                ["month"] = d.Date!.Value.Month,
+                ["day"] = d.Date.Value.Day,
+                ["year"] = d.YearKnown ? d.Date.Value.Year : null,
+                ["remindDaysBefore"] = d.RemindDaysBefore,
             }).ToArray()),
         };
         if (NewConsent.Add)
         {
             o["consents"] = new JsonArray(new JsonObject
             {
-                ["channel"] = NewConsent.Channel.ToString(), ["status"] = NewConsent.Status.ToString(),
+                ["channel"] = NewConsent.Channel.ToString(),
+                ["status"] = NewConsent.Status.ToString(),
                 ["givenAt"] = DateTime.SpecifyKind(NewConsent.GivenAt ?? DateTime.Today, DateTimeKind.Local).ToUniversalTime().ToString("O"),
                 ["method"] = NewConsent.Method,
             });

@@ -75,8 +75,11 @@ public static class DemoData
             if (f.Random.Bool(0.5f))
                 c.Consents.Add(new ConsentRecord
                 {
-                    Channel = ConsentChannel.Email, Status = ConsentStatus.Granted, GivenAt = now.AddDays(-f.Random.Number(10, 700)),
-                    Method = f.PickRandom("Web form", "Business card at trade fair", "Verbally on the phone"), RecordedAt = now,
+                    Channel = ConsentChannel.Email,
+                    Status = ConsentStatus.Granted,
+                    GivenAt = now.AddDays(-f.Random.Number(10, 700)),
+                    Method = f.PickRandom("Web form", "Business card at trade fair", "Verbally on the phone"),
+                    RecordedAt = now,
                 });
             ContactFields.RefreshKeys(c);
             people.Add(c);
@@ -101,12 +104,16 @@ public static class DemoData
                 var channel = random.ArrayElement(new[] { Channel.Phone, Channel.Phone, Channel.Email, Channel.InPerson, Channel.Video, Channel.Social });
                 db.Activities.Add(new Activity
                 {
-                    ContactId = c.Id, CompanyId = c.CompanyId, Channel = channel,
+                    ContactId = c.Id,
+                    CompanyId = c.CompanyId,
+                    Channel = channel,
                     Direction = random.Bool(0.7f) ? Direction.Outbound : Direction.Inbound,
                     Outcome = random.ArrayElement(new[] { "reached", "no answer", "voicemail", "replied", "meeting held" }),
                     OccurredAt = now.AddDays(-random.Number(1, 120)).AddMinutes(-random.Number(0, 600)),
                     DurationMinutes = channel is Channel.Phone or Channel.Video ? random.Number(2, 45) : null,
-                    Subject = random.ArrayElement(ActivitySubjects), UserId = c.OwnerId, CreatedAt = now,
+                    Subject = random.ArrayElement(ActivitySubjects),
+                    UserId = c.OwnerId,
+                    CreatedAt = now,
                 });
             }
             var open = c.LeadStatus != LeadStatus.Unqualified && c.Stage is Stage.Lead or Stage.Prospect;
@@ -115,9 +122,13 @@ public static class DemoData
                 var due = today.AddDays(random.Number(-5, 21));
                 db.NextActions.Add(new NextAction
                 {
-                    ContactId = c.Id, Type = random.ArrayElement(new[] { NextActionType.Call, NextActionType.Email, NextActionType.Meeting, NextActionType.Visit }),
-                    DueDate = due, DueAtUtc = due.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc), AssigneeId = c.OwnerId,
-                    Note = random.ArrayElement(NextSteps), CreatedAt = now,
+                    ContactId = c.Id,
+                    Type = random.ArrayElement(new[] { NextActionType.Call, NextActionType.Email, NextActionType.Meeting, NextActionType.Visit }),
+                    DueDate = due,
+                    DueAtUtc = due.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc),
+                    AssigneeId = c.OwnerId,
+                    Note = random.ArrayElement(NextSteps),
+                    CreatedAt = now,
                 });
             }
             if (c.Stage is Stage.Prospect or Stage.Customer or Stage.RepeatCustomer)
@@ -125,11 +136,19 @@ public static class DemoData
                 var step = pipeline.Steps[c.Stage == Stage.Prospect ? random.Number(0, pipeline.Steps.Count - 1) : pipeline.Steps.Count - 1];
                 db.Opportunities.Add(new Opportunity
                 {
-                    Title = $"{c.LastName}: {random.ArrayElement(Products)}", ContactId = c.Id, CompanyId = c.CompanyId,
-                    PipelineId = pipeline.Id, StepId = step.Id, Amount = random.Number(20, 400) * 100m, Currency = "EUR",
-                    Probability = step.DefaultProbability, State = c.Stage == Stage.Prospect ? OpportunityState.Open : OpportunityState.Won,
+                    Title = $"{c.LastName}: {random.ArrayElement(Products)}",
+                    ContactId = c.Id,
+                    CompanyId = c.CompanyId,
+                    PipelineId = pipeline.Id,
+                    StepId = step.Id,
+                    Amount = random.Number(20, 400) * 100m,
+                    Currency = "EUR",
+                    Probability = step.DefaultProbability,
+                    State = c.Stage == Stage.Prospect ? OpportunityState.Open : OpportunityState.Won,
                     ClosedAt = c.Stage == Stage.Prospect ? null : now.AddDays(-random.Number(5, 200)),
-                    ExpectedCloseDate = today.AddDays(random.Number(7, 90)), OwnerId = c.OwnerId, TeamId = c.TeamId,
+                    ExpectedCloseDate = today.AddDays(random.Number(7, 90)),
+                    OwnerId = c.OwnerId,
+                    TeamId = c.TeamId,
                 });
             }
         }
@@ -202,7 +221,9 @@ public static class DemoData
 
     private static readonly Dictionary<string, string> PhoneFormat = new()
     {
-        ["de"] = "+49 ### #######", ["nl"] = "+31 # ########", ["en_GB"] = "+44 #### ######",
+        ["de"] = "+49 ### #######",
+        ["nl"] = "+31 # ########",
+        ["en_GB"] = "+44 #### ######",
     };
 
     private static readonly Dictionary<string, string[]> JobTitles = new()

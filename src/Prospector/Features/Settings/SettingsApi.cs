@@ -65,7 +65,10 @@ public static class SettingsApi
     {
         var users = await db.Users.OrderBy(u => u.Email).Select(u => new
         {
-            u.Id, u.Email, u.DisplayName, Active = u.DeactivatedAt == null,
+            u.Id,
+            u.Email,
+            u.DisplayName,
+            Active = u.DeactivatedAt == null,
             Role = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
             Teams = u.Teams.Select(t => t.Team!.Name).ToList(),
         }).ToListAsync(ct);

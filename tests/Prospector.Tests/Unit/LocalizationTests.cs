@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Prospector.Tests.Unit;
+
+/// <summary>Every UI string in the code has a German and a Dutch translation with the same placeholders.</summary>
+public sealed partial class LocalizationTests
+{
+    private static readonly string Src = Path.Combine(RepoRoot(), "src", "Prospector");
+
+    public static TheoryData<string> Languages => new() { "de", "nl" };
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void Every_string_the_code_asks_for_is_translated(string language)
+    {
+        var translations = Load(language);
+        var missing = KeysInCode().Where(k => !translations.ContainsKey(k)).Order().ToList();
+        Assert.True(missing.Count == 0, $"Missing in SharedResource.{language}.resx:\n{string.Join("\n", missing)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void Translations_keep_the_placeholders_and_are_not_empty(string language)
+    {
+        var bad = Load(language)
+            .Where(kv => string.IsNullOrWhiteSpace(kv.Value) || !Placeholders(kv.Key).SetEquals(Placeholders(kv.Value)))
+            .Select(kv => $"{kv.Key} → {kv.Value}").ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
+    }
+
+    [Fact]
+    public void The_scan_finds_the_strings_it_must()
+    {
+        // Guards the test itself: a broken pattern would find nothing and pass everything.
+        var keys = KeysInCode();
+        Assert.Contains("Sign in", keys);
+        Assert.Contains("{0} is longer than {1} characters.", keys);
+        Assert.True(keys.Count > 150, $"only {keys.Count} keys found");
+    }
+
+    private static HashSet<string> KeysInCode()
+    {
+        var keys = new HashSet<string>();
+        var files = Directory.EnumerateFiles(Src, "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        foreach (var file in files)
+            foreach (Match m in KeyPattern().Matches(File.ReadAllText(file)))
+                keys.Add(Regex.Unescape(m.Groups[1].Value));
+        return keys;
+    }
+
+    private static Dictionary<string, string> Load(string language) =>
+        XDocument.Load(Path.Combine(Src, "Resources", $"SharedResource.{language}.resx")).Root!.Elements("data")
+            .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "");
+
+    private static HashSet<string> Placeholders(string s) => [.. PlaceholderPattern().Matches(s).Select(m => m.Value)];
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Prospector.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Prospector.slnx not found");
+    }
+
+    // L["…"], l["…"] (localizer lookups) and T("…") (validation messages translated by JsonFields).
+    [GeneratedRegex(@"\b(?:(?:L|l)\[|T\()\s*""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex KeyPattern();
+
+    [GeneratedRegex(@"\{\d+\}")]
+    private static partial Regex PlaceholderPattern();
+}
