@@ -6,10 +6,13 @@ namespace Prospector.Features.Auth;
 /// Counts failed sign-ins per client address and per account name; after too many in the window the
 /// next attempt is refused (429) before the password is even checked. Successful sign-ins do not count.
 /// Kept in memory: with several instances each applies the limit on its own, which still caps guessing.
+/// The per-address limit is higher than the per-account one: behind a proxy without forwarded headers many
+/// people share one address, and one person's typos must not lock out the office.
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)
 {
-    public const int MaxFailures = 5;
+    public const int MaxFailuresPerAccount = 5;
+    public const int MaxFailuresPerAddress = 20;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new();
 
@@ -19,10 +22,11 @@ public sealed class LoginThrottle(TimeProvider time)
         foreach (var key in Keys(ip, account))
         {
             if (!_failures.TryGetValue(key, out var q)) continue;
+            var max = key.StartsWith("ip:", StringComparison.Ordinal) ? MaxFailuresPerAddress : MaxFailuresPerAccount;
             lock (q)
             {
                 Prune(q);
-                if (q.Count >= MaxFailures)
+                if (q.Count >= max)
                 {
                     var wait = q.Peek() + Window - time.GetUtcNow();
                     if (wait > retryAfter) retryAfter = wait;

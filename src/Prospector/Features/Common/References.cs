@@ -14,8 +14,15 @@ public static class References
             f.Fail("companyId", f.T("There is no company {0} that you can see.", co));
         if (f.Has("ownerId") && ownerId is { } o && !await db.Users.AnyAsync(u => u.Id == o && u.DeactivatedAt == null, ct))
             f.Fail("ownerId", f.T("There is no active user {0}.", o));
+        // Only an admin hands records to anyone; others to themselves or to members of their own teams.
+        else if (f.Has("ownerId") && ownerId is { } owner && !scope.IsAdmin && owner != scope.UserId
+            && !await db.TeamMembers.AnyAsync(m => m.UserId == owner && scope.TeamIds.Contains(m.TeamId), ct))
+            f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Has("teamId") && teamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct))
             f.Fail("teamId", f.T("There is no team {0}.", t));
+        // Likewise a record moves only into a team the user belongs to (an admin: any team).
+        else if (f.Has("teamId") && teamId is { } team && !scope.IsAdmin && !scope.TeamIds.Contains(team))
+            f.Fail("teamId", f.T("You can only give records to yourself or to your teams."));
     }
 
     /// <summary>Replaces a record's tags, creating tags that do not exist yet.</summary>

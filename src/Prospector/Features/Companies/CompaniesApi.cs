@@ -83,7 +83,9 @@ public static class CompaniesApi
             return Api.Stale(current);
         }
         request.HttpContext.Response.Headers.ETag = Api.ETag(c.Version);
-        return TypedResults.Ok(CompanyDto.From(c));
+        // Reload the references so the answer names a new owner (or company) as a GET would.
+        var saved = await LoadAsync(db, c.Id, scope, ct);
+        return TypedResults.Ok(CompanyDto.From(saved ?? c));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(

@@ -84,7 +84,9 @@ public static class ContactsApi
             return Api.Stale(current);
         }
         request.HttpContext.Response.Headers.ETag = Api.ETag(c.Version);
-        return TypedResults.Ok(ContactDto.From(c));
+        // Reload the references so the answer names a new owner (or company) as a GET would.
+        var saved = await LoadAsync(db, c.Id, scope, ct);
+        return TypedResults.Ok(ContactDto.From(saved ?? c));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(

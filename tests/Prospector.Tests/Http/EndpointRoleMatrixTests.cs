@@ -1,0 +1,242 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.Extensions.DependencyInjection;
+using Prospector.Features.Auth;
+using Prospector.Tests.Infrastructure;
+using static Prospector.Tests.Http.Expect;
+
+namespace Prospector.Tests.Http;
+
+/// <summary>What a caller must get from an endpoint.</summary>
+internal enum Expect
+{
+    /// <summary>401: an API without credentials.</summary>
+    U,
+    /// <summary>302 to /account/login?ReturnUrl=…: a page (or form post) without a session.</summary>
+    R,
+    /// <summary>403: signed in, but the role may not.</summary>
+    F,
+    /// <summary>Let in: neither 401, 403, a 5xx nor a redirect to the sign-in or access-denied page.</summary>
+    A,
+    /// <summary>200: a page that renders.</summary>
+    Ok,
+    /// <summary>200 or 404: a page whose route value may name nothing (e.g. a used setup link).</summary>
+    OkOr404,
+}
+
+/// <summary>
+/// Every endpoint of the running app against every role. The API table below is explicit: an endpoint added without
+/// a row, or a row whose endpoint is gone, fails the first test. Pages follow one rule instead (see <see cref="PageRows"/>).
+/// </summary>
+public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassFixture<SqliteApp>
+{
+    private sealed record Row(string Key, Expect Anonymous, Expect Rep, Expect Manager, Expect Admin, string? Body = null, string Query = "");
+
+    private const string Contact = """{"lastName":"Matrix"}""";
+    private const string Company = """{"name":"Matrix GmbH"}""";
+    private const string Change = """{"notes":"matrix"}""";
+
+    private static readonly Row[] Table =
+    [
+        //   endpoint                                          anon Rep Mgr Admin
+        new("GET /api/v1/contacts/",                              U, A, A, A),
+        new("POST /api/v1/contacts/",                             U, A, A, A, Contact),
+        new("GET /api/v1/contacts/{id:long}",                     U, A, A, A),
+        new("PATCH /api/v1/contacts/{id:long}",                   U, A, A, A, Change),
+        new("DELETE /api/v1/contacts/{id:long}",                  U, A, A, A),
+        new("POST /api/v1/contacts/{id:long}/restore",            U, A, A, A),
+        new("GET /api/v1/contacts/{id:long}/history",             U, A, A, A),
+        new("GET /api/v1/companies/",                             U, A, A, A),
+        new("POST /api/v1/companies/",                            U, A, A, A, Company),
+        new("GET /api/v1/companies/{id:long}",                    U, A, A, A),
+        new("PATCH /api/v1/companies/{id:long}",                  U, A, A, A, Change),
+        new("DELETE /api/v1/companies/{id:long}",                 U, A, A, A),
+        new("POST /api/v1/companies/{id:long}/restore",           U, A, A, A),
+        new("GET /api/v1/companies/{id:long}/history",            U, A, A, A),
+        new("GET /api/v1/me",                                     U, A, A, A),
+        new("GET /api/v1/tokens/",                                U, A, A, A),
+        new("POST /api/v1/tokens/",                               U, A, A, A, """{"name":"matrix"}"""),
+        new("DELETE /api/v1/tokens/{id:long}",                    U, A, A, A),
+        new("GET /api/v1/users/",                                 U, F, F, A),
+        new("POST /api/v1/users/",                                U, F, F, A, """{"email":"{unique}@test.example","password":"correct horse battery","role":"Rep"}"""),
+        new("POST /api/v1/users/{id:long}/deactivate",            U, F, F, A),
+        new("GET /api/v1/workspace/",                             U, A, A, A),
+        new("PUT /api/v1/workspace/",                             U, F, F, A, """{"name":"Prospector","repsSeeAll":false,"terminology":"Default","defaultCountry":"DE","defaultCurrency":"EUR","version":1}"""),
+        // Outside /api: public infrastructure, the sign-out and language forms.
+        new("ANY /health/live",                                   Ok, Ok, Ok, Ok),
+        new("ANY /health/ready",                                  Ok, Ok, Ok, Ok),
+        new("GET /openapi/{documentName}.json",                   Ok, Ok, Ok, Ok),
+        new("GET /account/culture",                               A, A, A, A, Query: "?culture=en&redirect=/"),
+        new("POST /account/logout",                               R, A, A, A),
+    ];
+
+    private static readonly string[] Roles = ["Rep", "Manager", "Admin"];
+
+    /// <summary>
+    /// The endpoints under test: all route endpoints except
+    ///  - static files: MapStaticAssets endpoints carry a <see cref="StaticAssetDescriptor"/>; from a build (not a publish)
+    ///    MapStaticAssets also adds a development fallback for files added later: MapFallback (Order int.MaxValue) on
+    ///    the pattern {**path:file};
+    ///  - Blazor's own plumbing: patterns under /_blazor and /_framework (circuit hub, opaque redirect).
+    /// </summary>
+    private List<(string Key, RouteEndpoint Endpoint)> Endpoints()
+    {
+        _ = fixture.Factory.Server;
+        return fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<StaticAssetDescriptor>() is null)
+            .Where(e => !(e.Order == int.MaxValue && e.RoutePattern.RawText == "{**path:file}"))
+            .Where(e => !Path(e).StartsWith("/_blazor", StringComparison.Ordinal) && !Path(e).StartsWith("/_framework", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => ($"{m} {Path(e)}", e)))
+            .DistinctBy(x => x.Item1).ToList();
+    }
+
+    private static string Path(RouteEndpoint e) => "/" + e.RoutePattern.RawText!.TrimStart('/');
+
+    private static bool IsPage(RouteEndpoint e) => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
+
+    [Fact]
+    public void Every_endpoint_has_a_row_and_every_row_an_endpoint()
+    {
+        var actual = Endpoints().Where(x => !IsPage(x.Endpoint)).Select(x => x.Key).ToHashSet();
+        var listed = Table.Select(r => r.Key).ToHashSet();
+        var missing = actual.Except(listed).Order().ToList();
+        var stale = listed.Except(actual).Order().ToList();
+        Assert.True(missing.Count == 0 && stale.Count == 0,
+            $"Endpoints without a row in {nameof(Table)}: [{string.Join(", ", missing)}]; rows without an endpoint: [{string.Join(", ", stale)}]");
+        Assert.Equal(Table.Length, listed.Count); // no key twice
+    }
+
+    /// <summary>
+    /// Pages (Razor components with @page) by rule: [AllowAnonymous] pages (sign-in, setup) render for anyone; every
+    /// other page sends the anonymous to the sign-in page and renders for any signed-in role, unless its [Authorize] names
+    /// roles or a policy, which other roles get 403 for. "Renders" is 200; for a page whose route values the matrix cannot
+    /// point at a record (the setup link's token, a future page's parameter) 200 or 404. A form post (POST) without an
+    /// antiforgery token need not render, but must not be treated as an unauthorized caller either (A).
+    /// </summary>
+    private IEnumerable<Row> PageRows() => Endpoints().Where(x => IsPage(x.Endpoint)).Select(x =>
+    {
+        var e = x.Endpoint;
+        var get = x.Key.StartsWith("GET ", StringComparison.Ordinal);
+        var filled = e.RoutePattern.Parameters.All(p => RecordKind(Path(e)) is not null && p.Name.Equals("id", StringComparison.OrdinalIgnoreCase));
+        var render = !get ? A : filled ? Ok : OkOr404;
+        var allowed = AllowedRoles(e);
+        var anonymous = e.Metadata.GetMetadata<IAllowAnonymous>() is not null ? render : R;
+        return new Row(x.Key, anonymous, Role("Rep"), Role("Manager"), Role("Admin"));
+        Expect Role(string role) => allowed.Contains(role) ? render : F;
+    });
+
+    private static HashSet<string> AllowedRoles(RouteEndpoint e)
+    {
+        var roles = new HashSet<string>(Roles);
+        foreach (var a in e.Metadata.GetOrderedMetadata<IAuthorizeData>())
+        {
+            if (a.Roles is { Length: > 0 }) roles.IntersectWith(a.Roles.Split(',', StringSplitOptions.TrimEntries));
+            roles.IntersectWith(a.Policy switch
+            {
+                null => Roles,
+                Policies.Admin => ["Admin"],
+                Policies.ManagerOrAdmin => ["Manager", "Admin"],
+                _ => throw new InvalidOperationException($"{Path(e)}: teach the matrix which roles policy '{a.Policy}' lets in."),
+            });
+        }
+        return roles;
+    }
+
+    [Fact]
+    public async Task Every_endpoint_answers_each_role_as_its_row_says()
+    {
+        var app = fixture.Factory;
+        var users = new Dictionary<string, TestUser>
+        {
+            ["Rep"] = await app.UserAsync("Rep", "Nord"),
+            ["Manager"] = await app.UserAsync("Manager", "Nord"),
+            ["Admin"] = await app.UserAsync("Admin"),
+        };
+        var anonymous = app.CreateClient(new() { AllowAutoRedirect = false });
+        var endpoints = Endpoints().ToDictionary(x => x.Key, x => x.Endpoint);
+        var failures = new List<string>();
+
+        foreach (var row in Table.Concat(PageRows()))
+        {
+            Assert.True(endpoints.ContainsKey(row.Key), $"{row.Key} is not an endpoint of the app");
+            foreach (var (who, expect) in new[] { ("Anonymous", row.Anonymous), ("Rep", row.Rep), ("Manager", row.Manager), ("Admin", row.Admin) })
+            {
+                var caller = users.GetValueOrDefault(who);
+                var request = await RequestAsync(row, caller ?? users["Admin"]);
+                var res = await (caller?.Client ?? anonymous).SendAsync(request);
+                if (!Meets(res, expect))
+                    failures.Add($"{row.Key} as {who}: expected {expect}, got {(int)res.StatusCode} {res.Headers.Location}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private static bool Meets(HttpResponseMessage res, Expect expect)
+    {
+        var status = (int)res.StatusCode;
+        var challenge = res.StatusCode == HttpStatusCode.Found && res.RedirectPath() is "/account/login" or "/account/denied"
+            && res.Headers.Location!.OriginalString.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase);
+        return expect switch
+        {
+            U => status == 401,
+            R => challenge && res.RedirectPath() == "/account/login",
+            F => status == 403,
+            A => status is not (401 or 403) and < 500 && !challenge,
+            Ok => status == 200,
+            OkOr404 => status is 200 or 404,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// The request for a row: an {id} names a fresh record the caller may use (the anonymous get the admin's: it must not
+    /// matter), other route values are fixed or "1"; bodies are minimal and valid, a PATCH carries the fresh record's ETag.
+    /// </summary>
+    private async Task<HttpRequestMessage> RequestAsync(Row row, TestUser owner)
+    {
+        var method = row.Key[..row.Key.IndexOf(' ')];
+        var path = row.Key[(method.Length + 1)..];
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["documentName"] = "v1", ["Token"] = "not-a-setup-link" };
+        if (RouteParameter().Matches(path).Any(m => m.Groups[1].Value.Equals("id", StringComparison.OrdinalIgnoreCase))
+            && await IdForAsync(path, owner) is { } id)
+            values["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var url = RouteParameter().Replace(path, m => values.GetValueOrDefault(m.Groups[1].Value, "1")) + row.Query;
+        var body = row.Body?.Replace("{unique}", TestHttp.Unique("m"), StringComparison.Ordinal);
+        return TestHttp.Request(new HttpMethod(method == "ANY" ? "GET" : method), url,
+            body is null ? null : TestHttp.Json(body), method == "PATCH" ? "\"1\"" : null);
+    }
+
+    private static string? RecordKind(string path) =>
+        path.Split('/', StringSplitOptions.RemoveEmptyEntries).SkipWhile(s => s is "api" or "v1").FirstOrDefault() switch
+        {
+            "contacts" => "contacts",
+            "companies" => "companies",
+            _ => null,
+        };
+
+    /// <summary>
+    /// An id that exists and that the caller may use; each call gets a fresh one, as calls may delete it. An API the
+    /// matrix does not know fails the test; a page the matrix does not know gets "1" (and may answer 404).
+    /// </summary>
+    private async Task<long?> IdForAsync(string path, TestUser owner)
+    {
+        var app = fixture.Factory;
+        if (RecordKind(path) is { } kind)
+            return (await owner.Client.CreateAsync($"/api/v1/{kind}", kind == "contacts" ? new { lastName = "Matrix" } : new { name = "Matrix GmbH" }))
+                .GetProperty("id").GetInt64();
+        if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
+            return (await app.UserAsync("Rep", "Nord")).Id;
+        if (path.StartsWith("/api/v1/tokens/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (_, sp) => (await sp.GetRequiredService<UserAdmin>().CreateTokenAsync(owner.Id, "matrix")).Token.Id);
+        return path.StartsWith("/api/", StringComparison.Ordinal)
+            ? throw new InvalidOperationException($"{path}: teach the matrix which record an id names here.")
+            : null;
+    }
+
+    [GeneratedRegex(@"\{\*{0,2}([A-Za-z0-9_]+)[^}]*\}")]
+    private static partial Regex RouteParameter();
+}
