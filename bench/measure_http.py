@@ -33,6 +33,7 @@ print(f"| {'request':<34} | {'p50 ms':>8} | {'p95 ms':>8} | {'max ms':>8} | {'p5
 print(f"|{'-' * 36}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 16}|")
 print(f"| {'baseline: GET /health/live':<34} | {b50:8.1f} | {b95:8.1f} | {bmax:8.1f} | {1:14.1f} |")
 for spec in specs:
-    name, path = spec.split("=", 1)
+    name, path = spec.split("=/", 1)  # NAME=/path: the name itself may contain "="
+    path = "/" + path
     p50, p95, mx = run(path)
     print(f"| {name:<34} | {p50:8.1f} | {p95:8.1f} | {mx:8.1f} | {p50 / b50:14.1f} |")

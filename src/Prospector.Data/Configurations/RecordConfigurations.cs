@@ -3,6 +3,16 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Prospector.Data.Configurations;
 
+/// <summary>
+/// List indexes cover live records only: every query carries the soft-delete filter, so a partial index answers
+/// it (and counts) without touching the table; the recycle bin has its own small index.
+/// </summary>
+internal static class Live
+{
+    public const string Filter = "\"DeletedAt\" IS NULL";
+    public const string Deleted = "\"DeletedAt\" IS NOT NULL";
+}
+
 internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
 {
     public void Configure(EntityTypeBuilder<Company> b)
@@ -19,11 +29,12 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
         b.Property(c => c.Country).HasMaxLength(2);
         b.Property(c => c.Industry).HasMaxLength(100);
         b.Property(c => c.Source).HasMaxLength(100);
-        b.HasIndex(c => c.NameKey);
-        b.HasIndex(c => c.Domain);
-        b.HasIndex(c => c.OwnerId);
-        b.HasIndex(c => c.TeamId);
-        b.HasIndex(c => c.UpdatedAt);
+        b.HasIndex(c => c.NameKey).HasFilter(Live.Filter);
+        b.HasIndex(c => c.Domain).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.OwnerId, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.TeamId, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => c.UpdatedAt).HasFilter(Live.Filter);
+        b.HasIndex(c => c.DeletedAt).HasFilter(Live.Deleted);
         b.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(c => c.Team).WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.SetNull);
         b.HasMany(c => c.Tags).WithMany(t => t.Companies).UsingEntity("CompanyTags");
@@ -54,18 +65,19 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.Source).HasMaxLength(100);
         b.Property(c => c.UnqualifiedReason).HasMaxLength(500);
         // Every list filter and sort has an index, so a page never scans a million rows.
-        b.HasIndex(c => c.NameKey);
-        b.HasIndex(c => c.FirstNameKey);
-        b.HasIndex(c => c.EmailKey);
-        b.HasIndex(c => c.PhoneE164);
-        b.HasIndex(c => c.CompanyId);
-        b.HasIndex(c => new { c.OwnerId, c.NameKey });
-        b.HasIndex(c => new { c.TeamId, c.NameKey });
-        b.HasIndex(c => new { c.Stage, c.NameKey });
-        b.HasIndex(c => new { c.LeadStatus, c.NameKey });
-        b.HasIndex(c => c.CreatedAt);
-        b.HasIndex(c => c.UpdatedAt);
+        b.HasIndex(c => c.NameKey).HasFilter(Live.Filter);
+        b.HasIndex(c => c.FirstNameKey).HasFilter(Live.Filter);
+        b.HasIndex(c => c.EmailKey).HasFilter(Live.Filter);
+        b.HasIndex(c => c.PhoneE164).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.CompanyId, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.OwnerId, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.TeamId, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.Stage, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.LeadStatus, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => c.CreatedAt).HasFilter(Live.Filter);
+        b.HasIndex(c => c.UpdatedAt).HasFilter(Live.Filter);
         b.HasIndex(c => c.SourceListId);
+        b.HasIndex(c => c.DeletedAt).HasFilter(Live.Deleted);
         b.HasOne(c => c.Company).WithMany(c => c.Contacts).HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(c => c.Team).WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.SetNull);

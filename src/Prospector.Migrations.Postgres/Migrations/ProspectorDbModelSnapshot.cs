@@ -416,15 +416,23 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Domain");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
-                    b.HasIndex("NameKey");
+                    b.HasIndex("Domain")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("OwnerId");
+                    b.HasIndex("NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("TeamId");
+                    b.HasIndex("UpdatedAt")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("UpdatedAt");
+                    b.HasIndex("OwnerId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("TeamId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Companies");
                 });
@@ -605,29 +613,43 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompanyId");
+                    b.HasIndex("CreatedAt")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("DeletedAt")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
-                    b.HasIndex("EmailKey");
+                    b.HasIndex("EmailKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("FirstNameKey");
+                    b.HasIndex("FirstNameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("NameKey");
+                    b.HasIndex("NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("PhoneE164");
+                    b.HasIndex("PhoneE164")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("SourceListId");
 
-                    b.HasIndex("UpdatedAt");
+                    b.HasIndex("UpdatedAt")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("LeadStatus", "NameKey");
+                    b.HasIndex("CompanyId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("OwnerId", "NameKey");
+                    b.HasIndex("LeadStatus", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("Stage", "NameKey");
+                    b.HasIndex("OwnerId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("TeamId", "NameKey");
+                    b.HasIndex("Stage", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("TeamId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Contacts");
                 });

@@ -4,12 +4,24 @@ using Microsoft.Net.Http.Headers;
 
 namespace Prospector.Features.Common;
 
-public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+/// <summary>
+/// One page of a list. <see cref="Total"/> is exact up to <see cref="Api.CountCap"/>; beyond that it is the cap and
+/// <see cref="TotalCapped"/> is true — counting a million rows on every keystroke would make lists slow.
+/// </summary>
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize, bool TotalCapped = false);
 
 /// <summary>Small pieces every API group uses: ETags, preconditions, paging, problems.</summary>
 public static class Api
 {
     public const int MaxPageSize = 200;
+    public const int CountCap = 10_000;
+
+    /// <summary>Counts at most <see cref="CountCap"/> + 1 rows of an unordered query (SQL: COUNT over a LIMIT subquery).</summary>
+    public static async Task<(int Total, bool Capped)> CappedCountAsync<T>(IQueryable<T> filtered, CancellationToken ct)
+    {
+        var n = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(filtered.Take(CountCap + 1), ct);
+        return n > CountCap ? (CountCap, true) : (n, false);
+    }
 
     public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 

@@ -30,8 +30,7 @@ public static class CompaniesApi
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
         var scope = await access.ScopeAsync(user, ct);
-        var query = CompanyFields.Query(db, scope, q, sort, deleted);
-        return TypedResults.Ok(await CompanyFields.PageAsync(query, p, size, ct));
+        return TypedResults.Ok(await CompanyFields.PageAsync(db, scope, q, sort, deleted, p, size, ct));
     }
 
     private static async Task<Results<Ok<CompanyDto>, ProblemHttpResult>> Get(

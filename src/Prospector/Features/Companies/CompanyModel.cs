@@ -83,7 +83,8 @@ public static class CompanyFields
         return host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
     }
 
-    public static IQueryable<Company> Query(ProspectorDb db, AccessScope scope, string? q, CompanySort sort, bool deleted)
+    /// <summary>Visible companies whose name or domain starts with <paramref name="q"/>, unordered.</summary>
+    public static IQueryable<Company> Filter(ProspectorDb db, AccessScope scope, string? q, bool deleted)
     {
         var query = scope.Filter(deleted ? db.Companies.IgnoreQueryFilters().Where(c => c.DeletedAt != null) : db.Companies);
         var key = TextKeys.Fold(q);
@@ -93,22 +94,26 @@ public static class CompanyFields
             query = query.Where(c => (string.Compare(c.NameKey, key) >= 0 && string.Compare(c.NameKey, upper) < 0)
                 || (string.Compare(c.Domain, key) >= 0 && string.Compare(c.Domain, upper) < 0));
         }
-        return sort switch
-        {
-            CompanySort.NameDesc => query.OrderByDescending(c => c.NameKey).ThenByDescending(c => c.Id),
-            CompanySort.Updated => query.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
-            CompanySort.UpdatedDesc => query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
-            _ => query.OrderBy(c => c.NameKey).ThenBy(c => c.Id),
-        };
+        return query;
     }
 
-    public static async Task<Paged<CompanyListItem>> PageAsync(IQueryable<Company> ordered, int page, int pageSize, CancellationToken ct)
+    public static IQueryable<Company> Order(IQueryable<Company> query, CompanySort sort) => sort switch
     {
-        var total = await ordered.CountAsync(ct);
-        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize)
+        CompanySort.NameDesc => query.OrderByDescending(c => c.NameKey).ThenByDescending(c => c.Id),
+        CompanySort.Updated => query.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
+        CompanySort.UpdatedDesc => query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
+        _ => query.OrderBy(c => c.NameKey).ThenBy(c => c.Id),
+    };
+
+    public static async Task<Paged<CompanyListItem>> PageAsync(
+        ProspectorDb db, AccessScope scope, string? q, CompanySort sort, bool deleted, int page, int pageSize, CancellationToken ct)
+    {
+        var filtered = Filter(db, scope, q, deleted);
+        var (total, capped) = await Api.CappedCountAsync(filtered, ct);
+        var items = await Order(filtered, sort).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CompanyListItem(c.Id, c.Name, c.Domain, c.City, c.Country, c.Contacts.Count,
                 c.OwnerId, c.Owner!.DisplayName, c.UpdatedAt, c.Version))
             .ToListAsync(ct);
-        return new Paged<CompanyListItem>(items, total, page, pageSize);
+        return new Paged<CompanyListItem>(items, total, page, pageSize, capped);
     }
 }

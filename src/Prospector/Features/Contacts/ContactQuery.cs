@@ -12,7 +12,8 @@ public sealed record ContactQuery(
     string? Q = null, Stage? Stage = null, LeadStatus? Status = null, long? OwnerId = null, string? Tag = null,
     long? CompanyId = null, ContactSort Sort = ContactSort.Name, bool Deleted = false)
 {
-    public IQueryable<Contact> Build(ProspectorDb db, AccessScope scope)
+    /// <summary>Visible contacts matching the filters, unordered (for counting).</summary>
+    public IQueryable<Contact> Filter(ProspectorDb db, AccessScope scope)
     {
         var q = scope.Filter(Deleted ? db.Contacts.IgnoreQueryFilters().Where(c => c.DeletedAt != null) : db.Contacts);
         if (Stage is { } s) q = q.Where(c => c.Stage == s);
@@ -34,26 +35,29 @@ public sealed record ContactQuery(
             foreach (var more in words.Skip(1))
                 q = q.Where(c => c.NameKey.Contains(more));
         }
-        return Sort switch
-        {
-            ContactSort.NameDesc => q.OrderByDescending(c => c.NameKey).ThenByDescending(c => c.Id),
-            ContactSort.Created => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
-            ContactSort.CreatedDesc => q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
-            ContactSort.Updated => q.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
-            ContactSort.UpdatedDesc => q.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
-            _ => q.OrderBy(c => c.NameKey).ThenBy(c => c.Id),
-        };
+        return q;
     }
 
-    public static async Task<Paged<ContactListItem>> PageAsync(IQueryable<Contact> ordered, int page, int pageSize, CancellationToken ct)
+    public IQueryable<Contact> Order(IQueryable<Contact> q) => Sort switch
     {
-        var total = await ordered.CountAsync(ct);
-        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize)
+        ContactSort.NameDesc => q.OrderByDescending(c => c.NameKey).ThenByDescending(c => c.Id),
+        ContactSort.Created => q.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
+        ContactSort.CreatedDesc => q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
+        ContactSort.Updated => q.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
+        ContactSort.UpdatedDesc => q.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
+        _ => q.OrderBy(c => c.NameKey).ThenBy(c => c.Id),
+    };
+
+    public async Task<Paged<ContactListItem>> PageAsync(ProspectorDb db, AccessScope scope, int page, int pageSize, CancellationToken ct)
+    {
+        var filtered = Filter(db, scope);
+        var (total, capped) = await Api.CappedCountAsync(filtered, ct);
+        var items = await Order(filtered).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new ContactListItem(c.Id,
                 (c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).Trim(),
                 c.Email, c.Phone ?? c.Mobile, c.CompanyId, c.Company!.Name, c.Stage, c.LeadStatus,
                 c.OwnerId, c.Owner!.DisplayName, c.City, c.UpdatedAt, c.Version))
             .ToListAsync(ct);
-        return new Paged<ContactListItem>(items, total, page, pageSize);
+        return new Paged<ContactListItem>(items, total, page, pageSize, capped);
     }
 }

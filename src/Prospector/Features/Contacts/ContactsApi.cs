@@ -31,8 +31,7 @@ public static class ContactsApi
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
         var scope = await access.ScopeAsync(user, ct);
-        var query = new ContactQuery(q, stage, status, ownerId, tag, companyId, sort, deleted).Build(db, scope);
-        return TypedResults.Ok(await ContactQuery.PageAsync(query, p, size, ct));
+        return TypedResults.Ok(await new ContactQuery(q, stage, status, ownerId, tag, companyId, sort, deleted).PageAsync(db, scope, p, size, ct));
     }
 
     private static async Task<Results<Ok<ContactDto>, ProblemHttpResult>> Get(

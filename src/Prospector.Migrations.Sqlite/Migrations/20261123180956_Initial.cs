@@ -946,29 +946,40 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 columns: new[] { "EntityType", "EntityId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Companies_DeletedAt",
+                table: "Companies",
+                column: "DeletedAt",
+                filter: "\"DeletedAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Companies_Domain",
                 table: "Companies",
-                column: "Domain");
+                column: "Domain",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Companies_NameKey",
                 table: "Companies",
-                column: "NameKey");
+                column: "NameKey",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Companies_OwnerId",
+                name: "IX_Companies_OwnerId_NameKey",
                 table: "Companies",
-                column: "OwnerId");
+                columns: new[] { "OwnerId", "NameKey" },
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Companies_TeamId",
+                name: "IX_Companies_TeamId_NameKey",
                 table: "Companies",
-                column: "TeamId");
+                columns: new[] { "TeamId", "NameKey" },
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Companies_UpdatedAt",
                 table: "Companies",
-                column: "UpdatedAt");
+                column: "UpdatedAt",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_CompanyTags_TagsId",
@@ -981,44 +992,58 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 columns: new[] { "ContactId", "Channel", "GivenAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Contacts_CompanyId",
+                name: "IX_Contacts_CompanyId_NameKey",
                 table: "Contacts",
-                column: "CompanyId");
+                columns: new[] { "CompanyId", "NameKey" },
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_CreatedAt",
                 table: "Contacts",
-                column: "CreatedAt");
+                column: "CreatedAt",
+                filter: "\"DeletedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_DeletedAt",
+                table: "Contacts",
+                column: "DeletedAt",
+                filter: "\"DeletedAt\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_EmailKey",
                 table: "Contacts",
-                column: "EmailKey");
+                column: "EmailKey",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_FirstNameKey",
                 table: "Contacts",
-                column: "FirstNameKey");
+                column: "FirstNameKey",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_LeadStatus_NameKey",
                 table: "Contacts",
-                columns: new[] { "LeadStatus", "NameKey" });
+                columns: new[] { "LeadStatus", "NameKey" },
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_NameKey",
                 table: "Contacts",
-                column: "NameKey");
+                column: "NameKey",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_OwnerId_NameKey",
                 table: "Contacts",
-                columns: new[] { "OwnerId", "NameKey" });
+                columns: new[] { "OwnerId", "NameKey" },
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_PhoneE164",
                 table: "Contacts",
-                column: "PhoneE164");
+                column: "PhoneE164",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_SourceListId",
@@ -1028,17 +1053,20 @@ namespace Prospector.Migrations.Sqlite.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_Stage_NameKey",
                 table: "Contacts",
-                columns: new[] { "Stage", "NameKey" });
+                columns: new[] { "Stage", "NameKey" },
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_TeamId_NameKey",
                 table: "Contacts",
-                columns: new[] { "TeamId", "NameKey" });
+                columns: new[] { "TeamId", "NameKey" },
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_UpdatedAt",
                 table: "Contacts",
-                column: "UpdatedAt");
+                column: "UpdatedAt",
+                filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactTags_TagsId",
