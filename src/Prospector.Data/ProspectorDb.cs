@@ -61,6 +61,22 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(ProspectorDb).Assembly);
+        if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            // Search keys compare byte-wise, as on SQLite: prefix ranges (key >= 'mul' AND key < 'mul' + U+FFFF)
+            // and the merge of search branches depend on it, whatever the database's default collation is.
+            builder.Entity<Contact>(e =>
+            {
+                e.Property(c => c.NameKey).UseCollation("C");
+                e.Property(c => c.FirstNameKey).UseCollation("C");
+                e.Property(c => c.EmailKey).UseCollation("C");
+            });
+            builder.Entity<Company>(e =>
+            {
+                e.Property(c => c.NameKey).UseCollation("C");
+                e.Property(c => c.Domain).UseCollation("C");
+            });
+        }
         foreach (var type in builder.Model.GetEntityTypes())
         {
             if (typeof(IVersioned).IsAssignableFrom(type.ClrType))

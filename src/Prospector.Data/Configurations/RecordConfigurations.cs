@@ -65,9 +65,11 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.Source).HasMaxLength(100);
         b.Property(c => c.UnqualifiedReason).HasMaxLength(500);
         // Every list filter and sort has an index, so a page never scans a million rows.
-        b.HasIndex(c => c.NameKey).HasFilter(Live.Filter);
-        b.HasIndex(c => c.FirstNameKey).HasFilter(Live.Filter);
-        b.HasIndex(c => c.EmailKey).HasFilter(Live.Filter);
+        // Search indexes carry the sort key and the visibility columns, so a search branch, its sort and its
+        // count are answered from the index alone (no table lookups per candidate row).
+        b.HasIndex(c => new { c.NameKey, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.FirstNameKey, c.NameKey, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.EmailKey, c.NameKey, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
         b.HasIndex(c => c.PhoneE164).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.CompanyId, c.NameKey }).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.OwnerId, c.NameKey }).HasFilter(Live.Filter);

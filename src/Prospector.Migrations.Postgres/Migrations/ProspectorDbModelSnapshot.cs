@@ -358,7 +358,8 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<string>("Domain")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)
@@ -376,7 +377,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("NameKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<string>("Notes")
                         .HasColumnType("text");
@@ -517,7 +519,8 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<string>("EmailKey")
                         .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
+                        .HasColumnType("character varying(254)")
+                        .UseCollation("C");
 
                     b.Property<string>("FirstName")
                         .IsRequired()
@@ -527,7 +530,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("FirstNameKey")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
 
                     b.Property<string>("JobTitle")
                         .HasMaxLength(100)
@@ -550,7 +554,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("NameKey")
                         .IsRequired()
                         .HasMaxLength(240)
-                        .HasColumnType("character varying(240)");
+                        .HasColumnType("character varying(240)")
+                        .UseCollation("C");
 
                     b.Property<string>("NamePrefix")
                         .HasMaxLength(30)
@@ -619,15 +624,6 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NOT NULL");
 
-                    b.HasIndex("EmailKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("FirstNameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("NameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
                     b.HasIndex("PhoneE164")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
@@ -649,6 +645,15 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("TeamId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("EmailKey", "NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("FirstNameKey", "NameKey", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Contacts");

@@ -596,15 +596,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NOT NULL");
 
-                    b.HasIndex("EmailKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("FirstNameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("NameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
                     b.HasIndex("PhoneE164")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
@@ -626,6 +617,15 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("TeamId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("EmailKey", "NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("FirstNameKey", "NameKey", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Contacts");

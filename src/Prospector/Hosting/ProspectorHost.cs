@@ -69,6 +69,7 @@ public static class ProspectorHost
         });
         s.AddRazorComponents().AddInteractiveServerComponents();
         s.AddCascadingAuthenticationState();
+        s.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthState>();
         s.AddMudServices();
 
         var app = builder.Build();

@@ -95,6 +95,55 @@ public abstract class ContactsApiTests(ProspectorFactory app)
     }
 
     [Fact]
+    public async Task Search_finds_last_names_first_names_and_e_mails_in_one_list_ordered_by_name()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var word = TestHttp.Unique("q");
+        // One match per search branch, plus one that matches two branches and must appear once.
+        await rep.CreateAsync(Url, new { firstName = "Zoe", lastName = word + "berg" });            // last name
+        await rep.CreateAsync(Url, new { firstName = word, lastName = "Abel" });                     // first name
+        await rep.CreateAsync(Url, new { firstName = "Carl", lastName = "Xu", email = word + "@example.de" }); // e-mail
+        await rep.CreateAsync(Url, new { firstName = word, lastName = word + "mann" });              // two branches
+        await rep.CreateAsync(Url, new { firstName = "Not", lastName = "Matching", email = "other@example.de" });
+
+        var all = await rep.GetJsonAsync($"{Url}?q={word}&pageSize=50");
+        Assert.Equal(4, all.GetProperty("total").GetInt32());
+        Assert.False(all.GetProperty("totalCapped").GetBoolean());
+        var names = all.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("displayName").GetString()).ToList();
+        Assert.Equal([$"{word} Abel", $"Zoe {word}berg", $"{word} {word}mann", "Carl Xu"], names);
+
+        // Pages of the merged list are consecutive slices of the same order.
+        var second = await rep.GetJsonAsync($"{Url}?q={word}&pageSize=2&page=2");
+        Assert.Equal([$"{word} {word}mann", "Carl Xu"],
+            second.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("displayName").GetString()).ToList());
+        var newest = await rep.GetJsonAsync($"{Url}?q={word}&pageSize=1&sort=CreatedDesc");
+        Assert.Equal($"{word} {word}mann", newest.GetProperty("items")[0].GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task Totals_above_ten_thousand_are_reported_as_capped()
+    {
+        var rep = await app.UserAsync("Rep", "Nord");
+        var tag = TestHttp.Unique("bulk");
+        await app.WithDbAsync(async (db, _) =>
+        {
+            var t = new Prospector.Data.Tag { Name = tag };
+            db.Contacts.AddRange(Enumerable.Range(0, 10_001).Select(i => new Prospector.Data.Contact
+            {
+                FirstName = "Bulk", LastName = $"{tag}{i:D5}", NameKey = $"{tag}{i:D5} bulk", FirstNameKey = "bulk",
+                OwnerId = rep.Id, TeamId = rep.TeamId, Tags = [t],
+            }));
+            return await db.SaveChangesAsync();
+        });
+        var page = await rep.Client.GetJsonAsync($"{Url}?tag={tag}&pageSize=10");
+        Assert.Equal(10_000, page.GetProperty("total").GetInt32());
+        Assert.True(page.GetProperty("totalCapped").GetBoolean());
+        var search = await rep.Client.GetJsonAsync($"{Url}?q={tag}&pageSize=10");
+        Assert.True(search.GetProperty("totalCapped").GetBoolean());
+        Assert.Equal($"Bulk {tag}00000", search.GetProperty("items")[0].GetProperty("displayName").GetString());
+    }
+
+    [Fact]
     public async Task A_page_size_over_the_limit_is_rejected_naming_pageSize()
     {
         var rep = (await app.UserAsync("Rep", "Nord")).Client;

@@ -12,8 +12,13 @@ public sealed record ContactQuery(
     string? Q = null, Stage? Stage = null, LeadStatus? Status = null, long? OwnerId = null, string? Tag = null,
     long? CompanyId = null, ContactSort Sort = ContactSort.Name, bool Deleted = false)
 {
-    /// <summary>Visible contacts matching the filters, unordered (for counting).</summary>
-    public IQueryable<Contact> Filter(ProspectorDb db, AccessScope scope)
+    /// <summary>
+    /// Visible contacts matching the filters, unordered, as one query per search branch. A search word is a
+    /// prefix of the last name, the first name or the e-mail address; each branch is a range on its own index.
+    /// One query with the three ranges OR-ed would be answered by a full scan (1 s at a million rows), the
+    /// branches by three index range scans (milliseconds).
+    /// </summary>
+    public IReadOnlyList<IQueryable<Contact>> Branches(ProspectorDb db, AccessScope scope)
     {
         var q = scope.Filter(Deleted ? db.Contacts.IgnoreQueryFilters().Where(c => c.DeletedAt != null) : db.Contacts);
         if (Stage is { } s) q = q.Where(c => c.Stage == s);
@@ -22,20 +27,19 @@ public sealed record ContactQuery(
         if (CompanyId is { } co) q = q.Where(c => c.CompanyId == co);
         if (!string.IsNullOrWhiteSpace(Tag)) q = q.Where(c => c.Tags.Any(t => t.Name == Tag));
         var words = TextKeys.Fold(Q).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length > 0)
-        {
-            // Each branch is a prefix range on its own index, so typing stays fast at a million rows.
-            var w = words[0];
-            var upper = TextKeys.Upper(w);
-            q = w.Contains('@')
-                ? q.Where(c => string.Compare(c.EmailKey, w) >= 0 && string.Compare(c.EmailKey, upper) < 0)
-                : q.Where(c => (string.Compare(c.NameKey, w) >= 0 && string.Compare(c.NameKey, upper) < 0)
-                    || (string.Compare(c.FirstNameKey, w) >= 0 && string.Compare(c.FirstNameKey, upper) < 0)
-                    || (string.Compare(c.EmailKey, w) >= 0 && string.Compare(c.EmailKey, upper) < 0));
-            foreach (var more in words.Skip(1))
-                q = q.Where(c => c.NameKey.Contains(more));
-        }
-        return q;
+        if (words.Length == 0) return [q];
+        foreach (var more in words.Skip(1))
+            q = q.Where(c => c.NameKey.Contains(more));
+        var w = words[0];
+        var upper = TextKeys.Upper(w);
+        var byEmail = q.Where(c => string.Compare(c.EmailKey, w) >= 0 && string.Compare(c.EmailKey, upper) < 0);
+        if (w.Contains('@')) return [byEmail];
+        return
+        [
+            q.Where(c => string.Compare(c.NameKey, w) >= 0 && string.Compare(c.NameKey, upper) < 0),
+            q.Where(c => string.Compare(c.FirstNameKey, w) >= 0 && string.Compare(c.FirstNameKey, upper) < 0),
+            byEmail,
+        ];
     }
 
     public IQueryable<Contact> Order(IQueryable<Contact> q) => Sort switch
@@ -48,16 +52,51 @@ public sealed record ContactQuery(
         _ => q.OrderBy(c => c.NameKey).ThenBy(c => c.Id),
     };
 
+    private sealed record SortKey(long Id, string NameKey, DateTime CreatedAt, DateTime UpdatedAt);
+
+    private IOrderedEnumerable<SortKey> Order(IEnumerable<SortKey> keys) => Sort switch
+    {
+        ContactSort.NameDesc => keys.OrderByDescending(k => k.NameKey, StringComparer.Ordinal).ThenByDescending(k => k.Id),
+        ContactSort.Created => keys.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id),
+        ContactSort.CreatedDesc => keys.OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id),
+        ContactSort.Updated => keys.OrderBy(k => k.UpdatedAt).ThenBy(k => k.Id),
+        ContactSort.UpdatedDesc => keys.OrderByDescending(k => k.UpdatedAt).ThenByDescending(k => k.Id),
+        _ => keys.OrderBy(k => k.NameKey, StringComparer.Ordinal).ThenBy(k => k.Id),
+    };
+
     public async Task<Paged<ContactListItem>> PageAsync(ProspectorDb db, AccessScope scope, int page, int pageSize, CancellationToken ct)
     {
-        var filtered = Filter(db, scope);
-        var (total, capped) = await Api.CappedCountAsync(filtered, ct);
-        var items = await Order(filtered).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(c => new ContactListItem(c.Id,
-                (c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).Trim(),
-                c.Email, c.Phone ?? c.Mobile, c.CompanyId, c.Company!.Name, c.Stage, c.LeadStatus,
-                c.OwnerId, c.Owner!.DisplayName, c.City, c.UpdatedAt, c.Version))
-            .ToListAsync(ct);
-        return new Paged<ContactListItem>(items, total, page, pageSize, capped);
+        var branches = Branches(db, scope);
+        if (branches.Count == 1)
+        {
+            var (count, isCapped) = await Api.CappedCountAsync(branches[0], ct);
+            var rows = await Project(Order(branches[0]).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
+            return new Paged<ContactListItem>(rows, count, page, pageSize, isCapped);
+        }
+
+        // Search: count the union of the branches, take the first page*size of each branch in the list's order,
+        // merge them, and load just the page.
+        var (total, capped) = await Api.CappedCountAsync(branches.Select(b => b.Select(c => c.Id)).Aggregate((a, b) => a.Union(b)), ct);
+        var need = page * pageSize;
+        var keys = new Dictionary<long, SortKey>();
+        var byName = Sort is ContactSort.Name or ContactSort.NameDesc;
+        foreach (var branch in branches)
+        {
+            var top = Order(branch).Take(need);
+            // Sorting by name needs only what the search indexes hold; dates would cost a row lookup each.
+            var found = byName
+                ? await top.Select(c => new SortKey(c.Id, c.NameKey, default, default)).ToListAsync(ct)
+                : await top.Select(c => new SortKey(c.Id, c.NameKey, c.CreatedAt, c.UpdatedAt)).ToListAsync(ct);
+            foreach (var k in found) keys.TryAdd(k.Id, k);
+        }
+        var ids = Order(keys.Values).Skip((page - 1) * pageSize).Take(pageSize).Select(k => k.Id).ToList();
+        var items = await Project(db.Contacts.IgnoreQueryFilters().Where(c => ids.Contains(c.Id))).ToListAsync(ct);
+        return new Paged<ContactListItem>(items.OrderBy(i => ids.IndexOf(i.Id)).ToList(), total, page, pageSize, capped);
     }
+
+    private static IQueryable<ContactListItem> Project(IQueryable<Contact> q) =>
+        q.Select(c => new ContactListItem(c.Id,
+            (c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).Trim(),
+            c.Email, c.Phone ?? c.Mobile, c.CompanyId, c.Company!.Name, c.Stage, c.LeadStatus,
+            c.OwnerId, c.Owner!.DisplayName, c.City, c.UpdatedAt, c.Version));
 }

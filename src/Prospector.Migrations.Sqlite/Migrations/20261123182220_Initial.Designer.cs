@@ -11,7 +11,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261123180956_Initial")]
+    [Migration("20261123182220_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -599,15 +599,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NOT NULL");
 
-                    b.HasIndex("EmailKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("FirstNameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("NameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
                     b.HasIndex("PhoneE164")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
@@ -629,6 +620,15 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("TeamId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("EmailKey", "NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("FirstNameKey", "NameKey", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Contacts");

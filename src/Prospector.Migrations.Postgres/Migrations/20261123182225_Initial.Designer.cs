@@ -12,7 +12,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261123181003_Initial")]
+    [Migration("20261123182225_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -361,7 +361,8 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<string>("Domain")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)
@@ -379,7 +380,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("NameKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("character varying(200)")
+                        .UseCollation("C");
 
                     b.Property<string>("Notes")
                         .HasColumnType("text");
@@ -520,7 +522,8 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<string>("EmailKey")
                         .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
+                        .HasColumnType("character varying(254)")
+                        .UseCollation("C");
 
                     b.Property<string>("FirstName")
                         .IsRequired()
@@ -530,7 +533,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("FirstNameKey")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
 
                     b.Property<string>("JobTitle")
                         .HasMaxLength(100)
@@ -553,7 +557,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("NameKey")
                         .IsRequired()
                         .HasMaxLength(240)
-                        .HasColumnType("character varying(240)");
+                        .HasColumnType("character varying(240)")
+                        .UseCollation("C");
 
                     b.Property<string>("NamePrefix")
                         .HasMaxLength(30)
@@ -622,15 +627,6 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NOT NULL");
 
-                    b.HasIndex("EmailKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("FirstNameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("NameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
                     b.HasIndex("PhoneE164")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
@@ -652,6 +648,15 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("TeamId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("EmailKey", "NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("FirstNameKey", "NameKey", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Contacts");
