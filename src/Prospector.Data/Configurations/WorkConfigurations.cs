@@ -56,6 +56,8 @@ internal sealed class QualificationAnswerConfiguration : IEntityTypeConfiguratio
     {
         b.Property(a => a.Note).HasMaxLength(1000);
         b.HasIndex(a => new { a.ContactId, a.CriterionId }).IsUnique();
+        b.HasOne<Contact>().WithMany().HasForeignKey(a => a.ContactId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<QualificationCriterion>().WithMany().HasForeignKey(a => a.CriterionId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -64,6 +66,7 @@ internal sealed class LifecycleEventConfiguration : IEntityTypeConfiguration<Lif
     public void Configure(EntityTypeBuilder<LifecycleEvent> b)
     {
         b.Property(e => e.Reason).HasMaxLength(1000);
+        b.HasOne(e => e.Contact).WithMany().HasForeignKey(e => e.ContactId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.ContactId, e.At });
         b.HasIndex(e => new { e.Kind, e.At });
     }

@@ -48,6 +48,7 @@ public sealed class LifecycleEvent
 {
     public long Id { get; set; }
     public long ContactId { get; set; }
+    public Contact? Contact { get; set; }
     public LifecycleEventKind Kind { get; set; }
     public Stage? FromStage { get; set; }
     public Stage? ToStage { get; set; }

@@ -1332,6 +1332,8 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CriterionId");
+
                     b.HasIndex("ContactId", "CriterionId")
                         .IsUnique();
 
@@ -1821,6 +1823,17 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Navigation("Team");
                 });
 
+            modelBuilder.Entity("Prospector.Data.LifecycleEvent", b =>
+                {
+                    b.HasOne("Prospector.Data.Contact", "Contact")
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Contact");
+                });
+
             modelBuilder.Entity("Prospector.Data.NextAction", b =>
                 {
                     b.HasOne("Prospector.Data.Contact", "Contact")
@@ -1882,6 +1895,21 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .WithMany("Steps")
                         .HasForeignKey("PipelineId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Prospector.Data.QualificationAnswer", b =>
+                {
+                    b.HasOne("Prospector.Data.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Prospector.Data.QualificationCriterion", null)
+                        .WithMany()
+                        .HasForeignKey("CriterionId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -9,6 +9,7 @@ using Prospector.Features.Access;
 using Prospector.Features.Auth;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
+using Prospector.Features.Qualification;
 using Prospector.Features.Settings;
 
 namespace Prospector.Hosting;
@@ -52,6 +53,9 @@ public static class ProspectorHost
         s.AddDataProtection().SetApplicationName("Prospector").PersistKeysToDbContext<ProspectorDb>();
         s.AddProspectorAuth();
         s.AddScoped<RecordAccess>();
+        s.AddScoped<Lifecycle>();
+        s.AddSingleton<RecontactService>();
+        s.AddHostedService(sp => sp.GetRequiredService<RecontactService>());
 
         s.AddProblemDetails();
         s.AddExceptionHandler<ProblemExceptionHandler>();
@@ -95,6 +99,7 @@ public static class ProspectorHost
 
         app.MapAccountEndpoints();
         app.MapContactsApi();
+        app.MapQualificationApi();
         app.MapCompaniesApi();
         app.MapSettingsApi();
 
@@ -128,6 +133,7 @@ internal sealed class DatabaseInitializer(IServiceProvider services, ILogger<Dat
         var db = scope.ServiceProvider.GetRequiredService<ProspectorDb>();
         await DatabaseSetup.MigrateAsync(db, ct);
         await scope.ServiceProvider.GetRequiredService<UserAdmin>().EnsureRolesAsync();
+        await QualificationDefaults.EnsureAsync(db, ct);
         log.LogInformation("Database ready ({Provider}).", db.Database.ProviderName);
     }
 

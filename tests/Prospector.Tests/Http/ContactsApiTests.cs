@@ -56,11 +56,13 @@ public abstract class ContactsApiTests(ProspectorFactory app)
     public async Task List_filters_by_stage_and_tag_sorts_and_pages()
     {
         var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        // Only managers (and admins) enter contacts directly as customers, e.g. when moving from another CRM.
+        var manager = (await app.UserAsync("Manager", "Nord")).Client;
         var tag = TestHttp.Unique("tag");
-        var adler = await rep.CreateAsync(Url, new { lastName = "Adler", stage = "Customer", tags = new[] { tag } });
+        var adler = await manager.CreateAsync(Url, new { lastName = "Adler", stage = "Customer", tags = new[] { tag } });
         var becker = await rep.CreateAsync(Url, new { lastName = "Becker", stage = "Lead", tags = new[] { tag, "other" } });
-        var zander = await rep.CreateAsync(Url, new { lastName = "Zander", stage = "Customer", tags = new[] { tag } });
-        await rep.CreateAsync(Url, new { lastName = "Adler", stage = "Customer" }); // same name, no tag
+        var zander = await manager.CreateAsync(Url, new { lastName = "Zander", stage = "Customer", tags = new[] { tag } });
+        await manager.CreateAsync(Url, new { lastName = "Adler", stage = "Customer" }); // same name, no tag
         long Id(JsonElement c) => c.GetProperty("id").GetInt64();
 
         var tagged = await rep.GetJsonAsync($"{Url}?tag={tag}");

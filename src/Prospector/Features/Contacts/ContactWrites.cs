@@ -11,7 +11,9 @@ public static class ContactWrites
     public static async Task<Dictionary<string, string[]>?> ApplyAsync(
         ProspectorDb db, AccessScope scope, Contact c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
     {
+        var (stageBefore, statusBefore) = (c.Stage, c.LeadStatus);
         var tags = ContactFields.Apply(f, c, scope.UserId, now);
+        LifecycleRules(f, c, scope, isNew, stageBefore, statusBefore, now);
         if (!isNew)
             c.UpdatedAt = now; // also tag- or consent-only changes bump the version and are checked against If-Match
         if (isNew)
@@ -26,6 +28,41 @@ public static class ContactWrites
             f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Errors.Count > 0) return f.Errors;
         if (tags is not null) await References.SetTagsAsync(db, c.Tags, tags, ct);
+        AddLifecycleEvents(db, c, scope, isNew, stageBefore, statusBefore, now);
         return null;
+    }
+
+    /// <summary>
+    /// Stage moves go through the qualification gates (POST …/stage), disqualification needs a reason (POST …/disqualify);
+    /// a plain edit may only move between New, Working and Nurturing. A new contact starts as Suspect or Lead unless a
+    /// manager or admin enters existing customers.
+    /// </summary>
+    private static void LifecycleRules(JsonFields f, Contact c, AccessScope scope, bool isNew, Stage stageBefore, LeadStatus statusBefore, DateTime now)
+    {
+        if (isNew)
+        {
+            if (c.Stage > Stage.Lead && !scope.IsManagerOrAdmin)
+                f.Fail("stage", f.T("A new contact starts as Suspect or Lead; qualify it to move it further."));
+            if (c.LeadStatus == LeadStatus.Unqualified)
+                f.Fail("leadStatus", f.T("Create the contact first, then disqualify it with a reason."));
+            return;
+        }
+        if (c.Stage != stageBefore)
+            f.Fail("stage", f.T("Change the stage through qualification (POST /api/v1/contacts/{0}/stage).", c.Id));
+        if (c.LeadStatus != statusBefore && (c.LeadStatus == LeadStatus.Unqualified || statusBefore == LeadStatus.Unqualified))
+            f.Fail("leadStatus", f.T("Disqualify with a reason (POST /api/v1/contacts/{0}/disqualify); a disqualified contact comes back through its recontact date or a stage move.", c.Id));
+    }
+
+    /// <summary>Stage and status changes are history, not just current values: the funnel is computed from these events.</summary>
+    private static void AddLifecycleEvents(ProspectorDb db, Contact c, AccessScope scope, bool isNew, Stage stageBefore, LeadStatus statusBefore, DateTime now)
+    {
+        if (isNew)
+            db.LifecycleEvents.Add(new LifecycleEvent { Contact = c, Kind = LifecycleEventKind.StageChanged, ToStage = c.Stage, ById = scope.UserId, At = now });
+        if (isNew || c.LeadStatus != statusBefore)
+            db.LifecycleEvents.Add(new LifecycleEvent
+            {
+                Contact = c, Kind = LifecycleEventKind.StatusChanged, FromStatus = isNew ? null : statusBefore, ToStatus = c.LeadStatus,
+                ById = scope.UserId, At = now,
+            });
     }
 }

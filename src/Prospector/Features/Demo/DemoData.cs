@@ -31,8 +31,9 @@ public static class DemoData
         var users = await CreateUsersAsync(sp.GetRequiredService<UserAdmin>());
         var random = new Randomizer(Seed);
         var now = DateTime.UtcNow;
-        var pipeline = DefaultPipeline();
-        db.Pipelines.Add(pipeline);
+        await Qualification.QualificationDefaults.EnsureAsync(db, ct);
+        var pipeline = await db.Pipelines.Include(p => p.Steps).OrderByDescending(p => p.IsDefault).FirstAsync(ct);
+        pipeline.Steps.Sort((a, b) => a.SortOrder.CompareTo(b.SortOrder));
 
         var companyList = Enumerable.Range(0, companies).Select(i => NewCompany(Locale(i), random, users)).ToList();
         db.Companies.AddRange(companyList);

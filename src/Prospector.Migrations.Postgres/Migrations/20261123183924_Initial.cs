@@ -141,30 +141,6 @@ namespace Prospector.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "LifecycleEvents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ContactId = table.Column<long>(type: "bigint", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    FromStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    ToStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    FromStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    ToStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    CriterionId = table.Column<long>(type: "bigint", nullable: true),
-                    Answer = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    Override = table.Column<bool>(type: "boolean", nullable: false),
-                    ById = table.Column<long>(type: "bigint", nullable: true),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_LifecycleEvents", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "ListRows",
                 columns: table => new
                 {
@@ -265,24 +241,6 @@ namespace Prospector.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ProspectingLists", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "QualificationAnswers",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ContactId = table.Column<long>(type: "bigint", nullable: false),
-                    CriterionId = table.Column<long>(type: "bigint", nullable: false),
-                    Answer = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    AnsweredById = table.Column<long>(type: "bigint", nullable: true),
-                    AnsweredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_QualificationAnswers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -762,6 +720,36 @@ namespace Prospector.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "LifecycleEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ContactId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    FromStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    ToStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    FromStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    ToStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    CriterionId = table.Column<long>(type: "bigint", nullable: true),
+                    Answer = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Override = table.Column<bool>(type: "boolean", nullable: false),
+                    ById = table.Column<long>(type: "bigint", nullable: true),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LifecycleEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LifecycleEvents_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Opportunities",
                 columns: table => new
                 {
@@ -839,6 +827,36 @@ namespace Prospector.Migrations.Postgres.Migrations
                         principalTable: "Contacts",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualificationAnswers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ContactId = table.Column<long>(type: "bigint", nullable: false),
+                    CriterionId = table.Column<long>(type: "bigint", nullable: false),
+                    Answer = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    AnsweredById = table.Column<long>(type: "bigint", nullable: true),
+                    AnsweredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualificationAnswers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualificationAnswers_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualificationAnswers_QualificationCriteria_CriterionId",
+                        column: x => x.CriterionId,
+                        principalTable: "QualificationCriteria",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -1202,6 +1220,11 @@ namespace Prospector.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_QualificationAnswers_CriterionId",
+                table: "QualificationAnswers",
+                column: "CriterionId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QualificationCriteria_Gate_SortOrder",
                 table: "QualificationCriteria",
                 columns: new[] { "Gate", "SortOrder" });
@@ -1325,9 +1348,6 @@ namespace Prospector.Migrations.Postgres.Migrations
                 name: "QualificationAnswers");
 
             migrationBuilder.DropTable(
-                name: "QualificationCriteria");
-
-            migrationBuilder.DropTable(
                 name: "Reminders");
 
             migrationBuilder.DropTable(
@@ -1344,6 +1364,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Opportunities");
+
+            migrationBuilder.DropTable(
+                name: "QualificationCriteria");
 
             migrationBuilder.DropTable(
                 name: "Contacts");

@@ -140,30 +140,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "LifecycleEvents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ContactId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    FromStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    ToStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    FromStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    ToStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    CriterionId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Answer = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    Override = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ById = table.Column<long>(type: "INTEGER", nullable: true),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_LifecycleEvents", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "ListRows",
                 columns: table => new
                 {
@@ -264,24 +240,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ProspectingLists", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "QualificationAnswers",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ContactId = table.Column<long>(type: "INTEGER", nullable: false),
-                    CriterionId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Answer = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    AnsweredById = table.Column<long>(type: "INTEGER", nullable: true),
-                    AnsweredAt = table.Column<DateTime>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_QualificationAnswers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -761,6 +719,36 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "LifecycleEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ContactId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    FromStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ToStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    FromStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ToStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CriterionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Override = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ById = table.Column<long>(type: "INTEGER", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LifecycleEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LifecycleEvents_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Opportunities",
                 columns: table => new
                 {
@@ -838,6 +826,36 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         principalTable: "Contacts",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualificationAnswers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ContactId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CriterionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    AnsweredById = table.Column<long>(type: "INTEGER", nullable: true),
+                    AnsweredAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualificationAnswers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualificationAnswers_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualificationAnswers_QualificationCriteria_CriterionId",
+                        column: x => x.CriterionId,
+                        principalTable: "QualificationCriteria",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -1201,6 +1219,11 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_QualificationAnswers_CriterionId",
+                table: "QualificationAnswers",
+                column: "CriterionId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QualificationCriteria_Gate_SortOrder",
                 table: "QualificationCriteria",
                 columns: new[] { "Gate", "SortOrder" });
@@ -1324,9 +1347,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 name: "QualificationAnswers");
 
             migrationBuilder.DropTable(
-                name: "QualificationCriteria");
-
-            migrationBuilder.DropTable(
                 name: "Reminders");
 
             migrationBuilder.DropTable(
@@ -1343,6 +1363,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "Opportunities");
+
+            migrationBuilder.DropTable(
+                name: "QualificationCriteria");
 
             migrationBuilder.DropTable(
                 name: "Contacts");

@@ -1,0 +1,219 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Qualification;
+
+public sealed record AnswerInput(long CriterionId, CriterionAnswer Answer, string? Note);
+
+/// <summary>Consent and a date: what "keep for future contact" needs.</summary>
+public sealed record KeepForLater(ConsentChannel Channel, DateTime GivenAt, string Method, DateOnly RecontactOn);
+
+/// <summary>The outcome of a change: done, refused by a gate (with what is missing), or invalid input.</summary>
+public sealed record LifecycleResult(Dictionary<string, string[]>? Errors = null, IReadOnlyList<GateEvaluation>? Unmet = null, bool Forbidden = false)
+{
+    public static readonly LifecycleResult Ok = new();
+    public bool Succeeded => Errors is null && Unmet is null && !Forbidden;
+}
+
+/// <summary>
+/// The lifecycle rules of a contact: criteria answers, stage moves through gates, disqualification, keep-for-later,
+/// the outcome of a sales conversation. Every change is also written as a <see cref="LifecycleEvent"/>, from which
+/// the timeline and the funnel reports are computed. Callers save the context.
+/// </summary>
+public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
+{
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<(List<QualificationCriterion> Criteria, Dictionary<Gate, GateRule> Rules)> ConfigAsync(CancellationToken ct = default) =>
+        (await db.QualificationCriteria.OrderBy(c => c.Gate).ThenBy(c => c.SortOrder).ThenBy(c => c.Id).ToListAsync(ct),
+         await db.GateRules.ToDictionaryAsync(r => r.Gate, ct));
+
+    public async Task<List<GateEvaluation>> EvaluateAsync(long contactId, CancellationToken ct = default)
+    {
+        var (criteria, rules) = await ConfigAsync(ct);
+        var answers = await db.QualificationAnswers.Where(a => a.ContactId == contactId).ToDictionaryAsync(a => a.CriterionId, a => a.Answer, ct);
+        return [.. Enum.GetValues<Gate>().Select(g => GateRules.Evaluate(g, rules.GetValueOrDefault(g) ?? new GateRule { Gate = g }, criteria, answers))];
+    }
+
+    public async Task<Dictionary<string, string[]>?> AnswerAsync(Contact c, IReadOnlyList<AnswerInput> input, long actorId, CancellationToken ct = default)
+    {
+        var ids = input.Select(a => a.CriterionId).ToList();
+        var known = await db.QualificationCriteria.Where(q => ids.Contains(q.Id) && q.RetiredAt == null).Select(q => q.Id).ToListAsync(ct);
+        var unknown = ids.Except(known).ToList();
+        if (unknown.Count > 0)
+            return new() { ["answers"] = [l["There is no active criterion {0}.", string.Join(", ", unknown)]] };
+        if (input.FirstOrDefault(a => a.Note is { Length: > 1000 }) is not null)
+            return new() { ["answers"] = [l["{0} is longer than {1} characters.", "note", 1000]] };
+        var existing = await db.QualificationAnswers.Where(a => a.ContactId == c.Id && ids.Contains(a.CriterionId)).ToListAsync(ct);
+        foreach (var a in input)
+        {
+            var row = existing.FirstOrDefault(x => x.CriterionId == a.CriterionId);
+            var note = string.IsNullOrWhiteSpace(a.Note) ? null : a.Note.Trim();
+            if (row is not null && row.Answer == a.Answer && row.Note == note) continue;
+            if (row is null) db.QualificationAnswers.Add(row = new QualificationAnswer { ContactId = c.Id, CriterionId = a.CriterionId });
+            (row.Answer, row.Note, row.AnsweredById, row.AnsweredAt) = (a.Answer, note, actorId, Now);
+            db.LifecycleEvents.Add(new LifecycleEvent
+            {
+                ContactId = c.Id, Kind = LifecycleEventKind.CriterionAnswered, CriterionId = a.CriterionId, Answer = a.Answer,
+                Reason = note, ById = actorId, At = Now,
+            });
+        }
+        return null;
+    }
+
+    /// <summary>Moves a contact to another stage; upward moves must pass the gates they cross, unless overridden.</summary>
+    public async Task<LifecycleResult> MoveAsync(Contact c, Stage target, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
+    {
+        if (target == c.Stage) return LifecycleResult.Ok;
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > 1000 }) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", 1000]);
+        if (target >= Stage.Customer && !scope.IsManagerOrAdmin)
+            return Invalid("stage", l["A contact becomes a customer when an opportunity is won."]);
+        var crossed = GateRules.Crossed(c.Stage, target);
+        var unmet = crossed.Count == 0 ? [] : (await EvaluateAsync(c.Id, ct)).Where(e => crossed.Contains(e.Gate) && !e.Met).ToList();
+        var overridden = false;
+        if (unmet.Count > 0)
+        {
+            if (!overrideGate) return new LifecycleResult(Unmet: unmet);
+            if (!scope.IsManagerOrAdmin) return new LifecycleResult(Forbidden: true);
+            if (reason is null) return Invalid("reason", l["An override needs a reason."]);
+            overridden = true;
+        }
+        SetStage(c, target, reason, overridden, scope.UserId);
+        if (c.LeadStatus is LeadStatus.New && target >= Stage.Lead) SetStatus(c, LeadStatus.Working, null, scope.UserId);
+        return LifecycleResult.Ok;
+    }
+
+    /// <summary>Disqualifies a contact (a reason is required), optionally keeping it for a later recontact with consent.</summary>
+    public async Task<LifecycleResult> DisqualifyAsync(Contact c, string? reason, KeepForLater? keep, AccessScope scope, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) return Invalid("reason", l["Say why the contact is disqualified."]);
+        if (reason.Length > 500) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", 500]);
+        if (keep is not null && KeepErrors(keep) is { } errors) return new LifecycleResult(errors);
+        c.UnqualifiedReason = reason.Trim();
+        SetStatus(c, LeadStatus.Unqualified, c.UnqualifiedReason, scope.UserId);
+        if (keep is null)
+        {
+            c.RecontactOn = null;
+            await CloseOpenActionAsync(c, ct);
+            return LifecycleResult.Ok;
+        }
+        c.Consents.Add(new ConsentRecord
+        {
+            Channel = keep.Channel, Status = ConsentStatus.Granted, GivenAt = keep.GivenAt.ToUniversalTime(), Method = keep.Method.Trim(),
+            Note = l["Kept for future contact"], RecordedById = scope.UserId, RecordedAt = Now,
+        });
+        c.RecontactOn = keep.RecontactOn;
+        await ScheduleAsync(c, keep.RecontactOn, NextActionType.Call, l["Recontact (kept for later): {0}", c.UnqualifiedReason], ct);
+        return LifecycleResult.Ok;
+    }
+
+    /// <summary>"Not ready yet": standby in Nurturing until the follow-up date, with a next action on that day.</summary>
+    public async Task<LifecycleResult> StandbyAsync(Contact c, DateOnly? followUpOn, string? note, AccessScope scope, CancellationToken ct = default)
+    {
+        if (followUpOn is not { } date || date <= DateOnly.FromDateTime(Now))
+            return Invalid("followUpOn", l["Choose a follow-up date in the future."]);
+        SetStatus(c, LeadStatus.Nurturing, note, scope.UserId);
+        c.RecontactOn = date;
+        await ScheduleAsync(c, date, NextActionType.Call, string.IsNullOrWhiteSpace(note) ? l["Follow up: not ready yet"] : note.Trim(), ct);
+        return LifecycleResult.Ok;
+    }
+
+    /// <summary>"Yes": the contact becomes a Prospect (through the gate) with its first opportunity.</summary>
+    public async Task<(LifecycleResult Result, Opportunity? Opportunity)> WinOverAsync(
+        Contact c, string? title, decimal amount, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
+    {
+        var moved = c.Stage >= Stage.Prospect ? LifecycleResult.Ok : await MoveAsync(c, Stage.Prospect, reason, overrideGate, scope, ct);
+        if (!moved.Succeeded) return (moved, null);
+        if (amount < 0) return (Invalid("amount", l["The amount cannot be negative."]), null);
+        var pipeline = await db.Pipelines.Include(p => p.Steps).OrderByDescending(p => p.IsDefault).ThenBy(p => p.SortOrder).FirstAsync(ct);
+        var step = pipeline.Steps.OrderBy(s => s.SortOrder).First();
+        var currency = await db.WorkspaceSettings.Select(s => s.DefaultCurrency).FirstAsync(ct);
+        var opportunity = new Opportunity
+        {
+            Title = string.IsNullOrWhiteSpace(title) ? $"{c.DisplayName}" : title.Trim(), ContactId = c.Id, CompanyId = c.CompanyId,
+            PipelineId = pipeline.Id, StepId = step.Id, Amount = amount, Currency = currency, Probability = step.DefaultProbability,
+            State = OpportunityState.Open, OwnerId = c.OwnerId, TeamId = c.TeamId,
+        };
+        db.Opportunities.Add(opportunity);
+        c.RecontactOn = null;
+        if (c.LeadStatus != LeadStatus.Working) SetStatus(c, LeadStatus.Working, reason, scope.UserId);
+        return (LifecycleResult.Ok, opportunity);
+    }
+
+    /// <summary>Records whose recontact date has come return to Working (run daily by <see cref="RecontactService"/>).</summary>
+    public async Task<int> ReturnDueAsync(DateOnly today, CancellationToken ct = default)
+    {
+        var due = await db.Contacts.Where(c => c.RecontactOn != null && c.RecontactOn <= today
+                && (c.LeadStatus == LeadStatus.Unqualified || c.LeadStatus == LeadStatus.Nurturing)).Take(1000).ToListAsync(ct);
+        foreach (var c in due)
+        {
+            c.RecontactOn = null;
+            SetStatus(c, LeadStatus.Working, l["Recontact date reached"], null);
+        }
+        return due.Count;
+    }
+
+    public void SetStage(Contact c, Stage to, string? reason, bool overridden, long? actorId)
+    {
+        db.LifecycleEvents.Add(new LifecycleEvent
+        {
+            Contact = c, Kind = LifecycleEventKind.StageChanged, FromStage = c.Id == 0 ? null : c.Stage, ToStage = to,
+            Reason = reason, Override = overridden, ById = actorId, At = Now,
+        });
+        c.Stage = to;
+    }
+
+    public void SetStatus(Contact c, LeadStatus to, string? reason, long? actorId)
+    {
+        if (c.LeadStatus == to && c.Id != 0) return;
+        db.LifecycleEvents.Add(new LifecycleEvent
+        {
+            Contact = c, Kind = LifecycleEventKind.StatusChanged, FromStatus = c.Id == 0 ? null : c.LeadStatus, ToStatus = to,
+            Reason = reason, ById = actorId, At = Now,
+        });
+        c.LeadStatus = to;
+    }
+
+    /// <summary>Makes a new current next action for the contact; the previous open one is closed (one at a time).</summary>
+    private async Task ScheduleAsync(Contact c, DateOnly date, NextActionType type, string note, CancellationToken ct)
+    {
+        await CloseOpenActionAsync(c, ct);
+        var zone = await db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.TimeZone).FirstOrDefaultAsync(ct);
+        var tz = TimeZoneInfo.TryFindSystemTimeZoneById(zone ?? "", out var z) ? z : TimeZoneInfo.Utc;
+        db.NextActions.Add(new NextAction
+        {
+            ContactId = c.Id, Type = type, DueDate = date, AssigneeId = c.OwnerId, Note = note.Length > 1000 ? note[..1000] : note,
+            DueAtUtc = TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(8, 0)), tz), CreatedAt = Now,
+        });
+    }
+
+    private async Task CloseOpenActionAsync(Contact c, CancellationToken ct)
+    {
+        var open = await db.NextActions.Where(a => a.ContactId == c.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open).ToListAsync(ct);
+        foreach (var a in open)
+        {
+            a.Status = NextActionStatus.Cancelled;
+            a.CompletedAt = Now;
+        }
+        // The partial unique index allows one open action per contact: free the slot before the new one is inserted.
+        if (open.Count > 0) await db.SaveChangesAsync(ct);
+    }
+
+    private Dictionary<string, string[]>? KeepErrors(KeepForLater keep)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(keep.Method) || keep.Method.Length > 200)
+            errors["keepForLater.method"] = [l["Say how the consent was given (up to 200 characters)."]];
+        if (keep.GivenAt == default || keep.GivenAt.ToUniversalTime() > Now.AddMinutes(5))
+            errors["keepForLater.givenAt"] = [l["A consent cannot be given in the future."]];
+        if (keep.RecontactOn <= DateOnly.FromDateTime(Now))
+            errors["keepForLater.recontactOn"] = [l["Choose a recontact date in the future."]];
+        return errors.Count > 0 ? errors : null;
+    }
+
+    private static LifecycleResult Invalid(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+}

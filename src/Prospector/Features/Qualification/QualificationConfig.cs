@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+
+namespace Prospector.Features.Qualification;
+
+/// <summary>The admin's side: criteria per gate (add, edit, reorder, weight, retire) and each gate's rule.</summary>
+public static class QualificationConfig
+{
+    public static async Task<Ok<CriteriaConfig>> GetAsync(ProspectorDb db, CancellationToken ct)
+    {
+        var criteria = await db.QualificationCriteria.OrderBy(c => c.SortOrder).ThenBy(c => c.Id).ToListAsync(ct);
+        var rules = await db.GateRules.ToDictionaryAsync(r => r.Gate, ct);
+        return TypedResults.Ok(new CriteriaConfig(Enum.GetValues<Gate>().Select(g =>
+        {
+            var rule = rules.GetValueOrDefault(g) ?? new GateRule { Gate = g };
+            return new GateConfig(g, rule.Kind, rule.MinCount, rule.MinScore, criteria.Where(c => c.Gate == g)
+                .Select(c => new CriterionConfig(c.Id, c.Label, c.Description, c.Weight, c.Required, c.RetiredAt is not null)).ToList());
+        }).ToList()));
+    }
+
+    /// <summary>
+    /// Replaces the configuration of the gates in the body. Criteria are matched by id; new ones have none; the order
+    /// of the array is the order shown. Criteria are never deleted (answers refer to them): leaving one out, or
+    /// marking it retired, retires it.
+    /// </summary>
+    public static async Task<Results<Ok<CriteriaConfig>, ValidationProblem>> PutAsync(CriteriaConfig body, ProspectorDb db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = Validate(body);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var existing = await db.QualificationCriteria.ToListAsync(ct);
+        var rules = await db.GateRules.ToListAsync(ct);
+        foreach (var g in body.Gates!)
+        {
+            var rule = rules.FirstOrDefault(r => r.Gate == g.Gate) ?? db.GateRules.Add(new GateRule { Gate = g.Gate }).Entity;
+            (rule.Kind, rule.MinCount, rule.MinScore) = (g.Rule, g.MinCount, g.MinScore);
+            var order = 0;
+            var kept = new HashSet<long>();
+            foreach (var c in g.Criteria ?? [])
+            {
+                var row = c.Id is { } id ? existing.First(x => x.Id == id) : db.QualificationCriteria.Add(new QualificationCriterion { Gate = g.Gate }).Entity;
+                (row.Label, row.Description, row.Weight, row.Required, row.SortOrder) = (c.Label!.Trim(), c.Description?.Trim(), c.Weight, c.Required, ++order);
+                row.RetiredAt = c.Retired ? row.RetiredAt ?? time.GetUtcNow().UtcDateTime : null;
+                if (c.Id is { } kid) kept.Add(kid);
+            }
+            foreach (var gone in existing.Where(x => x.Gate == g.Gate && !kept.Contains(x.Id) && x.RetiredAt is null))
+                gone.RetiredAt = time.GetUtcNow().UtcDateTime;
+        }
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok((await GetAsync(db, ct)).Value!);
+    }
+
+    private static Dictionary<string, string[]> Validate(CriteriaConfig body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (body.Gates is not { Count: > 0 } gates) { errors["gates"] = ["gates is required."]; return errors; }
+        if (gates.GroupBy(g => g.Gate).Any(x => x.Count() > 1)) errors["gates"] = ["Each gate may appear once."];
+        for (var i = 0; i < gates.Count; i++)
+        {
+            var g = gates[i];
+            if (!Enum.IsDefined(g.Gate)) errors[$"gates[{i}].gate"] = ["Unknown gate."];
+            if (!Enum.IsDefined(g.Rule)) errors[$"gates[{i}].rule"] = ["rule must be All, AtLeast or WeightedScore."];
+            if (g.MinCount is < 0 or > 100) errors[$"gates[{i}].minCount"] = ["minCount must be between 0 and 100."];
+            if (g.MinScore is < 0 or > 10_000) errors[$"gates[{i}].minScore"] = ["minScore must be between 0 and 10000."];
+            var criteria = g.Criteria ?? [];
+            for (var j = 0; j < criteria.Count; j++)
+            {
+                var c = criteria[j];
+                if (string.IsNullOrWhiteSpace(c.Label) || c.Label.Length > 200) errors[$"gates[{i}].criteria[{j}].label"] = ["A label of 1 to 200 characters is required."];
+                if (c.Description is { Length: > 1000 }) errors[$"gates[{i}].criteria[{j}].description"] = ["description is longer than 1000 characters."];
+                if (c.Weight is < 0 or > 100) errors[$"gates[{i}].criteria[{j}].weight"] = ["weight must be between 0 and 100."];
+            }
+            if (criteria.Where(c => c.Id is not null).GroupBy(c => c.Id).Any(x => x.Count() > 1)) errors[$"gates[{i}].criteria"] = ["A criterion may appear once."];
+        }
+        return errors;
+    }
+}
