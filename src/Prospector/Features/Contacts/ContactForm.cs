@@ -82,7 +82,8 @@ public sealed class ContactForm
         }).ToList(),
     };
 
-    public JsonObject ToJson()
+    /// <summary>The body to save; the stage only for a new contact (later moves go through qualification).</summary>
+    public JsonObject ToJson(bool isNew)
     {
         var o = new JsonObject
         {
@@ -116,6 +117,7 @@ public sealed class ContactForm
                 ["remindDaysBefore"] = d.RemindDaysBefore,
             }).ToArray()),
         };
+        if (isNew) o["stage"] = Stage.ToString();
         if (NewConsent.Add)
         {
             o["consents"] = new JsonArray(new JsonObject

@@ -12,7 +12,8 @@ public sealed record NewToken(string? Name);
 public sealed record CreatedToken(long Id, string Name, string Token);
 public sealed record UserDto(long Id, string Email, string DisplayName, string Role, IReadOnlyList<string> Teams, bool Active);
 public sealed record NewUser(string Email, string Password, string Role, string? DisplayName, string? Team);
-public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version);
+public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version,
+    int? RetentionDays = null);
 
 /// <summary>The user's own API tokens, user administration and workspace settings.</summary>
 public static class SettingsApi
@@ -107,7 +108,7 @@ public static class SettingsApi
     private static async Task<Ok<WorkspaceDto>> GetWorkspace(ProspectorDb db, CancellationToken ct)
     {
         var s = await db.WorkspaceSettings.FirstAsync(ct);
-        return TypedResults.Ok(new WorkspaceDto(s.Name, s.RepsSeeAll, s.Terminology, s.DefaultCountry, s.DefaultCurrency, s.Version));
+        return TypedResults.Ok(new WorkspaceDto(s.Name, s.RepsSeeAll, s.Terminology, s.DefaultCountry, s.DefaultCurrency, s.Version, s.RetentionDays));
     }
 
     private static async Task<Results<Ok<WorkspaceDto>, ValidationProblem>> UpdateWorkspace(WorkspaceDto body, ProspectorDb db, CancellationToken ct)
@@ -115,13 +116,15 @@ public static class SettingsApi
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100) return Api.Invalid("name", "name is required (up to 100 characters).");
         if (body.DefaultCountry is not { Length: 2 }) return Api.Invalid("defaultCountry", "defaultCountry must be a two-letter ISO code.");
         if (body.DefaultCurrency is not { Length: 3 }) return Api.Invalid("defaultCurrency", "defaultCurrency must be a three-letter ISO code.");
+        if (body.RetentionDays is < 1 or > 3650) return Api.Invalid("retentionDays", "retentionDays must be between 1 and 3650.");
         var s = await db.WorkspaceSettings.FirstAsync(ct);
         s.Name = body.Name.Trim();
         s.RepsSeeAll = body.RepsSeeAll;
         s.Terminology = body.Terminology;
         s.DefaultCountry = body.DefaultCountry.ToUpperInvariant();
         s.DefaultCurrency = body.DefaultCurrency.ToUpperInvariant();
+        s.RetentionDays = body.RetentionDays ?? s.RetentionDays;
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new WorkspaceDto(s.Name, s.RepsSeeAll, s.Terminology, s.DefaultCountry, s.DefaultCurrency, s.Version));
+        return TypedResults.Ok(new WorkspaceDto(s.Name, s.RepsSeeAll, s.Terminology, s.DefaultCountry, s.DefaultCurrency, s.Version, s.RetentionDays));
     }
 }
