@@ -89,6 +89,7 @@ public static class DemoData
         await db.SaveChangesAsync(ct);
 
         AddWork(db, people, pipeline, random, now);
+        await AddQualificationAsync(db, people, users[0].Id, random, now, ct);
         await db.SaveChangesAsync(ct);
         output.WriteLine($"Demo data ready: {companies} companies, {contacts} contacts, {users.Count} users.");
         output.WriteLine($"Demo login: {AdminEmail} / {Password}   (also: manager@demo.prospector, rep.nord@demo.prospector, rep.sued@demo.prospector)");
@@ -152,6 +153,30 @@ public static class DemoData
                     TeamId = c.TeamId,
                 });
             }
+        }
+    }
+
+    /// <summary>Lifecycle history and partly answered criteria, so the qualification tab shows leads at every step.</summary>
+    private static async Task AddQualificationAsync(ProspectorDb db, List<Contact> people, long adminId, Randomizer random, DateTime now, CancellationToken ct)
+    {
+        var criteria = await db.QualificationCriteria.Where(c => c.Gate == Gate.LeadToProspect).OrderBy(c => c.SortOrder).ToListAsync(ct);
+        foreach (var c in people)
+        {
+            var created = now.AddDays(-random.Number(30, 400));
+            db.LifecycleEvents.Add(new LifecycleEvent { ContactId = c.Id, Kind = LifecycleEventKind.StageChanged, ToStage = Stage.Suspect, At = created, ById = c.OwnerId });
+            var at = created;
+            foreach (var stage in Enum.GetValues<Stage>().Where(s => s > Stage.Suspect && s <= c.Stage))
+            {
+                at = at.AddDays(random.Number(3, 40));
+                db.LifecycleEvents.Add(new LifecycleEvent { ContactId = c.Id, Kind = LifecycleEventKind.StageChanged, FromStage = stage - 1, ToStage = stage, At = at, ById = c.OwnerId });
+            }
+            var answered = c.Stage >= Stage.Prospect ? criteria.Count : c.Stage == Stage.Lead ? random.Number(0, criteria.Count - 1) : 0;
+            foreach (var q in criteria.Take(answered))
+                db.QualificationAnswers.Add(new QualificationAnswer
+                {
+                    ContactId = c.Id, CriterionId = q.Id, AnsweredById = c.OwnerId ?? adminId, AnsweredAt = at,
+                    Answer = c.Stage >= Stage.Prospect || random.Bool(0.8f) ? CriterionAnswer.Met : CriterionAnswer.NotMet,
+                });
         }
     }
 
