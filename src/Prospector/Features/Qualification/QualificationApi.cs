@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Auth;
@@ -78,40 +79,40 @@ public static class QualificationApi
     }
 
     private static async Task<Results<Ok<QualificationView>, ValidationProblem, ProblemHttpResult>> PutAnswers(
-        long id, AnswersBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, CancellationToken ct)
+        long id, AnswersBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
         var scope = await access.ScopeAsync(user, ct);
         var c = await ContactsApi.LoadAsync(db, id, scope, ct);
         if (c is null) return NotFound(id);
-        if (body.Answers is not { Count: > 0 } answers) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = ["answers is required."] });
+        if (body.Answers is not { Count: > 0 } answers) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = [l["{0} is required.", "answers"]] });
         if (await lifecycle.AnswerAsync(c, answers, scope.UserId, ct) is { } errors) return TypedResults.ValidationProblem(errors);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(await ViewAsync(db, lifecycle, c, ct));
     }
 
     private static async Task<Results<Ok<QualificationView>, ValidationProblem, ProblemHttpResult>> MoveStage(
-        long id, StageBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, CancellationToken ct)
+        long id, StageBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
-        if (body.Stage is not { } stage) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["stage"] = ["stage is required."] });
-        return await ChangeAsync(id, db, access, lifecycle, user, ct, (c, scope) => lifecycle.MoveAsync(c, stage, body.Reason, body.Override, scope, ct));
+        if (body.Stage is not { } stage) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["stage"] = [l["{0} is required.", "stage"]] });
+        return await ChangeAsync(id, db, access, lifecycle, user, l, ct, (c, scope) => lifecycle.MoveAsync(c, stage, body.Reason, body.Override, scope, ct));
     }
 
     private static async Task<Results<Ok<QualificationView>, ValidationProblem, ProblemHttpResult>> Disqualify(
-        long id, DisqualifyBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, CancellationToken ct)
+        long id, DisqualifyBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
-        if (ToKeep(body.KeepForLater, out var keep) is { } invalid) return TypedResults.ValidationProblem(invalid);
-        return await ChangeAsync(id, db, access, lifecycle, user, ct, (c, scope) => lifecycle.DisqualifyAsync(c, body.Reason, keep, scope, ct));
+        if (ToKeep(body.KeepForLater, l, out var keep) is { } invalid) return TypedResults.ValidationProblem(invalid);
+        return await ChangeAsync(id, db, access, lifecycle, user, l, ct, (c, scope) => lifecycle.DisqualifyAsync(c, body.Reason, keep, scope, ct));
     }
 
     private static async Task<Results<Ok<OutcomeResult>, ValidationProblem, ProblemHttpResult>> Outcome(
-        long id, OutcomeBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, CancellationToken ct)
+        long id, OutcomeBody body, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
         if (body.Outcome is not { } outcome)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = ["outcome must be NotReady, No or Yes."] });
-        if (ToKeep(body.KeepForLater, out var keep) is { } invalid) return TypedResults.ValidationProblem(invalid);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = [l["{0} must be one of: {1}.", "outcome", "NotReady, No, Yes"]] });
+        if (ToKeep(body.KeepForLater, l, out var keep) is { } invalid) return TypedResults.ValidationProblem(invalid);
         long? opportunityId = null;
         Opportunity? opportunity = null;
-        var result = await ChangeAsync(id, db, access, lifecycle, user, ct, async (c, scope) =>
+        var result = await ChangeAsync(id, db, access, lifecycle, user, l, ct, async (c, scope) =>
         {
             switch (outcome)
             {
@@ -144,7 +145,7 @@ public static class QualificationApi
 
     /// <summary>Loads the contact, runs the change in one transaction, and maps the outcome to HTTP.</summary>
     private static async Task<Results<Ok<QualificationView>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
-        long id, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, CancellationToken ct,
+        long id, ProspectorDb db, RecordAccess access, Lifecycle lifecycle, ClaimsPrincipal user, IStringLocalizer l, CancellationToken ct,
         Func<Contact, AccessScope, Task<LifecycleResult>> change)
     {
         var scope = await access.ScopeAsync(user, ct);
@@ -154,11 +155,11 @@ public static class QualificationApi
         var result = await change(c, scope);
         if (result.Errors is { } errors) return TypedResults.ValidationProblem(errors);
         if (result.Forbidden)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Override not allowed",
-                detail: "Only a manager or an admin may move a contact past an unmet gate.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: l["Override not allowed"],
+                detail: l["Only a manager or an admin may move a contact past an unmet gate."]);
         if (result.Unmet is { } unmet)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The qualification gate is not met",
-                detail: string.Join(" ", unmet.Select(Describe)),
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: l["The qualification gate is not met."],
+                detail: string.Join(" ", unmet.Select(g => Describe(g, l))),
                 extensions: new Dictionary<string, object?>
                 {
                     ["gates"] = unmet.Select(g => new { gate = g.Gate.ToString(), missing = g.MissingRequired, optionalShort = g.OptionalShort, weightShort = g.WeightShort }).ToList(),
@@ -168,23 +169,24 @@ public static class QualificationApi
         return TypedResults.Ok(await ViewAsync(db, lifecycle, c, ct));
     }
 
-    private static string Describe(GateEvaluation g) =>
-        $"{g.Gate}: " + string.Join("; ", new[]
+    private static string Describe(GateEvaluation g, IStringLocalizer l) =>
+        $"{g.Gate}: " + l["Still missing: {0}", string.Join("; ", new[]
         {
-            g.MissingRequired.Count > 0 ? "missing " + string.Join(", ", g.MissingRequired.Select(m => m.Label)) : null,
-            g.OptionalShort > 0 ? $"{g.OptionalShort} more of the other criteria" : null,
-            g.WeightShort > 0 ? $"{g.WeightShort} more score points" : null,
-        }.Where(s => s is not null)) + ".";
+            g.MissingRequired.Count > 0 ? string.Join(", ", g.MissingRequired.Select(m => m.Label)) : null,
+            g.OptionalShort > 0 ? l["{0} more of the other criteria", g.OptionalShort].Value : null,
+            g.WeightShort > 0 ? l["{0} more score points", g.WeightShort].Value : null,
+        }.Where(s => s is not null))];
 
-    private static Dictionary<string, string[]>? ToKeep(KeepForLaterBody? body, out KeepForLater? keep)
+    private static Dictionary<string, string[]>? ToKeep(KeepForLaterBody? body, IStringLocalizer l, out KeepForLater? keep)
     {
         keep = null;
         if (body is null) return null;
         var errors = new Dictionary<string, string[]>();
-        if (body.Channel is null) errors["keepForLater.channel"] = ["The consent's channel is required (Email, Phone or Sms)."];
-        if (body.GivenAt is null) errors["keepForLater.givenAt"] = ["When the consent was given is required."];
-        if (string.IsNullOrWhiteSpace(body.Method)) errors["keepForLater.method"] = ["How the consent was given is required."];
-        if (body.RecontactOn is null) errors["keepForLater.recontactOn"] = ["A recontact date is required."];
+        // Keeping a record for later is only lawful with the person's consent: channel, date and how it was given.
+        if (body.Channel is null) errors["keepForLater.channel"] = [l["{0} must be one of: {1}.", "channel", "Email, Phone, Sms"]];
+        if (body.GivenAt is null) errors["keepForLater.givenAt"] = [l["{0} is required.", "givenAt"]];
+        if (string.IsNullOrWhiteSpace(body.Method)) errors["keepForLater.method"] = [l["Say how the consent was given (up to 200 characters)."]];
+        if (body.RecontactOn is null) errors["keepForLater.recontactOn"] = [l["Choose a recontact date in the future."]];
         if (errors.Count > 0) return errors;
         keep = new KeepForLater(body.Channel!.Value, body.GivenAt!.Value, body.Method!, body.RecontactOn!.Value);
         return null;
