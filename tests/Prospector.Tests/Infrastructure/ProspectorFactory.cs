@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -19,6 +20,8 @@ public enum Provider { Sqlite, Postgres }
 public sealed class ProspectorFactory : WebApplicationFactory<Program>
 {
     public Provider Provider { get; }
+    /// <summary>The app's TimeProvider: real time plus an offset a test may move forward (and must put back).</summary>
+    public TestClock Clock { get; } = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("prospector-test-").FullName;
     private readonly string _connectionString;
     private readonly string? _pgDatabase;
@@ -52,6 +55,7 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Prospector", _connectionString);
         builder.UseSetting("DataDir", _dir);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     /// <summary>Runs work in a service scope of the app (for arranging data the API cannot create yet).</summary>

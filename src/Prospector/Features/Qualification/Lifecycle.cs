@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
-using Prospector.Features.Common;
 
 namespace Prospector.Features.Qualification;
 
@@ -82,8 +81,15 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
             if (reason is null) return Invalid("reason", l["An override needs a reason."]);
             overridden = true;
         }
+        var upward = target > c.Stage;
         SetStage(c, target, reason, overridden, scope.UserId);
-        if (c.LeadStatus is LeadStatus.New && target >= Stage.Lead) SetStatus(c, LeadStatus.Working, null, scope.UserId);
+        // Moving up means someone works the contact (again): a new or a disqualified one becomes Working.
+        if (upward && target >= Stage.Lead && c.LeadStatus is LeadStatus.New or LeadStatus.Unqualified)
+        {
+            SetStatus(c, LeadStatus.Working, reason, scope.UserId);
+            c.UnqualifiedReason = null;
+            c.RecontactOn = null;
+        }
         return LifecycleResult.Ok;
     }
 
@@ -126,6 +132,8 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     public async Task<(LifecycleResult Result, Opportunity? Opportunity)> WinOverAsync(
         Contact c, string? title, decimal amount, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
     {
+        if (await db.Opportunities.AnyAsync(o => o.ContactId == c.Id && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby), ct))
+            return (Invalid("outcome", l["This contact already has an open opportunity."]), null);
         var moved = c.Stage >= Stage.Prospect ? LifecycleResult.Ok : await MoveAsync(c, Stage.Prospect, reason, overrideGate, scope, ct);
         if (!moved.Succeeded) return (moved, null);
         if (amount < 0) return (Invalid("amount", l["The amount cannot be negative."]), null);

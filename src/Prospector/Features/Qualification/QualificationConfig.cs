@@ -29,6 +29,11 @@ public static class QualificationConfig
         var errors = Validate(body);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var existing = await db.QualificationCriteria.ToListAsync(ct);
+        for (var i = 0; i < body.Gates!.Count; i++)
+            for (var j = 0; j < (body.Gates[i].Criteria?.Count ?? 0); j++)
+                if (body.Gates[i].Criteria![j].Id is { } id && !existing.Any(x => x.Id == id && x.Gate == body.Gates[i].Gate))
+                    errors[$"gates[{i}].criteria[{j}].id"] = [$"There is no criterion {id} in this gate."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var rules = await db.GateRules.ToListAsync(ct);
         foreach (var g in body.Gates!)
         {
@@ -71,6 +76,12 @@ public static class QualificationConfig
                 if (c.Weight is < 0 or > 100) errors[$"gates[{i}].criteria[{j}].weight"] = ["weight must be between 0 and 100."];
             }
             if (criteria.Where(c => c.Id is not null).GroupBy(c => c.Id).Any(x => x.Count() > 1)) errors[$"gates[{i}].criteria"] = ["A criterion may appear once."];
+            // A gate nobody can pass without an override is a configuration mistake, not a rule.
+            var active = criteria.Where(c => !c.Retired).ToList();
+            if (g.Rule == GateRuleKind.WeightedScore && g.MinScore > active.Sum(c => Math.Max(0, c.Weight)))
+                errors[$"gates[{i}].minScore"] = [$"minScore {g.MinScore} is more than the total weight of the active criteria ({active.Sum(c => c.Weight)}): the gate could never be met."];
+            if (g.Rule == GateRuleKind.AtLeast && g.MinCount > active.Count(c => !c.Required))
+                errors[$"gates[{i}].minCount"] = [$"minCount {g.MinCount} is more than the number of optional criteria ({active.Count(c => !c.Required)})."];
         }
         return errors;
     }

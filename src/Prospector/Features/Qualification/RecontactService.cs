@@ -48,7 +48,8 @@ public static class Retention
         var days = await db.WorkspaceSettings.Select(s => s.RetentionDays).FirstAsync(ct);
         var cutoff = now.AddDays(-days);
         var expired = await db.Contacts
-            .Where(c => c.LeadStatus == LeadStatus.Unqualified && c.RecontactOn == null && c.Stage < Stage.Customer)
+            .Where(c => c.LeadStatus == LeadStatus.Unqualified && c.RecontactOn == null
+                && c.Stage != Stage.Customer && c.Stage != Stage.RepeatCustomer) // stages are stored as names: no < in SQL
             .Where(c => !db.ConsentRecords.Any(r => r.ContactId == c.Id && r.Status == ConsentStatus.Granted
                 && !db.ConsentRecords.Any(w => w.ContactId == c.Id && w.Channel == r.Channel && w.GivenAt > r.GivenAt)))
             .Where(c => db.LifecycleEvents.Where(e => e.ContactId == c.Id && e.Kind == LifecycleEventKind.StatusChanged)

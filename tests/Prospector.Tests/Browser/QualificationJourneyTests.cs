@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prospector.Tests.Browser;
+
+/// <summary>Qualifying one lead into a prospect and keeping another for later, in a real browser.</summary>
+[Collection("Browser")]
+public sealed class QualificationJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Tick_criteria_promote_a_lead_then_disqualify_another_and_find_its_recontact_in_the_to_do_list()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        Assert.NotNull(server.SetupLink);
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        try
+        {
+            await SetUpAdminAsync(server, page);
+            await QualifyAndPromoteAsync(page);
+            await DisqualifyAndKeepForLaterAsync(page);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-qualification-failure.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    private static async Task SetUpAdminAsync(ServerProcess server, IPage page)
+    {
+        await page.GotoAsync(server.SetupLink!);
+        await page.FillAsync("#name", "Petra Admin");
+        await page.FillAsync("#email", "petra@example.de");
+        await page.FillAsync("#password", "lange-geheime-phrase");
+        await page.ClickAsync("button[type=submit]");
+        await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
+    }
+
+    /// <summary>Creates a contact with the form (a new contact starts as a Lead) and opens its Qualification tab.</summary>
+    private static async Task NewLeadAsync(IPage page, string first, string last)
+    {
+        await page.GoAsync("/contacts/new");
+        await page.GetByLabel("First name").FillAsync(first);
+        await page.GetByLabel("Last name").FillAsync(last);
+        await page.ClickAsync("#save");
+        await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync($"{first} {last}");
+        await Expect(page.GetByTestId("contact-stage")).ToHaveTextAsync("Lead");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Qualification" }).ClickAsync();
+    }
+
+    /// <summary>Clicks "Met" in the criterion's toggle group (its items are checkboxes to assistive technology).</summary>
+    private static async Task TickAsync(IPage page, string criterion)
+    {
+        var met = page.GetByTestId("criterion").Filter(new() { HasText = criterion })
+            .GetByRole(AriaRole.Checkbox, new() { Name = "Met", Exact = true });
+        await met.ClickAsync();
+        await Expect(met).ToBeCheckedAsync();
+    }
+
+    private static async Task QualifyAndPromoteAsync(IPage page)
+    {
+        await NewLeadAsync(page, "Greta", "Lindqvist");
+        var score = page.GetByTestId("qualification-score");
+        var missing = page.GetByTestId("qualification-missing");
+        var promote = page.Locator("#promote");
+        await Expect(score).ToHaveTextAsync("0 %");
+        await Expect(missing).ToContainTextAsync("Fits the target market");
+        await Expect(promote).ToBeDisabledAsync();
+
+        // Default Lead → Prospect gate: three required criteria (weight 2) and two of the four others (weight 1).
+        await TickAsync(page, "Fits the target market");
+        await Expect(score).ToHaveTextAsync("20 %");
+        await Expect(missing).Not.ToContainTextAsync("Fits the target market");
+        await Expect(missing).ToContainTextAsync("Has the budget or means to pay");
+
+        await TickAsync(page, "Has the budget or means to pay");
+        await TickAsync(page, "Has the authority to decide");
+        await Expect(score).ToHaveTextAsync("60 %");
+        await Expect(missing).ToHaveTextAsync("Still missing: 2 more of the other criteria");
+
+        await TickAsync(page, "A concrete need or interest identified");
+        await Expect(missing).ToHaveTextAsync("Still missing: 1 more of the other criteria");
+        await TickAsync(page, "Agreed to a follow-up");
+        await Expect(score).ToHaveTextAsync("80 %");
+        await Expect(missing).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("gate-met")).ToBeVisibleAsync();
+
+        await promote.ClickAsync();
+        await Expect(page.GetByTestId("contact-stage")).ToHaveTextAsync("Prospect");
+        await Expect(page.GetByTestId("lifecycle")).ToContainTextAsync("Stage: Lead → Prospect");
+        await Expect(page.GetByTestId("lifecycle")).ToContainTextAsync("Agreed to a follow-up: Met");
+    }
+
+    private static async Task DisqualifyAndKeepForLaterAsync(IPage page)
+    {
+        await NewLeadAsync(page, "Hans", "Becker");
+        await page.ClickAsync("#say-no");
+        await page.Locator("#disqualify-reason").FillAsync("No budget");
+        await page.Locator(".mud-popover-open").GetByText("No budget", new() { Exact = true }).ClickAsync();
+        await page.GetByText("Keep for future contact").ClickAsync();
+        await page.Locator("#consent-method").FillAsync("phone call");
+
+        // The recontact date: the 15th of next month, chosen in the picker (its input is read-only).
+        var recontact = new DateTime(DateTime.Today.Year, DateTime.Today.Month, 15).AddMonths(1);
+        await page.ClickAsync("input#recontact-on");
+        var calendar = page.GetByRole(AriaRole.Dialog, new() { Name = "Recontact on" });
+        await calendar.Locator(".mud-picker-nav-button-next").ClickAsync();
+        await Expect(calendar).ToContainTextAsync(recontact.ToString("MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")));
+        await calendar.Locator(".mud-picker-calendar-day:not(.mud-hidden)").GetByText("15", new() { Exact = true }).ClickAsync();
+        await Expect(calendar).ToBeHiddenAsync();
+        var shown = recontact.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+        await Expect(page.Locator("input#recontact-on")).ToHaveValueAsync(shown);
+
+        await page.ClickAsync("#disqualify");
+        await Expect(page.GetByTestId("contact-status")).ToHaveTextAsync("Unqualified");
+        await Expect(page.GetByTestId("unqualified-notice")).ToContainTextAsync("No budget");
+        await Expect(page.GetByTestId("unqualified-notice")).ToContainTextAsync($"comes back on {shown}");
+
+        await page.GoAsync("/todo");
+        var item = page.GetByTestId("todo-item").Filter(new() { HasText = "Hans Becker" });
+        await Expect(item).ToHaveCountAsync(1);
+        await Expect(item).ToContainTextAsync(shown);
+        await Expect(item).ToContainTextAsync("Recontact (kept for later): No budget");
+        await Expect(item).ToContainTextAsync("Call");
+        await item.GetByRole(AriaRole.Link, new() { Name = "Hans Becker" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/contacts/\d+$"));
+        await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync("Hans Becker");
+    }
+}
