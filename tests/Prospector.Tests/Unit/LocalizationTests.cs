@@ -29,6 +29,25 @@ public sealed partial class LocalizationTests
         Assert.True(bad.Count == 0, string.Join("\n", bad));
     }
 
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void The_default_qualification_criteria_are_translated(string language)
+    {
+        var translations = Load(language);
+        var labels = Prospector.Features.Qualification.QualificationDefaults.SuspectToLead
+            .Concat(Prospector.Features.Qualification.QualificationDefaults.LeadToProspect.Select(c => c.Label));
+        Assert.All(labels, label => Assert.True(translations.ContainsKey(label), $"'{label}' has no {language} translation"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void No_two_keys_differ_only_in_case(string language)
+    {
+        // Resource lookups ignore case at build time: "Required" and "required" would shadow each other.
+        var clashes = Load(language).Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.Empty(clashes);
+    }
+
     [Fact]
     public void The_scan_finds_the_strings_it_must()
     {

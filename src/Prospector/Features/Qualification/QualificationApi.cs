@@ -172,7 +172,7 @@ public static class QualificationApi
     private static string Describe(GateEvaluation g, IStringLocalizer l) =>
         $"{g.Gate}: " + l["Still missing: {0}", string.Join("; ", new[]
         {
-            g.MissingRequired.Count > 0 ? string.Join(", ", g.MissingRequired.Select(m => m.Label)) : null,
+            g.MissingRequired.Count > 0 ? string.Join(", ", g.MissingRequired.Select(m => l[m.Label].Value)) : null,
             g.OptionalShort > 0 ? l["{0} more of the other criteria", g.OptionalShort].Value : null,
             g.WeightShort > 0 ? l["{0} more score points", g.WeightShort].Value : null,
         }.Where(s => s is not null))];
