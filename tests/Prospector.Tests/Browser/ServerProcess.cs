@@ -64,7 +64,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var exited = _process.WaitForExitAsync();
-        var done = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(90)));
+        Task done;
+        try
+        {
+            done = await Task.WhenAny(ready.Task, exited).WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
+        {
+            done = exited;
+        }
         if (done != ready.Task)
             throw new InvalidOperationException($"The server did not start. Its output:\n{Output}");
     }
