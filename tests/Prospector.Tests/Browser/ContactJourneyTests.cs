@@ -80,5 +80,16 @@ public sealed class ContactJourneyTests(BrowserFixture browser)
         var change = page.GetByTestId("history-change").Filter(new() { HasText = "Job title" });
         await Expect(change.First).ToContainTextAsync("Einkaufsleiter");
         await Expect(page.GetByTestId("history")).ToContainTextAsync("petra@example.de");
+
+        // Delete it, find it in the recycle bin, restore it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByText("In the recycle bin")).ToBeVisibleAsync();
+        await page.GoAsync("/contacts");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer" })).ToHaveCountAsync(0);
+        await page.GetByText("Recycle bin", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Restore" }).ClickAsync();
+        await Expect(page.GetByText("In the recycle bin")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#edit")).ToBeVisibleAsync();
     }
 }
