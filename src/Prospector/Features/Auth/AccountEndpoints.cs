@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Localization;
 using Prospector.Data;
 using Prospector.Hosting;
 
@@ -22,15 +21,13 @@ public static class AccountEndpoints
         {
             if (!ProspectorHost.Cultures.Contains(culture))
                 return Results.Problem(statusCode: 400, title: "Unknown language", detail: $"Use one of {string.Join(", ", ProspectorHost.Cultures)}.");
-            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(ProspectorHost.FormatCulture(culture), culture)),
-                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            CultureCookie.Append(http.Response, culture);
             if (long.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) && await db.Users.FindAsync(id) is { } user)
             {
                 user.Culture = culture;
                 await db.SaveChangesAsync();
             }
-            return Results.LocalRedirect(redirect is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/");
+            return Results.LocalRedirect(CultureCookie.LocalPath(redirect));
         }).AllowAnonymous();
         return app;
     }

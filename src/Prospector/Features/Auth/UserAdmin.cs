@@ -4,6 +4,8 @@ using Prospector.Data;
 
 namespace Prospector.Features.Auth;
 
+public sealed record UserDto(long Id, string Email, string DisplayName, string Role, IReadOnlyList<string> Teams, bool Active);
+
 /// <summary>Creating users and tokens: shared by the setup page, the CLI and the admin API.</summary>
 public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleManager<Role> roles, TimeProvider time)
 {
@@ -44,6 +46,30 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
         await tx.CommitAsync();
         return (user, []);
     }
+
+    /// <summary>All users with their role and teams, by e-mail address (the admin API and the users panel).</summary>
+    public async Task<List<UserDto>> ListAsync(CancellationToken ct = default)
+    {
+        var users = await db.Users.OrderBy(u => u.Email).Select(u => new
+        {
+            u.Id,
+            u.Email,
+            u.DisplayName,
+            Active = u.DeactivatedAt == null,
+            Role = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
+            Teams = u.Teams.Select(t => t.Team!.Name).ToList(),
+        }).ToListAsync(ct);
+        return users.Select(u => new UserDto(u.Id, u.Email ?? "", u.DisplayName, u.Role ?? "", u.Teams, u.Active)).ToList();
+    }
+
+    /// <summary>
+    /// Deactivates an active user. A new security stamp ends every cookie of the user at their next request;
+    /// the token handler checks DeactivatedAt. False when there is no such active user.
+    /// </summary>
+    public async Task<bool> DeactivateAsync(long id, CancellationToken ct = default) =>
+        await db.Users.Where(u => u.Id == id && u.DeactivatedAt == null).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.DeactivatedAt, time.GetUtcNow().UtcDateTime)
+            .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")), ct) == 1;
 
     /// <summary>Issues a personal API token; the plain value is returned once and never stored.</summary>
     public async Task<(ApiToken Token, string Secret)> CreateTokenAsync(long userId, string name)

@@ -25,6 +25,15 @@ public static class References
             f.Fail("teamId", f.T("You can only give records to yourself or to your teams."));
     }
 
+    /// <summary>The team a new record of this owner belongs to when none is given: the owner's first team.</summary>
+    public static Task<long?> DefaultTeamAsync(ProspectorDb db, long? ownerId, CancellationToken ct) =>
+        db.TeamMembers.Where(m => m.UserId == ownerId).OrderBy(m => m.TeamId).Select(m => (long?)m.TeamId).FirstOrDefaultAsync(ct);
+
+    /// <summary>Active users by name, for owner pickers and filters.</summary>
+    public static async Task<List<(long Id, string Name)>> ActiveUsersAsync(ProspectorDb db, CancellationToken ct = default) =>
+        (await db.Users.Where(u => u.DeactivatedAt == null).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => (u.Id, u.DisplayName)).ToList();
+
     /// <summary>Replaces a record's tags, creating tags that do not exist yet.</summary>
     public static async Task SetTagsAsync(ProspectorDb db, List<Tag> current, List<string> names, CancellationToken ct)
     {

@@ -61,8 +61,7 @@ public static class CompanyFields
         if (isNew)
         {
             c.OwnerId ??= scope.UserId;
-            c.TeamId ??= await db.TeamMembers.Where(m => m.UserId == c.OwnerId).OrderBy(m => m.TeamId)
-                .Select(m => (long?)m.TeamId).FirstOrDefaultAsync(ct);
+            c.TeamId ??= await References.DefaultTeamAsync(db, c.OwnerId, ct);
         }
         else c.UpdatedAt = now;
         if (f.Errors.Count == 0) await References.CheckAsync(db, scope, f, null, c.OwnerId, c.TeamId, ct);

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
@@ -19,8 +18,7 @@ public static class ContactWrites
         if (isNew)
         {
             c.OwnerId ??= scope.UserId;
-            c.TeamId ??= await db.TeamMembers.Where(m => m.UserId == c.OwnerId).OrderBy(m => m.TeamId)
-                .Select(m => (long?)m.TeamId).FirstOrDefaultAsync(ct);
+            c.TeamId ??= await References.DefaultTeamAsync(db, c.OwnerId, ct);
         }
         if (f.Errors.Count == 0)
             await References.CheckAsync(db, scope, f, c.CompanyId, c.OwnerId, c.TeamId, ct);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Qualification;
 
@@ -190,8 +191,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     private async Task ScheduleAsync(Contact c, DateOnly date, NextActionType type, string note, CancellationToken ct)
     {
         await CloseOpenActionAsync(c, ct);
-        var zone = await db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.TimeZone).FirstOrDefaultAsync(ct);
-        var tz = TimeZoneInfo.TryFindSystemTimeZoneById(zone ?? "", out var z) ? z : TimeZoneInfo.Utc;
+        var tz = UserTime.Zone(await UserTime.ZoneOfAsync(db, c.OwnerId, ct));
         db.NextActions.Add(new NextAction
         {
             ContactId = c.Id, Type = type, DueDate = date, AssigneeId = c.OwnerId, Note = note.Length > 1000 ? note[..1000] : note,

@@ -10,7 +10,6 @@ namespace Prospector.Features.Settings;
 public sealed record TokenDto(long Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 public sealed record NewToken(string? Name);
 public sealed record CreatedToken(long Id, string Name, string Token);
-public sealed record UserDto(long Id, string Email, string DisplayName, string Role, IReadOnlyList<string> Teams, bool Active);
 public sealed record NewUser(string Email, string Password, string Role, string? DisplayName, string? Team);
 public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version,
     int? RetentionDays = null);
@@ -62,19 +61,8 @@ public static class SettingsApi
             : TypedResults.Problem(statusCode: 404, title: "Token not found", detail: $"You have no active token {id}.");
     }
 
-    private static async Task<Ok<List<UserDto>>> ListUsers(ProspectorDb db, CancellationToken ct)
-    {
-        var users = await db.Users.OrderBy(u => u.Email).Select(u => new
-        {
-            u.Id,
-            u.Email,
-            u.DisplayName,
-            Active = u.DeactivatedAt == null,
-            Role = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
-            Teams = u.Teams.Select(t => t.Team!.Name).ToList(),
-        }).ToListAsync(ct);
-        return TypedResults.Ok(users.Select(u => new UserDto(u.Id, u.Email!, u.DisplayName, u.Role ?? "", u.Teams, u.Active)).ToList());
-    }
+    private static async Task<Ok<List<UserDto>>> ListUsers(UserAdmin admin, CancellationToken ct) =>
+        TypedResults.Ok(await admin.ListAsync(ct));
 
     private static async Task<Results<Created<UserDto>, ValidationProblem>> CreateUser(NewUser body, UserAdmin admin)
     {
@@ -88,14 +76,10 @@ public static class SettingsApi
             new UserDto(user.Id, user.Email!, user.DisplayName, body.Role, body.Team is null ? [] : [body.Team], true));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeactivateUser(long id, ProspectorDb db, TimeProvider time, CancellationToken ct)
-    {
-        // A new security stamp ends every cookie of the user at their next request; the token handler checks DeactivatedAt.
-        var n = await db.Users.Where(u => u.Id == id && u.DeactivatedAt == null).ExecuteUpdateAsync(s => s
-            .SetProperty(u => u.DeactivatedAt, time.GetUtcNow().UtcDateTime)
-            .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")), ct);
-        return n == 1 ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "User not found", detail: $"There is no active user {id}.");
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeactivateUser(long id, UserAdmin admin, CancellationToken ct) =>
+        await admin.DeactivateAsync(id, ct)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: 404, title: "User not found", detail: $"There is no active user {id}.");
 
     private static async Task<Ok<UserDto>> Me(ClaimsPrincipal user, ProspectorDb db, CancellationToken ct)
     {
