@@ -139,7 +139,7 @@ internal sealed class NextActionConfiguration : IEntityTypeConfiguration<NextAct
         b.Property(a => a.Note).HasMaxLength(1000);
         b.Property(a => a.Outcome).HasMaxLength(200);
         b.HasOne(a => a.Contact).WithMany().HasForeignKey(a => a.ContactId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Opportunity>().WithMany().HasForeignKey(a => a.OpportunityId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(a => a.Opportunity).WithMany().HasForeignKey(a => a.OpportunityId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(a => new { a.AssigneeId, a.Status, a.DueAtUtc });
         // "Exactly one current next action" per open item, enforced by the database itself.
         b.HasIndex(a => a.ContactId).IsUnique()
@@ -157,7 +157,12 @@ internal sealed class ReminderConfiguration : IEntityTypeConfiguration<Reminder>
     {
         b.Property(r => r.ClaimedBy).HasMaxLength(100);
         b.Property(r => r.Error).HasMaxLength(1000);
+        b.Property(r => r.Title).HasMaxLength(300);
+        b.Property(r => r.Link).HasMaxLength(200);
+        b.Property(r => r.Recipient).HasMaxLength(256);
         b.HasIndex(r => new { r.Status, r.DueAtUtc });
+        // The notification bell: a user's unread in-app notifications.
+        b.HasIndex(r => new { r.UserId, r.Channel, r.ReadAt });
         // One delivery per source, moment and channel: a second dispatcher cannot create a twin.
         b.HasIndex(r => new { r.UserId, r.Kind, r.SourceId, r.DueAtUtc, r.Channel }).IsUnique();
     }

@@ -54,6 +54,7 @@ public sealed class NextAction : IVersioned, ISoftDeletable
     public long? ContactId { get; set; }
     public Contact? Contact { get; set; }
     public long? OpportunityId { get; set; }
+    public Opportunity? Opportunity { get; set; }
     public NextActionType Type { get; set; }
     public DateOnly DueDate { get; set; }
     public TimeOnly? DueTime { get; set; }
@@ -73,7 +74,8 @@ public enum ReminderKind { NextAction, PersonalDate, Digest }
 
 public enum ReminderChannel { InApp, Email }
 
-public enum ReminderStatus { Pending, Claimed, Sent, Failed }
+/// <summary>Skipped: nothing to say when it came due (an empty digest, an action already done).</summary>
+public enum ReminderStatus { Pending, Claimed, Sent, Failed, Skipped }
 
 /// <summary>One delivery of one reminder; claimed atomically so it is sent once across instances.</summary>
 public sealed class Reminder
@@ -91,4 +93,13 @@ public sealed class Reminder
     public DateTime? SentAt { get; set; }
     public int Attempts { get; set; }
     public string? Error { get; set; }
+    /// <summary>What the reminder said, in the user's language, as shown in the notification and the delivery log.</summary>
+    public string? Title { get; set; }
+    /// <summary>Where the notification leads, e.g. /contacts/42.</summary>
+    public string? Link { get; set; }
+    /// <summary>The address an e-mail reminder went to.</summary>
+    public string? Recipient { get; set; }
+    /// <summary>In-app notifications: when the user opened or dismissed it.</summary>
+    public DateTime? ReadAt { get; set; }
+    public DateTime CreatedAt { get; set; }
 }

@@ -19,6 +19,10 @@ public sealed class User : IdentityUser<long>
     public string TimeZone { get; set; } = "Europe/Berlin";
     /// <summary>Hour (in the user's zone) at which the daily digest is sent.</summary>
     public int DigestHour { get; set; } = 7;
+    /// <summary>Daily digest e-mail on or off.</summary>
+    public bool DigestEnabled { get; set; } = true;
+    /// <summary>Reminders by e-mail as well as in the app (only when SMTP is configured).</summary>
+    public bool EmailReminders { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     /// <summary>A deactivated user can no longer sign in; their cookie and tokens stop working at once.</summary>
     public DateTime? DeactivatedAt { get; set; }

@@ -1408,6 +1408,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("DueAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -1420,6 +1423,17 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Link")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1431,12 +1445,18 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<long>("UserId")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "DueAtUtc");
+
+                    b.HasIndex("UserId", "Channel", "ReadAt");
 
                     b.HasIndex("UserId", "Kind", "SourceId", "DueAtUtc", "Channel")
                         .IsUnique();
@@ -1560,6 +1580,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("DeactivatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DigestEnabled")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("DigestHour")
                         .HasColumnType("integer");
 
@@ -1573,6 +1596,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(256)");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("EmailReminders")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("LockoutEnabled")
@@ -1841,12 +1867,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Prospector.Data.Opportunity", null)
+                    b.HasOne("Prospector.Data.Opportunity", "Opportunity")
                         .WithMany()
                         .HasForeignKey("OpportunityId")
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Contact");
+
+                    b.Navigation("Opportunity");
                 });
 
             modelBuilder.Entity("Prospector.Data.Opportunity", b =>

@@ -1350,6 +1350,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("DueAtUtc")
                         .HasColumnType("TEXT");
 
@@ -1360,6 +1363,17 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SentAt")
@@ -1373,12 +1387,18 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Title")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UserId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "DueAtUtc");
+
+                    b.HasIndex("UserId", "Channel", "ReadAt");
 
                     b.HasIndex("UserId", "Kind", "SourceId", "DueAtUtc", "Channel")
                         .IsUnique();
@@ -1494,6 +1514,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("DeactivatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DigestEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("DigestHour")
                         .HasColumnType("INTEGER");
 
@@ -1507,6 +1530,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmailReminders")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -1775,12 +1801,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Prospector.Data.Opportunity", null)
+                    b.HasOne("Prospector.Data.Opportunity", "Opportunity")
                         .WithMany()
                         .HasForeignKey("OpportunityId")
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Contact");
+
+                    b.Navigation("Opportunity");
                 });
 
             modelBuilder.Entity("Prospector.Data.Opportunity", b =>
