@@ -7,9 +7,13 @@ using Prospector.Components;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Auth;
+using Prospector.Features.Calendar;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
+using Prospector.Features.NextActions;
+using Prospector.Features.Pipelines;
 using Prospector.Features.Qualification;
+using Prospector.Features.Reminders;
 using Prospector.Features.Settings;
 
 namespace Prospector.Hosting;
@@ -56,6 +60,18 @@ public static class ProspectorHost
         s.AddScoped<Lifecycle>();
         s.AddSingleton<RecontactService>();
         s.AddHostedService(sp => sp.GetRequiredService<RecontactService>());
+        s.AddScoped<Opportunities>();
+        s.AddScoped<OpportunityChange>();
+        s.AddScoped<PipelineSetup>();
+        s.AddScoped<NextActions>();
+        s.Configure<SmtpOptions>(config.GetSection("Smtp"));
+        s.Configure<ReminderOptions>(config.GetSection("Reminders"));
+        s.AddSingleton<ReminderMail>();
+        s.AddSingleton<ReminderTexts>();
+        s.AddSingleton<Notifications>();
+        s.AddScoped<ReminderPlanner>();
+        s.AddSingleton<ReminderDispatcher>();
+        s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
 
         s.AddProblemDetails();
         s.AddExceptionHandler<ProblemExceptionHandler>();
@@ -102,6 +118,11 @@ public static class ProspectorHost
         app.MapQualificationApi();
         app.MapCompaniesApi();
         app.MapSettingsApi();
+        app.MapPipelinesApi();
+        app.MapOpportunitiesApi();
+        app.MapTasksApi();
+        app.MapRemindersApi();
+        app.MapCalendarFeed();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

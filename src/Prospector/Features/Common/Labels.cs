@@ -48,6 +48,29 @@ public static class Labels
         _ => l["Restored"],
     };
 
+    public static string ActionType(IStringLocalizer l, NextActionType t) => t switch
+    {
+        NextActionType.Call => l["Call"],
+        NextActionType.Email => l["E-mail"],
+        NextActionType.Meeting => l["Meeting"],
+        NextActionType.Sms => l["SMS"],
+        NextActionType.Social => l["Social media"],
+        NextActionType.Visit => l["Visit"],
+        _ => l["Task"],
+    };
+
+    public static string OpportunityState(IStringLocalizer l, OpportunityState s) => s switch
+    {
+        Data.OpportunityState.Open => l["Open"],
+        Data.OpportunityState.Standby => l["Standby"],
+        Data.OpportunityState.Won => l["Won"],
+        Data.OpportunityState.Lost => l["Lost"],
+        _ => l["Cancelled"],
+    };
+
+    /// <summary>Default pipeline step names are resource keys, shown translated until an admin renames them.</summary>
+    public static string Step(IStringLocalizer l, string name) => l[name];
+
     public static Terminology TerminologyOf(ProspectorDb db) =>
         db.WorkspaceSettings.Select(s => s.Terminology).FirstOrDefault();
 }

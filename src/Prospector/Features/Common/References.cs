@@ -12,17 +12,23 @@ public static class References
     {
         if (f.Has("companyId") && companyId is { } co && !await scope.Filter(db.Companies).AnyAsync(x => x.Id == co, ct))
             f.Fail("companyId", f.T("There is no company {0} that you can see.", co));
-        if (f.Has("ownerId") && ownerId is { } o && !await db.Users.AnyAsync(u => u.Id == o && u.DeactivatedAt == null, ct))
-            f.Fail("ownerId", f.T("There is no active user {0}.", o));
-        // Only an admin hands records to anyone; others to themselves or to members of their own teams.
-        else if (f.Has("ownerId") && ownerId is { } owner && !scope.IsAdmin && owner != scope.UserId
-            && !await db.TeamMembers.AnyAsync(m => m.UserId == owner && scope.TeamIds.Contains(m.TeamId), ct))
-            f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
+        if (f.Has("ownerId") && ownerId is { } o && await OwnerProblemAsync(db, scope, o, ct) is { } problem)
+            f.Fail("ownerId", f.T(problem, o));
         if (f.Has("teamId") && teamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct))
             f.Fail("teamId", f.T("There is no team {0}.", t));
         // Likewise a record moves only into a team the user belongs to (an admin: any team).
         else if (f.Has("teamId") && teamId is { } team && !scope.IsAdmin && !scope.TeamIds.Contains(team))
             f.Fail("teamId", f.T("You can only give records to yourself or to your teams."));
+    }
+
+    /// <summary>Why <paramref name="owner"/> cannot own a record the user hands over (a resource key with {0} = the id), or null.</summary>
+    public static async Task<string?> OwnerProblemAsync(ProspectorDb db, AccessScope scope, long owner, CancellationToken ct)
+    {
+        if (!await db.Users.AnyAsync(u => u.Id == owner && u.DeactivatedAt == null, ct)) return "There is no active user {0}.";
+        // Only an admin hands records to anyone; others to themselves or to members of their own teams.
+        if (!scope.IsAdmin && owner != scope.UserId && !await db.TeamMembers.AnyAsync(m => m.UserId == owner && scope.TeamIds.Contains(m.TeamId), ct))
+            return "You can only give records to yourself or to your teams.";
+        return null;
     }
 
     /// <summary>The team a new record of this owner belongs to when none is given: the owner's first team.</summary>

@@ -148,6 +148,19 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
             State = OpportunityState.Open, OwnerId = c.OwnerId, TeamId = c.TeamId,
         };
         db.Opportunities.Add(opportunity);
+        // The contact's current next action carries on as the opportunity's: the work does not change, the item does.
+        var current = await db.NextActions.FirstOrDefaultAsync(a => a.ContactId == c.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open, ct);
+        if (current is not null) current.Opportunity = opportunity;
+        else
+        {
+            var zone = await UserTime.ZoneOfAsync(db, c.OwnerId ?? scope.UserId, ct);
+            var tomorrow = DateOnly.FromDateTime(UserTime.ToLocal(Now, zone)).AddDays(1);
+            db.NextActions.Add(new NextAction
+            {
+                ContactId = c.Id, Opportunity = opportunity, Type = NextActionType.Call, DueDate = tomorrow, AssigneeId = c.OwnerId ?? scope.UserId,
+                Note = l["Needs analysis"], DueAtUtc = NextActions.NextActions.DueAtUtc(tomorrow, null, zone), CreatedAt = Now,
+            });
+        }
         c.RecontactOn = null;
         if (c.LeadStatus != LeadStatus.Working) SetStatus(c, LeadStatus.Working, reason, scope.UserId);
         return (LifecycleResult.Ok, opportunity);

@@ -4,7 +4,7 @@ using Prospector.Data;
 namespace Prospector.Features.Qualification;
 
 /// <summary>
-/// Brings contacts back when their recontact date arrives (standby / kept for later → Working), and removes
+/// Brings contacts back when their recontact date arrives (standby / kept for later → Working) and opportunities on standby back to Open, and removes
 /// disqualified contacts without consent once the workspace's retention period is over. Runs at start-up and hourly.
 /// Both steps are idempotent, so several instances running them at once do no harm.
 /// </summary>
@@ -33,7 +33,8 @@ public sealed class RecontactService(IServiceScopeFactory scopes, TimeProvider t
         var db = scope.ServiceProvider.GetRequiredService<ProspectorDb>();
         var lifecycle = scope.ServiceProvider.GetRequiredService<Lifecycle>();
         var now = time.GetUtcNow().UtcDateTime;
-        var back = await lifecycle.ReturnDueAsync(DateOnly.FromDateTime(now), ct);
+        var back = await lifecycle.ReturnDueAsync(DateOnly.FromDateTime(now), ct)
+            + await scope.ServiceProvider.GetRequiredService<Pipelines.Opportunities>().ReturnDueAsync(DateOnly.FromDateTime(now), ct);
         var purged = await Retention.PurgeAsync(db, now, ct);
         await db.SaveChangesAsync(ct);
         if (back + purged > 0) log.LogInformation("{Back} contact(s) back to Working, {Purged} past retention moved to the recycle bin.", back, purged);

@@ -1,0 +1,138 @@
+using System.Security.Claims;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Auth;
+using Prospector.Features.Common;
+using Prospector.Features.NextActions;
+using Prospector.Features.Reminders;
+using Prospector.Hosting;
+
+namespace Prospector.Features.Calendar;
+
+public sealed record FeedStatus(bool Active);
+public sealed record FeedCreated(string Url);
+
+/// <summary>
+/// Each user's secret calendar feed, /calendar/{token}.ics (RFC 5545, built with Ical.Net): open next actions (with a time as
+/// events, without as all-day events), birthdays and anniversaries of the contacts they own (yearly, all-day). Events are
+/// PRIVATE and carry no attendees or organizer, so subscribing never sends an invitation to a contact. The token is 256-bit
+/// and stored only as a hash; an unknown or revoked token answers 404.
+/// </summary>
+public static class CalendarFeed
+{
+    public static IEndpointRouteBuilder MapCalendarFeed(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/calendar/{token}.ics", Feed).AllowAnonymous().WithTags("Calendar");
+        var g = app.MapGroup("/api/v1/calendar-feed").WithTags("Calendar");
+        g.MapGet("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
+            TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == SettingsUserId(user) && u.CalendarTokenHash != null, ct))));
+        g.MapPost("/", Create);
+        g.MapDelete("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
+        {
+            await SetHashAsync(db, SettingsUserId(user), null, ct);
+            return TypedResults.NoContent();
+        });
+        return app;
+    }
+
+    /// <summary>Creates (or replaces: the old URL stops working) the user's feed and returns its URL once.</summary>
+    public static async Task<string> NewFeedAsync(ProspectorDb db, long userId, string baseUrl, CancellationToken ct)
+    {
+        var token = Secrets.New();
+        await SetHashAsync(db, userId, Secrets.Hash(token), ct);
+        return $"{baseUrl.TrimEnd('/')}/calendar/{token}.ics";
+    }
+
+    public static Task SetHashAsync(ProspectorDb db, long userId, string? hash, CancellationToken ct) =>
+        db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.CalendarTokenHash, hash), ct);
+
+    private static async Task<Created<FeedCreated>> Create(ClaimsPrincipal user, ProspectorDb db, HttpContext http, CancellationToken ct)
+    {
+        var url = await NewFeedAsync(db, SettingsUserId(user), $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", ct);
+        return TypedResults.Created("/api/v1/calendar-feed", new FeedCreated(url));
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Feed(string token, ProspectorDb db, RecordAccess access,
+        IStringLocalizer<SharedResource> l, TimeProvider time, CancellationToken ct)
+    {
+        var hash = Secrets.Hash(token);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.CalendarTokenHash == hash && u.DeactivatedAt == null, ct);
+        if (user is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Calendar not found",
+                detail: "This calendar address is unknown or was revoked.");
+        var roles = await db.UserRoles.Where(r => r.UserId == user.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "feed"));
+        var scope = await access.ScopeAsync(principal, ct);
+        var ics = await BuildAsync(db, scope, user, l, time.GetUtcNow().UtcDateTime, ct);
+        return TypedResults.Content(ics, "text/calendar; charset=utf-8");
+    }
+
+    public static async Task<string> BuildAsync(ProspectorDb db, AccessScope scope, User user, IStringLocalizer l, DateTime now, CancellationToken ct)
+    {
+        var actions = await NextActionQueries.Visible(db, scope)
+            .Where(a => a.AssigneeId == user.Id && a.Status == NextActionStatus.Open).OrderBy(a => a.DueAtUtc).Take(2000)
+            .Select(a => new { a.Id, a.Type, a.DueDate, a.DueTime, a.Note, a.ContactId, a.OpportunityId, a.Version,
+                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : "" })
+            .ToListAsync(ct);
+        var dates = await scope.Filter(db.Contacts).Where(c => c.OwnerId == user.Id)
+            .SelectMany(c => db.PersonalDates.Where(d => d.ContactId == c.Id),
+                (c, d) => new { d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, c.FirstName, c.LastName, ContactId = c.Id })
+            .Take(5000).ToListAsync(ct);
+
+        var tzid = UserTime.Zone(user.TimeZone).Id;
+        var calendar = new Ical.Net.Calendar { ProductId = "-//Prospector//Prospector CRM//EN" };
+        calendar.AddProperty("X-WR-CALNAME", "Prospector");
+        calendar.AddTimeZone(new VTimeZone(tzid));
+        var stamp = new CalDateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, "UTC");
+        ReminderTexts.In(new ReminderUser(user.Id, user.DisplayName, user.Email, user.Culture, user.TimeZone, 0, false, false), () =>
+        {
+            foreach (var a in actions)
+            {
+                var e = new CalendarEvent
+                {
+                    Uid = $"nextaction-{a.Id}@prospector", Summary = $"{Labels.ActionType(l, a.Type)}: {a.Name.Trim()}", Description = a.Note,
+                    Class = "PRIVATE", DtStamp = stamp, Sequence = a.Version,
+                };
+                if (a.DueTime is { } t)
+                {
+                    e.Start = new CalDateTime(a.DueDate.Year, a.DueDate.Month, a.DueDate.Day, t.Hour, t.Minute, 0, tzid);
+                    e.Duration = Duration.FromMinutes(a.Type is NextActionType.Meeting or NextActionType.Visit ? 60 : 30);
+                }
+                else
+                {
+                    e.Start = new CalDateTime(a.DueDate.Year, a.DueDate.Month, a.DueDate.Day);
+                    e.End = e.Start.AddDays(1);
+                }
+                calendar.Events.Add(e);
+            }
+            foreach (var d in dates)
+            {
+                // A yearly event from the birth year when known (so calendars can count the years), else from 2000; 29 Feb from a leap year.
+                var year = d.Year ?? 2000;
+                var day = Math.Min(d.Day, DateTime.DaysInMonth(year, d.Month));
+                var start = new CalDateTime(year, d.Month, day);
+                var e = new CalendarEvent
+                {
+                    Uid = $"personaldate-{d.Id}@prospector", Class = "PRIVATE", DtStamp = stamp, Start = start, End = start.AddDays(1),
+                    Summary = $"{Labels.DateKind(l, d.Kind)}{(d.Label is null ? "" : $" ({d.Label})")}: {$"{d.FirstName} {d.LastName}".Trim()}",
+                    Transparency = "TRANSPARENT",
+                };
+                e.RecurrenceRule = new RecurrencePattern(Ical.Net.FrequencyType.Yearly, 1);
+                calendar.Events.Add(e);
+            }
+            return true;
+        });
+        return new CalendarSerializer().SerializeToString(calendar) ?? "";
+    }
+
+    private static long SettingsUserId(ClaimsPrincipal user) =>
+        long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.NextActions;
+
+public sealed record NextActionDto(long Id, NextActionType Type, DateOnly DueDate, TimeOnly? DueTime, DateTime DueAtUtc, string? Note,
+    long? AssigneeId, string? AssigneeName, long? ContactId, string? ContactName, long? OpportunityId, string? OpportunityTitle,
+    NextActionStatus Status, string? Outcome, DateTime? CompletedAt, bool OnStandby, int Version)
+{
+    public static async Task<List<NextActionDto>> QueryAsync(ProspectorDb db, IQueryable<NextAction> query, CancellationToken ct) =>
+        (await query.Select(a => new
+        {
+            a,
+            Assignee = db.Users.Where(u => u.Id == a.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
+            ContactName = a.Contact == null ? null : a.Contact.FirstName + " " + a.Contact.LastName,
+            OpportunityTitle = a.Opportunity == null ? null : a.Opportunity.Title,
+            Standby = a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby
+                : a.Contact != null && a.Contact.LeadStatus == LeadStatus.Nurturing,
+        }).ToListAsync(ct))
+        .Select(r => new NextActionDto(r.a.Id, r.a.Type, r.a.DueDate, r.a.DueTime, r.a.DueAtUtc, r.a.Note, r.a.AssigneeId, r.Assignee,
+            r.a.ContactId, r.ContactName?.Trim(), r.a.OpportunityId, r.OpportunityTitle, r.a.Status, r.a.Outcome, r.a.CompletedAt, r.Standby,
+            r.a.Version))
+        .ToList();
+}
+
+public enum Bucket { Overdue, Today, Upcoming, Standby }
+
+/// <summary>An open contact or opportunity that has no next action: it would fall through the cracks.</summary>
+public sealed record UnplannedItem(string Kind, long Id, string Name, long? OwnerId, string? OwnerName);
+
+/// <summary>The to-do buckets and the "without next action" list, shared by the API, the To do page and the navigation badge.</summary>
+public static class NextActionQueries
+{
+    /// <summary>Actions on items the user can see (contacts and opportunities alike).</summary>
+    public static IQueryable<NextAction> Visible(ProspectorDb db, AccessScope scope) =>
+        db.NextActions.Where(a =>
+            (a.OpportunityId != null && scope.Filter(db.Opportunities).Any(o => o.Id == a.OpportunityId))
+            || (a.OpportunityId == null && scope.Filter(db.Contacts).Any(c => c.Id == a.ContactId)));
+
+    public static IQueryable<NextAction> InBucket(IQueryable<NextAction> open, Bucket bucket, DateOnly today)
+    {
+        open = open.Where(a => a.Status == NextActionStatus.Open);
+        var standby = (System.Linq.Expressions.Expression<Func<NextAction, bool>>)(a =>
+            a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby : a.Contact != null && a.Contact.LeadStatus == LeadStatus.Nurturing);
+        return bucket switch
+        {
+            Bucket.Overdue => open.Where(a => a.DueDate < today).OrderBy(a => a.DueAtUtc),
+            Bucket.Today => open.Where(a => a.DueDate == today).OrderBy(a => a.DueAtUtc),
+            Bucket.Standby => open.Where(standby).Where(a => a.DueDate > today).OrderBy(a => a.DueAtUtc),
+            _ => open.Where(a => a.DueDate > today).Where(Negate(standby)).OrderBy(a => a.DueAtUtc),
+        };
+    }
+
+    public static async Task<DateOnly> TodayAsync(ProspectorDb db, long userId, TimeProvider time, CancellationToken ct = default) =>
+        DateOnly.FromDateTime(UserTime.ToLocal(time.GetUtcNow().UtcDateTime, await UserTime.ZoneOfAsync(db, userId, ct)));
+
+    /// <summary>Open Leads and Prospects (not disqualified, without an open opportunity) that have no open action of their own.</summary>
+    public static IQueryable<Contact> ContactsWithout(ProspectorDb db, AccessScope scope, long? ownerId) =>
+        scope.Filter(db.Contacts).Where(c => (c.Stage == Stage.Lead || c.Stage == Stage.Prospect) && c.LeadStatus != LeadStatus.Unqualified)
+            .Where(c => ownerId == null || c.OwnerId == ownerId)
+            .Where(c => !db.Opportunities.Any(o => o.ContactId == c.Id && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby)))
+            .Where(c => !db.NextActions.Any(a => a.ContactId == c.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open));
+
+    public static IQueryable<Opportunity> OpportunitiesWithout(ProspectorDb db, AccessScope scope, long? ownerId) =>
+        scope.Filter(db.Opportunities).Where(o => o.State == OpportunityState.Open || o.State == OpportunityState.Standby)
+            .Where(o => ownerId == null || o.OwnerId == ownerId)
+            .Where(o => !db.NextActions.Any(a => a.OpportunityId == o.Id && a.Status == NextActionStatus.Open));
+
+    public static async Task<int> CountWithoutAsync(ProspectorDb db, AccessScope scope, long? ownerId, CancellationToken ct = default) =>
+        await ContactsWithout(db, scope, ownerId).Take(Api.CountCap).CountAsync(ct)
+        + await OpportunitiesWithout(db, scope, ownerId).Take(Api.CountCap).CountAsync(ct);
+
+    public static async Task<List<UnplannedItem>> WithoutAsync(ProspectorDb db, AccessScope scope, long? ownerId, int limit, CancellationToken ct = default)
+    {
+        var contacts = await ContactsWithout(db, scope, ownerId).OrderBy(c => c.Id).Take(limit)
+            .Select(c => new { c.Id, Name = c.FirstName + " " + c.LastName, c.OwnerId, Owner = db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.DisplayName).FirstOrDefault() })
+            .ToListAsync(ct);
+        var opportunities = await OpportunitiesWithout(db, scope, ownerId).OrderBy(o => o.Id).Take(limit)
+            .Select(o => new { o.Id, Name = o.Title, o.OwnerId, Owner = db.Users.Where(u => u.Id == o.OwnerId).Select(u => u.DisplayName).FirstOrDefault() })
+            .ToListAsync(ct);
+        return [.. contacts.Select(c => new UnplannedItem("contact", c.Id, c.Name.Trim(), c.OwnerId, c.Owner)),
+            .. opportunities.Select(o => new UnplannedItem("opportunity", o.Id, o.Name, o.OwnerId, o.Owner))];
+    }
+
+    private static System.Linq.Expressions.Expression<Func<T, bool>> Negate<T>(System.Linq.Expressions.Expression<Func<T, bool>> e) =>
+        System.Linq.Expressions.Expression.Lambda<Func<T, bool>>(System.Linq.Expressions.Expression.Not(e.Body), e.Parameters);
+}
