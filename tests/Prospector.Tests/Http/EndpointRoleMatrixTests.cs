@@ -39,6 +39,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
     private const string Contact = """{"lastName":"Matrix"}""";
     private const string Company = """{"name":"Matrix GmbH"}""";
     private const string Change = """{"notes":"matrix"}""";
+    private const string Pipeline = """{"name":"Matrix","steps":[{"name":"One","defaultProbability":10}]}""";
 
     private static readonly Row[] Table =
     [
@@ -74,6 +75,37 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/users/{id:long}/deactivate",            U, F, F, A),
         new("GET /api/v1/workspace/",                             U, A, A, A),
         new("PUT /api/v1/workspace/",                             U, F, F, A, """{"name":"Prospector","repsSeeAll":false,"terminology":"Default","defaultCountry":"DE","defaultCurrency":"EUR","version":1}"""),
+        new("GET /api/v1/pipelines/",                             U, A, A, A),
+        new("GET /api/v1/pipelines/{id:long}/board",              U, A, A, A),
+        new("POST /api/v1/pipelines/",                            U, F, F, A, Pipeline),
+        new("PUT /api/v1/pipelines/{id:long}",                    U, F, F, A, Pipeline),
+        new("DELETE /api/v1/pipelines/{id:long}",                 U, F, F, A),
+        new("GET /api/v1/opportunities/",                         U, A, A, A),
+        new("GET /api/v1/opportunities/{id:long}",                U, A, A, A),
+        new("POST /api/v1/opportunities/",                        U, A, A, A, """{"contactId":{contact},"amount":1000,"nextAction":{"type":"Call","dueDate":"2030-01-01"}}"""),
+        new("PATCH /api/v1/opportunities/{id:long}",              U, A, A, A, """{"amount":2000}"""),
+        new("POST /api/v1/opportunities/{id:long}/move",          U, A, A, A, """{"stepId":1}"""),
+        new("POST /api/v1/opportunities/{id:long}/win",           U, A, A, A, "{}"),
+        new("POST /api/v1/opportunities/{id:long}/lose",          U, A, A, A, """{"reason":"matrix"}"""),
+        new("POST /api/v1/opportunities/{id:long}/cancel",        U, A, A, A, """{"reason":"matrix"}"""),
+        new("POST /api/v1/opportunities/{id:long}/standby",       U, A, A, A, """{"until":"2030-01-01"}"""),
+        new("POST /api/v1/opportunities/{id:long}/reopen",        U, A, A, A, "{}"),
+        new("GET /api/v1/tasks/",                                 U, A, A, A),
+        new("GET /api/v1/tasks/without-next-action",              U, A, A, A),
+        new("GET /api/v1/tasks/{id:long}",                        U, A, A, A),
+        new("POST /api/v1/tasks/",                                U, A, A, A, """{"contactId":{contact},"type":"Call","dueDate":"2030-01-01"}"""),
+        new("PATCH /api/v1/tasks/{id:long}",                      U, A, A, A, """{"note":"matrix"}"""),
+        new("POST /api/v1/tasks/{id:long}/complete",              U, A, A, A, """{"outcome":"Reached","close":{"as":"Won"}}"""),
+        new("GET /api/v1/reminders/",                             U, A, A, A),
+        new("POST /api/v1/reminders/{id:long}/read",              U, A, A, A),
+        new("POST /api/v1/reminders/read-all",                    U, A, A, A),
+        new("GET /api/v1/reminders/settings",                     U, A, A, A),
+        new("PUT /api/v1/reminders/settings",                     U, A, A, A, """{"digestHour":7}"""),
+        new("GET /api/v1/calendar-feed/",                         U, A, A, A),
+        new("POST /api/v1/calendar-feed/",                        U, A, A, A),
+        new("DELETE /api/v1/calendar-feed/",                      U, A, A, A),
+        // The calendar feed is public by design: its secret URL is the credential (an unknown token answers 404).
+        new("GET /calendar/{token}.ics",                          OkOr404, OkOr404, OkOr404, OkOr404),
         // Outside /api: public infrastructure, the sign-out and language forms.
         new("ANY /health/live",                                   Ok, Ok, Ok, Ok),
         new("ANY /health/ready",                                  Ok, Ok, Ok, Ok),
@@ -214,6 +246,9 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
             values["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var url = RouteParameter().Replace(path, m => values.GetValueOrDefault(m.Groups[1].Value, "1")) + row.Query;
         var body = row.Body?.Replace("{unique}", TestHttp.Unique("m"), StringComparison.Ordinal);
+        if (body?.Contains("{contact}", StringComparison.Ordinal) == true)
+            body = body.Replace("{contact}", (await owner.Client.CreateAsync("/api/v1/contacts", new { lastName = "Matrix", stage = "Lead" }))
+                .GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         return TestHttp.Request(new HttpMethod(method == "ANY" ? "GET" : method), url,
             body is null ? null : TestHttp.Json(body), method == "PATCH" ? "\"1\"" : null);
     }
@@ -236,6 +271,35 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         if (RecordKind(path) is { } kind)
             return (await owner.Client.CreateAsync($"/api/v1/{kind}", kind == "contacts" ? new { lastName = "Matrix" } : new { name = "Matrix GmbH" }))
                 .GetProperty("id").GetInt64();
+        if (path.StartsWith("/api/v1/opportunities/", StringComparison.Ordinal) || path.StartsWith("/api/v1/tasks/", StringComparison.Ordinal))
+        {
+            var contact = (await owner.Client.CreateAsync("/api/v1/contacts", new { lastName = "Matrix", stage = "Lead" })).GetProperty("id").GetInt64();
+            var opportunity = await owner.Client.CreateAsync("/api/v1/opportunities",
+                new { contactId = contact, amount = 1000, nextAction = new { type = "Call", dueDate = "2030-01-01" } });
+            return path.StartsWith("/api/v1/tasks/", StringComparison.Ordinal)
+                ? opportunity.GetProperty("nextAction").GetProperty("id").GetInt64()
+                : opportunity.GetProperty("id").GetInt64();
+        }
+        if (path.StartsWith("/api/v1/pipelines/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var p = new Data.Pipeline { Name = "Matrix", SortOrder = 99, Steps = [new() { Name = "One", SortOrder = 1 }] };
+                db.Pipelines.Add(p);
+                await db.SaveChangesAsync();
+                return p.Id;
+            });
+        if (path.StartsWith("/api/v1/reminders/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var r = new Data.Reminder
+                {
+                    UserId = owner.Id, Kind = Data.ReminderKind.NextAction, Channel = Data.ReminderChannel.InApp, SourceId = Random.Shared.NextInt64(),
+                    DueAtUtc = DateTime.UtcNow, Status = Data.ReminderStatus.Sent, Title = "Matrix", CreatedAt = DateTime.UtcNow,
+                };
+                db.Reminders.Add(r);
+                await db.SaveChangesAsync();
+                return r.Id;
+            });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;
         if (path.StartsWith("/api/v1/tokens/", StringComparison.Ordinal))

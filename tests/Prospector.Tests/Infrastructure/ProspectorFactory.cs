@@ -25,11 +25,14 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
     private readonly string _dir = Directory.CreateTempSubdirectory("prospector-test-").FullName;
     private readonly string _connectionString;
     private readonly string? _pgDatabase;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private int _users;
 
-    public ProspectorFactory(Provider provider)
+    /// <param name="settings">Extra configuration, e.g. Smtp:Host for a test's own SMTP listener.</param>
+    public ProspectorFactory(Provider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Provider = provider;
+        _settings = settings ?? new Dictionary<string, string?>();
         if (provider == Provider.Sqlite)
         {
             _connectionString = $"Data Source={Path.Combine(_dir, "prospector.db")};Default Timeout=30;Pooling=False";
@@ -55,6 +58,9 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Prospector", _connectionString);
         builder.UseSetting("DataDir", _dir);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The reminder dispatcher runs once at start-up; tests that need it call RunOnceAsync with the clock where they want it.
+        builder.UseSetting("Reminders:PollSeconds", "3600");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 

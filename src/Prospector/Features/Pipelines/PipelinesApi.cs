@@ -74,7 +74,7 @@ public static class PipelinesApi
 /// <summary>Creating, editing and deleting pipelines (admin): steps in order, a default pipeline, no step lost with deals on it.</summary>
 public sealed class PipelineSetup(ProspectorDb db, IStringLocalizer<SharedResource> l)
 {
-    public async Task<Results<Ok<PipelineDto>, ValidationProblem, ProblemHttpResult>> SaveAsync(long? id, PipelineInput body, CancellationToken ct)
+    public async Task<Results<Ok<PipelineDto>, Created<PipelineDto>, ValidationProblem, ProblemHttpResult>> SaveAsync(long? id, PipelineInput body, CancellationToken ct)
     {
         var pipeline = id is null ? new Pipeline() : await db.Pipelines.Include(p => p.Steps).FirstOrDefaultAsync(p => p.Id == id, ct);
         if (pipeline is null) return NotFound(id!.Value);
@@ -117,7 +117,8 @@ public sealed class PipelineSetup(ProspectorDb db, IStringLocalizer<SharedResour
             pipeline.IsDefault = true;
         }
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok((await PipelinesApi.AllAsync(db, ct)).First(p => p.Id == pipeline.Id));
+        var dto = (await PipelinesApi.AllAsync(db, ct)).First(p => p.Id == pipeline.Id);
+        return id is null ? TypedResults.Created($"/api/v1/pipelines/{dto.Id}", dto) : TypedResults.Ok(dto);
     }
 
     public async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CancellationToken ct)

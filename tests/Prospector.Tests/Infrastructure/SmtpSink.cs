@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MimeKit;
+
+namespace Prospector.Tests.Infrastructure;
+
+/// <summary>
+/// A real SMTP listener on 127.0.0.1 (plain SMTP, RFC 5321 happy path: EHLO, MAIL, RCPT, DATA, QUIT) that keeps every
+/// message it receives, parsed with MimeKit. The app talks to it through MailKit like to any mail server.
+/// </summary>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<MimeMessage> _messages = [];
+    private readonly Task _loop;
+
+    public SmtpSink()
+    {
+        _listener.Start();
+        _loop = Task.Run(AcceptAsync);
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Smtp:Security"] = "None", ["Smtp:From"] = "Prospector <crm@test.example>",
+    };
+
+    public List<MimeMessage> Messages
+    {
+        get { lock (_messages) return [.. _messages]; }
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            catch (OperationCanceledException) { return; }
+            _ = Task.Run(() => SessionAsync(client));
+        }
+    }
+
+    private async Task SessionAsync(TcpClient client)
+    {
+        using var _ = client;
+        var stream = client.GetStream();
+        var reader = new StreamReader(stream, new UTF8Encoding(false));
+        var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
+        await writer.WriteLineAsync("220 sink ESMTP ready");
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            var verb = line.Split(' ', 2)[0].ToUpperInvariant();
+            switch (verb)
+            {
+                case "EHLO":
+                    await writer.WriteLineAsync("250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8");
+                    break;
+                case "DATA":
+                    await writer.WriteLineAsync("354 end with <CRLF>.<CRLF>");
+                    var data = new StringBuilder();
+                    while (await reader.ReadLineAsync() is { } l && l != ".")
+                        data.Append(l.StartsWith("..", StringComparison.Ordinal) ? l[1..] : l).Append("\r\n");
+                    using (var ms = new MemoryStream(Encoding.UTF8.GetBytes(data.ToString())))
+                    {
+                        var message = await MimeMessage.LoadAsync(ms);
+                        lock (_messages) _messages.Add(message);
+                    }
+                    await writer.WriteLineAsync("250 queued");
+                    break;
+                case "QUIT":
+                    await writer.WriteLineAsync("221 bye");
+                    return;
+                default:
+                    await writer.WriteLineAsync("250 OK");
+                    break;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try { await _loop; } catch (OperationCanceledException) { }
+        _stop.Dispose();
+    }
+}
