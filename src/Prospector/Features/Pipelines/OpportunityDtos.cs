@@ -14,7 +14,8 @@ public sealed record AmountTotal(string Currency, decimal Amount);
 public sealed record BoardColumn(long StepId, string Name, int DefaultProbability, int Count, IReadOnlyList<AmountTotal> Totals,
     IReadOnlyList<OpportunityDto> Items);
 
-public sealed record BoardView(long PipelineId, string Name, IReadOnlyList<BoardColumn> Columns);
+/// <summary>A pipeline's open opportunities by step; <see cref="Forecast"/> is the amount weighted by probability, per currency.</summary>
+public sealed record BoardView(long PipelineId, string Name, IReadOnlyList<BoardColumn> Columns, IReadOnlyList<AmountTotal> Forecast);
 
 public sealed record OpportunityCreate(string? Title, long? ContactId, long? CompanyId, long? PipelineId, long? StepId, decimal? Amount,
     string? Currency, int? Probability, DateOnly? ExpectedCloseDate, long? OwnerId, NextActionInput? NextAction);

@@ -58,7 +58,8 @@ public static class PipelinesApi
             .Where(o => o.State == OpportunityState.Open || o.State == OpportunityState.Standby);
         // Amounts are summed as double: SQLite has no decimal arithmetic; cents are rounded back afterwards.
         var totals = await open.GroupBy(o => new { o.StepId, o.Currency })
-            .Select(g => new { g.Key.StepId, g.Key.Currency, Count = g.Count(), Sum = g.Sum(o => (double)o.Amount) }).ToListAsync(ct);
+            .Select(g => new { g.Key.StepId, g.Key.Currency, Count = g.Count(), Sum = g.Sum(o => (double)o.Amount),
+                Weighted = g.Sum(o => (double)o.Amount * o.Probability / 100.0) }).ToListAsync(ct);
         var columns = new List<BoardColumn>();
         foreach (var step in pipeline.Steps.OrderBy(s => s.SortOrder))
         {
@@ -67,7 +68,9 @@ public static class PipelinesApi
             columns.Add(new BoardColumn(step.Id, step.Name, step.DefaultProbability, mine.Sum(t => t.Count),
                 mine.OrderByDescending(t => t.Sum).Select(t => new AmountTotal(t.Currency, Math.Round((decimal)t.Sum, 2))).ToList(), items));
         }
-        return new BoardView(pipeline.Id, pipeline.Name, columns);
+        var forecast = totals.GroupBy(t => t.Currency).Select(g => new AmountTotal(g.Key, Math.Round((decimal)g.Sum(t => t.Weighted), 2)))
+            .OrderByDescending(t => t.Amount).ToList();
+        return new BoardView(pipeline.Id, pipeline.Name, columns, forecast);
     }
 }
 
