@@ -41,6 +41,16 @@ public sealed partial class LocalizationTests
 
     [Theory]
     [MemberData(nameof(Languages))]
+    public void The_default_pipeline_steps_and_the_offered_outcomes_are_translated(string language)
+    {
+        var translations = Load(language);
+        var keys = Prospector.Features.Demo.DemoData.DefaultPipeline().Steps.Select(s => s.Name)
+            .Concat(Prospector.Features.NextActions.NextActions.Outcomes);
+        Assert.All(keys, key => Assert.True(translations.ContainsKey(key), $"'{key}' has no {language} translation"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
     public void No_two_keys_differ_only_in_case(string language)
     {
         // Resource lookups ignore case at build time: "Required" and "required" would shadow each other.

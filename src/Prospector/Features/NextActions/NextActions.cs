@@ -30,6 +30,9 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
     public const int MaxOutcome = 50;
     public const int MaxNotes = 4000;
 
+    /// <summary>The outcomes offered in the UI: stored as written (like a code), shown translated. The API takes any short text.</summary>
+    public static readonly string[] Outcomes = ["Reached", "No answer", "Voicemail", "Replied", "Meeting held", "Done"];
+
     /// <summary>All-day actions are due at this hour of the assignee's day: reminders and sorting use it.</summary>
     public static readonly TimeOnly AllDayAt = new(8, 0);
 

@@ -26,8 +26,9 @@ public static class RemindersApi
         return app;
     }
 
-    public static IQueryable<ReminderDto> Log(ProspectorDb db, long userId, ReminderChannel? channel, bool unreadOnly) =>
+    public static IQueryable<ReminderDto> Log(ProspectorDb db, long userId, ReminderChannel? channel, bool unreadOnly, bool sentOnly = false) =>
         db.Reminders.Where(r => r.UserId == userId && r.Status != ReminderStatus.Pending)
+            .Where(r => !sentOnly || r.Status == ReminderStatus.Sent)
             .Where(r => channel == null || r.Channel == channel)
             .Where(r => !unreadOnly || (r.Channel == ReminderChannel.InApp && r.Status == ReminderStatus.Sent && r.ReadAt == null))
             .OrderByDescending(r => r.Id)
