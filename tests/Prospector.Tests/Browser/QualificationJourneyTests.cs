@@ -28,7 +28,7 @@ public sealed class QualificationJourneyTests(BrowserFixture browser)
         }
     }
 
-    private static async Task SetUpAdminAsync(ServerProcess server, IPage page)
+    internal static async Task SetUpAdminAsync(ServerProcess server, IPage page)
     {
         await page.GotoAsync(server.SetupLink!);
         await page.FillAsync("#name", "Petra Admin");

@@ -43,6 +43,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        // Reminders every 2 s instead of 30 s, so a journey sees a live notification without waiting long.
+        psi.Environment["Reminders__PollSeconds"] = "2";
         foreach (var a in (string[])[dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, .. extraArgs])
             psi.ArgumentList.Add(a);
         var server = new ServerProcess(Process.Start(psi)!, $"http://127.0.0.1:{port}", dataDir, owns);

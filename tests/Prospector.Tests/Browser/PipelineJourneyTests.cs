@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prospector.Tests.Browser;
+
+/// <summary>A rep's pipeline day in a real browser: move a deal on the board, complete its next action, see it come due.</summary>
+[Collection("Browser")]
+public sealed partial class PipelineJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Drag_a_deal_to_the_next_step_complete_its_action_with_a_new_one_and_see_Today_and_the_live_notification()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        try
+        {
+            await QualificationJourneyTests.SetUpAdminAsync(server, page);
+            var id = await NewOpportunityAsync(page);
+            await DragToNextStepAsync(page, id);
+            var note = await CompleteWithNewActionAsync(page, id);
+            await SeeTodayAndNotificationAsync(page, note);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-pipeline-failure.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    /// <summary>A lead and its opportunity through the API with the browser's own session (the board is what is tested here).</summary>
+    private static async Task<long> NewOpportunityAsync(IPage page)
+    {
+        var contact = await page.APIRequest.PostAsync("/api/v1/contacts", new() { DataObject = new { firstName = "Jana", lastName = "Schäfer", stage = "Lead" } });
+        Assert.Equal(201, contact.Status);
+        var contactId = (await contact.JsonAsync())!.Value.GetProperty("id").GetInt64();
+        var res = await page.APIRequest.PostAsync("/api/v1/opportunities", new()
+        {
+            DataObject = new { contactId, title = "Schäfer Logistik: 40 Lizenzen", amount = 24000, nextAction = new { type = "Call", dueDate = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd"), note = "Termin vereinbaren" } },
+        });
+        Assert.Equal(201, res.Status);
+        return (await res.JsonAsync())!.Value.GetProperty("id").GetInt64();
+    }
+
+    private static async Task DragToNextStepAsync(IPage page, long id)
+    {
+        await page.GoAsync("/pipeline");
+        var first = page.GetByTestId("board-column").Filter(new() { Has = page.GetByText("Qualification", new() { Exact = true }) });
+        var second = page.GetByTestId("board-column").Filter(new() { Has = page.GetByText("Needs analysis", new() { Exact = true }) });
+        var card = page.Locator($"[data-testid=card][data-id='{id}']");
+        await Expect(first.Locator($"[data-testid=card][data-id='{id}']")).ToBeVisibleAsync();
+        await Expect(first.GetByTestId("column-summary")).ToContainTextAsync("1 ·");
+        await card.DragToAsync(second.GetByTestId("drop-zone"));
+        await Expect(page.GetByText("Moved to Needs analysis.")).ToBeVisibleAsync();
+        await Expect(second.Locator($"[data-testid=card][data-id='{id}']")).ToBeVisibleAsync();
+        await Expect(second.GetByTestId("column-summary")).ToContainTextAsync("1 · €24,000");
+        await Expect(first.GetByTestId("column-summary")).ToContainTextAsync("0 ·");
+        // The move is stored, not just drawn: a fresh load shows it too.
+        await page.ReloadAsync();
+        await Expect(second.Locator($"[data-testid=card][data-id='{id}']")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Completes the call with an outcome; the next action is due in a few minutes, so its reminder comes at once.</summary>
+    private static async Task<string> CompleteWithNewActionAsync(IPage page, long id)
+    {
+        await page.GoAsync($"/opportunities/{id}");
+        await Expect(page.GetByTestId("opportunity-step")).ToHaveTextAsync("Needs analysis");
+        await Expect(page.GetByTestId("next-action")).ToContainTextAsync("Termin vereinbaren");
+        await page.GetByTestId("complete").ClickAsync();
+        await page.GetByTestId("completion-notes").FillAsync("Needs 40 seats, budget approved");
+        var berlin = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        var due = berlin.AddMinutes(5);
+        const string note = "Send the offer for 40 seats";
+        await page.GetByTestId("next-date").FillAsync(due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await page.GetByTestId("next-time").FillAsync(due.ToString("HH:mm", CultureInfo.InvariantCulture));
+        await page.GetByTestId("next-note").FillAsync(note);
+        // Saving without an outcome is not possible: the outcome select starts at "Reached".
+        await page.GetByTestId("save-next-action").ClickAsync();
+        await Expect(page.GetByTestId("next-action")).ToContainTextAsync(note);
+        await Expect(page.GetByTestId("next-action")).ToContainTextAsync(due.ToString("HH:mm", CultureInfo.InvariantCulture));
+        return note;
+    }
+
+    private static async Task SeeTodayAndNotificationAsync(IPage page, string note)
+    {
+        await page.GoAsync("/todo");
+        await Expect(page.GetByRole(AriaRole.Tab, new() { NameRegex = TodayCount() })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("todo-Today").GetByTestId("todo-item")).ToContainTextAsync(note);
+        // The reminder is due (15 minutes before); the dispatcher delivers it and the bell lights up without a reload.
+        await Expect(page.GetByTestId("notification-badge")).ToHaveAttributeAsync("data-count", "1", new() { Timeout = 30_000 });
+        await Expect(page.GetByText($"Call: Schäfer Logistik: 40 Lizenzen at")).ToBeVisibleAsync();
+    }
+
+    [GeneratedRegex(@"Today \(1\)")]
+    private static partial Regex TodayCount();
+}
