@@ -118,25 +118,11 @@ public static class DemoData
                     CreatedAt = now,
                 });
             }
-            var open = c.LeadStatus != LeadStatus.Unqualified && c.Stage is Stage.Lead or Stage.Prospect;
-            if (open)
-            {
-                var due = today.AddDays(random.Number(-5, 21));
-                db.NextActions.Add(new NextAction
-                {
-                    ContactId = c.Id,
-                    Type = random.ArrayElement(new[] { NextActionType.Call, NextActionType.Email, NextActionType.Meeting, NextActionType.Visit }),
-                    DueDate = due,
-                    DueAtUtc = due.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc),
-                    AssigneeId = c.OwnerId,
-                    Note = random.ArrayElement(NextSteps),
-                    CreatedAt = now,
-                });
-            }
+            Opportunity? opportunity = null;
             if (c.Stage is Stage.Prospect or Stage.Customer or Stage.RepeatCustomer)
             {
                 var step = pipeline.Steps[c.Stage == Stage.Prospect ? random.Number(0, pipeline.Steps.Count - 1) : pipeline.Steps.Count - 1];
-                db.Opportunities.Add(new Opportunity
+                db.Opportunities.Add(opportunity = new Opportunity
                 {
                     Title = $"{c.LastName}: {random.ArrayElement(Products)}",
                     ContactId = c.Id,
@@ -151,6 +137,26 @@ public static class DemoData
                     ExpectedCloseDate = today.AddDays(random.Number(7, 90)),
                     OwnerId = c.OwnerId,
                     TeamId = c.TeamId,
+                });
+            }
+            var open = c.LeadStatus != LeadStatus.Unqualified && c.Stage is Stage.Lead or Stage.Prospect;
+            if (open)
+            {
+                var due = today.AddDays(random.Number(-5, 21));
+                var type = random.ArrayElement(new[] { NextActionType.Call, NextActionType.Email, NextActionType.Meeting, NextActionType.Visit });
+                TimeOnly? at = type is NextActionType.Meeting or NextActionType.Visit ? new TimeOnly(random.Number(9, 16), 0) : null;
+                db.NextActions.Add(new NextAction
+                {
+                    ContactId = c.Id,
+                    // A prospect's open deal carries its next action (one current action per open item).
+                    Opportunity = opportunity?.State == OpportunityState.Open ? opportunity : null,
+                    Type = type,
+                    DueDate = due,
+                    DueTime = at,
+                    DueAtUtc = NextActions.NextActions.DueAtUtc(due, at, "Europe/Berlin"), // the demo users' zone
+                    AssigneeId = c.OwnerId,
+                    Note = random.ArrayElement(NextSteps),
+                    CreatedAt = now,
                 });
             }
         }

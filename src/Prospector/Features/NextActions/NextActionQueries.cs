@@ -17,7 +17,8 @@ public sealed record NextActionDto(long Id, NextActionType Type, DateOnly DueDat
             ContactName = a.Contact == null ? null : a.Contact.FirstName + " " + a.Contact.LastName,
             OpportunityTitle = a.Opportunity == null ? null : a.Opportunity.Title,
             Standby = a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby
-                : a.Contact != null && a.Contact.LeadStatus == LeadStatus.Nurturing,
+                : a.Contact != null && (a.Contact.LeadStatus == LeadStatus.Nurturing
+                    || (a.Contact.LeadStatus == LeadStatus.Unqualified && a.Contact.RecontactOn != null)),
         }).ToListAsync(ct))
         .Select(r => new NextActionDto(r.a.Id, r.a.Type, r.a.DueDate, r.a.DueTime, r.a.DueAtUtc, r.a.Note, r.a.AssigneeId, r.Assignee,
             r.a.ContactId, r.ContactName?.Trim(), r.a.OpportunityId, r.OpportunityTitle, r.a.Status, r.a.Outcome, r.a.CompletedAt, r.Standby,
@@ -25,6 +26,10 @@ public sealed record NextActionDto(long Id, NextActionType Type, DateOnly DueDat
         .ToList();
 }
 
+/// <summary>
+/// To-do buckets in the user's day. Standby: items waiting for a date (an opportunity on standby, a contact "not ready yet" or
+/// kept for a later recontact); they come back to Today on that date.
+/// </summary>
 public enum Bucket { Overdue, Today, Upcoming, Standby }
 
 /// <summary>An open contact or opportunity that has no next action: it would fall through the cracks.</summary>
@@ -43,7 +48,9 @@ public static class NextActionQueries
     {
         open = open.Where(a => a.Status == NextActionStatus.Open);
         var standby = (System.Linq.Expressions.Expression<Func<NextAction, bool>>)(a =>
-            a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby : a.Contact != null && a.Contact.LeadStatus == LeadStatus.Nurturing);
+            a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby
+                : a.Contact != null && (a.Contact.LeadStatus == LeadStatus.Nurturing
+                    || (a.Contact.LeadStatus == LeadStatus.Unqualified && a.Contact.RecontactOn != null)));
         return bucket switch
         {
             Bucket.Overdue => open.Where(a => a.DueDate < today).OrderBy(a => a.DueAtUtc),

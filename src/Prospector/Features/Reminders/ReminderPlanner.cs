@@ -15,8 +15,12 @@ namespace Prospector.Features.Reminders;
 public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> options, ReminderMail mail, ReminderTexts texts,
     ILogger<ReminderPlanner> log)
 {
-    /// <summary>Something due while the server was down this long ago is still reminded; older is only in the lists.</summary>
-    private static readonly TimeSpan CatchUp = TimeSpan.FromHours(12);
+    /// <summary>
+    /// A reminder missed while the server was down is still sent if it is at most this late (a digest: at most
+    /// <see cref="DigestCatchUp"/>); older ones only show in the to-do lists, where late items are anyway.
+    /// </summary>
+    private static readonly TimeSpan CatchUp = TimeSpan.FromHours(3);
+    private static readonly TimeSpan DigestCatchUp = TimeSpan.FromHours(12);
 
     public async Task<int> PlanAsync(DateTime now, CancellationToken ct)
     {
@@ -29,7 +33,7 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
         if (planned.Count == 0) return 0;
         // Reminders that exist already (planned on an earlier run or by another instance) are not planned again.
         var keys = planned.Select(r => r.SourceId).Distinct().ToList();
-        var since = now - CatchUp - TimeSpan.FromDays(1);
+        var since = now - DigestCatchUp - TimeSpan.FromDays(1);
         var existing = (await db.Reminders.Where(r => r.SourceId != null && keys.Contains(r.SourceId) && r.DueAtUtc > since)
             .Select(r => new { r.UserId, r.Kind, r.SourceId, r.DueAtUtc, r.Channel }).ToListAsync(ct)).ToHashSet();
         var fresh = planned.Where(r => !existing.Contains(new { r.UserId, r.Kind, r.SourceId, r.DueAtUtc, r.Channel })).ToList();
@@ -105,7 +109,7 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
         {
             var localDay = DateOnly.FromDateTime(UserTime.ToLocal(now, user.TimeZone));
             var sendAt = TimeZoneInfo.ConvertTimeToUtc(localDay.ToDateTime(new TimeOnly(Math.Clamp(user.DigestHour, 0, 23), 0)), UserTime.Zone(user.TimeZone));
-            if (sendAt > now || sendAt <= now - CatchUp) continue;
+            if (sendAt > now || sendAt <= now - DigestCatchUp) continue;
             var key = localDay.Year * 10000L + localDay.Month * 100 + localDay.Day;
             planned.Add(new Reminder
             {
