@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Adds N open opportunities (default pipeline, spread over its steps) with their next actions to a seeded benchmark
+database, plus N/10 won and N/10 lost ones. Each opportunity belongs to a Prospect contact of the same owner and team.
+Deterministic (seeded); one transaction. Run after seed_contacts.py.
+Usage: seed_pipeline.py DB_FILE N
+"""
+import datetime, random, sqlite3, sys, time
+
+db_file, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(20261124)
+con = sqlite3.connect(db_file)
+con.execute("PRAGMA synchronous=OFF")
+t0 = time.time()
+now = "2026-11-23 12:00:00.0000000"
+today = datetime.date.today()
+with con:
+    pipeline = con.execute("SELECT Id FROM Pipelines WHERE IsDefault=1").fetchone()[0]
+    steps = [r for r in con.execute("SELECT Id, DefaultProbability FROM PipelineSteps WHERE PipelineId=? ORDER BY SortOrder", (pipeline,))]
+    contacts = con.execute("SELECT Id, CompanyId, OwnerId, TeamId, LastName FROM Contacts WHERE Stage='Prospect' LIMIT ?", (n + n // 5,)).fetchall()
+    products = ["CRM licences", "Service contract", "Hardware upgrade", "Consulting package", "Annual subscription"]
+    for i, (cid, company, owner, team, last) in enumerate(contacts):
+        state = "Open" if i < n else ("Won" if i % 2 else "Lost")
+        step, probability = steps[rnd.randrange(len(steps))]
+        oid = con.execute(
+            "INSERT INTO Opportunities(Title, ContactId, CompanyId, PipelineId, StepId, Amount, Currency, Probability, ExpectedCloseDate,"
+            " State, OwnerId, TeamId, Version, CreatedAt, UpdatedAt) VALUES (?,?,?,?,?,?,'EUR',?,?,?,?,?,1,?,?)",
+            (f"{last}: {rnd.choice(products)}", cid, company, pipeline, step, f"{rnd.randrange(20, 400) * 100}.00", probability,
+             (today + datetime.timedelta(days=rnd.randrange(7, 120))).isoformat(), state, owner, team, now, now)).lastrowid
+        if state == "Open":
+            due = today + datetime.timedelta(days=rnd.randrange(-5, 30))
+            con.execute(
+                "INSERT INTO NextActions(ContactId, OpportunityId, Type, DueDate, DueAtUtc, Note, AssigneeId, Status, Version, CreatedAt)"
+                " VALUES (?,?,?,?,?,?,?,'Open',1,?)",
+                (cid, oid, rnd.choice(["Call", "Email", "Meeting"]), due.isoformat(), f"{due.isoformat()} 07:00:00", "Follow up", owner, now))
+con.execute("ANALYZE")
+con.close()
+print(f"seeded {min(n, len(contacts)):,} open opportunities (+{max(0, len(contacts) - n):,} closed) in {time.time() - t0:.1f} s")
