@@ -14,7 +14,14 @@ t0 = time.time()
 now = "2026-11-23 12:00:00.0000000"
 today = datetime.date.today()
 with con:
-    pipeline = con.execute("SELECT Id FROM Pipelines WHERE IsDefault=1").fetchone()[0]
+    row = con.execute("SELECT Id FROM Pipelines WHERE IsDefault=1").fetchone()
+    if row is None:  # `prospector migrate` creates tables only; `serve` would add the default pipeline, so do it here
+        pipeline = con.execute("INSERT INTO Pipelines(Name, IsDefault, SortOrder, Version) VALUES ('Sales', 1, 0, 1)").lastrowid
+        for i, (name, p) in enumerate([("Qualification", 10), ("Needs analysis", 20), ("Demo", 35), ("Credit check", 45),
+                                       ("Offer", 60), ("Negotiation", 75), ("Closing", 90)]):
+            con.execute("INSERT INTO PipelineSteps(PipelineId, Name, SortOrder, DefaultProbability) VALUES (?,?,?,?)", (pipeline, name, i + 1, p))
+    else:
+        pipeline = row[0]
     steps = [r for r in con.execute("SELECT Id, DefaultProbability FROM PipelineSteps WHERE PipelineId=? ORDER BY SortOrder", (pipeline,))]
     contacts = con.execute("SELECT Id, CompanyId, OwnerId, TeamId, LastName FROM Contacts WHERE Stage='Prospect' LIMIT ?", (n + n // 5,)).fetchall()
     products = ["CRM licences", "Service contract", "Hardware upgrade", "Consulting package", "Annual subscription"]
