@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Ical.Net.CalendarComponents;
 using Prospector.Tests.Infrastructure;
 using static Prospector.Tests.Http.QualificationSteps;
 

@@ -5,14 +5,12 @@ using Ical.Net.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Auth;
 using Prospector.Features.Common;
 using Prospector.Features.NextActions;
 using Prospector.Features.Reminders;
-using Prospector.Hosting;
 
 namespace Prospector.Features.Calendar;
 
@@ -79,8 +77,11 @@ public static class CalendarFeed
     {
         var actions = await NextActionQueries.Visible(db, scope)
             .Where(a => a.AssigneeId == user.Id && a.Status == NextActionStatus.Open).OrderBy(a => a.DueAtUtc).Take(2000)
-            .Select(a => new { a.Id, a.Type, a.DueDate, a.DueTime, a.Note, a.ContactId, a.OpportunityId, a.Version,
-                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : "" })
+            .Select(a => new
+            {
+                a.Id, a.Type, a.DueDate, a.DueTime, a.Note, a.ContactId, a.OpportunityId, a.Version,
+                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : ""
+            })
             .ToListAsync(ct);
         var dates = await scope.Filter(db.Contacts).Where(c => c.OwnerId == user.Id)
             .SelectMany(c => db.PersonalDates.Where(d => d.ContactId == c.Id),

@@ -58,8 +58,11 @@ public static class PipelinesApi
             .Where(o => o.State == OpportunityState.Open || o.State == OpportunityState.Standby);
         // Amounts are summed as double: SQLite has no decimal arithmetic; cents are rounded back afterwards.
         var totals = await open.GroupBy(o => new { o.StepId, o.Currency })
-            .Select(g => new { g.Key.StepId, g.Key.Currency, Count = g.Count(), Sum = g.Sum(o => (double)o.Amount),
-                Weighted = g.Sum(o => (double)o.Amount * o.Probability / 100.0) }).ToListAsync(ct);
+            .Select(g => new
+            {
+                g.Key.StepId, g.Key.Currency, Count = g.Count(), Sum = g.Sum(o => (double)o.Amount),
+                Weighted = g.Sum(o => (double)o.Amount * o.Probability / 100.0)
+            }).ToListAsync(ct);
         var columns = new List<BoardColumn>();
         foreach (var step in pipeline.Steps.OrderBy(s => s.SortOrder))
         {

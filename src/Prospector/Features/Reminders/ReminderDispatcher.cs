@@ -134,8 +134,11 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
         var today = DateOnly.FromDateTime(UserTime.ToLocal(now, user.TimeZone));
         var actions = await db.NextActions.Where(a => a.AssigneeId == user.Id && a.Status == NextActionStatus.Open && a.DueDate <= today)
             .OrderBy(a => a.DueAtUtc).Take(200)
-            .Select(a => new { a.Type, a.DueDate, a.DueTime, a.ContactId, a.OpportunityId,
-                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : "" })
+            .Select(a => new
+            {
+                a.Type, a.DueDate, a.DueTime, a.ContactId, a.OpportunityId,
+                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : ""
+            })
             .ToListAsync(ct);
         var dates = await db.PersonalDates.Where(d => d.Month == today.Month && d.Day == today.Day && d.Contact!.OwnerId == user.Id)
             .Select(d => new { d.Kind, d.ContactId, Name = d.Contact!.FirstName + " " + d.Contact.LastName }).ToListAsync(ct);

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
 using Prospector.Features.Common;
-using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Reminders;
 
@@ -80,8 +79,11 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
         // Lead times reach at most 60 days ahead: the dates of this month and the next two are all that can be due.
         var months = Enumerable.Range(0, 3).Select(i => now.AddMonths(i).Month).ToList();
         var dates = await db.PersonalDates.Where(d => months.Contains(d.Month) && d.Contact!.OwnerId != null && d.Contact.DeletedAt == null)
-            .Select(d => new { d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore, d.ContactId, OwnerId = d.Contact!.OwnerId!.Value,
-                Name = d.Contact.FirstName + " " + d.Contact.LastName })
+            .Select(d => new
+            {
+                d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore, d.ContactId, OwnerId = d.Contact!.OwnerId!.Value,
+                Name = d.Contact.FirstName + " " + d.Contact.LastName
+            })
             .ToListAsync(ct);
         foreach (var d in dates)
         {
