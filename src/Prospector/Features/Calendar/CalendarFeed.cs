@@ -30,11 +30,11 @@ public static class CalendarFeed
         app.MapGet("/calendar/{token}.ics", Feed).AllowAnonymous().WithTags("Calendar");
         var g = app.MapGroup("/api/v1/calendar-feed").WithTags("Calendar");
         g.MapGet("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
-            TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == SettingsUserId(user) && u.CalendarTokenHash != null, ct))));
+            TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == Me.Id(user) && u.CalendarTokenHash != null, ct))));
         g.MapPost("/", Create);
         g.MapDelete("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
         {
-            await SetHashAsync(db, SettingsUserId(user), null, ct);
+            await SetHashAsync(db, Me.Id(user), null, ct);
             return TypedResults.NoContent();
         });
         return app;
@@ -53,7 +53,7 @@ public static class CalendarFeed
 
     private static async Task<Created<FeedCreated>> Create(ClaimsPrincipal user, ProspectorDb db, HttpContext http, CancellationToken ct)
     {
-        var url = await NewFeedAsync(db, SettingsUserId(user), $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", ct);
+        var url = await NewFeedAsync(db, Me.Id(user), $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", ct);
         return TypedResults.Created("/api/v1/calendar-feed", new FeedCreated(url));
     }
 
@@ -134,6 +134,4 @@ public static class CalendarFeed
         return new CalendarSerializer().SerializeToString(calendar) ?? "";
     }
 
-    private static long SettingsUserId(ClaimsPrincipal user) =>
-        long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
 }

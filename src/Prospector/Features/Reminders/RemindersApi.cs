@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
+using Prospector.Features.Auth;
 using Prospector.Features.Common;
 
 namespace Prospector.Features.Reminders;
@@ -39,14 +40,14 @@ public static class RemindersApi
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
-        var q = Log(db, UserId(user), channel, unread);
+        var q = Log(db, Me.Id(user), channel, unread);
         var (total, capped) = await Api.CappedCountAsync(q, ct);
         return TypedResults.Ok(new Paged<ReminderDto>(await q.Skip((p - 1) * size).Take(size).ToListAsync(ct), total, p, size, capped));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(long id, ClaimsPrincipal user, ProspectorDb db, TimeProvider time, CancellationToken ct)
     {
-        var me = UserId(user);
+        var me = Me.Id(user);
         var n = await db.Reminders.Where(r => r.Id == id && r.UserId == me)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ReadAt, r => r.ReadAt ?? time.GetUtcNow().UtcDateTime), ct);
         return n == 0
@@ -56,7 +57,7 @@ public static class RemindersApi
 
     private static async Task<NoContent> MarkAllRead(ClaimsPrincipal user, ProspectorDb db, TimeProvider time, CancellationToken ct)
     {
-        await MarkAllReadAsync(db, UserId(user), time.GetUtcNow().UtcDateTime, ct);
+        await MarkAllReadAsync(db, Me.Id(user), time.GetUtcNow().UtcDateTime, ct);
         return TypedResults.NoContent();
     }
 
@@ -66,7 +67,7 @@ public static class RemindersApi
 
     private static async Task<Ok<ReminderSettings>> GetSettings(ClaimsPrincipal user, ProspectorDb db, ReminderMail mail, CancellationToken ct)
     {
-        var me = UserId(user);
+        var me = Me.Id(user);
         var u = await db.Users.Where(x => x.Id == me).Select(x => new ReminderSettings(x.EmailReminders, x.DigestEnabled, x.DigestHour, false)).FirstAsync(ct);
         return TypedResults.Ok(u with { EmailAvailable = mail.Enabled });
     }
@@ -75,7 +76,7 @@ public static class RemindersApi
         ReminderMail mail, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
         if (body.DigestHour is < 0 or > 23) return Api.Invalid("digestHour", l["{0} must be between {1} and {2}.", "digestHour", 0, 23]);
-        var me = UserId(user);
+        var me = Me.Id(user);
         var u = await db.Users.FirstAsync(x => x.Id == me, ct);
         if (body.EmailReminders is { } e) u.EmailReminders = e;
         if (body.DigestEnabled is { } d) u.DigestEnabled = d;
@@ -84,6 +85,4 @@ public static class RemindersApi
         return TypedResults.Ok(new ReminderSettings(u.EmailReminders, u.DigestEnabled, u.DigestHour, mail.Enabled));
     }
 
-    private static long UserId(ClaimsPrincipal user) =>
-        long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -36,7 +36,7 @@ public static class SettingsApi
         return app;
     }
 
-    private static long UserId(ClaimsPrincipal user) => long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
+    private static long UserId(ClaimsPrincipal user) => Auth.Me.Id(user);
 
     private static async Task<Ok<List<TokenDto>>> ListTokens(ClaimsPrincipal user, ProspectorDb db, CancellationToken ct)
     {
