@@ -129,6 +129,10 @@ internal sealed class OpenQuestionConfiguration : IEntityTypeConfiguration<OpenQ
         b.Property(q => q.Text).HasMaxLength(1000);
         b.Property(q => q.Answer).HasMaxLength(2000);
         b.HasIndex(q => new { q.ContactId, q.AnsweredAt });
+        b.HasIndex(q => new { q.CompanyId, q.AnsweredAt });
+        b.HasIndex(q => new { q.OpportunityId, q.AnsweredAt });
+        b.HasIndex(q => q.ActivityId);
+        b.HasIndex(q => q.NextActionId);
     }
 }
 

@@ -10,8 +10,16 @@ public enum NextActionStatus { Open, Done, Cancelled }
 
 public enum OpenQuestionKind { Question, Concern }
 
+/// <summary>Something that belongs to a contact, company or opportunity and is seen through that record.</summary>
+public interface IAboutRecord
+{
+    long? ContactId { get; }
+    long? CompanyId { get; }
+    long? OpportunityId { get; }
+}
+
 /// <summary>A logged conversation or note.</summary>
-public sealed class Activity : IVersioned, ISoftDeletable
+public sealed class Activity : IVersioned, ISoftDeletable, IAboutRecord
 {
     public long Id { get; set; }
     public long? ContactId { get; set; }
@@ -32,11 +40,16 @@ public sealed class Activity : IVersioned, ISoftDeletable
     public DateTime? DeletedAt { get; set; }
 }
 
-/// <summary>A question or concern the contact raised; open until answered.</summary>
-public sealed class OpenQuestion
+/// <summary>
+/// A question or concern the contact raised; open until answered. It belongs to the record the conversation
+/// was about: a contact, or — for a conversation logged on a company or opportunity only — that record.
+/// </summary>
+public sealed class OpenQuestion : IAboutRecord
 {
     public long Id { get; set; }
-    public long ContactId { get; set; }
+    public long? ContactId { get; set; }
+    public long? CompanyId { get; set; }
+    public long? OpportunityId { get; set; }
     public long? ActivityId { get; set; }
     public long? NextActionId { get; set; }
     public OpenQuestionKind Kind { get; set; }
@@ -45,6 +58,7 @@ public sealed class OpenQuestion
     public DateTime? AnsweredAt { get; set; }
     public string? Answer { get; set; }
     public long? AnsweredById { get; set; }
+    public long? RaisedById { get; set; }
 }
 
 /// <summary>The one current next step of an open record or opportunity.</summary>

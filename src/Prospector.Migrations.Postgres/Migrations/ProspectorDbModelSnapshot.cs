@@ -1024,7 +1024,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("AnsweredById")
                         .HasColumnType("bigint");
 
-                    b.Property<long>("ContactId")
+                    b.Property<long?>("CompanyId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ContactId")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Kind")
@@ -1035,8 +1038,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("NextActionId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("OpportunityId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("RaisedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("RaisedById")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -1045,7 +1054,15 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("NextActionId");
+
+                    b.HasIndex("CompanyId", "AnsweredAt");
+
                     b.HasIndex("ContactId", "AnsweredAt");
+
+                    b.HasIndex("OpportunityId", "AnsweredAt");
 
                     b.ToTable("OpenQuestions");
                 });

@@ -982,7 +982,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("AnsweredById")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("ContactId")
+                    b.Property<long?>("CompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ContactId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
@@ -993,8 +996,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("NextActionId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("OpportunityId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("RaisedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RaisedById")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -1003,7 +1012,15 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("NextActionId");
+
+                    b.HasIndex("CompanyId", "AnsweredAt");
+
                     b.HasIndex("ContactId", "AnsweredAt");
+
+                    b.HasIndex("OpportunityId", "AnsweredAt");
 
                     b.ToTable("OpenQuestions");
                 });

@@ -10,10 +10,12 @@ using Prospector.Features.Auth;
 using Prospector.Features.Calendar;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
+using Prospector.Features.Conversations;
 using Prospector.Features.NextActions;
 using Prospector.Features.Pipelines;
 using Prospector.Features.Qualification;
 using Prospector.Features.Reminders;
+using Prospector.Features.Search;
 using Prospector.Features.Settings;
 
 namespace Prospector.Hosting;
@@ -123,6 +125,8 @@ public static class ProspectorHost
         app.MapTasksApi();
         app.MapRemindersApi();
         app.MapCalendarFeed();
+        app.MapActivitiesApi();
+        app.MapSearchApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -66,6 +66,15 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("DELETE /api/v1/companies/{id:long}",                 U, A, A, A),
         new("POST /api/v1/companies/{id:long}/restore",           U, A, A, A),
         new("GET /api/v1/companies/{id:long}/history",            U, A, A, A),
+        new("GET /api/v1/activities/",                            U, A, A, A),
+        new("POST /api/v1/activities/",                           U, A, A, A, """{"channel":"Phone","notes":"matrix"}"""),
+        new("GET /api/v1/activities/{id:long}",                   U, A, A, A),
+        new("DELETE /api/v1/activities/{id:long}",                U, A, A, A),
+        new("GET /api/v1/questions/",                             U, A, A, A),
+        new("POST /api/v1/questions/{id:long}/answer",            U, A, A, A, """{"answer":"matrix"}"""),
+        new("POST /api/v1/questions/{id:long}/attach",            U, A, A, A, """{"nextActionId":null}"""),
+        new("GET /api/v1/timeline",                               U, A, A, A, Query: "?contactId=1"),
+        new("GET /api/v1/search",                                 U, A, A, A, Query: "?q=matrix"),
         new("GET /api/v1/me",                                     U, A, A, A),
         new("GET /api/v1/tokens/",                                U, A, A, A),
         new("POST /api/v1/tokens/",                               U, A, A, A, """{"name":"matrix"}"""),
@@ -300,6 +309,15 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 await db.SaveChangesAsync();
                 return r.Id;
             });
+        if (path.StartsWith("/api/v1/activities/", StringComparison.Ordinal) || path.StartsWith("/api/v1/questions/", StringComparison.Ordinal))
+        {
+            var contact = (await owner.Client.CreateAsync("/api/v1/contacts", new { lastName = "Matrix" })).GetProperty("id").GetInt64();
+            var activity = await owner.Client.CreateAsync("/api/v1/activities",
+                new { contactId = contact, channel = "Phone", questions = new[] { new { kind = "Question", text = "Matrix?" } } });
+            return path.StartsWith("/api/v1/activities/", StringComparison.Ordinal)
+                ? activity.GetProperty("id").GetInt64()
+                : activity.GetProperty("questions")[0].GetProperty("id").GetInt64();
+        }
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;
         if (path.StartsWith("/api/v1/tokens/", StringComparison.Ordinal))

@@ -53,6 +53,21 @@ public sealed record AccessScope(long UserId, string Role, List<long> TeamIds, L
             || (r.OwnerId != null && members.Contains(r.OwnerId.Value)));
     }
 
+    /// <summary>
+    /// Activities and open questions are seen through the record they belong to: the contact when there is one,
+    /// else the company, else the opportunity. A record in the recycle bin hides what belongs to it.
+    /// </summary>
+    public IQueryable<T> FilterAbout<T>(IQueryable<T> query, ProspectorDb db) where T : class, IAboutRecord
+    {
+        var contacts = Filter(db.Contacts);
+        var companies = Filter(db.Companies);
+        var opportunities = Filter(db.Opportunities);
+        return query.Where(a =>
+            (a.ContactId != null && contacts.Any(c => c.Id == a.ContactId))
+            || (a.ContactId == null && a.CompanyId != null && companies.Any(c => c.Id == a.CompanyId))
+            || (a.ContactId == null && a.CompanyId == null && a.OpportunityId != null && opportunities.Any(o => o.Id == a.OpportunityId)));
+    }
+
     public bool CanSee(IOwned r) =>
         SeesAll
         || (Role != "" && (r.OwnerId == UserId

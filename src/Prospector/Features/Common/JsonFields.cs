@@ -98,6 +98,28 @@ public sealed class JsonFields
         else Fail(name, T("{0} must be a positive integer id.", name));
     }
 
+    /// <summary>A whole number in [min, max].</summary>
+    public void Int(string name, int min, int max, Action<int?> set)
+    {
+        if (!Has(name)) return;
+        var n = Node(name);
+        if (n is null) { set(null); return; }
+        if (n.GetValueKind() == JsonValueKind.Number && n.AsValue().TryGetValue<int>(out var v) && v >= min && v <= max) set(v);
+        else Fail(name, T("{0} must be a whole number from {1} to {2}.", name, min, max));
+    }
+
+    /// <summary>A moment as ISO 8601 with an offset or Z (2026-11-23T14:30:00+01:00), stored as UTC.</summary>
+    public void Moment(string name, Action<DateTime?> set)
+    {
+        if (!Has(name)) return;
+        var n = Node(name);
+        if (n is null) { set(null); return; }
+        if (n.GetValueKind() == JsonValueKind.String
+            && DateTimeOffset.TryParse(n.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d))
+            set(d.UtcDateTime);
+        else Fail(name, T("{0} must be a date and time such as 2026-11-23T14:30:00+01:00.", name));
+    }
+
     public void Tags(string name, Action<List<string>> set)
     {
         if (!Has(name)) return;

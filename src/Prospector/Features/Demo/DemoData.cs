@@ -91,6 +91,7 @@ public static class DemoData
         AddWork(db, people, pipeline, random, now);
         await AddQualificationAsync(db, people, users[0].Id, random, now, ct);
         await db.SaveChangesAsync(ct);
+        await AddQuestionsAsync(db, random, now, ct);
         output.WriteLine($"Demo data ready: {companies} companies, {contacts} contacts, {users.Count} users.");
         output.WriteLine($"Demo login: {AdminEmail} / {Password}   (also: manager@demo.prospector, rep.nord@demo.prospector, rep.sued@demo.prospector)");
     }
@@ -264,6 +265,52 @@ public static class DemoData
         ["nl"] = ["Directeur", "Inkoopmanager", "Hoofd verkoop", "IT-manager", "Office manager"],
         ["en_GB"] = ["Managing Director", "Head of Purchasing", "Sales Director", "IT Manager", "Operations Manager"],
     };
+
+    /// <summary>Questions and concerns raised in about a fifth of the conversations; most answered, some still open.</summary>
+    private static async Task AddQuestionsAsync(ProspectorDb db, Randomizer random, DateTime now, CancellationToken ct)
+    {
+        var activities = await db.Activities.Where(a => a.ContactId != null).OrderBy(a => a.Id).ToListAsync(ct);
+        foreach (var a in activities.Where(_ => random.Bool(0.2f)))
+        {
+            a.Notes = random.ArrayElement(DemoNotes);
+            var concern = random.Bool(0.4f);
+            var (text, answer) = concern ? random.ArrayElement(Concerns) : random.ArrayElement(Questions);
+            var answered = random.Bool(0.5f);
+            db.OpenQuestions.Add(new OpenQuestion
+            {
+                ContactId = a.ContactId, ActivityId = a.Id, Kind = concern ? OpenQuestionKind.Concern : OpenQuestionKind.Question,
+                Text = text, RaisedAt = a.OccurredAt, RaisedById = a.UserId,
+                Answer = answered ? answer : null, AnsweredAt = answered ? Min(a.OccurredAt.AddDays(random.Number(1, 5)), now) : null,
+                AnsweredById = answered ? a.UserId : null,
+            });
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    private static readonly (string, string)[] Questions =
+    [
+        ("Does it integrate with DATEV?", "Yes, via the DATEV export; sent the documentation."),
+        ("Can we host it ourselves?", "Yes: one server, SQLite or PostgreSQL."),
+        ("Is there a Dutch user interface?", "Yes, German, Dutch and English."),
+        ("How long does the onboarding take?", "About two weeks including the data import."),
+    ];
+
+    private static readonly (string, string)[] Concerns =
+    [
+        ("Price too high", "Offered the annual plan with 15 % discount."),
+        ("Worried about GDPR and data location", "Data stays on their own server; sent the DPA."),
+        ("Team has no time for a switch this quarter", "Agreed to start in January."),
+    ];
+
+    private static readonly string[] DemoNotes =
+    [
+        "Talked about the **current spreadsheet** process.\n\n- 3 sales reps\n- about 2,000 leads a year",
+        "Asked for a *written offer* by Friday. Budget decision in the next board meeting.",
+        "Interested in the pipeline view; wants to see the reporting in a demo.",
+        "Currently using Pipedrive, contract ends in March. Price is the main topic.",
+    ];
 
     private static readonly string[] ActivitySubjects =
         ["First call", "Follow-up on offer", "Sent brochure", "Demo appointment", "Question about pricing", "Trade fair conversation", "Intro via LinkedIn"];

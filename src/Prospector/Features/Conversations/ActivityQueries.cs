@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Conversations;
+
+/// <summary>Filters of the activity list (API and the Conversations page).</summary>
+public sealed record ActivityFilter(long? ContactId = null, long? CompanyId = null, long? OpportunityId = null, Channel? Channel = null,
+    Direction? Direction = null, string? Outcome = null, long? UserId = null, DateTime? From = null, DateTime? To = null);
+
+/// <summary>Reading activities and questions, always through the caller's visibility.</summary>
+public static class ActivityQueries
+{
+    public static async Task<Paged<ActivityDto>> PageAsync(ProspectorDb db, AccessScope scope, ActivityFilter f, int page, int pageSize, CancellationToken ct)
+    {
+        var q = scope.FilterAbout(db.Activities, db);
+        if (f.ContactId is { } c) q = q.Where(a => a.ContactId == c);
+        if (f.CompanyId is { } co) q = q.Where(a => a.CompanyId == co);
+        if (f.OpportunityId is { } o) q = q.Where(a => a.OpportunityId == o);
+        if (f.Channel is { } ch) q = q.Where(a => a.Channel == ch);
+        if (f.Direction is { } d) q = q.Where(a => a.Direction == d);
+        if (!string.IsNullOrWhiteSpace(f.Outcome)) { var outcome = f.Outcome.Trim().ToLowerInvariant(); q = q.Where(a => a.Outcome == outcome); }
+        if (f.UserId is { } u) q = q.Where(a => a.UserId == u);
+        if (f.From is { } from) q = q.Where(a => a.OccurredAt >= from);
+        if (f.To is { } to) q = q.Where(a => a.OccurredAt < to);
+        var (total, capped) = await Api.CappedCountAsync(q, ct);
+        var ids = await q.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).Select(a => a.Id).ToListAsync(ct);
+        return new Paged<ActivityDto>(await LoadAsync(db, ids, ct), total, page, pageSize, capped);
+    }
+
+    /// <summary>Activities by id (already checked for visibility), in the order of the ids, with names and questions.</summary>
+    public static async Task<List<ActivityDto>> LoadAsync(ProspectorDb db, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var rows = await db.Activities.Where(a => ids.Contains(a.Id)).Select(a => new
+        {
+            A = a,
+            Contact = db.Contacts.IgnoreQueryFilters().Where(c => c.Id == a.ContactId)
+                .Select(c => (c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).Trim()).FirstOrDefault(),
+            Company = db.Companies.IgnoreQueryFilters().Where(c => c.Id == a.CompanyId).Select(c => c.Name).FirstOrDefault(),
+            User = db.Users.Where(x => x.Id == a.UserId).Select(x => x.DisplayName).FirstOrDefault(),
+        }).ToListAsync(ct);
+        var questions = (await QuestionsAsync(db, db.OpenQuestions.Where(q => q.ActivityId != null && ids.Contains(q.ActivityId.Value)), ct))
+            .ToLookup(q => q.ActivityId);
+        var byId = rows.ToDictionary(r => r.A.Id);
+        return ids.Where(byId.ContainsKey).Select(id =>
+        {
+            var r = byId[id];
+            var a = r.A;
+            return new ActivityDto(a.Id, a.ContactId, r.Contact, a.CompanyId, r.Company, a.OpportunityId, a.Channel, a.Direction, a.Outcome,
+                a.OccurredAt, a.DurationMinutes, a.Subject, a.Notes, a.UserId, r.User, a.CreatedAt, questions[a.Id].ToList());
+        }).ToList();
+    }
+
+    public static async Task<List<QuestionDto>> QuestionsAsync(ProspectorDb db, IQueryable<OpenQuestion> q, CancellationToken ct) =>
+        await q.OrderBy(x => x.AnsweredAt != null).ThenByDescending(x => x.RaisedAt).ThenByDescending(x => x.Id).Take(500)
+            .Select(x => new QuestionDto(x.Id, x.Kind, x.Text, x.ContactId, x.CompanyId, x.OpportunityId, x.ActivityId, x.NextActionId, x.RaisedAt,
+                db.Users.Where(u => u.Id == x.RaisedById).Select(u => u.DisplayName).FirstOrDefault(),
+                x.AnsweredAt == null, x.Answer, x.AnsweredAt,
+                db.Users.Where(u => u.Id == x.AnsweredById).Select(u => u.DisplayName).FirstOrDefault()))
+            .ToListAsync(ct);
+
+    /// <summary>
+    /// The questions listed on a record: a contact's own; a company's own and those of its contacts; an opportunity's
+    /// own and those of its contact.
+    /// </summary>
+    public static IQueryable<OpenQuestion> QuestionsOf(ProspectorDb db, AccessScope scope, long? contactId, long? companyId, long? opportunityId)
+    {
+        var q = scope.FilterAbout(db.OpenQuestions, db);
+        if (contactId is { } c) return q.Where(x => x.ContactId == c);
+        if (companyId is { } co) return q.Where(x => x.CompanyId == co || db.Contacts.Any(k => k.Id == x.ContactId && k.CompanyId == co));
+        if (opportunityId is { } o)
+            return q.Where(x => x.OpportunityId == o || db.Opportunities.Any(p => p.Id == o && p.ContactId != null && p.ContactId == x.ContactId));
+        return q;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+using Prospector.Features.Contacts;
+using Prospector.Features.Conversations;
+
+namespace Prospector.Features.Search;
+
+public enum SearchKind { Contact, Company, Opportunity, Note }
+
+public sealed record SearchHit(SearchKind Kind, long Id, string Title, string? Subtitle, string? Snippet, string Url, int Score);
+
+/// <summary>
+/// The global search: people, companies, opportunities and note text, each only as far as the caller may see it.
+/// Names are prefix-matched on the folded search keys (the same index ranges as the contacts list), note text through
+/// the database's full-text index (FTS5 on SQLite, tsvector/GIN on PostgreSQL). "mueller" also finds "Müller":
+/// a word with ae/oe/ue is also searched as a/o/u. Ranking: a whole-word name match first, then name prefixes, then
+/// opportunities, then notes (newest first).
+/// </summary>
+public static class SearchService
+{
+    public const int MaxLimit = 50;
+    /// <summary>Note hits read before visibility is applied; the newest are the ones people look for.</summary>
+    private const int NoteCandidates = 200;
+
+    public static async Task<List<SearchHit>> SearchAsync(ProspectorDb db, AccessScope scope, string query, int limit, CancellationToken ct)
+    {
+        var folded = TextKeys.Fold(query);
+        if (folded.Length == 0) return [];
+        var words = folded.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var variants = new[] { folded, Transliterate(folded) }.Distinct().ToList();
+        var hits = new List<SearchHit>();
+        foreach (var v in variants)
+        {
+            var vw = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            hits.AddRange(await ContactsAsync(db, scope, v, limit, vw, ct));
+            hits.AddRange(await CompaniesAsync(db, scope, v, limit, vw, ct));
+        }
+        hits.AddRange(await OpportunitiesAsync(db, scope, words, limit, ct));
+        hits.AddRange(await NotesAsync(db, scope, query, limit, ct));
+        return hits.GroupBy(h => (h.Kind, h.Id)).Select(g => g.MaxBy(h => h.Score)!)
+            // Stable sort: notes keep their newest-first order, names are alphabetical within a score.
+            .OrderByDescending(h => h.Score).ThenBy(h => h.Kind).ThenBy(h => h.Kind == SearchKind.Note ? "" : h.Title, StringComparer.CurrentCultureIgnoreCase)
+            .Take(limit).ToList();
+    }
+
+    /// <summary>German transcriptions of umlauts, so "mueller" meets the key "muller" of "Müller".</summary>
+    public static string Transliterate(string folded) => folded.Replace("ae", "a").Replace("oe", "o").Replace("ue", "u");
+
+    private static int NameScore(IEnumerable<string> nameWords, string[] words) =>
+        words.All(w => nameWords.Contains(w)) ? 100 : 80;
+
+    private static async Task<List<SearchHit>> ContactsAsync(ProspectorDb db, AccessScope scope, string q, int limit, string[] words, CancellationToken ct)
+    {
+        var ids = new HashSet<long>();
+        foreach (var branch in new ContactQuery(q).Branches(db, scope))
+            ids.UnionWith(await branch.OrderBy(c => c.NameKey).Take(limit).Select(c => c.Id).ToListAsync(ct));
+        var rows = await db.Contacts.Where(c => ids.Contains(c.Id)).Select(c => new
+        {
+            c.Id, c.FirstName, c.NamePrefix, c.LastName, c.NameKey, c.Email, c.JobTitle, Company = c.Company!.Name,
+        }).ToListAsync(ct);
+        return rows.Select(c => new SearchHit(SearchKind.Contact, c.Id,
+            string.Join(' ', new[] { c.FirstName, c.NamePrefix, c.LastName }.Where(s => !string.IsNullOrWhiteSpace(s))),
+            string.Join(" · ", new[] { c.JobTitle, c.Company }.Where(s => !string.IsNullOrWhiteSpace(s))), c.Email, $"/contacts/{c.Id}",
+            NameScore(c.NameKey.Split(' ').Append(TextKeys.Fold(c.Email)), words))).ToList();
+    }
+
+    private static async Task<List<SearchHit>> CompaniesAsync(ProspectorDb db, AccessScope scope, string q, int limit, string[] words, CancellationToken ct)
+    {
+        var parts = q.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var upper = TextKeys.Upper(parts[0]);
+        var first = parts[0];
+        var found = scope.Filter(db.Companies).Where(c => string.Compare(c.NameKey, first) >= 0 && string.Compare(c.NameKey, upper) < 0);
+        foreach (var more in parts.Skip(1)) found = found.Where(c => c.NameKey.Contains(more));
+        var rows = await found.OrderBy(c => c.NameKey).Take(limit).Select(c => new { c.Id, c.Name, c.NameKey, c.City }).ToListAsync(ct);
+        return rows.Select(c => new SearchHit(SearchKind.Company, c.Id, c.Name, c.City, null, $"/companies/{c.Id}",
+            NameScore(c.NameKey.Split(' '), words) - 5)).ToList();
+    }
+
+    private static async Task<List<SearchHit>> OpportunitiesAsync(ProspectorDb db, AccessScope scope, string[] words, int limit, CancellationToken ct)
+    {
+        // Opportunities are few next to contacts; a scan of the open ones is fine. Titles are matched case-blind
+        // on a word start in C#, as SQLite's lower() knows no umlauts.
+        var rows = await scope.Filter(db.Opportunities).OrderByDescending(o => o.UpdatedAt).Take(5000)
+            .Select(o => new { o.Id, o.Title, o.ContactId, Company = o.Company!.Name }).ToListAsync(ct);
+        return rows.Where(o => words.All(w => TextKeys.Fold(o.Title).Split(' ').Any(t => t.StartsWith(w, StringComparison.Ordinal))))
+            .Take(limit)
+            .Select(o => new SearchHit(SearchKind.Opportunity, o.Id, o.Title, o.Company, null,
+                $"/opportunities/{o.Id}", 60)).ToList();
+    }
+
+    private static async Task<List<SearchHit>> NotesAsync(ProspectorDb db, AccessScope scope, string query, int limit, CancellationToken ct)
+    {
+        var tokens = Tokens(query);
+        // One or two letters match half the notes: wait for the third letter as one does when typing.
+        if (tokens.Count == 0 || tokens.All(t => t.Folded.Length < 3)) return [];
+        List<long> candidates;
+        if (db.Database.IsNpgsql())
+        {
+            var tsquery = string.Join(" & ", tokens.Select(t => "(" + string.Join(" | ", new[] { t.Folded, Transliterate(t.Folded) }.Distinct().Select(x => x + ":*")) + ")"));
+            candidates = await db.Database.SqlQueryRaw<long>(
+                """SELECT "Id" AS "Value" FROM "Activities" WHERE "SearchVector" @@ to_tsquery('simple', {0}) AND "DeletedAt" IS NULL ORDER BY "Id" DESC LIMIT {1}""",
+                tsquery, NoteCandidates).ToListAsync(ct);
+        }
+        else
+        {
+            var match = string.Join(" AND ", tokens.Select(t => "(" + string.Join(" OR ",
+                new[] { t.Raw, t.Folded, Transliterate(t.Folded) }.Distinct().Select(x => "\"" + x + "\"*")) + ")"));
+            candidates = await db.Database.SqlQueryRaw<long>(
+                "SELECT rowid AS Value FROM ActivitySearch WHERE ActivitySearch MATCH {0} ORDER BY rowid DESC LIMIT {1}",
+                match, NoteCandidates).ToListAsync(ct);
+        }
+        if (candidates.Count == 0) return [];
+        var rows = await scope.FilterAbout(db.Activities.Where(a => candidates.Contains(a.Id)), db)
+            .OrderByDescending(a => a.OccurredAt).Take(limit)
+            .Select(a => new
+            {
+                a.Id, a.ContactId, a.CompanyId, a.Subject, a.Notes, a.OccurredAt, a.Channel,
+                Contact = db.Contacts.Where(c => c.Id == a.ContactId).Select(c => c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).FirstOrDefault(),
+                Company = db.Companies.Where(c => c.Id == a.CompanyId).Select(c => c.Name).FirstOrDefault(),
+            }).ToListAsync(ct);
+        return rows.Select(a => new SearchHit(SearchKind.Note, a.Id, (a.Contact ?? a.Company ?? a.Subject ?? "").Replace("  ", " ").Trim(),
+            a.Subject, Snippet(Markdown.ToPlainText(a.Notes), tokens.Select(t => t.Raw)),
+            a.ContactId is { } c ? $"/contacts/{c}" : a.CompanyId is { } co ? $"/companies/{co}" : $"/opportunities/{a.Id}",
+            40)).ToList();
+    }
+
+    private sealed record Token(string Raw, string Folded);
+
+    /// <summary>Words of letters and digits only: nothing of the user's text reaches the query syntax.</summary>
+    private static List<Token> Tokens(string query)
+    {
+        var list = new List<Token>();
+        foreach (var raw in SplitWords(query.ToLowerInvariant()))
+        {
+            foreach (var folded in SplitWords(TextKeys.Fold(raw)))
+                if (folded.Length >= 2) list.Add(new Token(raw, folded));
+        }
+        return list.DistinctBy(t => t.Folded).Take(8).ToList();
+    }
+
+    private static IEnumerable<string> SplitWords(string s)
+    {
+        var sb = new StringBuilder();
+        foreach (var ch in s)
+        {
+            if (char.IsLetterOrDigit(ch)) sb.Append(ch);
+            else if (sb.Length > 0) { yield return sb.ToString(); sb.Clear(); }
+        }
+        if (sb.Length > 0) yield return sb.ToString();
+    }
+
+    /// <summary>About 160 characters of the note around the first word found (accent- and case-blind).</summary>
+    public static string Snippet(string text, IEnumerable<string> words)
+    {
+        text = text.ReplaceLineEndings(" ");
+        var compare = CultureInfo.InvariantCulture.CompareInfo;
+        var at = words.Select(w => compare.IndexOf(text, w, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace)).Where(i => i >= 0).DefaultIfEmpty(0).Min();
+        var start = Math.Max(0, at - 60);
+        var part = text.Substring(start, Math.Min(160, text.Length - start));
+        return (start > 0 ? "…" : "") + part + (start + part.Length < text.Length ? "…" : "");
+    }
+}
