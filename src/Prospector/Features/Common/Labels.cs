@@ -71,6 +71,18 @@ public static class Labels
     /// <summary>Default pipeline step names are resource keys, shown translated until an admin renames them.</summary>
     public static string Step(IStringLocalizer l, string name) => l[name];
 
+    /// <summary>Field names of the audit trail are code names; shown in the user's language where there is a label.</summary>
+    public static string Field(IStringLocalizer l, string field) => field switch
+    {
+        "FirstName" => l["First name"], "LastName" => l["Last name"], "Email" => l["E-mail"], "Phone" => l["Phone"],
+        "Mobile" => l["Mobile"], "CompanyId" => l["Company"], "City" => l["City"], "Street" => l["Street"],
+        "PostalCode" => l["Postal code"], "Country" => l["Country"], "Stage" => l["Stage"], "LeadStatus" => l["Status"],
+        "OwnerId" => l["Owner"], "TeamId" => l["Team"], "JobTitle" => l["Job title"], "Source" => l["Source"],
+        "Notes" => l["Notes"], "Name" => l["Name"], "Website" => l["Website"], "Industry" => l["Industry"],
+        "Salutation" => l["Salutation"], "NamePrefix" => l["Name prefix (van, de)"], "Domain" => l["Domain"],
+        _ => field,
+    };
+
     public static Terminology TerminologyOf(ProspectorDb db) =>
         db.WorkspaceSettings.Select(s => s.Terminology).FirstOrDefault();
 }

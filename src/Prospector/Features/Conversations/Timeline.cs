@@ -57,7 +57,18 @@ public sealed record TimelineQuery(long? ContactId, long? CompanyId, long? Oppor
         if (Wants(TimelineKind.Activity))
         {
             var q = scope.FilterAbout(db.Activities, db);
-            q = ContactId is { } c ? q.Where(a => a.ContactId == c) : CompanyId is { } co ? q.Where(a => a.CompanyId == co) : q.Where(a => a.OpportunityId == OpportunityId);
+            // A contact's and a company's timelines include the conversations about their opportunities.
+            var opportunities = OpportunityId is not null ? []
+                : await db.Opportunities.Where(o => ContactId != null ? o.ContactId == ContactId : o.CompanyId == CompanyId).Select(o => (long?)o.Id).ToListAsync(ct);
+            // Without opportunities the plain condition keeps the (record, time) index usable.
+            q = (ContactId, CompanyId, opportunities.Count > 0) switch
+            {
+                ({ } c, _, false) => q.Where(a => a.ContactId == c),
+                ({ } c, _, true) => q.Where(a => a.ContactId == c || opportunities.Contains(a.OpportunityId)),
+                (_, { } co, false) => q.Where(a => a.CompanyId == co),
+                (_, { } co, true) => q.Where(a => a.CompanyId == co || opportunities.Contains(a.OpportunityId)),
+                _ => q.Where(a => a.OpportunityId == OpportunityId),
+            };
             if (Channel is { } ch) q = q.Where(a => a.Channel == ch);
             await Add(q.Select(a => new { a.Id, a.OccurredAt }), s => s.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id), async rows =>
                 (await ActivityQueries.LoadAsync(db, rows.Select(r => r.Id).ToList(), ct))

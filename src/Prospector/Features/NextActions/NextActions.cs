@@ -118,9 +118,11 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
             return (null, new() { ["next"] = [l["This item is still open: name the next action or close it."]] });
 
         (a.Status, a.Outcome, a.CompletedAt) = (NextActionStatus.Done, outcome, Now);
+        // The company too, so the conversation shows on the company's timeline (as one logged by hand does).
+        var companyId = a.ContactId is null ? null : await db.Contacts.Where(x => x.Id == a.ContactId).Select(x => x.CompanyId).FirstOrDefaultAsync(ct);
         db.Activities.Add(new Activity
         {
-            ContactId = a.ContactId, OpportunityId = a.OpportunityId, Channel = ChannelOf(a.Type), Direction = Direction.Outbound,
+            ContactId = a.ContactId, CompanyId = companyId, OpportunityId = a.OpportunityId, Channel = ChannelOf(a.Type), Direction = Direction.Outbound,
             Outcome = outcome, OccurredAt = Now, Subject = a.Note is { Length: > 200 } n ? n[..200] : a.Note, Notes = Clean(c.Notes),
             UserId = scope.UserId, CreatedAt = Now,
         });
