@@ -4,6 +4,7 @@
 # search as you type (each keystroke is one request) and the first timeline page of the busy contact, next to a
 # trivial endpoint of the same server as the baseline. Not part of ./test.sh.
 #   bench/search.sh [N] [M] [T]      (default 1000000 2000000 500; e.g. 100000 200000 for a quick run)
+#   BENCH_CONTACTS_DB=file           start from a copy of a database with N seeded contacts and no activities
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 N="${1:-1000000}"; M="${2:-2000000}"; T="${3:-500}"
@@ -17,12 +18,18 @@ SERVER=""
 cleanup() { [[ -n "$SERVER" ]] && kill "$SERVER" 2>/dev/null; rm -rf "$DIR"; }
 trap cleanup EXIT
 
-"${EXE[@]}" migrate --data-dir "$DIR" >/dev/null 2>&1
-echo "bench-admin-password" | "${EXE[@]}" user add admin@bench.example --role admin --data-dir "$DIR" >/dev/null
-echo "bench-rep-password!" | "${EXE[@]}" user add rep@bench.example --role rep --team Nord --data-dir "$DIR" >/dev/null
+if [[ -n "${BENCH_CONTACTS_DB:-}" ]]; then
+  # Reuse a database seeded by an earlier run (contacts only): seeding a million contacts takes minutes.
+  cp "$BENCH_CONTACTS_DB" "$DIR/prospector.db"
+  "${EXE[@]}" migrate --data-dir "$DIR" >/dev/null 2>&1
+else
+  "${EXE[@]}" migrate --data-dir "$DIR" >/dev/null 2>&1
+  echo "bench-admin-password" | "${EXE[@]}" user add admin@bench.example --role admin --data-dir "$DIR" >/dev/null
+  echo "bench-rep-password!" | "${EXE[@]}" user add rep@bench.example --role rep --team Nord --data-dir "$DIR" >/dev/null
+  python3 bench/seed_contacts.py "$DIR/prospector.db" "$N"
+fi
 ADMIN="$("${EXE[@]}" token create admin@bench.example --data-dir "$DIR")"
 REP="$("${EXE[@]}" token create rep@bench.example --data-dir "$DIR")"
-python3 bench/seed_contacts.py "$DIR/prospector.db" "$N"
 python3 bench/seed_activities.py "$DIR/prospector.db" "$M" "$T"
 BUSY="$(sqlite3 "$DIR/prospector.db" 'select min(Id) from Contacts')"
 echo "database: $(du -h "$DIR/prospector.db" | cut -f1), $(sqlite3 "$DIR/prospector.db" 'select count(*) from Contacts') contacts, $(sqlite3 "$DIR/prospector.db" 'select count(*) from Activities') activities"
