@@ -10,6 +10,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Hand-written: full-text search over activity notes (see SearchSql). First, because SQLite rebuilds
+            // OpenQuestions at the end of the migration and SQL after a pending rebuild draws warnings.
+            foreach (var sql in SearchSql.Up) migrationBuilder.Sql(sql);
+
             migrationBuilder.AlterColumn<long>(
                 name: "ContactId",
                 table: "OpenQuestions",
@@ -56,8 +60,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 table: "OpenQuestions",
                 columns: new[] { "OpportunityId", "AnsweredAt" });
 
-            // Hand-written: full-text search over activity notes (see SearchSql).
-            foreach (var sql in SearchSql.Up) migrationBuilder.Sql(sql);
         }
 
         /// <inheritdoc />

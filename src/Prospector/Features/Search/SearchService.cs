@@ -31,7 +31,9 @@ public static class SearchService
         var folded = TextKeys.Fold(query);
         if (folded.Length == 0) return [];
         var words = folded.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var variants = new[] { folded, Transliterate(folded) }.Distinct().ToList();
+        // "mueller" is also searched as "muller", word by word: the other words of the query must stay as typed
+        // when they merely contain ue (a name like "Samuel", or any random word).
+        var variants = Variants(words).Take(4).Select(v => string.Join(' ', v)).Distinct().ToList();
         var hits = new List<SearchHit>();
         foreach (var v in variants)
         {
@@ -45,6 +47,14 @@ public static class SearchService
             // Stable sort: notes keep their newest-first order, names are alphabetical within a score.
             .OrderByDescending(h => h.Score).ThenBy(h => h.Kind).ThenBy(h => h.Kind == SearchKind.Note ? "" : h.Title, StringComparer.CurrentCultureIgnoreCase)
             .Take(limit).ToList();
+    }
+
+    private static IEnumerable<string[]> Variants(string[] words)
+    {
+        yield return words;
+        yield return [Transliterate(words[0]), .. words.Skip(1)];
+        yield return [words[0], .. words.Skip(1).Select(Transliterate)];
+        yield return [.. words.Select(Transliterate)];
     }
 
     /// <summary>German transcriptions of umlauts, so "mueller" meets the key "muller" of "Müller".</summary>
