@@ -104,41 +104,54 @@ public static class SearchService
 
     private static async Task<List<SearchHit>> NotesAsync(ProspectorDb db, AccessScope scope, string query, int limit, CancellationToken ct)
     {
-        var tokens = Tokens(query);
+        var tokens = Tokens(query).Where(t => t.Folded.Length >= 3).ToList();
         // One or two letters match half the notes: wait for the third letter as one does when typing.
-        if (tokens.Count == 0 || tokens.All(t => t.Folded.Length < 3)) return [];
+        if (tokens.Count == 0) return [];
         List<long> candidates;
         if (db.Database.IsNpgsql())
         {
-            var tsquery = string.Join(" & ", tokens.Select(t => "(" + string.Join(" | ", new[] { t.Folded, Transliterate(t.Folded) }.Distinct().Select(x => x + ":*")) + ")"));
+            var tsquery = string.Join(" & ", tokens.Select(t => "(" + string.Join(" | ", t.Forms.Select(x => x + ":*")) + ")"));
             candidates = await db.Database.SqlQueryRaw<long>(
                 """SELECT "Id" AS "Value" FROM "Activities" WHERE "SearchVector" @@ to_tsquery('simple', {0}) AND "DeletedAt" IS NULL ORDER BY "Id" DESC LIMIT {1}""",
                 tsquery, NoteCandidates).ToListAsync(ct);
         }
         else
         {
+            // The FTS5 index has prefix indexes of 3 to 5 letters: a longer word is looked up by its first five
+            // letters and checked below (a prefix beyond the indexed lengths would merge huge doclists).
             var match = string.Join(" AND ", tokens.Select(t => "(" + string.Join(" OR ",
-                new[] { t.Raw, t.Folded, Transliterate(t.Folded) }.Distinct().Select(x => "\"" + x + "\"*")) + ")"));
+                t.Forms.Append(t.Raw).Select(x => x.Length > 5 ? x[..5] : x).Distinct().Select(x => "\"" + x + "\"*")) + ")"));
             candidates = await db.Database.SqlQueryRaw<long>(
                 "SELECT rowid AS Value FROM ActivitySearch WHERE ActivitySearch MATCH {0} ORDER BY rowid DESC LIMIT {1}",
                 match, NoteCandidates).ToListAsync(ct);
         }
         if (candidates.Count == 0) return [];
         var rows = await scope.FilterAbout(db.Activities.Where(a => candidates.Contains(a.Id)), db)
-            .OrderByDescending(a => a.OccurredAt).Take(limit)
+            .OrderByDescending(a => a.OccurredAt)
             .Select(a => new
             {
-                a.Id, a.ContactId, a.CompanyId, a.Subject, a.Notes, a.OccurredAt, a.Channel,
+                a.Id, a.ContactId, a.CompanyId, a.OpportunityId, a.Subject, a.Notes, a.OccurredAt, a.Channel,
                 Contact = db.Contacts.Where(c => c.Id == a.ContactId).Select(c => c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).FirstOrDefault(),
                 Company = db.Companies.Where(c => c.Id == a.CompanyId).Select(c => c.Name).FirstOrDefault(),
             }).ToListAsync(ct);
-        return rows.Select(a => new SearchHit(SearchKind.Note, a.Id, (a.Contact ?? a.Company ?? a.Subject ?? "").Replace("  ", " ").Trim(),
-            a.Subject, Snippet(Markdown.ToPlainText(a.Notes), tokens.Select(t => t.Raw)),
-            a.ContactId is { } c ? $"/contacts/{c}" : a.CompanyId is { } co ? $"/companies/{co}" : $"/opportunities/{a.Id}",
-            40)).ToList();
+        return rows.Where(a => Contains(a.Subject + " " + a.Notes, tokens)).Take(limit)
+            .Select(a => new SearchHit(SearchKind.Note, a.Id, (a.Contact ?? a.Company ?? a.Subject ?? "").Replace("  ", " ").Trim(),
+                a.Subject, Snippet(Markdown.ToPlainText(a.Notes), tokens.Select(t => t.Raw)),
+                a.ContactId is { } c ? $"/contacts/{c}" : a.CompanyId is { } co ? $"/companies/{co}" : $"/opportunities/{a.OpportunityId}", 40)).ToList();
     }
 
-    private sealed record Token(string Raw, string Folded);
+    /// <summary>Every token starts a word of the text (folded like the index): the final check of a note hit.</summary>
+    private static bool Contains(string text, List<Token> tokens)
+    {
+        var words = SplitWords(TextKeys.Fold(text)).ToList();
+        return tokens.All(t => t.Forms.Any(f => words.Any(w => w.StartsWith(f, StringComparison.Ordinal))));
+    }
+
+    private sealed record Token(string Raw, string Folded)
+    {
+        /// <summary>The folded word and its transliteration (mueller → muller).</summary>
+        public string[] Forms => new[] { Folded, Transliterate(Folded) }.Distinct().ToArray();
+    }
 
     /// <summary>Words of letters and digits only: nothing of the user's text reaches the query syntax.</summary>
     private static List<Token> Tokens(string query)
