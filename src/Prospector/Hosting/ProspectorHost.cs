@@ -12,6 +12,7 @@ using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
 using Prospector.Features.NextActions;
 using Prospector.Features.Pipelines;
+using Prospector.Features.Lists;
 using Prospector.Features.Qualification;
 using Prospector.Features.Reminders;
 using Prospector.Features.Settings;
@@ -58,6 +59,9 @@ public static class ProspectorHost
         s.AddProspectorAuth();
         s.AddScoped<RecordAccess>();
         s.AddScoped<Lifecycle>();
+        s.AddScoped<ImportEngine>();
+        s.AddScoped<ListWork>();
+        s.Configure<ImportOptions>(config.GetSection("Import"));
         s.AddSingleton<RecontactService>();
         s.AddHostedService(sp => sp.GetRequiredService<RecontactService>());
         s.AddScoped<Opportunities>();
@@ -123,6 +127,8 @@ public static class ProspectorHost
         app.MapTasksApi();
         app.MapRemindersApi();
         app.MapCalendarFeed();
+        app.MapListsApi();
+        app.MapImportsApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
