@@ -63,7 +63,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
             var ownerId = req.OwnerId ?? (scope.UserId == 0 ? null : scope.UserId);
             list = new ProspectingList
             {
-                Name = name, OwnerId = ownerId, DefaultCountry = country ?? await db.WorkspaceSettings.Select(s => s.DefaultCountry).FirstOrDefaultAsync(ct),
+                Name = name, OwnerId = ownerId, DefaultCountry = country ?? await db.WorkspaceSettings.OrderBy(s => s.Id).Select(s => s.DefaultCountry).FirstOrDefaultAsync(ct),
                 TeamId = await References.DefaultTeamAsync(db, ownerId, ct),
             };
             db.ProspectingLists.Add(list);

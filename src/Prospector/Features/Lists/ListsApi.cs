@@ -258,7 +258,7 @@ public static class ListsApi
         response.ContentType = f == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         var file = $"{name}.{f.ToString().ToLowerInvariant()}";
         response.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
-            { FileNameStar = file, FileName = "\"" + new string([.. file.Select(c => c < 128 && c != '"' ? c : '_')]) + "\"" }.ToString();
+        { FileNameStar = file, FileName = "\"" + new string([.. file.Select(c => c < 128 && c != '"' ? c : '_')]) + "\"" }.ToString();
         await Exporter.WriteAsync(response.Body, f, header, rows, ct);
     }
 

@@ -111,7 +111,7 @@ public static class TableReader
                 foreach (var e in zip.Entries)
                 {
                     total += e.Length;
-                    if (total > limits.MaxUnzippedBytes || (e.CompressedLength > 0 && e.Length / e.CompressedLength > 1000 && e.Length > 50_000_000))
+                    if (total > limits.MaxUnzippedBytes || (e.CompressedLength > 0 && e.Length / e.CompressedLength > 100 && e.Length > 50_000_000))
                         throw new ImportFileException("The workbook unpacks to far more data than it holds (a 'zip bomb'); it was not opened.");
                 }
             }
