@@ -7,12 +7,11 @@ using Prospector.Features.Access;
 using Prospector.Features.Common;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
+using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Lists;
 
 public enum CancelReason { NotInterested, WrongTargetMarket, NoBudget, NoAuthority, Duplicate, Unreachable, Other }
-
-public sealed record NextActionInput(NextActionType Type, DateOnly DueDate, TimeOnly? DueTime, string? Note);
 
 /// <summary>The outcome of working a row: done, invalid input (by field), or a state that does not allow it (409).</summary>
 public sealed record WorkResult(Dictionary<string, string[]>? Errors = null, string? Conflict = null)
@@ -26,7 +25,7 @@ public sealed record WorkResult(Dictionary<string, string[]>? Errors = null, str
 /// it into the existing contact it duplicates; cancel takes a reason and can be undone. Shared by the API and the UI;
 /// callers save the context, in a transaction (a new contact is saved first, to link the row to it).
 /// </summary>
-public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
+public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, Prospector.Features.NextActions.NextActions nextActions)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -49,11 +48,12 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
             var errors = await ContactWrites.ApplyAsync(db, scope, contact, JsonFields.From(MissingFields(contact, norm), l), Now, isNew: false, ct);
             if (errors is not null) return new(errors);
             if (next is not null && !await db.NextActions.AnyAsync(a => a.ContactId == contact.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open, ct))
-                if (await AddNextActionAsync(contact, next, ct) is { } e) return new(e);
+                if ((await nextActions.ScheduleAsync(contact.Id, null, next, scope, ct, "nextAction")).Errors is { } e) return new(e);
         }
         else
         {
             if (next is null) return new(new() { ["nextAction"] = [l["Plan the first next action for the new contact."]] });
+            if (nextActions.Validate(next, "nextAction") is { } invalid) return new(invalid);
             contact = new Contact();
             var body = ContactBody(norm, list, row);
             if (await CompanyForAsync(norm, row, list, scope, ct) is { } company)
@@ -65,7 +65,8 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
             if (errors is not null) return new(errors);
             contact.SourceListId = list.Id;
             db.Contacts.Add(contact);
-            if (await AddNextActionAsync(contact, next, ct) is { } e) return new(e);
+            await db.SaveChangesAsync(ct); // the contact's id, for its next action; callers commit or roll back the transaction
+            if ((await nextActions.ScheduleAsync(contact.Id, null, next, scope, ct, "nextAction")).Errors is { } e) return new(e);
         }
         row.State = ListRowState.Converted;
         if (contact.Id == 0) await db.SaveChangesAsync(ct); // the new contact's id; callers save the row in the same transaction
@@ -153,25 +154,5 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
         if (errors is not null) return null;
         db.Companies.Add(company);
         return company;
-    }
-
-    /// <summary>
-    /// The contact's first next action, due in the assignee's time zone (the date at 08:00 when no time is given, as
-    /// the qualification screens do). One small method until the next-actions feature offers a shared one.
-    /// </summary>
-    private async Task<Dictionary<string, string[]>?> AddNextActionAsync(Contact c, NextActionInput next, CancellationToken ct)
-    {
-        var note = string.IsNullOrWhiteSpace(next.Note) ? null : next.Note.Trim();
-        if (note is { Length: > 1000 }) return new() { ["nextAction.note"] = [l["{0} is longer than {1} characters.", "note", 1000]] };
-        var tz = UserTime.Zone(await UserTime.ZoneOfAsync(db, c.OwnerId, ct));
-        var local = next.DueDate.ToDateTime(next.DueTime ?? new TimeOnly(8, 0));
-        if (TimeZoneInfo.ConvertTimeToUtc(local, tz) is var due && next.DueDate < DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(Now, tz)))
-            return new() { ["nextAction.dueDate"] = [l["Choose today or a later date."]] };
-        db.NextActions.Add(new NextAction
-        {
-            Contact = c, Type = next.Type, DueDate = next.DueDate, DueTime = next.DueTime, DueAtUtc = due, Note = note,
-            AssigneeId = c.OwnerId, Status = NextActionStatus.Open, CreatedAt = Now,
-        });
-        return null;
     }
 }

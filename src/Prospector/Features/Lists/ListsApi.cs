@@ -7,6 +7,7 @@ using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
 using Prospector.Features.Contacts;
+using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Lists;
 
@@ -134,7 +135,7 @@ public static class ListsApi
         inner.String("note", 1000, v => note = v);
         foreach (var (k, v) in inner.Errors) f.Fail($"nextAction.{k}", string.Join(" ", v));
         if (due is null) f.Fail("nextAction.dueDate", f.T("{0} must be a date (yyyy-mm-dd).", "dueDate"));
-        return due is { } dd ? new NextActionInput(type, dd, time, note) : null;
+        return due is { } dd ? new NextActionInput(type, dd, time, note, null) : null;
     }
 
     /// <summary>
