@@ -21,6 +21,7 @@ public sealed class ListJourneyTests(BrowserFixture browser)
         catch
         {
             await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-list-journey-failure.png") });
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "prospector-list-journey-server.log"), server.Output);
             throw;
         }
     }
@@ -43,7 +44,8 @@ public sealed class ListJourneyTests(BrowserFixture browser)
             Name = "Messe Hannover.csv", MimeType = "text/csv", Buffer = ListSteps.Windows1252(ListSteps.GermanCsv),
         });
         var ort = page.Locator("select[data-column='Ort']");
-        await Expect(ort).ToHaveValueAsync("city");
+        // Uploading and reading the file takes a moment on a busy machine.
+        await Expect(ort).ToHaveValueAsync("city", new() { Timeout = 20_000 });
         await Expect(page.Locator("select[data-column='E-Mail']")).ToHaveValueAsync("email");
         await Expect(page.GetByText("Schäfer; Söhne KG")).ToBeVisibleAsync();
         await Expect(page.GetByLabel("List name")).ToHaveValueAsync("Messe Hannover");
@@ -51,7 +53,7 @@ public sealed class ListJourneyTests(BrowserFixture browser)
         // Correct one mapping: the town goes into the notes here.
         await ort.SelectOptionAsync("notes");
         await page.ClickAsync("#start-import");
-        await Expect(page.Locator("#import-summary [data-count=imported]")).ToHaveTextAsync("4");
+        await Expect(page.Locator("#import-summary [data-count=imported]")).ToHaveTextAsync("4", new() { Timeout = 20_000 });
         await Expect(page.Locator("#import-summary [data-count=invalid]")).ToHaveTextAsync("1");
         await Expect(page.Locator("#import-summary [data-count=duplicates]")).ToHaveTextAsync("1");
         await page.ClickAsync("#open-list");

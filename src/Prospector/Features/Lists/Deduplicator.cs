@@ -16,7 +16,11 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
     /// <summary>A fuzzy match at or above this score is a duplicate.</summary>
     public const double Threshold = 0.85;
 
-    private readonly Dictionary<ulong, int> _seen = [];
+    // Sharded by the hash's top bits: a million rows make ~3 million keys, and growing one dictionary that size would
+    // briefly hold the old and the new table (≈150 MB); a shard grows by 1/64 of that.
+    private readonly Dictionary<ulong, int>[] _seen = [.. Enumerable.Range(0, 64).Select(_ => new Dictionary<ulong, int>())];
+
+    private Dictionary<ulong, int> Shard(ulong hash) => _seen[hash >> 58];
 
     public async Task CheckAsync(List<(ListRow Row, NormalRow Norm)> batch, CancellationToken ct)
     {
@@ -47,8 +51,10 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
             int? first = null;
             string? reason = null;
             foreach (var (kind, key) in Keys(row, norm))
-                if (!_seen.TryAdd(Hash(kind, key), row.RowNumber) && first is null)
-                    (first, reason) = (_seen[Hash(kind, key)], kind);
+            {
+                var h = Hash(kind, key);
+                if (!Shard(h).TryAdd(h, row.RowNumber) && first is null) (first, reason) = (Shard(h)[h], kind);
+            }
             if (row.State == ListRowState.Open && first is not null)
             {
                 Mark(row, reason!, 1);

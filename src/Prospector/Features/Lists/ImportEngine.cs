@@ -85,15 +85,22 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         var dedupe = new Deduplicator(db, scope);
         await using var writer = RowWriter.For(db);
         var (read, imported, invalid, duplicates, empty) = (0, 0, 0, 0, 0);
-        var batch = new List<(ListRow Row, NormalRow Norm)>(BatchSize);
-        int[]? order = null; // this file's column i → the list's column order[i]
+        var pending = new List<string[]>(BatchSize);
+        var batch = new (ListRow Row, NormalRow Norm)[BatchSize];
+        int[]? order = null; // this file's column i → the list's column order[i]; it only grows, so the last one fits all
 
         async Task FlushAsync()
         {
-            await dedupe.CheckAsync(batch, ct);
-            duplicates += batch.Count(b => b.Row.State == ListRowState.Duplicate);
-            await writer.WriteAsync(batch.ConvertAll(b => b.Row), ct);
-            batch.Clear();
+            // Mapping and normalising (phones, e-mails, folding) is the CPU-heavy part and independent per row: all cores.
+            var rowOrder = order!;
+            var first = firstRow + imported - pending.Count;
+            Parallel.For(0, pending.Count, i => batch[i] = Build(pending[i], first + i + 1, rowOrder, listColumns.Count, mapping, country, list.Id, import.Id, now));
+            var rows = batch.Take(pending.Count).ToList();
+            invalid += rows.Count(b => b.Norm.Issues.Count > 0);
+            await dedupe.CheckAsync(rows, ct);
+            duplicates += rows.Count(b => b.Row.State == ListRowState.Duplicate);
+            await writer.WriteAsync(rows.ConvertAll(b => b.Row), ct);
+            pending.Clear();
             progress?.Report(new ImportProgress(read, table.Progress?.Invoke()));
         }
 
@@ -102,26 +109,12 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
             ct.ThrowIfCancellationRequested();
             read++;
             if (cells.All(string.IsNullOrWhiteSpace)) { empty++; continue; }
-            order ??= Align(table.Columns, listColumns);
-            if (order.Length < table.Columns.Count) order = Align(table.Columns, listColumns); // cells beyond the header grew the table
-            var norm = Normaliser.Map(cells, mapping, country);
-            if (norm.Issues.Count > 0) invalid++;
-            var aligned = new string[listColumns.Count];
-            Array.Fill(aligned, "");
-            for (var i = 0; i < cells.Length; i++) aligned[order[i]] = cells[i];
+            if (order is null || order.Length < cells.Length) order = Align(table.Columns, listColumns); // cells beyond the header grew the table
             imported++;
-            batch.Add((new ListRow
-            {
-                ListId = list.Id, ImportId = import.Id, RowNumber = firstRow + imported, Cells = JsonSerializer.Serialize(aligned),
-                State = ListRowState.Open, Issues = Normaliser.IssuesJson(norm.Issues), Version = 1, UpdatedAt = now,
-                Name = norm.DisplayName, NameKey = norm.HasPerson ? norm.NameKey : null, Company = norm.Company, CompanyKey = norm.CompanyKey,
-                Email = norm.Email, EmailKey = norm.EmailKey, Phone = norm.Phone ?? norm.Mobile, PhoneE164 = norm.PhoneE164 ?? norm.MobileE164,
-                Domain = norm.Domain ?? CompanyDomain(norm.EmailKey),
-                City = norm.City, SearchKey = Normaliser.SearchKey(cells), AssignedToId = null,
-            }, norm));
-            if (batch.Count == BatchSize) await FlushAsync();
+            pending.Add(cells);
+            if (pending.Count == BatchSize) await FlushAsync();
         }
-        if (batch.Count > 0) await FlushAsync();
+        if (pending.Count > 0) await FlushAsync();
         if (imported == 0) throw new ImportFileException("The file has a header row but no data rows.");
 
         for (var i = 0; i < table.Columns.Count; i++)
@@ -137,6 +130,23 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         else await tx.CommitAsync(ct);
         return new ImportSummary(req.DryRun ? null : import.Id, req.DryRun ? null : list.Id, list.Name, read, imported, invalid, duplicates, empty,
             table.Format, req.DryRun);
+    }
+
+    private static (ListRow, NormalRow) Build(string[] cells, int rowNumber, int[] order, int width, ListField[] mapping, string? country,
+        long listId, long importId, DateTime now)
+    {
+        var norm = Normaliser.Map(cells, mapping, country);
+        var aligned = new string[width];
+        Array.Fill(aligned, "");
+        for (var i = 0; i < cells.Length; i++) aligned[order[i]] = cells[i];
+        return (new ListRow
+        {
+            ListId = listId, ImportId = importId, RowNumber = rowNumber, Cells = JsonSerializer.Serialize(aligned),
+            State = ListRowState.Open, Issues = Normaliser.IssuesJson(norm.Issues), Version = 1, UpdatedAt = now,
+            Name = norm.DisplayName, NameKey = norm.HasPerson ? norm.NameKey : null, Company = norm.Company, CompanyKey = norm.CompanyKey,
+            Email = norm.Email, EmailKey = norm.EmailKey, Phone = norm.Phone ?? norm.Mobile, PhoneE164 = norm.PhoneE164 ?? norm.MobileE164,
+            Domain = norm.Domain ?? CompanyDomain(norm.EmailKey), City = norm.City, SearchKey = Normaliser.SearchKey(cells),
+        }, norm);
     }
 
     private static IEnumerable<(int, string[])> Rest(IEnumerator<(int, string[])> rows)
