@@ -12,7 +12,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261123214215_ProspectingLists")]
+    [Migration("20261123221413_ProspectingLists")]
     partial class ProspectingLists
     {
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261123214205_ProspectingLists")]
+    [Migration("20261123221357_ProspectingLists")]
     partial class ProspectingLists
     {
         /// <inheritdoc />
