@@ -49,7 +49,14 @@ public static class Exporter
     private static async Task WriteXlsxAsync(Stream output, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows, CancellationToken ct)
     {
         // MiniExcel writes synchronously from an IEnumerable, row by row: memory stays flat for large exports.
-        var keys = header.Select((h, i) => h.Length == 0 ? $"Column {i + 1}" : h).ToArray();
+        // Column titles are the sheet's keys: make them unique (a re-imported export already has "Prospector state").
+        var keys = new string[header.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var key = header[i].Length == 0 ? $"Column {i + 1}" : header[i];
+            for (var n = 2; keys.Take(i).Contains(key); n++) key = $"{header[i]} ({n})";
+            keys[i] = key;
+        }
         var items = rows.ToBlockingEnumerable(ct).Select(row =>
         {
             var d = new Dictionary<string, object?>(keys.Length);
