@@ -23,6 +23,8 @@ internal sealed class ListRowConfiguration : IEntityTypeConfiguration<ListRow>
         b.HasIndex(r => r.ImportId);
         b.Property(r => r.CancelReason).HasMaxLength(32);
         b.Property(r => r.CancelNote).HasMaxLength(1000);
+        b.Property(r => r.DuplicateReason).HasMaxLength(16);
+        b.HasIndex(r => new { r.ListId, r.NameKey });
     }
 }
 
@@ -31,6 +33,9 @@ internal sealed class ImportConfiguration : IEntityTypeConfiguration<Import>
     public void Configure(EntityTypeBuilder<Import> b)
     {
         b.Property(i => i.FileName).HasMaxLength(260);
+        b.Property(i => i.Sheet).HasMaxLength(100);
+        b.Property(i => i.Format).HasMaxLength(100);
+        b.Property(i => i.Error).HasMaxLength(1000);
         b.HasIndex(i => i.ListId);
     }
 }

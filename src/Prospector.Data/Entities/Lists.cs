@@ -37,6 +37,29 @@ public sealed class ListRow : IVersioned
     public long? AssignedToId { get; set; }
     public int Version { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    // Mapped and normalised values, kept beside the original cells for the grid (sort, filter) and duplicate checks.
+    public string? Name { get; set; }
+    /// <summary>Folded "last first", as <see cref="Contact.NameKey"/>.</summary>
+    public string? NameKey { get; set; }
+    public string? Company { get; set; }
+    public string? CompanyKey { get; set; }
+    public string? Email { get; set; }
+    public string? EmailKey { get; set; }
+    public string? Phone { get; set; }
+    public string? PhoneE164 { get; set; }
+    public string? Domain { get; set; }
+    public string? City { get; set; }
+    /// <summary>Folded text of all cells, for "contains" filtering.</summary>
+    public string SearchKey { get; set; } = "";
+    /// <summary>Why the row is a duplicate: email, phone, domain or name.</summary>
+    public string? DuplicateReason { get; set; }
+    /// <summary>Similarity of a fuzzy (name + company) match, 0–1; exact key matches are 1.</summary>
+    public double? DuplicateScore { get; set; }
+    /// <summary>An earlier row of the same list with the same key.</summary>
+    public int? DuplicateOfRow { get; set; }
+    /// <summary>An existing company with the row's web domain: (+) attaches the contact to it.</summary>
+    public long? DuplicateOfCompanyId { get; set; }
 }
 
 public sealed class Import
@@ -53,4 +76,10 @@ public sealed class Import
     public long? CreatedById { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
+    public string? Sheet { get; set; }
+    /// <summary>How the file was read, e.g. "CSV, ';', Windows-1252" or "XLSX".</summary>
+    public string? Format { get; set; }
+    /// <summary>Wholly empty rows, skipped.</summary>
+    public int RowsEmpty { get; set; }
+    public DateTime? RevertedAt { get; set; }
 }

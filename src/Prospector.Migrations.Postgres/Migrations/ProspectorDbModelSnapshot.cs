@@ -735,7 +735,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.Property<string>("Error")
-                        .HasColumnType("text");
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("FileName")
                         .IsRequired()
@@ -745,10 +746,20 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Format")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<long>("ListId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("RevertedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("RowsDuplicate")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RowsEmpty")
                         .HasColumnType("integer");
 
                     b.Property<int>("RowsImported")
@@ -759,6 +770,10 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<int>("RowsRead")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Sheet")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -856,11 +871,42 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("City")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Company")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CompanyKey")
+                        .HasColumnType("text");
+
                     b.Property<long?>("ContactId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Domain")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("DuplicateOfCompanyId")
                         .HasColumnType("bigint");
 
                     b.Property<long?>("DuplicateOfContactId")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("DuplicateOfRow")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DuplicateReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("DuplicateScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EmailKey")
+                        .HasColumnType("text");
 
                     b.Property<long?>("ImportId")
                         .HasColumnType("bigint");
@@ -871,8 +917,24 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long>("ListId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NameKey")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PhoneE164")
+                        .HasColumnType("text");
+
                     b.Property<int>("RowNumber")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SearchKey")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -889,6 +951,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ImportId");
+
+                    b.HasIndex("ListId", "NameKey");
 
                     b.HasIndex("ListId", "RowNumber");
 

@@ -703,6 +703,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Error")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FileName")
@@ -713,10 +714,20 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Format")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ListId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("RevertedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RowsDuplicate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RowsEmpty")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("RowsImported")
@@ -727,6 +738,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.Property<int>("RowsRead")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sheet")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -820,11 +835,42 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("City")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Company")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompanyKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Domain")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DuplicateOfCompanyId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("DuplicateOfContactId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DuplicateOfRow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DuplicateReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("DuplicateScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailKey")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("ImportId")
                         .HasColumnType("INTEGER");
@@ -835,8 +881,24 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long>("ListId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneE164")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RowNumber")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SearchKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -853,6 +915,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ImportId");
+
+                    b.HasIndex("ListId", "NameKey");
 
                     b.HasIndex("ListId", "RowNumber");
 

@@ -3,13 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Auth;
 using Prospector.Features.Demo;
+using Prospector.Features.Lists;
 using Prospector.Hosting;
 using Spectre.Console;
 
 namespace Prospector.Cli;
 
 /// <summary>The `prospector` command line: the server and the administration verbs, on the same configuration.</summary>
-public static class ProspectorCli
+public static partial class ProspectorCli
 {
     private static readonly Option<string?> DataDir = new("--data-dir")
     {
@@ -30,6 +31,8 @@ public static class ProspectorCli
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(UserCommand());
         root.Subcommands.Add(TokenCommand());
+        root.Subcommands.Add(ImportCommand());
+        root.Subcommands.Add(ExportCommand());
         return root;
     }
 
@@ -170,7 +173,7 @@ public static class ProspectorCli
         {
             return await action();
         }
-        catch (Exception e) when (Unwrap(e) is StartupException or IOException or ArgumentException or Npgsql.NpgsqlException
+        catch (Exception e) when (Unwrap(e) is StartupException or ImportFileException or IOException or ArgumentException or Npgsql.NpgsqlException
                                    or Microsoft.Data.Sqlite.SqliteException)
         {
             await Console.Error.WriteLineAsync($"error: {Unwrap(e).Message}");

@@ -11,6 +11,7 @@ using Prospector.Features.Calendar;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
 using Prospector.Features.Conversations;
+using Prospector.Features.Lists;
 using Prospector.Features.NextActions;
 using Prospector.Features.Pipelines;
 using Prospector.Features.Qualification;
@@ -60,6 +61,9 @@ public static class ProspectorHost
         s.AddProspectorAuth();
         s.AddScoped<RecordAccess>();
         s.AddScoped<Lifecycle>();
+        s.AddScoped<ImportEngine>();
+        s.AddScoped<ListWork>();
+        s.Configure<ImportOptions>(config.GetSection("Import"));
         s.AddSingleton<RecontactService>();
         s.AddHostedService(sp => sp.GetRequiredService<RecontactService>());
         s.AddScoped<Opportunities>();
@@ -127,6 +131,8 @@ public static class ProspectorHost
         app.MapCalendarFeed();
         app.MapActivitiesApi();
         app.MapSearchApi();
+        app.MapListsApi();
+        app.MapImportsApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

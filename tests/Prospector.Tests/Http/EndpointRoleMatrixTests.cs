@@ -115,6 +115,21 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("DELETE /api/v1/calendar-feed/",                      U, A, A, A),
         // The calendar feed is public by design: its secret URL is the credential (an unknown token answers 404).
         new("GET /calendar/{token}.ics",                          OkOr404, OkOr404, OkOr404, OkOr404),
+        new("GET /api/v1/lists/",                                 U, A, A, A),
+        new("GET /api/v1/lists/{id:long}",                        U, A, A, A),
+        new("GET /api/v1/lists/{id:long}/rows",                   U, A, A, A),
+        new("POST /api/v1/lists/{id:long}/rows/{rowId:long}/convert", U, A, A, A, """{"nextAction":{"type":"Call","dueDate":"2099-01-01"}}"""),
+        new("POST /api/v1/lists/{id:long}/rows/{rowId:long}/cancel", U, A, A, A, """{"reason":"NoBudget"}"""),
+        new("POST /api/v1/lists/{id:long}/rows/{rowId:long}/reopen", U, A, A, A),
+        new("POST /api/v1/lists/{id:long}/rows/{rowId:long}/keep", U, A, A, A),
+        new("POST /api/v1/lists/{id:long}/rows/bulk",             U, A, A, A, """{"action":"cancel","rowIds":[1],"reason":"NoBudget"}"""),
+        new("GET /api/v1/lists/{id:long}/export",                 U, A, A, A),
+        new("GET /api/v1/contacts/export",                        U, A, A, A),
+        new("POST /api/v1/imports/preview",                       U, A, A, A),
+        new("POST /api/v1/imports/",                              U, A, A, A),
+        new("GET /api/v1/imports/{id:long}",                      U, A, A, A),
+        new("GET /api/v1/imports/{id:long}/problems",             U, A, A, A),
+        new("POST /api/v1/imports/{id:long}/revert",              U, A, A, A),
         // Outside /api: public infrastructure, the sign-out and language forms.
         new("ANY /health/live",                                   Ok, Ok, Ok, Ok),
         new("ANY /health/ready",                                  Ok, Ok, Ok, Ok),
@@ -317,6 +332,11 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
             return path.StartsWith("/api/v1/activities/", StringComparison.Ordinal)
                 ? activity.GetProperty("id").GetInt64()
                 : activity.GetProperty("questions")[0].GetProperty("id").GetInt64();
+        }
+        if (path.StartsWith("/api/v1/lists/", StringComparison.Ordinal) || path.StartsWith("/api/v1/imports/", StringComparison.Ordinal))
+        {
+            var import = await ListSteps.ImportAsync(owner.Client, TestHttp.Unique("Matrix"));
+            return import.GetProperty(path.StartsWith("/api/v1/lists/", StringComparison.Ordinal) ? "listId" : "importId").GetInt64();
         }
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;

@@ -155,6 +155,22 @@ public sealed class JsonFields
         return null;
     }
 
+    public void Bool(string name, Action<bool> set)
+    {
+        if (!Has(name)) return;
+        if (Node(name)?.GetValueKind() is JsonValueKind.True or JsonValueKind.False) set(Node(name)!.GetValue<bool>());
+        else Fail(name, T("{0} must be true or false.", name));
+    }
+
+    /// <summary>A nested object, for a nested set of fields; null (with an error) when it is something else.</summary>
+    public JsonObject? ObjectNode(string name)
+    {
+        if (!Has(name)) return null;
+        if (Node(name) is JsonObject o) return o;
+        Fail(name, T("{0} must be an object.", name));
+        return null;
+    }
+
     public void Fail(string name, string message) =>
         Errors[name] = Errors.TryGetValue(name, out var e) ? [.. e, message] : [message];
 

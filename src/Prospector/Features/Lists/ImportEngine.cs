@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Lists;
+
+public sealed record ImportRequest(
+    string FilePath, string FileName, string ListName, string? Sheet = null, string? Country = null, long? OwnerId = null,
+    Dictionary<string, ListField>? Mapping = null, IReadOnlyList<string>? MapPairs = null, bool DryRun = false);
+
+/// <summary>Rows read so far and, where the reader knows it, the share of the file read (0–1).</summary>
+public sealed record ImportProgress(int RowsRead, double? Fraction);
+
+public sealed record ImportSummary(
+    long? ImportId, long? ListId, string ListName, int RowsRead, int RowsImported, int RowsInvalid, int RowsDuplicate, int RowsEmpty,
+    string Format, bool DryRun);
+
+public sealed record ImportPreview(
+    List<string> Columns, List<string[]> Rows, Dictionary<string, ListField> Mapping, IReadOnlyList<string> Sheets, string? Sheet, string Format);
+
+/// <summary>
+/// The import, shared by CLI and server: read → map → normalise → dedupe → store, streaming in batches. It runs in one
+/// database transaction, so an import is all-or-nothing: a failure or a kill leaves no list and no row behind. Rows go
+/// in through the provider's bulk path (<see cref="RowWriter"/>), past the change tracker.
+/// </summary>
+public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
+{
+    private const int BatchSize = 2000;
+
+    public static ImportPreview Preview(string path, string? sheet, int rows = 20)
+    {
+        using var table = TableReader.Open(path, sheet);
+        var sample = table.Rows.Take(Math.Max(rows, 50)).Select(r => r.Cells).ToList();
+        var guess = ColumnMapping.Guess(table.Columns, sample);
+        var mapping = table.Columns.Select((c, i) => (c, guess[i])).ToDictionary(x => x.c, x => x.Item2);
+        return new ImportPreview(table.Columns, sample.Take(rows).ToList(), mapping, table.Sheets, table.Sheet, table.Format);
+    }
+
+    public async Task<ImportSummary> RunAsync(ImportRequest req, AccessScope scope, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        using var table = TableReader.Open(req.FilePath, req.Sheet);
+        using var rows = table.Rows.GetEnumerator();
+        var head = new List<(int Line, string[] Cells)>();
+        while (head.Count < 50 && rows.MoveNext()) head.Add(rows.Current);
+        var mapping = ColumnMapping.Guess(table.Columns, head.Select(r => r.Cells).ToList());
+        if (req.Mapping is not null)
+            for (var i = 0; i < table.Columns.Count; i++)
+                mapping[i] = req.Mapping.GetValueOrDefault(table.Columns[i], ListField.Ignore);
+        if (req.MapPairs is { Count: > 0 } && ColumnMapping.Apply(mapping, table.Columns, req.MapPairs) is { } mapError)
+            throw new ImportFileException(mapError);
+        var country = string.IsNullOrWhiteSpace(req.Country) ? null : req.Country.Trim().ToUpperInvariant();
+        if (country is not null && Countries.ToIso(country) is null)
+            throw new ArgumentException($"'{req.Country}' is not a two-letter country code such as DE or NL.");
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var name = req.ListName.Trim();
+        var list = await scope.Filter(db.ProspectingLists).FirstOrDefaultAsync(l => l.Name == name, ct);
+        if (list is null)
+        {
+            var ownerId = req.OwnerId ?? (scope.UserId == 0 ? null : scope.UserId);
+            list = new ProspectingList
+            {
+                Name = name, OwnerId = ownerId, DefaultCountry = country ?? await db.WorkspaceSettings.OrderBy(s => s.Id).Select(s => s.DefaultCountry).FirstOrDefaultAsync(ct),
+                TeamId = await References.DefaultTeamAsync(db, ownerId, ct),
+            };
+            db.ProspectingLists.Add(list);
+        }
+        var listColumns = JsonSerializer.Deserialize<List<string>>(list.Columns) ?? [];
+        var listMapping = JsonSerializer.Deserialize<Dictionary<string, ListField>>(list.Mapping) ?? [];
+        country ??= list.DefaultCountry;
+        await db.SaveChangesAsync(ct);
+        var import = new Import
+        {
+            ListId = list.Id, FileName = Path.GetFileName(req.FileName) is { Length: > 0 } f ? f[..Math.Min(f.Length, 260)] : "upload",
+            Status = ImportStatus.Running, CreatedById = scope.UserId == 0 ? null : scope.UserId, CreatedAt = now,
+            Sheet = table.Sheet, Format = table.Format,
+        };
+        db.Imports.Add(import);
+        await db.SaveChangesAsync(ct);
+
+        var firstRow = await db.ListRows.Where(r => r.ListId == list.Id).MaxAsync(r => (int?)r.RowNumber, ct) ?? 0;
+        var dedupe = new Deduplicator(db, scope);
+        await using var writer = RowWriter.For(db);
+        var (read, imported, invalid, duplicates, empty) = (0, 0, 0, 0, 0);
+        var pending = new List<string[]>(BatchSize);
+        var batch = new (ListRow Row, NormalRow Norm)[BatchSize];
+        int[]? order = null; // this file's column i → the list's column order[i]; it only grows, so the last one fits all
+
+        async Task FlushAsync()
+        {
+            // Mapping and normalising (phones, e-mails, folding) is the CPU-heavy part and independent per row: all cores.
+            var rowOrder = order!;
+            var first = firstRow + imported - pending.Count;
+            Parallel.For(0, pending.Count, i => batch[i] = Build(pending[i], first + i + 1, rowOrder, listColumns.Count, mapping, country, list.Id, import.Id, now));
+            var rows = batch.Take(pending.Count).ToList();
+            invalid += rows.Count(b => b.Norm.Issues.Count > 0);
+            await dedupe.CheckAsync(rows, ct);
+            duplicates += rows.Count(b => b.Row.State == ListRowState.Duplicate);
+            await writer.WriteAsync(rows.ConvertAll(b => b.Row), ct);
+            pending.Clear();
+            progress?.Report(new ImportProgress(read, table.Progress?.Invoke()));
+        }
+
+        foreach (var (line, cells) in head.Concat(Rest(rows)))
+        {
+            ct.ThrowIfCancellationRequested();
+            read++;
+            if (cells.All(string.IsNullOrWhiteSpace)) { empty++; continue; }
+            if (order is null || order.Length < cells.Length) order = Align(table.Columns, listColumns); // cells beyond the header grew the table
+            imported++;
+            pending.Add(cells);
+            if (pending.Count == BatchSize) await FlushAsync();
+        }
+        if (pending.Count > 0) await FlushAsync();
+        if (imported == 0) throw new ImportFileException("The file has a header row but no data rows.");
+
+        for (var i = 0; i < table.Columns.Count; i++)
+            if (mapping[i] != ListField.Ignore || !listMapping.ContainsKey(table.Columns[i])) listMapping[table.Columns[i]] = mapping[i];
+        list.Columns = JsonSerializer.Serialize(listColumns);
+        list.Mapping = JsonSerializer.Serialize(listMapping);
+        list.RowCount += imported;
+        (import.RowsRead, import.RowsImported, import.RowsInvalid, import.RowsDuplicate, import.RowsEmpty) = (read, imported, invalid, duplicates, empty);
+        import.Status = ImportStatus.Completed;
+        import.FinishedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        if (req.DryRun) await tx.RollbackAsync(ct);
+        else await tx.CommitAsync(ct);
+        return new ImportSummary(req.DryRun ? null : import.Id, req.DryRun ? null : list.Id, list.Name, read, imported, invalid, duplicates, empty,
+            table.Format, req.DryRun);
+    }
+
+    private static (ListRow, NormalRow) Build(string[] cells, int rowNumber, int[] order, int width, ListField[] mapping, string? country,
+        long listId, long importId, DateTime now)
+    {
+        var norm = Normaliser.Map(cells, mapping, country);
+        var aligned = new string[width];
+        Array.Fill(aligned, "");
+        for (var i = 0; i < cells.Length; i++) aligned[order[i]] = cells[i];
+        return (new ListRow
+        {
+            ListId = listId, ImportId = importId, RowNumber = rowNumber, Cells = JsonSerializer.Serialize(aligned),
+            State = ListRowState.Open, Issues = Normaliser.IssuesJson(norm.Issues), Version = 1, UpdatedAt = now,
+            Name = norm.DisplayName, NameKey = norm.HasPerson ? norm.NameKey : null, Company = norm.Company, CompanyKey = norm.CompanyKey,
+            Email = norm.Email, EmailKey = norm.EmailKey, Phone = norm.Phone ?? norm.Mobile, PhoneE164 = norm.PhoneE164 ?? norm.MobileE164,
+            Domain = norm.Domain ?? CompanyDomain(norm.EmailKey), City = norm.City, SearchKey = Normaliser.SearchKey(cells),
+        }, norm);
+    }
+
+    private static IEnumerable<(int, string[])> Rest(IEnumerator<(int, string[])> rows)
+    {
+        while (rows.MoveNext()) yield return rows.Current;
+    }
+
+    /// <summary>Where each of the file's columns goes in the list (appending to a list adds its new columns).</summary>
+    private static int[] Align(List<string> fileColumns, List<string> listColumns)
+    {
+        var order = new int[fileColumns.Count];
+        for (var i = 0; i < fileColumns.Count; i++)
+        {
+            var at = listColumns.FindIndex(c => string.Equals(c, fileColumns[i], StringComparison.OrdinalIgnoreCase));
+            if (at < 0) { listColumns.Add(fileColumns[i]); at = listColumns.Count - 1; }
+            order[i] = at;
+        }
+        return order;
+    }
+
+    private static string? CompanyDomain(string? email) =>
+        email?.Split('@')[1] is { } d && !FreeMail.Contains(d) ? d : null;
+
+    /// <summary>Addresses at these domains say nothing about the company.</summary>
+    private static readonly HashSet<string> FreeMail =
+    [
+        "gmail.com", "googlemail.com", "gmx.de", "gmx.net", "gmx.at", "web.de", "t-online.de", "yahoo.com", "yahoo.de", "hotmail.com",
+        "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.nl", "icloud.com", "me.com", "aol.com", "freenet.de", "posteo.de",
+        "mailbox.org", "kpnmail.nl", "ziggo.nl", "hetnet.nl", "planet.nl", "xs4all.nl", "home.nl", "orange.fr", "free.fr", "wanadoo.fr", "bluewin.ch",
+    ];
+
+    /// <summary>Removes a finished import's rows; contacts already made from them stay (they are tracked records now).</summary>
+    public async Task<int> RevertAsync(Import import, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var removed = await db.ListRows.Where(r => r.ImportId == import.Id).ExecuteDeleteAsync(ct);
+        var list = await db.ProspectingLists.FirstAsync(l => l.Id == import.ListId, ct);
+        list.RowCount = Math.Max(0, list.RowCount - removed);
+        import.Status = ImportStatus.Reverted;
+        import.RevertedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return removed;
+    }
+}

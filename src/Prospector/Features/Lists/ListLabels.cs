@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Localization;
+using Prospector.Data;
+
+namespace Prospector.Features.Lists;
+
+/// <summary>Display names of list fields, row states and cancel reasons, in the user's language.</summary>
+public static class ListLabels
+{
+    public static string Field(IStringLocalizer l, ListField f) => f switch
+    {
+        ListField.Ignore => l["(not used)"],
+        ListField.Salutation => l["Salutation"],
+        ListField.FirstName => l["First name"],
+        ListField.NamePrefix => l["Name prefix"],
+        ListField.LastName => l["Last name"],
+        ListField.FullName => l["Full name"],
+        ListField.JobTitle => l["Job title"],
+        ListField.Email => l["E-mail"],
+        ListField.Phone => l["Phone"],
+        ListField.Mobile => l["Mobile"],
+        ListField.Company => l["Company"],
+        ListField.Website => l["Website"],
+        ListField.Street => l["Street"],
+        ListField.PostalCode => l["Postal code"],
+        ListField.City => l["City"],
+        ListField.Country => l["Country"],
+        ListField.Notes => l["Notes"],
+        _ => f.ToString(),
+    };
+
+    public static string State(IStringLocalizer l, ListRowState s) => s switch
+    {
+        ListRowState.Open => l["Open"],
+        ListRowState.Converted => l["Converted"],
+        ListRowState.Cancelled => l["Cancelled"],
+        ListRowState.Duplicate => l["Duplicate"],
+        _ => s.ToString(),
+    };
+
+    public static string Reason(IStringLocalizer l, string? reason) => Enum.TryParse<CancelReason>(reason, out var r) ? r switch
+    {
+        CancelReason.NotInterested => l["Not interested"],
+        CancelReason.WrongTargetMarket => l["Wrong target market"],
+        CancelReason.NoBudget => l["No budget"],
+        CancelReason.NoAuthority => l["No authority to decide"],
+        CancelReason.Duplicate => l["Duplicate"],
+        CancelReason.Unreachable => l["Unreachable"],
+        CancelReason.Other => l["Other"],
+        _ => r.ToString(),
+    } : reason ?? "";
+
+    public static string IssueField(IStringLocalizer l, string field) => field switch
+    {
+        "email" => l["E-mail"],
+        "phone" => l["Phone"],
+        "mobile" => l["Mobile"],
+        "website" => l["Website"],
+        "country" => l["Country"],
+        _ => field,
+    };
+
+    public static string Action(IStringLocalizer l, NextActionType t) => t switch
+    {
+        NextActionType.Call => l["Call"],
+        NextActionType.Email => l["E-mail"],
+        NextActionType.Meeting => l["Meeting"],
+        NextActionType.Sms => l["SMS"],
+        NextActionType.Social => l["Social media"],
+        NextActionType.Visit => l["Visit"],
+        NextActionType.Task => l["Task"],
+        _ => t.ToString(),
+    };
+}

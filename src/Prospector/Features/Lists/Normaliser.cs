@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using Prospector.Features.Common;
+using Prospector.Features.Companies;
+using Prospector.Features.Contacts;
+
+namespace Prospector.Features.Lists;
+
+/// <summary>A value that could not be normalised: kept as it was, flagged on its row.</summary>
+public sealed record RowIssue(string Field, string Value);
+
+/// <summary>One row's mapped and normalised values. The original cells stay untouched on the list row.</summary>
+public sealed class NormalRow
+{
+    public string? Salutation, FirstName, NamePrefix, LastName, JobTitle, Email, Phone, Mobile, Company, Website;
+    public string? Street, PostalCode, City, Country, Notes;
+    public string? EmailKey, PhoneE164, MobileE164, Domain, CompanyKey;
+    public string NameKey = "";
+    public List<RowIssue> Issues = [];
+
+    public string? DisplayName => string.Join(' ', new[] { FirstName, NamePrefix, LastName }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } n ? n : null;
+    public bool HasPerson => !string.IsNullOrEmpty(FirstName) || !string.IsNullOrEmpty(LastName);
+}
+
+/// <summary>
+/// Maps a row's cells to fields and normalises them: e-mails trimmed and validated, phones to E.164 with the list's
+/// default country (the original kept), a website reduced to its domain. Nothing invalid is dropped.
+/// </summary>
+public static class Normaliser
+{
+    public static bool IsEmail(string s) => JsonFields.IsEmail(s);
+
+    public static NormalRow Map(string[] cells, ListField[] mapping, string? defaultCountry)
+    {
+        var r = new NormalRow();
+        string? fullName = null;
+        for (var i = 0; i < mapping.Length && i < cells.Length; i++)
+        {
+            var v = Clean(cells[i]);
+            if (v is null) continue;
+            switch (mapping[i])
+            {
+                case ListField.Salutation: r.Salutation = Cap(v, 50); break;
+                case ListField.FirstName: r.FirstName = Cap(v, 100); break;
+                case ListField.NamePrefix: r.NamePrefix = Cap(v, 30); break;
+                case ListField.LastName: r.LastName = Cap(v, 100); break;
+                case ListField.FullName: fullName = v; break;
+                case ListField.JobTitle: r.JobTitle = Cap(v, 100); break;
+                case ListField.Email: r.Email = v; break;
+                case ListField.Phone: r.Phone = Cap(v, 50); break;
+                case ListField.Mobile: r.Mobile = Cap(v, 50); break;
+                case ListField.Company: r.Company = Cap(v, 200); break;
+                case ListField.Website: r.Website = Cap(v, 300); break;
+                case ListField.Street: r.Street = Cap(v, 200); break;
+                case ListField.PostalCode: r.PostalCode = Cap(v, 20); break;
+                case ListField.City: r.City = Cap(v, 100); break;
+                case ListField.Country: r.Country = v; break;
+                case ListField.Notes: r.Notes = Cap(v, 10_000); break;
+            }
+        }
+        if (fullName is not null && !r.HasPerson) SplitName(fullName, r);
+        if (r.Email is not null)
+        {
+            // Exports often carry "Name <mail>" or "mailto:"; a list of several addresses keeps the first.
+            var e = r.Email.Replace("mailto:", "", StringComparison.OrdinalIgnoreCase).Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries)
+                .Select(x => x.Trim('<', '>', '"', '\'')).FirstOrDefault(x => x.Contains('@', StringComparison.Ordinal)) ?? r.Email;
+            if (IsEmail(e)) (r.Email, r.EmailKey) = (e, e.ToLowerInvariant());
+            else { r.Issues.Add(new("email", r.Email)); r.Email = null; }
+        }
+        if (r.Country is not null)
+        {
+            var c = Countries.ToIso(r.Country);
+            if (c is null) r.Issues.Add(new("country", r.Country));
+            r.Country = c;
+        }
+        var country = r.Country ?? defaultCountry;
+        if (r.Phone is not null && (r.PhoneE164 = Phones.ToE164(r.Phone, country)) is null) r.Issues.Add(new("phone", r.Phone));
+        if (r.Mobile is not null && (r.MobileE164 = Phones.ToE164(r.Mobile, country)) is null) r.Issues.Add(new("mobile", r.Mobile));
+        if (r.Website is not null && (r.Domain = CompanyFields.DomainOf(r.Website)) is null) r.Issues.Add(new("website", r.Website));
+        r.CompanyKey = r.Company is null ? null : TextKeys.Fold(r.Company);
+        r.NameKey = TextKeys.Fold($"{r.LastName} {r.FirstName}");
+        return r;
+    }
+
+    /// <summary>"Dr. Anna Maria van der Berg" → first "Anna Maria", prefix "van der", last "Berg"; "Berg, Anna" too.</summary>
+    public static void SplitName(string full, NormalRow r)
+    {
+        full = full.Trim();
+        if (full.Split(',', 2) is [var last, var first] && first.Trim().Length > 0)
+        {
+            (r.FirstName, r.LastName) = (Cap(first.Trim(), 100), Cap(last.Trim(), 100));
+            return;
+        }
+        var parts = full.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        while (parts.Count > 1 && Titles.Contains(parts[0].TrimEnd('.').ToLowerInvariant())) { r.Salutation ??= parts[0]; parts.RemoveAt(0); }
+        if (parts.Count == 1) { r.LastName = Cap(parts[0], 100); return; }
+        var lastIndex = parts.Count - 1;
+        var prefixStart = lastIndex;
+        while (prefixStart > 1 && Prefixes.Contains(parts[prefixStart - 1].ToLowerInvariant())) prefixStart--;
+        r.FirstName = Cap(string.Join(' ', parts[..prefixStart]), 100);
+        if (prefixStart < lastIndex) r.NamePrefix = Cap(string.Join(' ', parts[prefixStart..lastIndex]), 30);
+        r.LastName = Cap(parts[lastIndex], 100);
+    }
+
+    private static readonly HashSet<string> Titles = ["herr", "frau", "dr", "prof", "mr", "mrs", "ms", "dhr", "mevr", "m", "mme"];
+    private static readonly HashSet<string> Prefixes = ["van", "de", "der", "den", "het", "ter", "ten", "te", "von", "zu", "vom", "'t", "la", "le", "du"];
+
+    private static string? Clean(string? v)
+    {
+        if (string.IsNullOrWhiteSpace(v)) return null;
+        return v.Trim().ReplaceLineEndings(" ");
+    }
+
+    private static string Cap(string v, int max) => v.Length <= max ? v : v[..max];
+
+    /// <summary>Folded text of all cells, capped: the grid's "contains" filter.</summary>
+    public static string SearchKey(string[] cells)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in cells)
+        {
+            if (string.IsNullOrWhiteSpace(c)) continue;
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(c.Length > 200 ? c[..200] : c);
+            if (sb.Length > 1000) break;
+        }
+        var key = TextKeys.Fold(sb.ToString());
+        return key.Length > 1000 ? key[..1000] : key;
+    }
+
+    public static string? IssuesJson(List<RowIssue> issues) =>
+        issues.Count == 0 ? null : JsonSerializer.Serialize(issues, JsonSerializerOptions.Web);
+
+    public static List<RowIssue> ReadIssues(string? json) =>
+        json is null ? [] : JsonSerializer.Deserialize<List<RowIssue>>(json, JsonSerializerOptions.Web) ?? [];
+}
+
+/// <summary>Country names and codes as they appear in lists → ISO 3166-1 alpha-2.</summary>
+public static class Countries
+{
+    private static readonly Dictionary<string, string> Names = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["deutschland"] = "DE", ["germany"] = "DE", ["duitsland"] = "DE", ["allemagne"] = "DE", ["brd"] = "DE", ["d"] = "DE",
+        ["österreich"] = "AT", ["oesterreich"] = "AT", ["austria"] = "AT", ["oostenrijk"] = "AT", ["autriche"] = "AT", ["a"] = "AT",
+        ["schweiz"] = "CH", ["switzerland"] = "CH", ["zwitserland"] = "CH", ["suisse"] = "CH",
+        ["niederlande"] = "NL", ["netherlands"] = "NL", ["the netherlands"] = "NL", ["nederland"] = "NL", ["holland"] = "NL", ["pays-bas"] = "NL",
+        ["belgien"] = "BE", ["belgium"] = "BE", ["belgië"] = "BE", ["belgie"] = "BE", ["belgique"] = "BE",
+        ["frankreich"] = "FR", ["france"] = "FR", ["frankrijk"] = "FR",
+        ["luxemburg"] = "LU", ["luxembourg"] = "LU", ["united kingdom"] = "GB", ["uk"] = "GB", ["england"] = "GB", ["großbritannien"] = "GB",
+        ["vereinigtes königreich"] = "GB", ["united states"] = "US", ["usa"] = "US", ["italien"] = "IT", ["italy"] = "IT", ["spanien"] = "ES",
+        ["spain"] = "ES", ["polen"] = "PL", ["poland"] = "PL", ["dänemark"] = "DK", ["denmark"] = "DK",
+    };
+
+    private static readonly HashSet<string> Codes = [.. PhoneNumbers.PhoneNumberUtil.GetInstance().GetSupportedRegions()];
+
+    public static string? ToIso(string value)
+    {
+        var v = value.Trim();
+        if (v.Length == 2 && Codes.Contains(v.ToUpperInvariant())) return v.ToUpperInvariant();
+        return Names.GetValueOrDefault(v);
+    }
+}
