@@ -12,7 +12,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261123221413_ProspectingLists")]
+    [Migration("20261123225408_ProspectingLists")]
     partial class ProspectingLists
     {
         /// <inheritdoc />
@@ -1091,7 +1091,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("AnsweredById")
                         .HasColumnType("bigint");
 
-                    b.Property<long>("ContactId")
+                    b.Property<long?>("CompanyId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ContactId")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Kind")
@@ -1102,8 +1105,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("NextActionId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("OpportunityId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("RaisedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("RaisedById")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -1112,7 +1121,15 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("NextActionId");
+
+                    b.HasIndex("CompanyId", "AnsweredAt");
+
                     b.HasIndex("ContactId", "AnsweredAt");
+
+                    b.HasIndex("OpportunityId", "AnsweredAt");
 
                     b.ToTable("OpenQuestions");
                 });

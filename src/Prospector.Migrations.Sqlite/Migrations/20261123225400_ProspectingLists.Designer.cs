@@ -11,7 +11,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261123221357_ProspectingLists")]
+    [Migration("20261123225400_ProspectingLists")]
     partial class ProspectingLists
     {
         /// <inheritdoc />
@@ -1049,7 +1049,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("AnsweredById")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("ContactId")
+                    b.Property<long?>("CompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ContactId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
@@ -1060,8 +1063,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("NextActionId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("OpportunityId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("RaisedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RaisedById")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -1070,7 +1079,15 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("NextActionId");
+
+                    b.HasIndex("CompanyId", "AnsweredAt");
+
                     b.HasIndex("ContactId", "AnsweredAt");
+
+                    b.HasIndex("OpportunityId", "AnsweredAt");
 
                     b.ToTable("OpenQuestions");
                 });
