@@ -47,6 +47,24 @@ public static class PageExtensions
         await page.GotoAsync(url);
         await page.WaitForSelectorAsync("#app-state[data-interactive=yes]", new() { State = WaitForSelectorState.Attached });
     }
+
+    /// <summary>
+    /// Selects a tab and waits until it is the selected one. Right after a page turns interactive, MudTabs may still
+    /// be settling and select its first tab again; a person never clicks that fast, a test does, so it clicks again.
+    /// </summary>
+    public static async Task SelectTabAsync(this IPage page, ILocator tab)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await tab.ClickAsync();
+            try
+            {
+                await Assertions.Expect(tab).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 2_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 5) { }
+        }
+    }
 }
 
 [CollectionDefinition("Browser")]

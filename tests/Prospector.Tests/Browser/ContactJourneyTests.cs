@@ -76,7 +76,7 @@ public sealed class ContactJourneyTests(BrowserFixture browser)
         await page.GetByLabel("Job title").FillAsync("Einkaufsleiter");
         await page.ClickAsync("#save");
         await Expect(page.GetByText("Einkaufsleiter")).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Tab, new() { Name = "History" }).ClickAsync();
+        await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = "History" }));
         var change = page.GetByTestId("history-change").Filter(new() { HasText = "Job title" });
         await Expect(change.First).ToContainTextAsync("Einkaufsleiter");
         await Expect(page.GetByTestId("history")).ToContainTextAsync("petra@example.de");

@@ -113,12 +113,12 @@ public sealed class ConversationJourneyTests(BrowserFixture browser)
             Assert.True(logged.IsSuccessStatusCode, await logged.Content.ReadAsStringAsync());
 
             await page.GoAsync($"/contacts/{contact.Id}");
-            await page.GetByRole(AriaRole.Tab, new() { Name = "Timeline" }).ClickAsync();
+            await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = "Timeline" }));
             var notes = page.GetByTestId("activity-notes");
             await Expect(notes).ToContainTextAsync("<script>");  // shown as text, not run
             await notes.GetByText("click").First.ClickAsync();          // the javascript: link lost its target
             await page.GoAsync($"/companies/{company.Id}");
-            await page.GetByRole(AriaRole.Tab, new() { Name = "Timeline" }).ClickAsync();
+            await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = "Timeline" }));
             await Expect(page.GetByTestId("activity-notes")).ToBeVisibleAsync();
             await page.GoAsync("/conversations");
             await Expect(page.GetByTestId("conversations")).ToContainTextAsync("Evil");

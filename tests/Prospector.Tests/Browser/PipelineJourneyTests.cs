@@ -69,8 +69,15 @@ public sealed partial class PipelineJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("next-action")).ToContainTextAsync("Termin vereinbaren");
         await page.GetByTestId("complete").ClickAsync();
         await page.GetByTestId("completion-notes").FillAsync("Needs 40 seats, budget approved");
-        var berlin = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
-        var due = berlin.AddMinutes(5);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var berlin = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone);
+        if (berlin.TimeOfDay > new TimeSpan(23, 57, 0))
+        {
+            // "Today" must still be today when the list is checked: let midnight in Berlin pass first.
+            await Task.Delay(berlin.Date.AddDays(1) - berlin + TimeSpan.FromSeconds(5));
+            berlin = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone);
+        }
+        var due = berlin.AddMinutes(5) is var later && later.Date == berlin.Date ? later : berlin.Date.AddMinutes(23 * 60 + 59);
         const string note = "Send the offer for 40 seats";
         await page.GetByTestId("next-date").FillAsync(due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await page.GetByTestId("next-time").FillAsync(due.ToString("HH:mm", CultureInfo.InvariantCulture));

@@ -47,7 +47,7 @@ public sealed class QualificationJourneyTests(BrowserFixture browser)
         await page.ClickAsync("#save");
         await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync($"{first} {last}");
         await Expect(page.GetByTestId("contact-stage")).ToHaveTextAsync("Lead");
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Qualification" }).ClickAsync();
+        await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = "Qualification" }));
     }
 
     /// <summary>Clicks "Met" in the criterion's toggle group (its items are checkboxes to assistive technology).</summary>
@@ -120,7 +120,7 @@ public sealed class QualificationJourneyTests(BrowserFixture browser)
 
         await page.GoAsync("/todo");
         // Kept for later: it waits in Standby until its date, then comes back to Today.
-        await page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex(@"^Standby \(1\)") }).ClickAsync();
+        await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex(@"^Standby \(1\)") }));
         var item = page.GetByTestId("todo-item").Filter(new() { HasText = "Hans Becker" });
         await Expect(item).ToHaveCountAsync(1);
         await Expect(item).ToContainTextAsync(shown);
