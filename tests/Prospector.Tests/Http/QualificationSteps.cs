@@ -51,7 +51,8 @@ internal static class QualificationSteps
     public static string? Str(this JsonElement e, string property) =>
         e.TryGetProperty(property, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : null;
 
-    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    /// <summary>Today where the test users live (Europe/Berlin, the default zone): around midnight UTC it differs.</summary>
+    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/Berlin"));
 
     /// <summary>A consent given an hour ago by phone, and a recontact date.</summary>
     public static object Keep(DateOnly recontactOn) =>

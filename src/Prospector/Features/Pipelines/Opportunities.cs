@@ -58,10 +58,10 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
     }
 
     /// <summary>On hold until a date; the caller schedules the next action for that day.</summary>
-    public Dictionary<string, string[]>? Standby(Opportunity o, DateOnly? until)
+    public Dictionary<string, string[]>? Standby(Opportunity o, DateOnly? until, DateOnly today)
     {
         if (!IsOpen(o.State)) return Invalid("state", l["This opportunity is already closed."]);
-        if (until is not { } date || date <= DateOnly.FromDateTime(Now)) return Invalid("until", l["Choose a follow-up date in the future."]);
+        if (until is not { } date || date <= today) return Invalid("until", l["Choose a follow-up date in the future."]);
         (o.State, o.StandbyUntil) = (OpportunityState.Standby, date);
         return null;
     }

@@ -152,7 +152,7 @@ public static class OpportunitiesApi
 
 /// <summary>Runs one change of an opportunity for the API: load visible, change in a transaction, answer with the new state.</summary>
 public sealed class OpportunityChange(ProspectorDb db, RecordAccess access, IHttpContextAccessor http, Opportunities opportunities,
-    NextActions.NextActions actions, IStringLocalizer<SharedResource> l)
+    NextActions.NextActions actions, IStringLocalizer<SharedResource> l, TimeProvider time)
 {
     public Opportunities Opportunities => opportunities;
 
@@ -176,7 +176,8 @@ public sealed class OpportunityChange(ProspectorDb db, RecordAccess access, IHtt
     /// <summary>On hold until a date, with the next action on that date (a call unless said otherwise).</summary>
     public async Task<Dictionary<string, string[]>?> StandbyAsync(Opportunity o, StandbyBody b, AccessScope scope, CancellationToken ct)
     {
-        if (opportunities.Standby(o, b.Until) is { } errors) return errors;
+        var today = await NextActionQueries.TodayAsync(db, scope.UserId, time, ct);
+        if (opportunities.Standby(o, b.Until, today) is { } errors) return errors;
         var (_, scheduleErrors) = await actions.ScheduleAsync(null, o.Id,
             new NextActionInput(NextActionType.Call, b.Until, null, string.IsNullOrWhiteSpace(b.Note) ? l["Follow up after standby"] : b.Note, null), scope, ct);
         return scheduleErrors;

@@ -27,6 +27,10 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
+    /// <summary>Today in the acting user's time zone ("in the future" means after this day).</summary>
+    private async Task<DateOnly> TodayAsync(AccessScope scope, CancellationToken ct) =>
+        DateOnly.FromDateTime(UserTime.ToLocal(Now, await UserTime.ZoneOfAsync(db, scope.UserId, ct)));
+
     public async Task<(List<QualificationCriterion> Criteria, Dictionary<Gate, GateRule> Rules)> ConfigAsync(CancellationToken ct = default) =>
         (await db.QualificationCriteria.OrderBy(c => c.Gate).ThenBy(c => c.SortOrder).ThenBy(c => c.Id).ToListAsync(ct),
          await db.GateRules.ToDictionaryAsync(r => r.Gate, ct));
@@ -99,7 +103,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     {
         if (string.IsNullOrWhiteSpace(reason)) return Invalid("reason", l["Say why the contact is disqualified."]);
         if (reason.Length > 500) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", 500]);
-        if (keep is not null && KeepErrors(keep) is { } errors) return new LifecycleResult(errors);
+        if (keep is not null && KeepErrors(keep, await TodayAsync(scope, ct)) is { } errors) return new LifecycleResult(errors);
         c.UnqualifiedReason = reason.Trim();
         SetStatus(c, LeadStatus.Unqualified, c.UnqualifiedReason, scope.UserId);
         if (keep is null)
@@ -121,7 +125,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     /// <summary>"Not ready yet": standby in Nurturing until the follow-up date, with a next action on that day.</summary>
     public async Task<LifecycleResult> StandbyAsync(Contact c, DateOnly? followUpOn, string? note, AccessScope scope, CancellationToken ct = default)
     {
-        if (followUpOn is not { } date || date <= DateOnly.FromDateTime(Now))
+        if (followUpOn is not { } date || date <= await TodayAsync(scope, ct))
             return Invalid("followUpOn", l["Choose a follow-up date in the future."]);
         SetStatus(c, LeadStatus.Nurturing, note, scope.UserId);
         c.RecontactOn = date;
@@ -224,14 +228,14 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         if (open.Count > 0) await db.SaveChangesAsync(ct);
     }
 
-    private Dictionary<string, string[]>? KeepErrors(KeepForLater keep)
+    private Dictionary<string, string[]>? KeepErrors(KeepForLater keep, DateOnly today)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(keep.Method) || keep.Method.Length > 200)
             errors["keepForLater.method"] = [l["Say how the consent was given (up to 200 characters)."]];
         if (keep.GivenAt == default || keep.GivenAt.ToUniversalTime() > Now.AddMinutes(5))
             errors["keepForLater.givenAt"] = [l["A consent cannot be given in the future."]];
-        if (keep.RecontactOn <= DateOnly.FromDateTime(Now))
+        if (keep.RecontactOn <= today)
             errors["keepForLater.recontactOn"] = [l["Choose a recontact date in the future."]];
         return errors.Count > 0 ? errors : null;
     }

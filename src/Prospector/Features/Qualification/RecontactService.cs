@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Qualification;
 
@@ -33,8 +34,12 @@ public sealed class RecontactService(IServiceScopeFactory scopes, TimeProvider t
         var db = scope.ServiceProvider.GetRequiredService<ProspectorDb>();
         var lifecycle = scope.ServiceProvider.GetRequiredService<Lifecycle>();
         var now = time.GetUtcNow().UtcDateTime;
-        var back = await lifecycle.ReturnDueAsync(DateOnly.FromDateTime(now), ct)
-            + await scope.ServiceProvider.GetRequiredService<Pipelines.Opportunities>().ReturnDueAsync(DateOnly.FromDateTime(now), ct);
+        // "On its date" in the users' zones: the date where the day has begun furthest east among them (one zone in
+        // most workspaces; with several, a western user's item comes back a few hours before their morning).
+        var zones = await db.Users.Select(u => u.TimeZone).Distinct().ToListAsync(ct);
+        var today = zones.Select(z => DateOnly.FromDateTime(UserTime.ToLocal(now, z))).DefaultIfEmpty(DateOnly.FromDateTime(now)).Max();
+        var back = await lifecycle.ReturnDueAsync(today, ct)
+            + await scope.ServiceProvider.GetRequiredService<Pipelines.Opportunities>().ReturnDueAsync(today, ct);
         var purged = await Retention.PurgeAsync(db, now, ct);
         await db.SaveChangesAsync(ct);
         if (back + purged > 0) log.LogInformation("{Back} contact(s) back to Working, {Purged} past retention moved to the recycle bin.", back, purged);
