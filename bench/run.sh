@@ -235,6 +235,10 @@ for spec in "authenticated trivial: GET /api/v1/me|/api/v1/me" \
     read -r rps p50 p99 non2xx errs <<<"$(wrkrun "$c" "$path" "$ADMIN")"
     read -r crps cp50 _ _ _ <<<"${CEIL[$c]}"
     ((non2xx + errs > 0)) && HTTP_FAIL=1
+    if [[ "$rps" == 0.0 || -z "$rps" ]]; then   # wrk counts completed requests only: none finished within the run
+      echo "| $name | $c | no response within ${DUR} s | | | $(calc "$crps" ,.0f) | $(calc "$cp50" .2f) | | | $((non2xx + errs)) |" >>"$R"
+      continue
+    fi
     echo "| $name | $c | $(calc "$rps" ,.0f) | $(calc "$p50" .1f) | $(calc "$p99" .1f) | $(calc "$crps" ,.0f) | $(calc "$cp50" .2f) | $(calc "$rps / $crps" .3f) | $(calc "$p50 / $cp50" ,.0f)× | $((non2xx + errs)) |" >>"$R"
     log "  $name, $c conns: $(calc "$rps" .0f) req/s, p50 $p50 ms, p99 $p99 ms"
   done
