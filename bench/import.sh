@@ -46,7 +46,7 @@ RAW_S=$(secs "$t0" "$t1")
     /usr/bin/time -v -o "$WORK/time-pg.txt" "${EXE[@]}" import "$WORK/list.csv" --list Bench --country DE > "$WORK/out-pg.txt"
     t1=$(now)
     PG_S=$(secs "$t0" "$t1"); PG_MB=$(rss "$WORK/time-pg.txt")
-    psql "$PGURI" -qc "CREATE TABLE raw (a text, b text, c text, d text, e text, f text, g text, h text)"
+    psql "$PGURI" -qc "CREATE TABLE raw (a text, b text, c text, d text, e text, f text, g text, h text, i text)"
     t0=$(now)
     psql "$PGURI" -qc "\\copy raw FROM '$WORK/list.csv' WITH (FORMAT csv, DELIMITER ';', HEADER true)"
     t1=$(now)
