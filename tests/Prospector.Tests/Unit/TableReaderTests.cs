@@ -135,10 +135,45 @@ public sealed class TableReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_legacy_xls_gets_a_clear_message()
+    public void A_legacy_xls_written_by_npoi_is_read_with_its_sheets_umlauts_numbers_and_dates()
+    {
+        var path = Path.Combine(_dir, "alt.xls");
+        var book = new NPOI.HSSF.UserModel.HSSFWorkbook();
+        var contacts = book.CreateSheet("Kontakte");
+        contacts.CreateRow(0).CreateCell(0).SetCellValue("Messe Essen 2024"); // a title row above the header
+        string[] header = ["Vorname", "Nachname", "Firma", "Telefon", "Erstkontakt"];
+        var h = contacts.CreateRow(2);
+        for (var i = 0; i < header.Length; i++) h.CreateCell(i).SetCellValue(header[i]);
+        var r = contacts.CreateRow(3);
+        r.CreateCell(0).SetCellValue("Jürgen");
+        r.CreateCell(1).SetCellValue("Groß");
+        r.CreateCell(2).SetCellValue("Müller & Söhne GmbH");
+        r.CreateCell(3).SetCellValue(5111234567d); // a phone number typed as a number
+        var date = r.CreateCell(4);
+        date.SetCellValue(new DateTime(2024, 3, 5));
+        var style = book.CreateCellStyle();
+        style.DataFormat = book.CreateDataFormat().GetFormat("dd.mm.yyyy");
+        date.CellStyle = style;
+        book.CreateSheet("Firmen").CreateRow(0).CreateCell(0).SetCellValue("Firma");
+        using (var f = File.Create(path)) book.Write(f);
+
+        using (var t = TableReader.Open(path))
+        {
+            Assert.Equal(["Kontakte", "Firmen"], t.Sheets);
+            Assert.Equal("Kontakte", t.Sheet);
+            Assert.Equal(header, t.Columns);
+            Assert.Equal(["Jürgen", "Groß", "Müller & Söhne GmbH", "5111234567", "2024-03-05"], Assert.Single(t.Rows).Cells);
+            Assert.StartsWith("XLS", t.Format, StringComparison.Ordinal);
+        }
+        Assert.Equal(["Firma"], Read(path, "Firmen").Columns);
+        Assert.Contains("Kontakte, Firmen", Assert.Throws<ImportFileException>(() => TableReader.Open(path, "Nope")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_xls_gets_a_clear_message()
     {
         var path = Write("old.xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[600]]);
-        Assert.Contains("save it as .xlsx", Assert.Throws<ImportFileException>(() => TableReader.Open(path)).Message, StringComparison.Ordinal);
+        Assert.Contains("Excel 97–2003 file cannot be read", Assert.Throws<ImportFileException>(() => TableReader.Open(path)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

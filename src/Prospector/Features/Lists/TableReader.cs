@@ -44,14 +44,16 @@ public static class TableReader
         if (n == 0) throw new ImportFileException("The file is empty.");
         var span = head.AsSpan(0, n);
         if (span.StartsWith("PK\x03\x04"u8)) return Xlsx.Open(path, sheet, limits);
-        if (span.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0 }))
-            throw new ImportFileException("This is a legacy Excel 97–2003 (.xls) file, which Prospector cannot read. Open it in Excel or LibreOffice and save it as .xlsx or CSV.");
+        if (span.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 })) return Xls.Open(path, sheet, limits);
         if (sheet is not null) throw new ImportFileException("Only Excel workbooks have sheets; this file is CSV.");
         var encoding = DetectEncoding(path, span);
         if (encoding is not UnicodeEncoding && span.Contains((byte)0))
             throw new ImportFileException("This is a binary file, not a CSV or Excel file.");
         return Csv.Open(path, encoding, limits);
     }
+
+    /// <summary>A cell's value as the text a person sees in it (numbers without exponent, dates as ISO dates).</summary>
+    internal static string CellText(object? v) => Xlsx.Text(v);
 
     /// <summary>BOM first (UTF-8, UTF-16 LE/BE); else UTF-8 when the whole file is valid UTF-8; else Windows-1252.</summary>
     public static Encoding DetectEncoding(string path, ReadOnlySpan<byte> head)
@@ -163,7 +165,7 @@ public static class TableReader
             }
         }
 
-        private static string Text(object? v) => v switch
+        internal static string Text(object? v) => v switch
         {
             null => "",
             string s => s,
