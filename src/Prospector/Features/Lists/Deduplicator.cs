@@ -8,19 +8,15 @@ namespace Prospector.Features.Lists;
 /// <summary>
 /// Marks duplicate rows, against the contacts and companies the importing user can see and within the file: the same
 /// e-mail (case-insensitive), the same E.164 phone, the same company web domain (for rows without a person), or the
-/// same name at a similar company (fuzzy, with a score). Within the file only 64-bit hashes of the keys are kept, so
-/// memory stays small at a million rows.
+/// same name at a similar company (fuzzy, with a score). Within the file only 64-bit hashes of the keys are kept
+/// (<see cref="KeyTable"/>), so memory stays small at a million rows.
 /// </summary>
 internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
 {
     /// <summary>A fuzzy match at or above this score is a duplicate.</summary>
     public const double Threshold = 0.85;
 
-    // Sharded by the hash's top bits: a million rows make ~3 million keys, and growing one dictionary that size would
-    // briefly hold the old and the new table (≈150 MB); a shard grows by 1/64 of that.
-    private readonly Dictionary<ulong, int>[] _seen = [.. Enumerable.Range(0, 64).Select(_ => new Dictionary<ulong, int>())];
-
-    private Dictionary<ulong, int> Shard(ulong hash) => _seen[hash >> 58];
+    private readonly KeyTable _seen = new();
 
     public async Task CheckAsync(List<(ListRow Row, NormalRow Norm)> batch, CancellationToken ct)
     {
@@ -53,7 +49,7 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
             foreach (var (kind, key) in Keys(row, norm))
             {
                 var h = Hash(kind, key);
-                if (!Shard(h).TryAdd(h, row.RowNumber) && first is null) (first, reason) = (Shard(h)[h], kind);
+                if (_seen.AddOrGetFirst(h, row.RowNumber) is { } earlier && first is null) (first, reason) = (earlier, kind);
             }
             if (row.State == ListRowState.Open && first is not null)
             {
