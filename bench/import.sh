@@ -30,7 +30,7 @@ RAW_S=$(secs "$t0" "$t1")
 {
   echo "# Import benchmark ($(date -u +%F), $(nproc) cores)"
   echo
-  echo "File: $N rows, ${SIZE} MB (bench/gen_import_csv.py). \`prospector import\`: $(cat "$WORK/out.txt")"
+  echo "File: $N rows, ${SIZE} MB (bench/gen_import_csv.py). \`prospector import\`: $(tail -n 1 "$WORK/out.txt")"
   echo
   echo "| database | prospector import | peak memory | raw loader | raw loader time | ratio |"
   echo "|---|---|---|---|---|---|"
