@@ -144,6 +144,13 @@ public abstract class ConversationsApiTests(ProspectorFactory app)
             var hits = Search(await admin.GetJsonAsync($"/api/v1/search?limit=50&q={Uri.EscapeDataString(spelling + " " + tag)}"));
             Assert.True(hits.Any(h => h.GetProperty("id").GetInt64() == mueller && h.GetProperty("kind").GetString() == "Contact"), $"'{spelling}' should find Müller");
         }
+        // What was typed ranks above what only the transliteration finds: "mue" shows Mueller before Mubarak, though M-u-b sorts first.
+        var twins = TestHttp.Unique("T");
+        var mubarak = Id(await admin.CreateAsync("/api/v1/contacts", new { firstName = twins, lastName = "Mubarak" }));
+        var muellerTyped = Id(await admin.CreateAsync("/api/v1/contacts", new { firstName = twins, lastName = "Mueller" }));
+        var order = Search(await admin.GetJsonAsync($"/api/v1/search?limit=50&q={Uri.EscapeDataString("mue " + twins)}"))
+            .Where(h => h.GetProperty("kind").GetString() == "Contact").Select(h => h.GetProperty("id").GetInt64()).ToList();
+        Assert.True(order.IndexOf(muellerTyped) >= 0 && order.IndexOf(muellerTyped) < order.IndexOf(mubarak), string.Join(", ", order));
         // Note text: word prefixes, accents and ß folded.
         foreach (var word in new[] { "strassenk", "Straßenkarte", "STRASSENKARTE" })
         {

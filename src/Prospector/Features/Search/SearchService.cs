@@ -17,14 +17,16 @@ public sealed record SearchHit(SearchKind Kind, long Id, string Title, string? S
 /// The global search: people, companies, opportunities and note text, each only as far as the caller may see it.
 /// Names are prefix-matched on the folded search keys (the same index ranges as the contacts list), note text through
 /// the database's full-text index (FTS5 on SQLite, tsvector/GIN on PostgreSQL). "mueller" also finds "Müller":
-/// a word with ae/oe/ue is also searched as a/o/u. Ranking: a whole-word name match first, then name prefixes, then
-/// opportunities, then notes (newest first).
+/// a word with ae/oe/ue is also searched as a/o/u. Ranking: a whole-word name match first, then name prefixes (what was
+/// typed above what only its transliteration finds), then opportunities, then notes (newest first).
 /// </summary>
 public static class SearchService
 {
     public const int MaxLimit = 50;
     /// <summary>Note hits read before visibility is applied; the newest are the ones people look for.</summary>
     private const int NoteCandidates = 200;
+    /// <summary>Added to name hits of the query as typed, over its ae/oe/ue → a/o/u variants (prefix 80, whole word 100).</summary>
+    private const int TypedBonus = 10;
 
     public static async Task<List<SearchHit>> SearchAsync(ProspectorDb db, AccessScope scope, string query, int limit, CancellationToken ct)
     {
@@ -38,8 +40,10 @@ public static class SearchService
         foreach (var v in variants)
         {
             var vw = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            hits.AddRange(await ContactsAsync(db, scope, v, limit, vw, ct));
-            hits.AddRange(await CompaniesAsync(db, scope, v, limit, vw, ct));
+            // What was typed ranks above what only its transliteration finds: "mue" shows Mueller before Mulder.
+            var typed = v == variants[0] ? TypedBonus : 0;
+            hits.AddRange((await ContactsAsync(db, scope, v, limit, vw, ct)).Select(h => h with { Score = h.Score + typed }));
+            hits.AddRange((await CompaniesAsync(db, scope, v, limit, vw, ct)).Select(h => h with { Score = h.Score + typed }));
         }
         hits.AddRange(await OpportunitiesAsync(db, scope, words, limit, ct));
         hits.AddRange(await NotesAsync(db, scope, query, limit, ct));
