@@ -100,7 +100,8 @@ public static class SearchService
         // on a word start in C#, as SQLite's lower() knows no umlauts.
         var rows = await scope.Filter(db.Opportunities).OrderByDescending(o => o.UpdatedAt).Take(5000)
             .Select(o => new { o.Id, o.Title, o.ContactId, Company = o.Company!.Name }).ToListAsync(ct);
-        return rows.Where(o => words.All(w => TextKeys.Fold(o.Title).Split(' ').Any(t => t.StartsWith(w, StringComparison.Ordinal))))
+        return rows.Where(o => TextKeys.Fold(o.Title).Split(' ') is var titleWords
+                               && words.All(w => titleWords.Any(t => t.StartsWith(w, StringComparison.Ordinal))))
             .Take(limit)
             .Select(o => new SearchHit(SearchKind.Opportunity, o.Id, o.Title, o.Company, null,
                 $"/opportunities/{o.Id}", 60)).ToList();
