@@ -25,6 +25,8 @@ public static class SearchService
     public const int MaxLimit = 50;
     /// <summary>Note hits read before visibility is applied; the newest are the ones people look for.</summary>
     private const int NoteCandidates = 200;
+    /// <summary>PostgreSQL: how many of the newest notes are searched before the full-text index is asked.</summary>
+    private const int RecentNotes = 20_000;
     /// <summary>Added to name hits of the query as typed, over its ae/oe/ue → a/o/u variants (prefix 80, whole word 100).</summary>
     private const int TypedBonus = 10;
 
@@ -116,9 +118,18 @@ public static class SearchService
         if (db.Database.IsNpgsql())
         {
             var tsquery = string.Join(" & ", tokens.Select(t => "(" + string.Join(" | ", t.Forms.Select(x => x + ":*")) + ")"));
+            // The planner cannot tell a rare word from a common one, and for "newest first" it walks the primary key
+            // backwards, filtering every note: fine for a common word, a scan of the whole table for a rare one. So:
+            // the newest notes first (bounded), and only if they hold too few hits, the GIN index with a top-N sort.
             candidates = await db.Database.SqlQueryRaw<long>(
-                """SELECT "Id" AS "Value" FROM "Activities" WHERE "SearchVector" @@ to_tsquery('simple', {0}) AND "DeletedAt" IS NULL ORDER BY "Id" DESC LIMIT {1}""",
-                tsquery, NoteCandidates).ToListAsync(ct);
+                """
+                SELECT "Id" AS "Value" FROM (SELECT "Id", "SearchVector", "DeletedAt" FROM "Activities" ORDER BY "Id" DESC LIMIT {2}) AS recent
+                WHERE "SearchVector" @@ to_tsquery('simple', {0}) AND "DeletedAt" IS NULL ORDER BY "Id" DESC LIMIT {1}
+                """, tsquery, NoteCandidates, RecentNotes).ToListAsync(ct);
+            if (candidates.Count < NoteCandidates)
+                candidates = await db.Database.SqlQueryRaw<long>(
+                    """SELECT "Id" AS "Value" FROM "Activities" WHERE "SearchVector" @@ to_tsquery('simple', {0}) AND "DeletedAt" IS NULL ORDER BY "Id" + 0 DESC LIMIT {1}""",
+                    tsquery, NoteCandidates).ToListAsync(ct);
         }
         else
         {
