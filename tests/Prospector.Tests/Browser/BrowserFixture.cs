@@ -48,6 +48,17 @@ public static class PageExtensions
         await page.WaitForSelectorAsync("#app-state[data-interactive=yes]", new() { State = WaitForSelectorState.Attached });
     }
 
+    /// <summary>Creates the first administrator through the one-time setup link and lands on the dashboard, signed in.</summary>
+    public static async Task SetUpAdminAsync(this IPage page, ServerProcess server)
+    {
+        await page.GotoAsync(server.SetupLink!);
+        await page.FillAsync("#name", "Petra Admin");
+        await page.FillAsync("#email", "petra@example.de");
+        await page.FillAsync("#password", "lange-geheime-phrase");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
+    }
+
     /// <summary>
     /// Selects a tab and waits until it is the selected one. Right after a page turns interactive, MudTabs may still
     /// be settling and select its first tab again; a person never clicks that fast, a test does, so it clicks again.

@@ -30,12 +30,7 @@ public sealed class ContactJourneyTests(BrowserFixture browser)
     {
 
         // The printed one-time link creates the administrator.
-        await page.GotoAsync(server.SetupLink!);
-        await page.FillAsync("#name", "Petra Admin");
-        await page.FillAsync("#email", "petra@example.de");
-        await page.FillAsync("#password", "lange-geheime-phrase");
-        await page.ClickAsync("button[type=submit]");
-        await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
+        await page.SetUpAdminAsync(server);
 
         // Sign out and in again with the new account.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

@@ -9,16 +9,6 @@ namespace Prospector.Tests.Browser;
 [Collection("Browser")]
 public sealed class ConversationJourneyTests(BrowserFixture browser)
 {
-    private static async Task SetUpAdminAsync(ServerProcess server, IPage page)
-    {
-        await page.GotoAsync(server.SetupLink!);
-        await page.FillAsync("#name", "Petra Admin");
-        await page.FillAsync("#email", "petra@example.de");
-        await page.FillAsync("#password", "lange-geheime-phrase");
-        await page.ClickAsync("button[type=submit]");
-        await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
-    }
-
     private static async Task<string> NewContactAsync(IPage page, string first, string last)
     {
         await page.GoAsync("/contacts/new");
@@ -36,7 +26,7 @@ public sealed class ConversationJourneyTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(server.BaseUrl);
         try
         {
-            await SetUpAdminAsync(server, page);
+            await page.SetUpAdminAsync(server);
             var contactUrl = await NewContactAsync(page, "Heike", "Brandstätter");
 
             // The keyboard shortcut opens the dialog; phone call / outbound / reached are the defaults.
@@ -91,7 +81,7 @@ public sealed class ConversationJourneyTests(BrowserFixture browser)
         page.Dialog += async (_, d) => { dialogs.Add(d.Message); await d.DismissAsync(); };
         try
         {
-            await SetUpAdminAsync(server, page);
+            await page.SetUpAdminAsync(server);
             var payloads = new[]
             {
                 "<script>window.__xss=1;alert('s')</script>",

@@ -28,12 +28,7 @@ public sealed class ListJourneyTests(BrowserFixture browser)
 
     private static async Task JourneyAsync(ServerProcess server, IPage page)
     {
-        await page.GotoAsync(server.SetupLink!);
-        await page.FillAsync("#name", "Petra Admin");
-        await page.FillAsync("#email", "petra@example.de");
-        await page.FillAsync("#password", "lange-geheime-phrase");
-        await page.ClickAsync("button[type=submit]");
-        await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
+        await page.SetUpAdminAsync(server);
 
         // The menu entry leads to the lists; the import wizard shows a preview with the guessed mapping.
         await page.GetByRole(AriaRole.Link, new() { Name = "Prospecting lists" }).ClickAsync();

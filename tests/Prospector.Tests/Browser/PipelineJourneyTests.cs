@@ -16,7 +16,7 @@ public sealed partial class PipelineJourneyTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(server.BaseUrl);
         try
         {
-            await QualificationJourneyTests.SetUpAdminAsync(server, page);
+            await page.SetUpAdminAsync(server);
             var id = await NewOpportunityAsync(page);
             await DragToNextStepAsync(page, id);
             var note = await CompleteWithNewActionAsync(page, id);

@@ -17,7 +17,7 @@ public sealed class QualificationJourneyTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(server.BaseUrl);
         try
         {
-            await SetUpAdminAsync(server, page);
+            await page.SetUpAdminAsync(server);
             await QualifyAndPromoteAsync(page);
             await DisqualifyAndKeepForLaterAsync(page);
         }
@@ -26,16 +26,6 @@ public sealed class QualificationJourneyTests(BrowserFixture browser)
             await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-qualification-failure.png"), FullPage = true });
             throw;
         }
-    }
-
-    internal static async Task SetUpAdminAsync(ServerProcess server, IPage page)
-    {
-        await page.GotoAsync(server.SetupLink!);
-        await page.FillAsync("#name", "Petra Admin");
-        await page.FillAsync("#email", "petra@example.de");
-        await page.FillAsync("#password", "lange-geheime-phrase");
-        await page.ClickAsync("button[type=submit]");
-        await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
     }
 
     /// <summary>Creates a contact with the form (a new contact starts as a Lead) and opens its Qualification tab.</summary>
