@@ -64,12 +64,12 @@ public sealed class ListJourneyTests(BrowserFixture browser)
         await page.ClickAsync("#open-list");
         await Expect(page.Locator("th", new() { HasText = "Ort" }).Locator(".sheet-field")).ToHaveTextAsync("Notes");
 
-        // Work the list from the keyboard: + on the first row, plan the next action.
-        await page.WaitForSelectorAsync("#app-state[data-interactive=yes]", new() { State = WaitForSelectorState.Attached });
-        await page.FocusAsync("#list-grid");
+        // Work the list from the keyboard, without clicking into it first: + on the first row, 3 for a meeting.
+        await Expect(page.Locator("#list-grid[data-keys=on]")).ToBeAttachedAsync(new() { Timeout = 20_000 });
         await page.Keyboard.PressAsync("+");
         await Expect(page.Locator("#convert-form")).ToBeVisibleAsync();
-        await page.SelectOptionAsync("#next-type", "Meeting");
+        await page.Keyboard.PressAsync("3");
+        await Expect(page.Locator("#next-type [aria-checked=true]")).ToHaveAttributeAsync("data-type", "Meeting");
         await page.FillAsync("#next-note", "Termin nach der Messe");
         await page.ClickAsync("#convert-confirm");
         await Expect(page.Locator("tr[data-row='1'] .row-state")).ToHaveTextAsync("Converted");
