@@ -31,7 +31,7 @@ document.addEventListener('keydown', e => {
 // while typing in a field. The keys go to the page in the order they were pressed (the page queues them), so
 // "+ Enter" typed fast converts the row even if the form has not been drawn yet.
 window.prospectorListKeys = (() => {
-    let page = null;
+    let page = null, owner = null;
     const keys = new Set(['j', 'k', 'ArrowDown', 'ArrowUp', '+', 'c', 'x', 'u', 'n', 'p', 'PageDown', 'PageUp', '?', 'Escape', 'Enter', '1', '2', '3', '4', '5', '6', '7']);
     const clickable = t => t && (t.tagName === 'BUTTON' || t.tagName === 'A' || t.getAttribute('role') === 'button');
     const field = t => typing(t) && !(t.tagName === 'INPUT' && ['checkbox', 'radio', 'button', 'submit'].includes(t.type));
@@ -52,8 +52,9 @@ window.prospectorListKeys = (() => {
         page.invokeMethodAsync('Key', e.key);
     }
     return {
-        attach(dotnet) { page = dotnet; document.addEventListener('keydown', onKey); },
-        detach() { page = null; document.removeEventListener('keydown', onKey); },
+        // A page that goes away after the next one came (navigation) must not take that one's keys with it.
+        attach(dotnet, id) { page = dotnet; owner = id; document.removeEventListener('keydown', onKey); document.addEventListener('keydown', onKey); },
+        detach(id) { if (owner !== id) return; page = null; owner = null; document.removeEventListener('keydown', onKey); },
         focus(selector) { const el = document.querySelector(selector); if (el) el.focus(); },
         reveal() { const row = document.querySelector('#list-grid tr.sheet-current'); if (row) row.scrollIntoView({ block: 'nearest' }); },
     };

@@ -23,6 +23,9 @@ public sealed class ListKeysJourneyTests(BrowserFixture browser)
     {
         await using var server = await ServerProcess.StartAsync();
         var page = await browser.NewPageAsync(server.BaseUrl);
+        // A fresh server's first pages can take long on a busy machine; waits still end as soon as they can.
+        page.Context.SetDefaultTimeout(Slow);
+        page.Context.SetDefaultNavigationTimeout(Slow);
         try
         {
             await JourneyAsync(server, page);
@@ -176,6 +179,15 @@ public sealed class ListKeysJourneyTests(BrowserFixture browser)
         Assert.NotEqual(rows[5].GetProperty("contactId").GetInt64(), deleted[0].GetProperty("id").GetInt64());
         var live = (await GetJsonAsync(page, "/api/v1/contacts?pageSize=100")).GetProperty("items").GetArrayLength();
         Assert.Equal(9, live);
+
+        // Away to a new contact and back: the keys work again at once on the list page that is shown.
+        await Row(page, 1).GetByRole(AriaRole.Link, new() { Name = "Contact" }).ClickAsync();
+        await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync(Names[0], new() { Timeout = Slow });
+        await page.GoBackAsync();
+        await Expect(page.Locator("#list-grid[data-keys=on]")).ToBeAttachedAsync(new() { Timeout = Slow });
+        await Expect(Row(page, 1)).ToHaveClassAsync(new Regex("sheet-current"), new() { Timeout = Slow });
+        await keys.PressAsync("j");
+        await Expect(Row(page, 2)).ToHaveClassAsync(new Regex("sheet-current"), new() { Timeout = Slow });
     }
 
     private static ILocator Row(IPage page, int n) => page.Locator($"#list-grid tr[data-row='{n}']");
