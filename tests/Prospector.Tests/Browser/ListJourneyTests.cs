@@ -14,6 +14,9 @@ public sealed class ListJourneyTests(BrowserFixture browser)
     {
         await using var server = await ServerProcess.StartAsync();
         var page = await browser.NewPageAsync(server.BaseUrl);
+        // A fresh server's first pages can take long on a busy machine; waits still end as soon as they can.
+        page.Context.SetDefaultTimeout(30_000);
+        page.Context.SetDefaultNavigationTimeout(30_000);
         try
         {
             await JourneyAsync(server, page);
