@@ -75,14 +75,14 @@ public sealed class ListJourneyTests(BrowserFixture browser)
         await Expect(page.Locator("#next-type [aria-checked=true]")).ToHaveAttributeAsync("data-type", "Meeting");
         await page.FillAsync("#next-note", "Termin nach der Messe");
         await page.ClickAsync("#convert-confirm");
-        await Expect(page.Locator("tr[data-row='1'] .row-state")).ToHaveTextAsync("Converted");
+        await Expect(page.Locator("tr[data-row='1'] .row-state")).ToHaveTextAsync("Converted", new() { Timeout = 30_000 });
 
         // The cursor moved on to row 2: c cancels it with a reason.
-        await Expect(page.Locator("tr[data-row='2']")).ToHaveClassAsync(new Regex("sheet-current"));
+        await Expect(page.Locator("tr[data-row='2']")).ToHaveClassAsync(new Regex("sheet-current"), new() { Timeout = 30_000 });
         await page.Keyboard.PressAsync("c");
         await page.SelectOptionAsync("#cancel-reason", "NoBudget");
         await page.ClickAsync("#cancel-confirm");
-        await Expect(page.Locator("tr[data-row='2'] .row-state")).ToHaveTextAsync("Cancelled");
+        await Expect(page.Locator("tr[data-row='2'] .row-state")).ToHaveTextAsync("Cancelled", new() { Timeout = 30_000 });
         await Expect(page.Locator("tr[data-row='2'] .row-reason")).ToHaveTextAsync("No budget");
 
         // The new lead exists, with its company and next action.
