@@ -14,6 +14,9 @@ public sealed class ListJourneyTests(BrowserFixture browser)
     {
         await using var server = await ServerProcess.StartAsync();
         var page = await browser.NewPageAsync(server.BaseUrl);
+        // A fresh server's first pages can take long on a busy machine; waits still end as soon as they can.
+        page.Context.SetDefaultTimeout(30_000);
+        page.Context.SetDefaultNavigationTimeout(30_000);
         try
         {
             await JourneyAsync(server, page);
@@ -64,22 +67,22 @@ public sealed class ListJourneyTests(BrowserFixture browser)
         await page.ClickAsync("#open-list");
         await Expect(page.Locator("th", new() { HasText = "Ort" }).Locator(".sheet-field")).ToHaveTextAsync("Notes");
 
-        // Work the list from the keyboard: + on the first row, plan the next action.
-        await page.WaitForSelectorAsync("#app-state[data-interactive=yes]", new() { State = WaitForSelectorState.Attached });
-        await page.FocusAsync("#list-grid");
+        // Work the list from the keyboard, without clicking into it first: + on the first row, 3 for a meeting.
+        await Expect(page.Locator("#list-grid[data-keys=on]")).ToBeAttachedAsync(new() { Timeout = 20_000 });
         await page.Keyboard.PressAsync("+");
         await Expect(page.Locator("#convert-form")).ToBeVisibleAsync();
-        await page.SelectOptionAsync("#next-type", "Meeting");
+        await page.Keyboard.PressAsync("3");
+        await Expect(page.Locator("#next-type [aria-checked=true]")).ToHaveAttributeAsync("data-type", "Meeting");
         await page.FillAsync("#next-note", "Termin nach der Messe");
         await page.ClickAsync("#convert-confirm");
-        await Expect(page.Locator("tr[data-row='1'] .row-state")).ToHaveTextAsync("Converted");
+        await Expect(page.Locator("tr[data-row='1'] .row-state")).ToHaveTextAsync("Converted", new() { Timeout = 30_000 });
 
         // The cursor moved on to row 2: c cancels it with a reason.
-        await Expect(page.Locator("tr[data-row='2']")).ToHaveClassAsync(new Regex("sheet-current"));
+        await Expect(page.Locator("tr[data-row='2']")).ToHaveClassAsync(new Regex("sheet-current"), new() { Timeout = 30_000 });
         await page.Keyboard.PressAsync("c");
         await page.SelectOptionAsync("#cancel-reason", "NoBudget");
         await page.ClickAsync("#cancel-confirm");
-        await Expect(page.Locator("tr[data-row='2'] .row-state")).ToHaveTextAsync("Cancelled");
+        await Expect(page.Locator("tr[data-row='2'] .row-state")).ToHaveTextAsync("Cancelled", new() { Timeout = 30_000 });
         await Expect(page.Locator("tr[data-row='2'] .row-reason")).ToHaveTextAsync("No budget");
 
         // The new lead exists, with its company and next action.

@@ -95,6 +95,33 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
         return WorkResult.Ok;
     }
 
+    /// <summary>
+    /// Undo of a conversion that made a new contact (the rep's u right after +): the contact, its open next actions and a
+    /// company made for it alone go to the recycle bin, and the row is open again (or a duplicate again). A row merged
+    /// into an existing contact is not undone this way: the merge only filled empty fields of a contact that stays.
+    /// </summary>
+    public async Task<WorkResult> UndoConvertAsync(ProspectingList list, ListRow row, AccessScope scope, CancellationToken ct)
+    {
+        if (row.State is not ListRowState.Converted || row.ContactId is not { } contactId) return new(Conflict: l["Only a converted row can be undone."]);
+        if (row.DuplicateOfContactId == contactId) return new(Conflict: l["Row {0} was merged into an existing contact; that cannot be undone here.", row.RowNumber]);
+        var now = Now;
+        if (await scope.Filter(db.Contacts).FirstOrDefaultAsync(c => c.Id == contactId, ct) is { } contact)
+        {
+            if (contact.SourceListId != list.Id) return new(Conflict: l["Row {0} was merged into an existing contact; that cannot be undone here.", row.RowNumber]);
+            contact.DeletedAt = now;
+            foreach (var a in await db.NextActions.Where(a => a.ContactId == contactId && a.Status == NextActionStatus.Open).ToListAsync(ct)) a.DeletedAt = now;
+            var source = list.Name.Length > 100 ? list.Name[..100] : list.Name;
+            if (contact.CompanyId is { } companyId
+                && !await db.Contacts.IgnoreQueryFilters().AnyAsync(c => c.CompanyId == companyId && c.Id != contactId, ct)
+                && !await db.Opportunities.IgnoreQueryFilters().AnyAsync(o => o.CompanyId == companyId, ct)
+                && await scope.Filter(db.Companies).FirstOrDefaultAsync(c => c.Id == companyId && c.Source == source, ct) is { } company)
+                company.DeletedAt = now;
+        }
+        row.State = row.DuplicateReason is null ? ListRowState.Open : ListRowState.Duplicate;
+        (row.ContactId, row.UpdatedAt) = (null, now);
+        return WorkResult.Ok;
+    }
+
     /// <summary>"Keep" for a duplicate: the user says it is not one, and it is worked as an open row.</summary>
     public WorkResult Keep(ListRow row)
     {
