@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Prospector.Features.Lists;
 using Prospector.Tests.Infrastructure;
 
 namespace Prospector.Tests.Http;
