@@ -83,17 +83,24 @@ public static partial class ProspectorCli
         var format = new Option<string>("--format") { Description = "csv or xlsx", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "xlsx");
         var output = new Option<FileInfo>("-o", "--output") { Description = "File to write", Required = true };
-        var contacts = new Command("contacts", "Export all contacts.") { format, output };
+        var delimiter = new Option<string>("--delimiter")
+        {
+            Description = "CSV between cells: comma or semicolon (default: what Excel expects in this system's culture, semicolon for de/nl)",
+            DefaultValueFactory = _ => Exporter.DelimiterFor(CultureInfo.CurrentCulture) == ';' ? "semicolon" : "comma",
+        };
+        delimiter.AcceptOnlyFromAmong("comma", "semicolon", ",", ";");
+        var contacts = new Command("contacts", "Export all contacts.") { format, output, delimiter };
         contacts.SetAction(async (parse, ct) => await Guarded(async () =>
         {
             await using var sp = await OpenAsync(parse, ct);
             var db = sp.ServiceProvider.GetRequiredService<ProspectorDb>();
-            var n = await WriteFileAsync(parse.GetValue(output)!, parse.GetValue(format)!, Exporter.ContactHeader, Exporter.ContactRows(db.Contacts), ct);
+            var n = await WriteFileAsync(parse.GetValue(output)!, parse.GetValue(format)!, parse.GetValue(delimiter)!, Exporter.ContactHeader,
+                Exporter.ContactRows(db.Contacts), ct);
             Console.WriteLine($"Exported {n.ToString("N0", CultureInfo.InvariantCulture)} contacts to {parse.GetValue(output)!.FullName}.");
             return 0;
         }));
         var name = new Argument<string>("NAME") { Description = "Name of the list" };
-        var listCmd = new Command("list", "Export a prospecting list: every original column, plus each row's state.") { name, format, output };
+        var listCmd = new Command("list", "Export a prospecting list: every original column, plus each row's state.") { name, format, output, delimiter };
         listCmd.SetAction(async (parse, ct) => await Guarded(async () =>
         {
             await using var sp = await OpenAsync(parse, ct);
@@ -102,7 +109,7 @@ public static partial class ProspectorCli
             var list = await db.ProspectingLists.FirstOrDefaultAsync(l => l.Name == listName, ct)
                 ?? throw new StartupException($"There is no list '{listName}'.");
             var (header, rows) = Exporter.ListTable(db, list);
-            var n = await WriteFileAsync(parse.GetValue(output)!, parse.GetValue(format)!, header, rows, ct);
+            var n = await WriteFileAsync(parse.GetValue(output)!, parse.GetValue(format)!, parse.GetValue(delimiter)!, header, rows, ct);
             Console.WriteLine($"Exported {n.ToString("N0", CultureInfo.InvariantCulture)} rows of '{list.Name}' to {parse.GetValue(output)!.FullName}.");
             return 0;
         }));
@@ -110,7 +117,8 @@ public static partial class ProspectorCli
     }
 
     /// <summary>Writes next to the target and renames at the end: a failed export leaves no half-written file.</summary>
-    private static async Task<int> WriteFileAsync(FileInfo target, string format, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows, CancellationToken ct)
+    private static async Task<int> WriteFileAsync(FileInfo target, string format, string delimiter, IReadOnlyList<string> header,
+        IAsyncEnumerable<string?[]> rows, CancellationToken ct)
     {
         var count = 0;
         async IAsyncEnumerable<string?[]> Counted()
@@ -121,7 +129,7 @@ public static partial class ProspectorCli
         try
         {
             await using (var f = File.Create(temp))
-                await Exporter.WriteAsync(f, ListsApi.ParseFormat(format)!.Value, header, Counted(), ct);
+                await Exporter.WriteAsync(f, ListsApi.ParseFormat(format)!.Value, header, Counted(), ct, Exporter.ParseDelimiter(delimiter)!.Value);
             File.Move(temp, target.FullName, overwrite: true);
         }
         finally

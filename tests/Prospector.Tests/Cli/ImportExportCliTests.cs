@@ -65,4 +65,34 @@ public sealed class ImportExportCliTests : IDisposable
         Assert.Equal("error: There is no list 'Broken'.", export.StdErr.Trim());
         Assert.False(System.IO.File.Exists(Path.Combine(_dir, "x.csv")));
     }
+
+    [Fact]
+    public async Task Exports_escape_formulas_in_headers_and_cells_keep_phones_and_use_semicolons_on_a_german_system()
+    {
+        var csv = File("hostile.csv", Encoding.UTF8.GetBytes(
+            "\"=HYPERLINK(\"\"http://evil.example\"\")\",+A1,@SUM(1),Nachname,Telefon\r\n\"=1+1\",-A1,@x,Müller,+4921112345678\r\n"));
+        Assert.Equal(0, (await ProspectorExe.RunAsync(["import", csv, "--list", "Hostile", "--data-dir", _dir])).ExitCode);
+        var german = new Dictionary<string, string> { ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+
+        var xlsx = Path.Combine(_dir, "hostile.xlsx");
+        Assert.Equal(0, (await ProspectorExe.RunAsync(["export", "list", "Hostile", "--format", "xlsx", "-o", xlsx, "--data-dir", _dir], env: german)).ExitCode);
+        var sheet = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: false).Cast<IDictionary<string, object?>>()
+            .Select(r => r.Values.Select(v => v?.ToString() ?? "").ToArray()).ToList();
+        Assert.Equal(["'=HYPERLINK(\"http://evil.example\")", "'+A1", "'@SUM(1)", "Nachname", "Telefon"], sheet[0].Take(5));
+        Assert.Equal(["'=1+1", "'-A1", "'@x", "Müller", "+4921112345678"], sheet[1].Take(5));
+
+        var text = Path.Combine(_dir, "out.csv");
+        Assert.Equal(0, (await ProspectorExe.RunAsync(["export", "list", "Hostile", "-o", text, "--data-dir", _dir], env: german)).ExitCode);
+        var bytes = await System.IO.File.ReadAllBytesAsync(text);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n");
+        Assert.StartsWith("\"'=HYPERLINK(\"\"http://evil.example\"\")\";'+A1;'@SUM(1);Nachname;Telefon;Prospector state", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("'=1+1;'-A1;'@x;Müller;+4921112345678;Open", lines[1], StringComparison.Ordinal);
+
+        Assert.Equal(0, (await ProspectorExe.RunAsync(["export", "contacts", "--delimiter", "comma", "-o", text, "--data-dir", _dir], env: german)).ExitCode);
+        Assert.StartsWith("Id,Salutation", Encoding.UTF8.GetString((await System.IO.File.ReadAllBytesAsync(text))[3..]), StringComparison.Ordinal);
+        var bad = await ProspectorExe.RunAsync(["export", "contacts", "--delimiter", "pipe", "-o", text, "--data-dir", _dir]);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("pipe", bad.StdErr, StringComparison.Ordinal);
+    }
 }

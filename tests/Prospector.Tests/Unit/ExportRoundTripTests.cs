@@ -4,7 +4,8 @@ namespace Prospector.Tests.Unit;
 
 /// <summary>
 /// Property: whatever the values — awkward Unicode, quotes, delimiters, newlines, leading = + - @ — an export read back
-/// by the importer gives the same table, and no exported cell starts with a formula character.
+/// by the importer gives the same table (with commas or semicolons between cells), and no exported cell is a formula a
+/// spreadsheet would run (numbers and phone numbers such as "+49 30 123456" and "-5" stay as they are).
 /// </summary>
 public sealed class ExportRoundTripTests : IDisposable
 {
@@ -32,12 +33,13 @@ public sealed class ExportRoundTripTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ExportFormat.Csv, 1)]
-    [InlineData(ExportFormat.Csv, 2)]
-    [InlineData(ExportFormat.Csv, 3)]
-    [InlineData(ExportFormat.Xlsx, 4)]
-    [InlineData(ExportFormat.Xlsx, 5)]
-    public async Task Exported_data_imports_back_unchanged(ExportFormat format, int seed)
+    [InlineData(ExportFormat.Csv, 1, ',')]
+    [InlineData(ExportFormat.Csv, 2, ';')]
+    [InlineData(ExportFormat.Csv, 3, ',')]
+    [InlineData(ExportFormat.Csv, 6, ';')]
+    [InlineData(ExportFormat.Xlsx, 4, ',')]
+    [InlineData(ExportFormat.Xlsx, 5, ',')]
+    public async Task Exported_data_imports_back_unchanged(ExportFormat format, int seed, char delimiter)
     {
         var r = new Random(seed);
         string[] header = ["Vorname", "Nachname", "Firma", "Notiz", "Telefon"];
@@ -45,7 +47,7 @@ public sealed class ExportRoundTripTests : IDisposable
             .Where(row => row.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
         var path = Path.Combine(_dir, $"export.{format.ToString().ToLowerInvariant()}");
         await using (var f = File.Create(path))
-            await Exporter.WriteAsync(f, format, header, rows.Select(x => (string?[])x).ToAsyncEnumerable(), CancellationToken.None);
+            await Exporter.WriteAsync(f, format, header, rows.Select(x => (string?[])x).ToAsyncEnumerable(), CancellationToken.None, delimiter);
 
         using var table = TableReader.Open(path);
         Assert.Equal(header, table.Columns);
@@ -55,8 +57,10 @@ public sealed class ExportRoundTripTests : IDisposable
             Assert.Equal(rows[i].Select(Canon), back[i].Select(Canon));
         if (format == ExportFormat.Csv)
         {
-            var text = await File.ReadAllTextAsync(path);
-            Assert.DoesNotMatch(@"(^|[,\n])[=+\-@\t]", text.Replace("\r\n", "\n", StringComparison.Ordinal));
+            var text = (await File.ReadAllTextAsync(path)).Replace("\r\n", "\n", StringComparison.Ordinal);
+            Assert.DoesNotMatch($@"(^|[{delimiter}\n])""?([=@\t]|[+\-][^{delimiter}\n""]*\p{{L}})", text);
+            Assert.Contains(delimiter + "+49 30 123456" + delimiter, delimiter + text.Replace("\n", delimiter.ToString(), StringComparison.Ordinal) + delimiter,
+                StringComparison.Ordinal);
         }
     }
 

@@ -220,7 +220,8 @@ public static class HeaderDetector
 
     private static string ColumnName(string raw, int index, List<string> taken)
     {
-        var name = string.IsNullOrWhiteSpace(raw) ? $"Column {index + 1}" : raw.Trim().ReplaceLineEndings(" ");
+        // Our exports protect header cells like data cells (see Exporter.Escape): the name is the one without the apostrophe.
+        var name = string.IsNullOrWhiteSpace(raw) ? $"Column {index + 1}" : Exporter.Unescape(raw.Trim()).Trim().ReplaceLineEndings(" ");
         if (name.Length > 200) name = name[..200];
         var unique = name;
         for (var n = 2; taken.Contains(unique, StringComparer.OrdinalIgnoreCase); n++) unique = $"{name} ({n})";

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 
@@ -7,40 +9,73 @@ namespace Prospector.Features.Lists;
 public enum ExportFormat { Csv, Xlsx }
 
 /// <summary>
-/// Writes tables as CSV (UTF-8 with BOM, so Excel reads umlauts; RFC 4180 quoting) or XLSX, streaming. A cell that
-/// would start with = + - @ tab or CR gets a leading apostrophe so that a spreadsheet shows it as text and never runs
-/// it as a formula (CSV injection); the importer takes that apostrophe off again.
+/// Writes tables as CSV (UTF-8 with BOM, so Excel reads umlauts; RFC 4180 quoting; comma or semicolon between cells) or
+/// XLSX, streaming. Every cell a spreadsheet would run as a formula — header included, in both formats — gets a leading
+/// apostrophe, so it shows as text (formula injection); see <see cref="IsFormula"/> for exactly which. The importer takes
+/// that apostrophe off again.
 /// </summary>
-public static class Exporter
+public static partial class Exporter
 {
-    public static async Task WriteAsync(Stream output, ExportFormat format, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows, CancellationToken ct)
+    public static async Task WriteAsync(Stream output, ExportFormat format, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows,
+        CancellationToken ct, char delimiter = ',')
     {
-        if (format == ExportFormat.Csv) await WriteCsvAsync(output, header, rows, ct);
+        if (format == ExportFormat.Csv) await WriteCsvAsync(output, header, rows, delimiter, ct);
         else await WriteXlsxAsync(output, header, rows, ct);
     }
 
+    /// <summary>
+    /// The separator Excel expects for this culture: where the decimal separator is a comma (German, Dutch, French…),
+    /// Excel splits CSV at semicolons and would put a comma-separated file into one column.
+    /// </summary>
+    public static char DelimiterFor(CultureInfo culture) => culture.NumberFormat.NumberDecimalSeparator == "," ? ';' : ',';
+
+    /// <summary>"comma"/"," or "semicolon"/";" (API and CLI); null when the value is neither.</summary>
+    public static char? ParseDelimiter(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "," or "comma" => ',',
+        ";" or "semicolon" => ';',
+        _ => null,
+    };
+
+    /// <summary>
+    /// A cell a spreadsheet would execute: one starting with = or @ (a formula or a function), with a tab or carriage
+    /// return (hides one), or with + or - unless it is a plain number or phone number (digits with spaces, dots, commas,
+    /// slashes, hyphens and brackets only — "+49 211 123456", "-5", "-1.234,50"): with no letter in it, such a cell can
+    /// neither call a function nor reference another cell.
+    /// </summary>
+    public static bool IsFormula(string? value) => value is { Length: > 0 } && value[0] switch
+    {
+        '=' or '@' or '\t' or '\r' => true,
+        '+' or '-' => !PlainNumber().IsMatch(value),
+        _ => false,
+    };
+
+    /// <summary>A formula gets a leading apostrophe; so does a value whose own leading apostrophe the importer would take off.</summary>
     public static string Escape(string? value) =>
-        value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? "'" + value : value ?? "";
+        value is null ? "" : IsFormula(value) || Unescape(value) != value ? "'" + value : value;
 
     /// <summary>Undoes <see cref="Escape"/> on import: an apostrophe before a formula character is ours.</summary>
     public static string Unescape(string value) =>
         value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? value[1..] : value;
 
-    private static async Task WriteCsvAsync(Stream output, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows, CancellationToken ct)
+    [GeneratedRegex(@"^[+\-][0-9 ()./,\-]*[0-9][0-9 ()./,\-]*$")]
+    private static partial Regex PlainNumber();
+
+    private static async Task WriteCsvAsync(Stream output, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows, char delimiter, CancellationToken ct)
     {
         await using var w = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
-        await w.WriteAsync(Line(header));
-        await foreach (var row in rows.WithCancellation(ct)) await w.WriteAsync(Line(row));
+        await w.WriteAsync(Line(header, delimiter));
+        await foreach (var row in rows.WithCancellation(ct)) await w.WriteAsync(Line(row, delimiter));
     }
 
-    private static string Line(IReadOnlyList<string?> cells)
+    private static string Line(IReadOnlyList<string?> cells, char delimiter)
     {
         var sb = new StringBuilder();
         for (var i = 0; i < cells.Count; i++)
         {
-            if (i > 0) sb.Append(',');
+            if (i > 0) sb.Append(delimiter);
             var v = Escape(cells[i]);
-            if (v.AsSpan().IndexOfAny(",\"\r\n;") >= 0) sb.Append('"').Append(v.Replace("\"", "\"\"")).Append('"');
+            if (v.AsSpan().IndexOfAny(",\"\r\n;\t") >= 0) sb.Append('"').Append(v.Replace("\"", "\"\"")).Append('"');
             else sb.Append(v);
         }
         return sb.Append("\r\n").ToString();
@@ -53,8 +88,10 @@ public static class Exporter
         var keys = new string[header.Count];
         for (var i = 0; i < keys.Length; i++)
         {
-            var key = header[i].Length == 0 ? $"Column {i + 1}" : header[i];
-            for (var n = 2; keys.Take(i).Contains(key); n++) key = $"{header[i]} ({n})";
+            // Header cells are cells too: a column named "=HYPERLINK(…)" must not come out live.
+            var title = Escape(header[i]);
+            var key = title.Length == 0 ? $"Column {i + 1}" : title;
+            for (var n = 2; keys.Take(i).Contains(key); n++) key = $"{title} ({n})";
             keys[i] = key;
         }
         var items = rows.ToBlockingEnumerable(ct).Select(row =>

@@ -68,6 +68,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
             };
             db.ProspectingLists.Add(list);
         }
+        await CustomFieldKeys.EnsureDefinedAsync(db, table.Columns.Where((_, i) => mapping[i] == ListField.Custom), ct);
         var listColumns = JsonSerializer.Deserialize<List<string>>(list.Columns) ?? [];
         var listMapping = JsonSerializer.Deserialize<Dictionary<string, ListField>>(list.Mapping) ?? [];
         country ??= list.DefaultCountry;

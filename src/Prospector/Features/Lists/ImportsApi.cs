@@ -142,15 +142,16 @@ public static class ImportsApi
         await LoadAsync(db, access, user, id, ct) is { } i ? TypedResults.Ok(ImportDto.From(i)) : NotFound(id);
 
     /// <summary>The import's rows with invalid values or found as duplicates, with the reasons, as CSV.</summary>
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Problems(
-        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Problems(
+        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, HttpResponse response, CancellationToken ct, string? delimiter = null)
     {
+        if (await ListsApi.DelimiterAsync(db, user, delimiter, ct) is not { } d) return Api.Invalid("delimiter", "delimiter must be comma or semicolon.");
         if (await LoadAsync(db, access, user, id, ct) is not { } import) return NotFound(id);
         var list = await db.ProspectingLists.IgnoreQueryFilters().FirstAsync(l => l.Id == import.ListId, ct);
         var columns = ListQueries.Columns(list);
         response.ContentType = "text/csv; charset=utf-8";
         response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-problems.csv\"";
-        await Exporter.WriteAsync(response.Body, ExportFormat.Csv, ["Row", "Problem", .. columns], Rows(), ct);
+        await Exporter.WriteAsync(response.Body, ExportFormat.Csv, ["Row", "Problem", .. columns], Rows(), ct, d);
         return TypedResults.Empty;
 
         async IAsyncEnumerable<string?[]> Rows()

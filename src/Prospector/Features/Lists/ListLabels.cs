@@ -25,6 +25,9 @@ public static class ListLabels
         ListField.City => l["City"],
         ListField.Country => l["Country"],
         ListField.Notes => l["Notes"],
+        ListField.MiddleName => l["Middle name"],
+        ListField.Birthday => l["Birthday"],
+        ListField.Custom => l["Custom field"],
         _ => f.ToString(),
     };
 

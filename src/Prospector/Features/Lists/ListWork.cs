@@ -37,6 +37,7 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
         var byName = JsonSerializer.Deserialize<Dictionary<string, ListField>>(list.Mapping) ?? [];
         var mapping = columns.Select(c => byName.GetValueOrDefault(c, ListField.Ignore)).ToArray();
         var norm = Normaliser.Map(JsonSerializer.Deserialize<string[]>(row.Cells) ?? [], mapping, list.DefaultCountry);
+        var custom = await CustomFieldsAsync(norm, columns, ct);
 
         Contact contact;
         if (merge)
@@ -45,7 +46,8 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
                 || await scope.Filter(db.Contacts).FirstOrDefaultAsync(c => c.Id == existingId, ct) is not { } existing)
                 return new(Conflict: l["Row {0} has no existing contact to merge into.", row.RowNumber]);
             contact = existing;
-            var errors = await ContactWrites.ApplyAsync(db, scope, contact, JsonFields.From(MissingFields(contact, norm), l), Now, isNew: false, ct);
+            await db.Entry(contact).Collection(c => c.PersonalDates).LoadAsync(ct);
+            var errors = await ContactWrites.ApplyAsync(db, scope, contact, JsonFields.From(MissingFields(contact, norm, custom), l), Now, isNew: false, ct);
             if (errors is not null) return new(errors);
             if (next is not null && !await db.NextActions.AnyAsync(a => a.ContactId == contact.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open, ct))
                 if ((await nextActions.ScheduleAsync(contact.Id, null, next, scope, ct, "nextAction")).Errors is { } e) return new(e);
@@ -55,7 +57,7 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
             if (next is null) return new(new() { ["nextAction"] = [l["Plan the first next action for the new contact."]] });
             if (nextActions.Validate(next, "nextAction") is { } invalid) return new(invalid);
             contact = new Contact();
-            var body = ContactBody(norm, list, row);
+            var body = ContactBody(norm, list, row, custom);
             if (await CompanyForAsync(norm, row, list, scope, ct) is { } company)
             {
                 if (company.Id == 0) contact.Company = company;
@@ -130,7 +132,28 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
         return WorkResult.Ok;
     }
 
-    private static JsonObject ContactBody(NormalRow n, ProspectingList list, ListRow row)
+    /// <summary>
+    /// The row's custom-field values, keyed by the contact custom field named like the column (label or key, folded), or by
+    /// the column name itself (the import defines a custom field for each such column).
+    /// </summary>
+    private async Task<JsonObject> CustomFieldsAsync(NormalRow n, List<string> columns, CancellationToken ct)
+    {
+        var o = new JsonObject();
+        if (n.Custom.Count == 0) return o;
+        var defined = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.EntityType == CustomFieldKeys.Contact).ToListAsync(ct);
+        foreach (var (column, value) in n.Custom)
+        {
+            if (column >= columns.Count) continue;
+            var key = CustomFieldKeys.For(columns[column], defined);
+            o[key] = o[key] is { } earlier ? $"{earlier.GetValue<string>()}\n{value}" : value;
+        }
+        return o;
+    }
+
+    private static JsonArray Birthday((int Month, int Day, int? Year) b) =>
+        [new JsonObject { ["kind"] = nameof(PersonalDateKind.Birthday), ["month"] = b.Month, ["day"] = b.Day, ["year"] = b.Year, ["remindDaysBefore"] = 7 }];
+
+    private static JsonObject ContactBody(NormalRow n, ProspectingList list, ListRow row, JsonObject custom)
     {
         var o = new JsonObject
         {
@@ -142,11 +165,13 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
             ["source"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
         };
         if (row.AssignedToId is { } a) o["ownerId"] = a;
+        if (n.Birthday is { } b) o["personalDates"] = Birthday(b);
+        if (custom.Count > 0) o["customFields"] = custom;
         return o;
     }
 
     /// <summary>Merge: fills what the existing contact lacks; never overwrites what a rep already entered.</summary>
-    private static JsonObject MissingFields(Contact c, NormalRow n)
+    private static JsonObject MissingFields(Contact c, NormalRow n, JsonObject custom)
     {
         var o = new JsonObject();
         void Fill(string field, string? current, string? value) { if (string.IsNullOrEmpty(current) && !string.IsNullOrEmpty(value)) o[field] = value; }
@@ -158,6 +183,25 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
         Fill("postalCode", c.PostalCode, n.PostalCode);
         Fill("city", c.City, n.City);
         Fill("country", c.Country, n.Country);
+        Fill("notes", c.Notes, n.Notes);
+        if (n.Birthday is { } b && c.PersonalDates.All(d => d.Kind != PersonalDateKind.Birthday))
+        {
+            var dates = new JsonArray([.. c.PersonalDates.Select(d => (JsonNode)new JsonObject
+            {
+                ["kind"] = d.Kind.ToString(), ["label"] = d.Label, ["month"] = d.Month, ["day"] = d.Day, ["year"] = d.Year,
+                ["remindDaysBefore"] = d.RemindDaysBefore,
+            })]);
+            dates.Add(Birthday(b)[0]!.DeepClone());
+            o["personalDates"] = dates;
+        }
+        if (custom.Count > 0)
+        {
+            var current = c.CustomFields is { } json ? JsonNode.Parse(json) as JsonObject ?? [] : [];
+            var added = false;
+            foreach (var (key, value) in custom)
+                if (!current.ContainsKey(key)) { current[key] = value?.DeepClone(); added = true; }
+            if (added) o["customFields"] = current;
+        }
         return o;
     }
 

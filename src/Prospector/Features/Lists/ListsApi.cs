@@ -224,27 +224,45 @@ public static class ListsApi
         return WorkResult.Ok;
     }
 
+    /// <summary>CSV between cells: <c>delimiter</c> (comma or semicolon) when given, else the one the user's Excel expects.</summary>
     private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Export(
-        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, HttpResponse response, CancellationToken ct, string format = "csv")
+        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, HttpResponse response, CancellationToken ct, string format = "csv",
+        string? delimiter = null)
     {
         if (ParseFormat(format) is not { } f) return Api.Invalid("format", "format must be csv or xlsx.");
+        if (await DelimiterAsync(db, user, delimiter, ct) is not { } d) return Api.Invalid("delimiter", "delimiter must be comma or semicolon.");
         if (await LoadAsync(db, access, user, id, ct) is not { } list) return NotFound(id);
         var (header, rows) = Exporter.ListTable(db, list);
-        await SendAsync(response, f, FileName(list.Name), header, rows, ct);
+        await SendAsync(response, f, FileName(list.Name), header, rows, d, ct);
         return TypedResults.Empty;
     }
 
     /// <summary>Visible contacts, optionally narrowed like the contacts list (stage, status, owner, tag, company, source list).</summary>
     private static async Task<Results<EmptyHttpResult, ValidationProblem>> ExportContacts(
         ProspectorDb db, RecordAccess access, ClaimsPrincipal user, HttpResponse response, CancellationToken ct, string format = "csv",
-        Stage? stage = null, LeadStatus? status = null, long? ownerId = null, string? tag = null, long? companyId = null, long? listId = null)
+        Stage? stage = null, LeadStatus? status = null, long? ownerId = null, string? tag = null, long? companyId = null, long? listId = null,
+        string? delimiter = null)
     {
         if (ParseFormat(format) is not { } f) return Api.Invalid("format", "format must be csv or xlsx.");
+        if (await DelimiterAsync(db, user, delimiter, ct) is not { } d) return Api.Invalid("delimiter", "delimiter must be comma or semicolon.");
         var scope = await access.ScopeAsync(user, ct);
         var query = new ContactQuery(Stage: stage, Status: status, OwnerId: ownerId, Tag: tag, CompanyId: companyId).Branches(db, scope)[0];
         if (listId is { } lid) query = query.Where(c => c.SourceListId == lid);
-        await SendAsync(response, f, "contacts", Exporter.ContactHeader, Exporter.ContactRows(query), ct);
+        await SendAsync(response, f, "contacts", Exporter.ContactHeader, Exporter.ContactRows(query), d, ct);
         return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// The CSV delimiter: the one asked for, else the one for the user's own language (semicolon for de and nl, whose
+    /// Excel splits at semicolons), else the request's culture. Null when the one asked for is neither comma nor semicolon.
+    /// </summary>
+    public static async Task<char?> DelimiterAsync(ProspectorDb db, ClaimsPrincipal user, string? requested, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(requested)) return Exporter.ParseDelimiter(requested);
+        var language = long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+            ? await db.Users.Where(u => u.Id == userId).Select(u => u.Culture).FirstOrDefaultAsync(ct) : null;
+        return Exporter.DelimiterFor(language is null ? System.Globalization.CultureInfo.CurrentCulture
+            : System.Globalization.CultureInfo.GetCultureInfo(Hosting.ProspectorHost.FormatCulture(language)));
     }
 
     public static ExportFormat? ParseFormat(string? format) => format?.ToLowerInvariant() switch
@@ -254,13 +272,14 @@ public static class ListsApi
         _ => null,
     };
 
-    private static async Task SendAsync(HttpResponse response, ExportFormat f, string name, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows, CancellationToken ct)
+    private static async Task SendAsync(HttpResponse response, ExportFormat f, string name, IReadOnlyList<string> header, IAsyncEnumerable<string?[]> rows,
+        char delimiter, CancellationToken ct)
     {
         response.ContentType = f == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         var file = $"{name}.{f.ToString().ToLowerInvariant()}";
         response.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
         { FileNameStar = file, FileName = "\"" + new string([.. file.Select(c => c < 128 && c != '"' ? c : '_')]) + "\"" }.ToString();
-        await Exporter.WriteAsync(response.Body, f, header, rows, ct);
+        await Exporter.WriteAsync(response.Body, f, header, rows, ct, delimiter);
     }
 
     private static string FileName(string listName) =>

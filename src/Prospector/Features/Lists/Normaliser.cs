@@ -16,6 +16,10 @@ public sealed class NormalRow
     public string? Street, PostalCode, City, Country, Notes;
     public string? EmailKey, PhoneE164, MobileE164, Domain, CompanyKey;
     public string NameKey = "";
+    /// <summary>A birthday: month and day, the year where the file gives one.</summary>
+    public (int Month, int Day, int? Year)? Birthday;
+    /// <summary>Values of the columns mapped to a custom field, by column index.</summary>
+    public List<(int Column, string Value)> Custom = [];
     public List<RowIssue> Issues = [];
 
     public string? DisplayName => string.Join(' ', new[] { FirstName, NamePrefix, LastName }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } n ? n : null;
@@ -26,16 +30,23 @@ public sealed class NormalRow
 /// Maps a row's cells to fields and normalises them: e-mails trimmed and validated, phones to E.164 with the list's
 /// default country (the original kept), a website reduced to its domain. Nothing invalid is dropped.
 /// </summary>
-public static class Normaliser
+public static partial class Normaliser
 {
     public static bool IsEmail(string s) => JsonFields.IsEmail(s);
 
     public static NormalRow Map(string[] cells, ListField[] mapping, string? defaultCountry)
     {
         var r = new NormalRow();
-        string? fullName = null;
+        string? fullName = null, middleName = null, birthday = null;
         for (var i = 0; i < mapping.Length && i < cells.Length; i++)
         {
+            // A note or a custom value keeps its line breaks; a name or a phone is one line.
+            if (mapping[i] is ListField.Notes or ListField.Custom && Multiline(cells[i]) is { } text)
+            {
+                if (mapping[i] == ListField.Notes) r.Notes = Cap(text, 10_000);
+                else r.Custom.Add((i, Cap(text, 2000)));
+                continue;
+            }
             var v = Clean(cells[i]);
             if (v is null) continue;
             switch (mapping[i])
@@ -55,10 +66,18 @@ public static class Normaliser
                 case ListField.PostalCode: r.PostalCode = Cap(v, 20); break;
                 case ListField.City: r.City = Cap(v, 100); break;
                 case ListField.Country: r.Country = v; break;
-                case ListField.Notes: r.Notes = Cap(v, 10_000); break;
+                case ListField.MiddleName: middleName = v; break;
+                case ListField.Birthday: birthday = v; break;
             }
         }
         if (fullName is not null && !r.HasPerson) SplitName(fullName, r);
+        // Contacts have no middle name: "Anna" + "Maria" is the first name "Anna Maria".
+        if (middleName is not null) r.FirstName = Cap(r.FirstName is null ? middleName : $"{r.FirstName} {middleName}", 100);
+        if (birthday is not null && !IsEmptyDate(birthday))
+        {
+            r.Birthday = BirthdayOf(birthday, defaultCountry);
+            if (r.Birthday is null) r.Issues.Add(new("birthday", birthday));
+        }
         if (r.Email is not null)
         {
             // Exports often carry "Name <mail>" or "mailto:"; a list of several addresses keeps the first.
@@ -104,6 +123,54 @@ public static class Normaliser
 
     private static readonly HashSet<string> Titles = ["herr", "frau", "dr", "prof", "mr", "mrs", "ms", "dhr", "mevr", "m", "mme"];
     private static readonly HashSet<string> Prefixes = ["van", "de", "der", "den", "het", "ter", "ten", "te", "von", "zu", "vom", "'t", "la", "le", "du"];
+
+    /// <summary>
+    /// A birthday as exports write it: ISO "1985-03-14" (also with a time), Google's year-less "--03-14", German
+    /// "14.03.1985", Dutch "14-03-1985", and slashes — "3/14/1985" month first for a US list or when the second number is
+    /// above 12, day first otherwise. Years before 1900 (Apple's 1604 for "no year") count as unknown.
+    /// </summary>
+    public static (int Month, int Day, int? Year)? BirthdayOf(string value, string? country)
+    {
+        var v = value.Trim();
+        if (v.StartsWith("--", StringComparison.Ordinal)) v = "0000-" + v[2..];
+        if (v.Length > 10 && IsoPrefix().IsMatch(v)) v = v[..10];
+        int month, day, year;
+        if (IsoDate().Match(v) is { Success: true } iso)
+            (year, month, day) = (Num(iso.Groups[1]), Num(iso.Groups[2]), Num(iso.Groups[3]));
+        else if (LocalDate().Match(v) is { Success: true } local)
+        {
+            var (a, b) = (Num(local.Groups[1]), Num(local.Groups[3]));
+            var monthFirst = local.Groups[2].Value == "/" && (b > 12 || (a <= 12 && country == "US"));
+            (month, day) = monthFirst ? (a, b) : (b, a);
+            year = Num(local.Groups[4]);
+            if (local.Groups[4].Length == 2) year += year >= 30 ? 1900 : 2000;
+        }
+        else return null;
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(2000, month)) return null;
+        int? known = year >= 1900 && year <= 2100 ? year : null;
+        if (known is { } y && day > DateTime.DaysInMonth(y, month)) return null;
+        return (month, day, known);
+
+        static int Num(System.Text.RegularExpressions.Group g) => int.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Outlook writes "0.0.00" or "0/0/00" for "no birthday".</summary>
+    private static bool IsEmptyDate(string v) => v.All(c => c is '0' or '.' or '/' or '-' or ' ');
+
+    private static string? Multiline(string? v)
+    {
+        if (string.IsNullOrWhiteSpace(v)) return null;
+        return v.ReplaceLineEndings("\n").Trim();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[T ]")]
+    private static partial System.Text.RegularExpressions.Regex IsoPrefix();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\d{4})-(\d{1,2})-(\d{1,2})$")]
+    private static partial System.Text.RegularExpressions.Regex IsoDate();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex LocalDate();
 
     private static string? Clean(string? v)
     {
