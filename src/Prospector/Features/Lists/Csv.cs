@@ -31,7 +31,7 @@ public static class Csv
 
     private static string EncodingName(Encoding e) => e switch
     {
-        UnicodeEncoding u => u.GetPreamble() is [0xFE, ..] ? "UTF-16 BE" : "UTF-16 LE",
+        UnicodeEncoding u => u.CodePage == 1201 ? "UTF-16 BE" : "UTF-16 LE",
         UTF8Encoding => "UTF-8",
         _ => e.CodePage == 1252 ? "Windows-1252" : e.WebName,
     };
