@@ -108,7 +108,7 @@ public sealed class ImportFilesJourneyTests(BrowserFixture browser)
         return (await res.JsonAsync())!.Value;
     }
 
-    private static byte[] Xlsx()
+    internal static byte[] Xlsx()
     {
         var path = Path.Combine(Path.GetTempPath(), $"prospector-journey-{Guid.NewGuid():N}.xlsx");
         try
@@ -131,7 +131,7 @@ public sealed class ImportFilesJourneyTests(BrowserFixture browser)
         static Dictionary<string, object> Row(params string[] cells) => cells.Select((c, i) => (c, i)).ToDictionary(x => ((char)('A' + x.i)).ToString(), x => (object)x.c);
     }
 
-    private static byte[] Xls()
+    internal static byte[] Xls()
     {
         var book = new NPOI.HSSF.UserModel.HSSFWorkbook();
         var sheet = book.CreateSheet("Kontakte");
@@ -151,7 +151,7 @@ public sealed class ImportFilesJourneyTests(BrowserFixture browser)
         return m.ToArray();
     }
 
-    private static byte[] Utf16Tab()
+    internal static byte[] Utf16Tab()
     {
         var text = "Vorname\tNachname\tTelefon\tLand\tMessestand\r\n" +
                    "Piotr\tNowak\t22 628 12 34\tPolen\tB12\r\n" +
@@ -160,7 +160,7 @@ public sealed class ImportFilesJourneyTests(BrowserFixture browser)
         return [.. utf16.GetPreamble(), .. utf16.GetBytes(text)];
     }
 
-    private static byte[] SemicolonCsv() => Encoding.GetEncoding(1252).GetBytes(
+    internal static byte[] SemicolonCsv() => Encoding.GetEncoding(1252).GetBytes(
         "Messe Hannover 2026 – Besucherliste;;;;\r\n" +
         "Vorname;Nachname;Firma;Telefon;Schuhgröße\r\n" +
         "Jürgen;Müller;Müller Anlagenbau GmbH;0511 1234567;44\r\n" +
