@@ -68,7 +68,7 @@ public sealed class ImportFilesJourneyTests(BrowserFixture browser)
         }
         await Expect(page.Locator("#import-error")).ToHaveCountAsync(0);
         await Expect(page.Locator("#preview-unmapped")).ToContainTextAsync(unmapped);
-        if (titles > 0) await Expect(page.Locator("#preview-titles")).ToContainTextAsync($"{titles} title row");
+        if (titles > 0) await Expect(page.Locator("#preview-titles")).ToContainTextAsync($"Title rows skipped above the header: {titles}");
         else await Expect(page.Locator("#preview-titles")).ToHaveCountAsync(0);
         // The default country is the user's own (the admin's time zone is Europe/Berlin).
         await Expect(page.Locator("#list-country")).ToHaveValueAsync("DE");
