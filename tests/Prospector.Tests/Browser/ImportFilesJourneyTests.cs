@@ -21,6 +21,10 @@ public sealed class ImportFilesJourneyTests(BrowserFixture browser)
     {
         await using var server = await ServerProcess.StartAsync();
         var page = await browser.NewPageAsync(server.BaseUrl);
+        // Waits are on conditions; on a machine with every core busy a first page load (compiling, prerendering) can take
+        // longer than the fixture's 15 s, so the cap for navigations and expectations is raised, not replaced by sleeps.
+        page.SetDefaultNavigationTimeout(60_000);
+        page.SetDefaultTimeout(45_000);
         try
         {
             await page.SetUpAdminAsync(server);
