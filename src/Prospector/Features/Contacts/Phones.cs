@@ -12,12 +12,39 @@ public static class Phones
         if (string.IsNullOrWhiteSpace(raw)) return null;
         try
         {
-            var n = Util.Parse(raw, string.IsNullOrEmpty(country) ? "DE" : country.ToUpperInvariant());
+            var n = Util.Parse(International(raw), string.IsNullOrEmpty(country) ? "DE" : country.ToUpperInvariant());
             return Util.IsValidNumber(n) ? Util.Format(n, PhoneNumberFormat.E164) : null;
         }
         catch (NumberParseException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The country a number written with its country code belongs to (+31 20…, 0031 20… → NL); null for a number written
+    /// the national way (020 …), which only a country given from elsewhere can place.
+    /// </summary>
+    public static string? CountryOf(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var s = International(raw);
+        if (!s.StartsWith('+')) return null;
+        try
+        {
+            var n = Util.Parse(s, "ZZ");
+            return Util.IsValidNumber(n) ? Util.GetRegionCodeForNumber(n) : null;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"0031 20…" is "+31 20…" wherever the list was made: no national number starts with 00.</summary>
+    private static string International(string raw)
+    {
+        var s = raw.Trim();
+        return s.StartsWith("00", StringComparison.Ordinal) && s.Length > 2 && char.IsAsciiDigit(s[2]) ? "+" + s[2..] : s;
     }
 }

@@ -19,11 +19,11 @@ public static class Csv
         var reader = new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var parser = new CsvParser(reader, delimiter, limits);
         if (skipFirstLine) parser.TryRead(out _, out _);
-        var (columns, rows) = HeaderDetector.Split(parser.Records(), limits);
+        var (columns, rows, titles) = HeaderDetector.Split(parser.Records(), limits);
         var name = delimiter switch { '\t' => "tab", _ => delimiter.ToString() };
         return new SourceTable
         {
-            Columns = columns, Rows = rows, OnDispose = reader.Dispose,
+            Columns = columns, Rows = rows, TitleRows = titles, OnDispose = reader.Dispose,
             Progress = () => reader.BaseStream.Length == 0 ? 1 : (double)reader.BaseStream.Position / reader.BaseStream.Length,
             Format = $"CSV, '{name}', {EncodingName(encoding)}",
         };
@@ -31,7 +31,7 @@ public static class Csv
 
     private static string EncodingName(Encoding e) => e switch
     {
-        UnicodeEncoding u => u.GetPreamble() is [0xFE, ..] ? "UTF-16 BE" : "UTF-16 LE",
+        UnicodeEncoding u => u.CodePage == 1201 ? "UTF-16 BE" : "UTF-16 LE",
         UTF8Encoding => "UTF-8",
         _ => e.CodePage == 1252 ? "Windows-1252" : e.WebName,
     };
@@ -101,7 +101,7 @@ internal sealed class CsvParser(TextReader reader, char delimiter, ReadLimits li
             var end = ReadField(startLine);
             _fields.Add(_field.ToString());
             if (_fields.Count > limits.MaxColumns)
-                throw new ImportFileException($"Line {startLine} has more than {limits.MaxColumns:N0} columns.");
+                throw new ImportFileException("Line {0} has more than {1:N0} columns.", startLine, limits.MaxColumns);
             if (end) break;
         }
         record = [.. _fields];
@@ -123,7 +123,7 @@ internal sealed class CsvParser(TextReader reader, char delimiter, ReadLimits li
                 if (c < 0)
                 {
                     if (lenientEnd) return true;
-                    throw new ImportFileException($"A quoted field that starts on line {openedOn} is never closed (a missing \").");
+                    throw new ImportFileException("A quoted field that starts on line {0} is never closed (a missing \").", openedOn);
                 }
                 _pos++;
                 if (c == '"')
@@ -157,8 +157,8 @@ internal sealed class CsvParser(TextReader reader, char delimiter, ReadLimits li
     {
         if (_field.Length >= limits.MaxCellChars)
             throw new ImportFileException(quoted
-                ? $"A quoted field that starts on line {line} is longer than {limits.MaxCellChars:N0} characters (a missing \"?)."
-                : $"A cell on line {line} is longer than {limits.MaxCellChars:N0} characters.");
+                ? "A quoted field that starts on line {0} is longer than {1:N0} characters (a missing \"?)."
+                : "A cell on line {0} is longer than {1:N0} characters.", line, limits.MaxCellChars);
         _field.Append(c);
     }
 }
@@ -171,7 +171,8 @@ public static class HeaderDetector
 {
     private const int Lookahead = 30;
 
-    public static (List<string> Columns, IEnumerable<(int, string[])> Rows) Split(IEnumerable<(int Line, string[] Cells)> source, ReadLimits limits)
+    /// <summary>The header, the data rows below it, and how many rows with a value (titles) were above it.</summary>
+    public static (List<string> Columns, IEnumerable<(int, string[])> Rows, int TitleRows) Split(IEnumerable<(int Line, string[] Cells)> source, ReadLimits limits)
     {
         var e = source.GetEnumerator();
         var buffered = new List<(int Line, string[] Cells)>();
@@ -186,7 +187,7 @@ public static class HeaderDetector
         foreach (var r in buffered.Skip(at + 1)) width = Math.Max(width, LastFilled(r.Cells) + 1);
         var columns = new List<string>();
         for (var i = 0; i < width; i++) columns.Add(ColumnName(i < header.Length ? header[i] : "", i, columns));
-        return (columns, Shape(buffered.Skip(at + 1), e, columns));
+        return (columns, Shape(buffered.Skip(at + 1), e, columns), filled.Take(at).Count(n => n > 0));
     }
 
     private static IEnumerable<(int, string[])> Shape(IEnumerable<(int Line, string[] Cells)> head, IEnumerator<(int Line, string[] Cells)> rest, List<string> columns)

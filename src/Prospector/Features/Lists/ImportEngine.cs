@@ -13,12 +13,17 @@ public sealed record ImportRequest(
 /// <summary>Rows read so far and, where the reader knows it, the share of the file read (0–1).</summary>
 public sealed record ImportProgress(int RowsRead, double? Fraction);
 
+/// <summary>
+/// What an import did: rows read (below the header), imported, flagged; the title rows skipped above the header; the
+/// columns kept on the list but used for no field; the default country its numbers were read with.
+/// </summary>
 public sealed record ImportSummary(
     long? ImportId, long? ListId, string ListName, int RowsRead, int RowsImported, int RowsInvalid, int RowsDuplicate, int RowsEmpty,
-    string Format, bool DryRun);
+    string Format, bool DryRun, int TitleRowsSkipped = 0, IReadOnlyList<string>? UnmappedColumns = null, string? Country = null);
 
 public sealed record ImportPreview(
-    List<string> Columns, List<string[]> Rows, Dictionary<string, ListField> Mapping, IReadOnlyList<string> Sheets, string? Sheet, string Format);
+    List<string> Columns, List<string[]> Rows, Dictionary<string, ListField> Mapping, IReadOnlyList<string> Sheets, string? Sheet, string Format,
+    int TitleRowsSkipped = 0);
 
 /// <summary>
 /// The import, shared by CLI and server: read → map → normalise → dedupe → store, streaming in batches. It runs in one
@@ -35,7 +40,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         var sample = table.Rows.Take(Math.Max(rows, 50)).Select(r => r.Cells).ToList();
         var guess = ColumnMapping.Guess(table.Columns, sample);
         var mapping = table.Columns.Select((c, i) => (c, guess[i])).ToDictionary(x => x.c, x => x.Item2);
-        return new ImportPreview(table.Columns, sample.Take(rows).ToList(), mapping, table.Sheets, table.Sheet, table.Format);
+        return new ImportPreview(table.Columns, sample.Take(rows).ToList(), mapping, table.Sheets, table.Sheet, table.Format, table.TitleRows);
     }
 
     public async Task<ImportSummary> RunAsync(ImportRequest req, AccessScope scope, IProgress<ImportProgress>? progress, CancellationToken ct)
@@ -50,9 +55,13 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
                 mapping[i] = req.Mapping.GetValueOrDefault(table.Columns[i], ListField.Ignore);
         if (req.MapPairs is { Count: > 0 } && ColumnMapping.Apply(mapping, table.Columns, req.MapPairs) is { } mapError)
             throw new ImportFileException(mapError);
-        var country = string.IsNullOrWhiteSpace(req.Country) ? null : req.Country.Trim().ToUpperInvariant();
-        if (country is not null && Countries.ToIso(country) is null)
-            throw new ArgumentException($"'{req.Country}' is not a two-letter country code such as DE or NL.");
+        // The default country for numbers written without a country code: the one asked for, else the list's, else the
+        // importing user's own (their time zone's), else the workspace's. A row's own country column or its number's
+        // country code still wins over it (Normaliser).
+        string? country = null;
+        if (!string.IsNullOrWhiteSpace(req.Country))
+            country = Countries.ToIso(req.Country)
+                ?? throw new ImportFileException("'{0}' is not a country; give its two-letter code, such as DE, NL or AT.", req.Country.Trim()) { Field = "country" };
 
         var now = time.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -63,7 +72,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
             var ownerId = req.OwnerId ?? (scope.UserId == 0 ? null : scope.UserId);
             list = new ProspectingList
             {
-                Name = name, OwnerId = ownerId, DefaultCountry = country ?? await db.WorkspaceSettings.OrderBy(s => s.Id).Select(s => s.DefaultCountry).FirstOrDefaultAsync(ct),
+                Name = name, OwnerId = ownerId, DefaultCountry = country ?? await UserCountry.DefaultAsync(db, scope.UserId == 0 ? ownerId : scope.UserId, ct),
                 TeamId = await References.DefaultTeamAsync(db, ownerId, ct),
             };
             db.ProspectingLists.Add(list);
@@ -117,6 +126,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         }
         if (pending.Count > 0) await FlushAsync();
         if (imported == 0) throw new ImportFileException("The file has a header row but no data rows.");
+        var unmapped = table.Columns.Where((_, i) => mapping[i] == ListField.Ignore).ToList();
 
         for (var i = 0; i < table.Columns.Count; i++)
             if (mapping[i] != ListField.Ignore || !listMapping.ContainsKey(table.Columns[i])) listMapping[table.Columns[i]] = mapping[i];
@@ -130,7 +140,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         if (req.DryRun) await tx.RollbackAsync(ct);
         else await tx.CommitAsync(ct);
         return new ImportSummary(req.DryRun ? null : import.Id, req.DryRun ? null : list.Id, list.Name, read, imported, invalid, duplicates, empty,
-            table.Format, req.DryRun);
+            table.Format, req.DryRun, table.TitleRows, unmapped, country);
     }
 
     private static (ListRow, NormalRow) Build(string[] cells, int rowNumber, int[] order, int width, ListField[] mapping, string? country,

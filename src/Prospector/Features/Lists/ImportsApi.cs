@@ -19,7 +19,8 @@ public sealed class ImportOptions
 /// <summary>
 /// Imports over HTTP: <c>POST /api/v1/imports/preview</c> (multipart: file, sheet) shows the columns, the first rows and
 /// the guessed mapping; <c>POST /api/v1/imports</c> (multipart: file, list, sheet, country, mapping, ownerId, dryRun) runs
-/// the import and answers its summary; an import can be read, its problem rows downloaded, and reverted.
+/// the import and answers its summary. The file's type is told from its content, never from its name; <c>country</c> (ISO
+/// code or name) is the default for numbers without a country code, else the caller's own country, else the workspace's; an import can be read, its problem rows downloaded, and reverted.
 /// </summary>
 public static class ImportsApi
 {
@@ -62,7 +63,7 @@ public static class ImportsApi
         return (new Upload(path, file.FileName, form), null);
     }
 
-    private static async Task<Results<Ok<ImportPreview>, ValidationProblem>> Preview(HttpRequest request, CancellationToken ct)
+    private static async Task<Results<Ok<ImportPreview>, ValidationProblem>> Preview(HttpRequest request, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
         var (upload, problem) = await ReceiveAsync(request, ct);
         if (upload is null) return problem!;
@@ -74,7 +75,7 @@ public static class ImportsApi
             }
             catch (ImportFileException e)
             {
-                return Api.Invalid("file", e.Message);
+                return Api.Invalid(e.Field, e.Localize(l));
             }
         }
     }
@@ -117,9 +118,9 @@ public static class ImportsApi
                     ownerId, mapping, DryRun: dryRun), scope, null, ct);
                 return dryRun ? TypedResults.Ok(summary) : TypedResults.Created($"/api/v1/imports/{summary.ImportId}", summary);
             }
-            catch (Exception e) when (e is ImportFileException or ArgumentException)
+            catch (ImportFileException e)
             {
-                return Api.Invalid(e is ArgumentException ? "country" : "file", e.Message);
+                return Api.Invalid(e.Field, e.Localize(l));
             }
         }
     }

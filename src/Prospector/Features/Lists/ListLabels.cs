@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
 
@@ -6,6 +7,17 @@ namespace Prospector.Features.Lists;
 /// <summary>Display names of list fields, row states and cancel reasons, in the user's language.</summary>
 public static class ListLabels
 {
+    /// <summary>
+    /// A cell as shown: a date read from Excel (stored as an ISO date, so the data stays unambiguous) is shown the way the
+    /// user writes dates; any other cell as it is. A date in a file has no time zone: it is not converted.
+    /// </summary>
+    public static string Cell(string cell) =>
+        cell.Length == 10 && DateOnly.TryParseExact(cell, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d.ToString("d", CultureInfo.CurrentCulture)
+        : cell.Length == 16 && DateTime.TryParseExact(cell, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            ? t.ToString("g", CultureInfo.CurrentCulture)
+        : cell;
+
     public static string Field(IStringLocalizer l, ListField f) => f switch
     {
         ListField.Ignore => l["(not used)"],

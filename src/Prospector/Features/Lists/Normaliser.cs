@@ -27,8 +27,9 @@ public sealed class NormalRow
 }
 
 /// <summary>
-/// Maps a row's cells to fields and normalises them: e-mails trimmed and validated, phones to E.164 with the list's
-/// default country (the original kept), a website reduced to its domain. Nothing invalid is dropped.
+/// Maps a row's cells to fields and normalises them: e-mails trimmed and validated, phones to E.164 with the row's country
+/// (its country column, else its phone's country code, else the list's default country; the original kept), a website
+/// reduced to its domain. Nothing invalid is dropped.
 /// </summary>
 public static partial class Normaliser
 {
@@ -92,6 +93,9 @@ public static partial class Normaliser
             if (c is null) r.Issues.Add(new("country", r.Country));
             r.Country = c;
         }
+        // The country, in order: the row's own country column, then the country code its phone is written with, then the
+        // default the user chose for the import (their own country, else the workspace's).
+        r.Country ??= Phones.CountryOf(r.Phone) ?? Phones.CountryOf(r.Mobile);
         var country = r.Country ?? defaultCountry;
         if (r.Phone is not null && (r.PhoneE164 = Phones.ToE164(r.Phone, country)) is null) r.Issues.Add(new("phone", r.Phone));
         if (r.Mobile is not null && (r.MobileE164 = Phones.ToE164(r.Mobile, country)) is null) r.Issues.Add(new("mobile", r.Mobile));
@@ -216,14 +220,36 @@ public static class Countries
         ["luxemburg"] = "LU", ["luxembourg"] = "LU", ["united kingdom"] = "GB", ["uk"] = "GB", ["england"] = "GB", ["großbritannien"] = "GB",
         ["vereinigtes königreich"] = "GB", ["united states"] = "US", ["usa"] = "US", ["italien"] = "IT", ["italy"] = "IT", ["spanien"] = "ES",
         ["spain"] = "ES", ["polen"] = "PL", ["poland"] = "PL", ["dänemark"] = "DK", ["denmark"] = "DK",
+        ["pologne"] = "PL", ["polska"] = "PL", ["royaume-uni"] = "GB", ["verenigd koninkrijk"] = "GB", ["états-unis"] = "US",
+        ["etats-unis"] = "US", ["verenigde staten"] = "US", ["vereinigte staaten"] = "US", ["italie"] = "IT", ["italië"] = "IT",
+        ["espagne"] = "ES", ["spanje"] = "ES", ["danemark"] = "DK", ["denemarken"] = "DK", ["tschechien"] = "CZ", ["tsjechië"] = "CZ",
+        ["république tchèque"] = "CZ", ["schweden"] = "SE", ["zweden"] = "SE", ["suède"] = "SE",
     };
 
     private static readonly HashSet<string> Codes = [.. PhoneNumbers.PhoneNumberUtil.GetInstance().GetSupportedRegions()];
 
+    /// <summary>Every country's English and own name and its three-letter code (NLD, AUT…), as .NET knows them.</summary>
+    private static readonly Dictionary<string, string> Known = BuildKnown();
+
+    private static Dictionary<string, string> BuildKnown()
+    {
+        var known = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var code in Codes)
+        {
+            System.Globalization.RegionInfo region;
+            try { region = new System.Globalization.RegionInfo(code); }
+            catch (ArgumentException) { continue; }
+            foreach (var name in new[] { region.EnglishName, region.NativeName, region.ThreeLetterISORegionName })
+                if (name.Length > 2) known.TryAdd(name, code);
+        }
+        return known;
+    }
+
+    /// <summary>An ISO code (NL, nl), a three-letter code (NLD), or a name in English, German, Dutch or French → "NL".</summary>
     public static string? ToIso(string value)
     {
         var v = value.Trim();
         if (v.Length == 2 && Codes.Contains(v.ToUpperInvariant())) return v.ToUpperInvariant();
-        return Names.GetValueOrDefault(v);
+        return Names.GetValueOrDefault(v) ?? Known.GetValueOrDefault(v);
     }
 }

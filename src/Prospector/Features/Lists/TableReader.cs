@@ -3,8 +3,23 @@ using System.Text;
 
 namespace Prospector.Features.Lists;
 
-/// <summary>A file that cannot be read as a table; the message names the problem (and the line or row).</summary>
-public sealed class ImportFileException(string message) : Exception(message);
+/// <summary>
+/// A file that cannot be read as a table; the message names the problem (and the line or row). <see cref="Template"/> is
+/// the English text with {0} placeholders, the key a user's language translates (<see cref="Localize"/>); <see cref="Field"/>
+/// names the input at fault (the file, or the country asked for).
+/// </summary>
+public sealed class ImportFileException(string template, params object[] args)
+    : Exception(args.Length == 0 ? template : string.Format(System.Globalization.CultureInfo.InvariantCulture, template, args))
+{
+    public string Template { get; } = template;
+    public object[] Args { get; } = args;
+    public string Field { get; init; } = "file";
+
+    public string Localize(Microsoft.Extensions.Localization.IStringLocalizer l) => l[Template, Args];
+}
+
+/// <summary>What a file is, told from its first bytes; its name and extension are never trusted.</summary>
+public enum FileKind { Empty, Zip, Ole2, Pdf, Text }
 
 /// <summary>Limits that keep a hostile or broken file from taking the server down.</summary>
 public sealed record ReadLimits(int MaxColumns = 1000, int MaxCellChars = 100_000, long MaxUnzippedBytes = 1L << 30)
@@ -21,6 +36,8 @@ public sealed class SourceTable : IDisposable
     public required string Format { get; init; }
     public IReadOnlyList<string> Sheets { get; init; } = [];
     public string? Sheet { get; init; }
+    /// <summary>Rows with a value above the header (a title such as "Messe Hannover 2025 – Besucherliste"), skipped.</summary>
+    public int TitleRows { get; init; }
     public Action? OnDispose { get; init; }
     /// <summary>Share of the file read so far, where the reader can tell.</summary>
     public Func<double>? Progress { get; init; }
@@ -41,10 +58,14 @@ public static class TableReader
         var head = new byte[8192];
         int n;
         using (var f = File.OpenRead(path)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (n == 0) throw new ImportFileException("The file is empty.");
         var span = head.AsSpan(0, n);
-        if (span.StartsWith("PK\x03\x04"u8)) return Xlsx.Open(path, sheet, limits);
-        if (span.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 })) return Xls.Open(path, sheet, limits);
+        switch (Sniff(span))
+        {
+            case FileKind.Empty: throw new ImportFileException("The file is empty.");
+            case FileKind.Zip: return Xlsx.Open(path, sheet, limits);
+            case FileKind.Ole2: return Xls.Open(path, sheet, limits);
+            case FileKind.Pdf: throw new ImportFileException("This is a PDF document, not a table: export the list from its program as Excel or CSV.");
+        }
         if (sheet is not null) throw new ImportFileException("Only Excel workbooks have sheets; this file is CSV.");
         var encoding = DetectEncoding(path, span);
         if (encoding is not UnicodeEncoding && span.Contains((byte)0))
@@ -52,15 +73,32 @@ public static class TableReader
         return Csv.Open(path, encoding, limits);
     }
 
+    /// <summary>
+    /// The kind of a file from its first bytes: a ZIP container (an .xlsx workbook, checked further when opened), an OLE2
+    /// compound file (an Excel 97–2003 .xls), a PDF, or text. An upload saved under a temporary name reads the same as the
+    /// original, and a workbook renamed to .csv (or a CSV renamed to .xlsx) is still read for what it is.
+    /// </summary>
+    public static FileKind Sniff(ReadOnlySpan<byte> head) =>
+        head.Length == 0 ? FileKind.Empty
+        : head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8) ? FileKind.Zip
+        : head.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }) ? FileKind.Ole2
+        : head.StartsWith("%PDF-"u8) ? FileKind.Pdf
+        : FileKind.Text;
+
     /// <summary>A cell's value as the text a person sees in it (numbers without exponent, dates as ISO dates).</summary>
     internal static string CellText(object? v) => Xlsx.Text(v);
 
-    /// <summary>BOM first (UTF-8, UTF-16 LE/BE); else UTF-8 when the whole file is valid UTF-8; else Windows-1252.</summary>
+    /// <summary>
+    /// BOM first (UTF-8, UTF-16 LE/BE); else UTF-16 without BOM, told by the zero bytes that Latin text has in every other
+    /// byte (Excel's "Unicode text" and some exporters write it so); else UTF-8 when the whole file is valid UTF-8; else
+    /// Windows-1252.
+    /// </summary>
     public static Encoding DetectEncoding(string path, ReadOnlySpan<byte> head)
     {
         if (head.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF })) return new UTF8Encoding(false);
         if (head.StartsWith(new byte[] { 0xFF, 0xFE })) return new UnicodeEncoding(false, true);
         if (head.StartsWith(new byte[] { 0xFE, 0xFF })) return new UnicodeEncoding(true, true);
+        if (Utf16WithoutBom(head) is { } bigEndian) return new UnicodeEncoding(bigEndian, false);
         var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
         var buffer = new byte[1 << 16];
         var chars = new char[buffer.Length + 4];
@@ -78,6 +116,22 @@ public static class TableReader
         }
     }
 
+    /// <summary>True for UTF-16 BE, false for LE, null when the bytes do not look like UTF-16 at all.</summary>
+    private static bool? Utf16WithoutBom(ReadOnlySpan<byte> head)
+    {
+        var pairs = head.Length / 2;
+        if (pairs < 2) return null;
+        int evenZeros = 0, oddZeros = 0;
+        for (var i = 0; i + 1 < head.Length; i += 2)
+        {
+            if (head[i] == 0) evenZeros++;
+            if (head[i + 1] == 0) oddZeros++;
+        }
+        if (oddZeros >= pairs * 0.4 && evenZeros <= pairs * 0.05) return false;
+        if (evenZeros >= pairs * 0.4 && oddZeros <= pairs * 0.05) return true;
+        return null;
+    }
+
     private static class Xlsx
     {
         public static SourceTable Open(string path, string? sheet, ReadLimits limits)
@@ -86,19 +140,21 @@ public static class TableReader
             List<string> sheets;
             try
             {
-                sheets = MiniExcelLibs.MiniExcel.GetSheetNames(path);
+                // From a stream: MiniExcel would otherwise go by the file's extension (an upload's temp file has none it knows).
+                using var stream = File.OpenRead(path);
+                sheets = MiniExcelLibs.MiniExcel.GetSheetNames(stream);
             }
             catch (Exception e) when (e is not ImportFileException)
             {
-                throw new ImportFileException($"The Excel file cannot be read: {e.Message}");
+                throw new ImportFileException("The Excel file cannot be read: {0}", e.Message);
             }
             if (sheets.Count == 0) throw new ImportFileException("The workbook has no sheets.");
             if (sheet is not null && !sheets.Contains(sheet))
-                throw new ImportFileException($"The workbook has no sheet '{sheet}'; its sheets are: {string.Join(", ", sheets)}.");
+                throw new ImportFileException("The workbook has no sheet '{0}'; its sheets are: {1}.", sheet, string.Join(", ", sheets));
             var name = sheet ?? sheets[0];
             var rows = Rows(path, name, limits);
-            var (columns, data) = HeaderDetector.Split(rows, limits);
-            return new SourceTable { Columns = columns, Rows = data, Format = "XLSX", Sheets = sheets, Sheet = name };
+            var (columns, data, titles) = HeaderDetector.Split(rows, limits);
+            return new SourceTable { Columns = columns, Rows = data, TitleRows = titles, Format = "XLSX", Sheets = sheets, Sheet = name };
         }
 
         /// <summary>A renamed ZIP or a zip bomb is refused before any XML is inflated.</summary>
@@ -107,6 +163,8 @@ public static class TableReader
             try
             {
                 using var zip = ZipFile.OpenRead(path);
+                if (IsOpenDocument(zip))
+                    throw new ImportFileException("This is an OpenDocument spreadsheet (.ods); save it as Excel (.xlsx) or CSV and import that.");
                 if (zip.GetEntry("[Content_Types].xml") is null || !zip.Entries.Any(e => e.FullName.StartsWith("xl/", StringComparison.Ordinal)))
                     throw new ImportFileException("This is a ZIP archive, not an Excel workbook (.xlsx).");
                 long total = 0;
@@ -119,21 +177,31 @@ public static class TableReader
             }
             catch (InvalidDataException e)
             {
-                throw new ImportFileException($"The file looks like an Excel workbook but is damaged: {e.Message}");
+                throw new ImportFileException("The file looks like an Excel workbook but is damaged: {0}", e.Message);
             }
+        }
+
+        private static bool IsOpenDocument(ZipArchive zip)
+        {
+            if (zip.GetEntry("mimetype") is not { Length: < 200 } entry) return false;
+            using var r = new StreamReader(entry.Open(), Encoding.ASCII);
+            return r.ReadToEnd().StartsWith("application/vnd.oasis.opendocument", StringComparison.Ordinal);
         }
 
         private static IEnumerable<(int, string[])> Rows(string path, string sheet, ReadLimits limits)
         {
             IEnumerator<dynamic> rows;
+            var stream = File.OpenRead(path);
             try
             {
-                rows = MiniExcelLibs.MiniExcel.Query(path, useHeaderRow: false, sheetName: sheet).GetEnumerator();
+                rows = MiniExcelLibs.MiniExcel.Query(stream, useHeaderRow: false, sheetName: sheet, excelType: MiniExcelLibs.ExcelType.XLSX).GetEnumerator();
             }
             catch (Exception e)
             {
-                throw new ImportFileException($"The Excel file cannot be read: {e.Message}");
+                stream.Dispose();
+                throw new ImportFileException("The Excel file cannot be read: {0}", e.Message);
             }
+            using (stream)
             using (rows)
             {
                 var line = 0;
@@ -145,19 +213,19 @@ public static class TableReader
                     }
                     catch (Exception e) when (e is not ImportFileException)
                     {
-                        throw new ImportFileException($"Row {line + 1} of sheet '{sheet}' cannot be read: {e.Message}");
+                        throw new ImportFileException("Row {0} of sheet '{1}' cannot be read: {2}", line + 1, sheet, e.Message);
                     }
                     line++;
                     var cells = (IDictionary<string, object?>)rows.Current;
                     if (cells.Count > limits.MaxColumns)
-                        throw new ImportFileException($"Row {line} has more than {limits.MaxColumns:N0} columns.");
+                        throw new ImportFileException("Row {0} has more than {1:N0} columns.", line, limits.MaxColumns);
                     var values = new string[cells.Count];
                     var i = 0;
                     foreach (var v in cells.Values)
                     {
                         var s = Text(v);
                         if (s.Length > limits.MaxCellChars)
-                            throw new ImportFileException($"A cell in row {line} is longer than {limits.MaxCellChars:N0} characters.");
+                            throw new ImportFileException("A cell in row {0} is longer than {1:N0} characters.", line, limits.MaxCellChars);
                         values[i++] = s;
                     }
                     yield return (line, values);
