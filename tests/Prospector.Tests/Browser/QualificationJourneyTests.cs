@@ -54,7 +54,9 @@ public sealed class QualificationJourneyTests(BrowserFixture browser)
         await NewLeadAsync(page, "Greta", "Lindqvist");
         var score = page.GetByTestId("qualification-score");
         var missing = page.GetByTestId("qualification-missing");
-        var promote = page.Locator("#promote");
+        // One path from Lead to Prospect: "Yes", which asks for the deal (there is no separate "Promote to Prospect").
+        var promote = page.Locator("#say-yes");
+        await Expect(page.Locator("#promote")).ToHaveCountAsync(0);
         await Expect(score).ToHaveTextAsync("0 %");
         await Expect(missing).ToContainTextAsync("Fits the target market");
         await Expect(promote).ToBeDisabledAsync();
@@ -77,10 +79,52 @@ public sealed class QualificationJourneyTests(BrowserFixture browser)
         await Expect(missing).ToBeHiddenAsync();
         await Expect(page.GetByTestId("gate-met")).ToBeVisibleAsync();
 
+        // A full board first: 26 deals closing sooner than the new one, more than a column shows before "Load more".
+        await FillTheFirstStepsAsync(page);
         await promote.ClickAsync();
+        var title = page.Locator("#deal-title");
+        await Expect(title).ToHaveValueAsync("Greta Lindqvist");
+        var close = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/Berlin")).AddDays(30);
+        await Expect(page.Locator("#deal-close")).ToHaveValueAsync(close.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await title.FillAsync("Lindqvist – 12 seats");
+        await page.Locator("#deal-amount").FillAsync("18000");
+        await page.ClickAsync("#create-deal");
         await Expect(page.GetByTestId("contact-stage")).ToHaveTextAsync("Prospect");
         await Expect(page.GetByTestId("lifecycle")).ToContainTextAsync("Stage: Lead → Prospect");
         await Expect(page.GetByTestId("lifecycle")).ToContainTextAsync("Agreed to a follow-up: Met");
+
+        // The new deal is on the board at once, without "Load more"; dragged on, it stays in sight in the full next column.
+        await page.GoAsync("/pipeline");
+        var first = page.GetByTestId("board-column").Filter(new() { Has = page.GetByText("Qualification", new() { Exact = true }) });
+        var second = page.GetByTestId("board-column").Filter(new() { Has = page.GetByText("Needs analysis", new() { Exact = true }) });
+        var card = first.GetByTestId("card").Filter(new() { HasText = "Lindqvist – 12 seats" });
+        await Expect(card).ToBeVisibleAsync();
+        await Expect(card).ToContainTextAsync("€18,000");
+        await Expect(second.GetByTestId("card")).ToHaveCountAsync(25);
+        await card.DragToAsync(second.GetByTestId("drop-zone"));
+        await Expect(page.GetByText("Moved to Needs analysis.")).ToBeVisibleAsync();
+        await Expect(second.GetByTestId("card").Filter(new() { HasText = "Lindqvist – 12 seats" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(second.GetByTestId("card").Filter(new() { HasText = "Lindqvist – 12 seats" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>26 deals in each of the first two steps, closing in a week (through the API with the browser's session).</summary>
+    private static async Task FillTheFirstStepsAsync(IPage page)
+    {
+        var contact = await page.APIRequest.PostAsync("/api/v1/contacts", new() { DataObject = new { firstName = "Viele", lastName = "Deals", stage = "Lead" } });
+        var contactId = (await contact.JsonAsync())!.Value.GetProperty("id").GetInt64();
+        var pipelines = (await (await page.APIRequest.GetAsync("/api/v1/pipelines")).JsonAsync())!.Value;
+        var steps = pipelines[0].GetProperty("steps").EnumerateArray().Take(2).Select(s => s.GetProperty("id").GetInt64()).ToList();
+        var soon = DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        foreach (var step in steps)
+            for (var i = 0; i < 26; i++)
+            {
+                var res = await page.APIRequest.PostAsync("/api/v1/opportunities", new()
+                {
+                    DataObject = new { contactId, stepId = step, title = $"Filler {step}-{i}", amount = 1000, expectedCloseDate = soon, nextAction = new { type = "Call", dueDate = soon } },
+                });
+                Assert.Equal(201, res.Status);
+            }
     }
 
     private static async Task DisqualifyAndKeepForLaterAsync(IPage page)

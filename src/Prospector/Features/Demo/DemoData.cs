@@ -88,7 +88,7 @@ public static class DemoData
         db.Contacts.AddRange(people);
         await db.SaveChangesAsync(ct);
 
-        AddWork(db, people, pipeline, random, now);
+        AddWork(db, people, pipeline, users[0].Id, random, now);
         await AddQualificationAsync(db, people, users[0].Id, random, now, ct);
         await db.SaveChangesAsync(ct);
         await AddQuestionsAsync(db, random, now, ct);
@@ -96,7 +96,7 @@ public static class DemoData
         output.WriteLine($"Demo login: {AdminEmail} / {Password}   (also: manager@demo.prospector, rep.nord@demo.prospector, rep.sued@demo.prospector)");
     }
 
-    private static void AddWork(ProspectorDb db, List<Contact> people, Pipeline pipeline, Randomizer random, DateTime now)
+    private static void AddWork(ProspectorDb db, List<Contact> people, Pipeline pipeline, long adminId, Randomizer random, DateTime now)
     {
         var today = DateOnly.FromDateTime(now);
         foreach (var c in people)
@@ -155,7 +155,8 @@ public static class DemoData
                     DueDate = due,
                     DueTime = at,
                     DueAtUtc = NextActions.NextActions.DueAtUtc(due, at, "Europe/Berlin"), // the demo users' zone
-                    AssigneeId = c.OwnerId,
+                    // Bulk seed, so not through CurrentAction.ScheduleAsync, but by its rule: the owner, else the acting user (the admin).
+                    AssigneeId = NextActions.CurrentAction.Pick(null, c.OwnerId, adminId),
                     Note = random.ArrayElement(NextSteps),
                     CreatedAt = now,
                 });

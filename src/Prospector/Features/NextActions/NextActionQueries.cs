@@ -44,20 +44,28 @@ public static class NextActionQueries
             (a.OpportunityId != null && scope.Filter(db.Opportunities).Any(o => o.Id == a.OpportunityId))
             || (a.OpportunityId == null && scope.Filter(db.Contacts).Any(c => c.Id == a.ContactId)));
 
+    /// <summary>The next actions of a user's To do (and of the dashboard's "My next actions"): visible and assigned to the user.</summary>
+    public static IQueryable<NextAction> Mine(ProspectorDb db, AccessScope scope) => Visible(db, scope).Where(a => a.AssigneeId == scope.UserId);
+
+    /// <summary>The to-do buckets: Overdue and Today by due day; later ones are Upcoming, or Standby while they wait for a date.</summary>
     public static IQueryable<NextAction> InBucket(IQueryable<NextAction> open, Bucket bucket, DateOnly today)
     {
         open = open.Where(a => a.Status == NextActionStatus.Open);
-        var standby = (System.Linq.Expressions.Expression<Func<NextAction, bool>>)(a =>
-            a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby
-                : a.Contact != null && (a.Contact.LeadStatus == LeadStatus.Nurturing
-                    || (a.Contact.LeadStatus == LeadStatus.Unqualified && a.Contact.RecontactOn != null)));
         return bucket switch
         {
             Bucket.Overdue => open.Where(a => a.DueDate < today).OrderBy(a => a.DueAtUtc),
             Bucket.Today => open.Where(a => a.DueDate == today).OrderBy(a => a.DueAtUtc),
-            Bucket.Standby => open.Where(standby).Where(a => a.DueDate > today).OrderBy(a => a.DueAtUtc),
-            _ => open.Where(a => a.DueDate > today).Where(Negate(standby)).OrderBy(a => a.DueAtUtc),
+            Bucket.Standby => open.Where(Definitions.Waiting).Where(a => a.DueDate > today).OrderBy(a => a.DueAtUtc),
+            _ => open.Where(a => a.DueDate > today).Where(Definitions.Not(Definitions.Waiting)).OrderBy(a => a.DueAtUtc),
         };
+    }
+
+    /// <summary>How many actions each bucket holds (capped like every count), as the To do tabs, the dashboard and the API show it.</summary>
+    public static async Task<Dictionary<Bucket, int>> CountsAsync(IQueryable<NextAction> actions, DateOnly today, CancellationToken ct = default)
+    {
+        var counts = new Dictionary<Bucket, int>();
+        foreach (var b in Enum.GetValues<Bucket>()) counts[b] = await InBucket(actions, b, today).Take(Api.CountCap).CountAsync(ct);
+        return counts;
     }
 
     public static async Task<DateOnly> TodayAsync(ProspectorDb db, long userId, TimeProvider time, CancellationToken ct = default) =>
@@ -90,7 +98,4 @@ public static class NextActionQueries
         return [.. contacts.Select(c => new UnplannedItem("contact", c.Id, c.Name.Trim(), c.OwnerId, c.Owner)),
             .. opportunities.Select(o => new UnplannedItem("opportunity", o.Id, o.Name, o.OwnerId, o.Owner))];
     }
-
-    private static System.Linq.Expressions.Expression<Func<T, bool>> Negate<T>(System.Linq.Expressions.Expression<Func<T, bool>> e) =>
-        System.Linq.Expressions.Expression.Lambda<Func<T, bool>>(System.Linq.Expressions.Expression.Not(e.Body), e.Parameters);
 }

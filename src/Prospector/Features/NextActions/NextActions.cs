@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
@@ -14,7 +15,9 @@ public sealed record NextActionInput(NextActionType? Type, DateOnly? DueDate, Ti
 /// <summary>How an item ends when its last action is done: an opportunity won, lost or cancelled; a contact disqualified.</summary>
 public enum CloseAs { Won, Lost, Cancelled, Disqualified }
 
-public sealed record CloseInput(CloseAs? As, string? Reason);
+/// <summary>How to close; <see cref="FreeDeal"/> confirms winning a deal at 0 (see <see cref="Opportunities.WinAsync"/>).</summary>
+public sealed record CloseInput(CloseAs? As, string? Reason,
+    [property: Description("Closing as Won a deal whose amount is 0: confirms it is a free deal (otherwise refused on \"close.amount\").")] bool? FreeDeal = null);
 
 /// <summary>Completing a next action: the outcome (logged as an activity), then the next action or the end of the item.</summary>
 public sealed record Completion(string? Outcome, string? Notes, NextActionInput? Next, CloseInput? Close);
@@ -37,6 +40,8 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
     public static readonly TimeOnly AllDayAt = new(8, 0);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private readonly CurrentAction Current = new(db, time);
 
     public static DateTime DueAtUtc(DateOnly date, TimeOnly? at, string? timeZone) =>
         TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(at ?? AllDayAt), UserTime.Zone(timeZone));
@@ -67,28 +72,20 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
         long? contactId, long? opportunityId, NextActionInput input, AccessScope scope, CancellationToken ct = default, string prefix = "next")
     {
         if (Validate(input, prefix) is { } errors) return (null, errors);
-        var ownerId = opportunityId is { } oid
-            ? await db.Opportunities.Where(o => o.Id == oid).Select(o => o.OwnerId).FirstOrDefaultAsync(ct)
-            : await db.Contacts.Where(c => c.Id == contactId).Select(c => c.OwnerId).FirstOrDefaultAsync(ct);
-        var assignee = input.AssigneeId ?? ownerId ?? scope.UserId;
-        if (!await db.Users.AnyAsync(u => u.Id == assignee && u.DeactivatedAt == null, ct))
-            return (null, new() { [$"{prefix}.assigneeId"] = [l["There is no active user {0}.", assignee]] });
-        await CancelOpenAsync(contactId, opportunityId, ct);
-        var zone = await UserTime.ZoneOfAsync(db, assignee, ct);
-        var action = new NextAction
-        {
-            ContactId = contactId ?? await db.Opportunities.Where(o => o.Id == opportunityId).Select(o => o.ContactId).FirstOrDefaultAsync(ct),
-            OpportunityId = opportunityId, Type = input.Type!.Value, DueDate = input.DueDate!.Value, DueTime = input.DueTime,
-            DueAtUtc = DueAtUtc(input.DueDate.Value, input.DueTime, zone), Note = Clean(input.Note), AssigneeId = assignee, CreatedAt = Now,
-        };
-        db.NextActions.Add(action);
+        if (input.AssigneeId is { } asked && !await db.Users.AnyAsync(u => u.Id == asked && u.DeactivatedAt == null, ct))
+            return (null, new() { [$"{prefix}.assigneeId"] = [l["There is no active user {0}.", asked]] });
+        var action = await Current.ScheduleAsync(new PlannedAction(opportunityId is null ? contactId : null, opportunityId, input.Type!.Value,
+            input.DueDate!.Value, input.DueTime, input.Note, input.AssigneeId), scope.UserId, ct);
         return (action, null);
     }
 
     /// <summary>Reschedules or reassigns the current action in place (same action, new date, time, note or assignee).</summary>
-    public async Task<Dictionary<string, string[]>?> UpdateAsync(NextAction a, NextActionInput input, CancellationToken ct = default)
+    public async Task<Dictionary<string, string[]>?> UpdateAsync(NextAction a, NextActionInput input, AccessScope scope, CancellationToken ct = default)
     {
-        var merged = new NextActionInput(input.Type ?? a.Type, input.DueDate ?? a.DueDate, input.DueTime, input.Note, input.AssigneeId ?? a.AssigneeId);
+        // An action without an assignee (written before every action got one) gets one now: the owner, else whoever edits it.
+        var assignee = input.AssigneeId ?? a.AssigneeId
+            ?? await Current.DefaultAssigneeAsync(a.OpportunityId is null ? a.ContactId : null, a.OpportunityId, scope.UserId, ct);
+        var merged = new NextActionInput(input.Type ?? a.Type, input.DueDate ?? a.DueDate, input.DueTime, input.Note, assignee);
         if (Validate(merged, "action") is { } errors) return errors;
         if (merged.AssigneeId is { } who && !await db.Users.AnyAsync(u => u.Id == who && u.DeactivatedAt == null, ct))
             return new() { ["action.assigneeId"] = [l["There is no active user {0}.", who]] };
@@ -150,9 +147,9 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
             var o = await db.Opportunities.FirstAsync(x => x.Id == oid, ct);
             return how switch
             {
-                CloseAs.Won => await opportunities.WinAsync(o, close.Reason, scope, ct),
-                CloseAs.Lost => await opportunities.CloseAsync(o, OpportunityState.Lost, close.Reason, scope, ct),
-                CloseAs.Cancelled => await opportunities.CloseAsync(o, OpportunityState.Cancelled, close.Reason, scope, ct),
+                CloseAs.Won => Prefix(await opportunities.WinAsync(o, close.Reason, close.FreeDeal == true, scope, ct)),
+                CloseAs.Lost => Prefix(await opportunities.CloseAsync(o, OpportunityState.Lost, close.Reason, scope, ct)),
+                CloseAs.Cancelled => Prefix(await opportunities.CloseAsync(o, OpportunityState.Cancelled, close.Reason, scope, ct)),
                 _ => new() { ["close.as"] = [l["An opportunity is closed as won, lost or cancelled."]] },
             };
         }
@@ -163,13 +160,11 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
     }
 
     /// <summary>Ends the item's open action without an outcome: the item was closed another way, or a new action replaces it.</summary>
-    public async Task CancelOpenAsync(long? contactId, long? opportunityId, CancellationToken ct = default)
-    {
-        var open = await db.NextActions.Where(a => a.Status == NextActionStatus.Open
-            && (opportunityId != null ? a.OpportunityId == opportunityId : a.ContactId == contactId && a.OpportunityId == null)).ToListAsync(ct);
-        foreach (var a in open) (a.Status, a.CompletedAt) = (NextActionStatus.Cancelled, Now);
-        if (open.Count > 0) await db.SaveChangesAsync(ct);
-    }
+    public Task CancelOpenAsync(long? contactId, long? opportunityId, CancellationToken ct = default) =>
+        Current.CancelOpenAsync(contactId, opportunityId, ct);
+
+    private static Dictionary<string, string[]>? Prefix(Dictionary<string, string[]>? errors) =>
+        errors?.ToDictionary(kv => "close." + kv.Key, kv => kv.Value);
 
     public static Channel ChannelOf(NextActionType type) => type switch
     {

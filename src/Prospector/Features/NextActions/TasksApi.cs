@@ -36,9 +36,9 @@ public static class TasksApi
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
         var scope = await access.ScopeAsync(user, ct);
-        var query = NextActionQueries.Visible(db, scope);
-        // By default a rep's own list; "all" or another assignee shows what else the user can see.
-        if (!all) query = query.Where(a => a.AssigneeId == (assigneeId ?? scope.UserId));
+        // By default a rep's own list (the To do); "all" or another assignee shows what else the user can see.
+        var query = !all && assigneeId is null ? NextActionQueries.Mine(db, scope) : NextActionQueries.Visible(db, scope);
+        if (!all && assigneeId is { } who) query = query.Where(a => a.AssigneeId == who);
         var today = await NextActionQueries.TodayAsync(db, scope.UserId, time, ct);
         var inBucket = NextActionQueries.InBucket(query, bucket, today);
         var (total, capped) = await Api.CappedCountAsync(inBucket, ct);
@@ -96,7 +96,7 @@ public static class TasksApi
         if (a is null) return NotFound(id);
         if (Api.IfMatchVersion(http.Request) is not { } version) return Api.PreconditionRequired();
         if (version != a.Version) return Api.Stale(a.Version);
-        if (await actions.UpdateAsync(a, new NextActionInput(body.Type, body.DueDate, body.DueTime, body.Note, body.AssigneeId), ct) is { } errors)
+        if (await actions.UpdateAsync(a, new NextActionInput(body.Type, body.DueDate, body.DueTime, body.Note, body.AssigneeId), scope, ct) is { } errors)
             return TypedResults.ValidationProblem(errors);
         try
         {

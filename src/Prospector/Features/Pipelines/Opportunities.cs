@@ -29,9 +29,15 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
         return null;
     }
 
-    public async Task<Dictionary<string, string[]>?> WinAsync(Opportunity o, string? reason, AccessScope scope, CancellationToken ct = default)
+    /// <summary>
+    /// Won: the forecast becomes revenue, so a won deal needs an amount above 0, unless the user confirms a free deal
+    /// (<paramref name="freeDeal"/>; a pilot, a goodwill order).
+    /// </summary>
+    public async Task<Dictionary<string, string[]>?> WinAsync(Opportunity o, string? reason, bool freeDeal, AccessScope scope, CancellationToken ct = default)
     {
         if (!IsOpen(o.State)) return Invalid("state", l["This opportunity is already closed."]);
+        if (o.Amount <= 0 && !freeDeal)
+            return Invalid("amount", l["A won deal needs an amount above 0. Enter the amount, or confirm that it is a free deal (freeDeal: true)."]);
         if (reason is { Length: > MaxReason }) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", MaxReason]);
         (o.State, o.CloseReason, o.ClosedAt, o.Probability, o.StandbyUntil) = (OpportunityState.Won, Clean(reason), Now, 100, null);
         await EndOpenActionAsync(o, ct);
@@ -84,11 +90,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
         return due.Count;
     }
 
-    private async Task EndOpenActionAsync(Opportunity o, CancellationToken ct)
-    {
-        var open = await db.NextActions.Where(a => a.OpportunityId == o.Id && a.Status == NextActionStatus.Open).ToListAsync(ct);
-        foreach (var a in open) (a.Status, a.CompletedAt) = (NextActionStatus.Cancelled, Now);
-    }
+    private Task EndOpenActionAsync(Opportunity o, CancellationToken ct) => new NextActions.CurrentAction(db, time).CancelOpenAsync(null, o.Id, ct);
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -21,8 +21,11 @@ public static class OpportunitiesApi
         g.MapPatch("/{id:long}", Patch);
         g.MapPost("/{id:long}/move", (long id, MoveBody b, OpportunityChange c, CancellationToken ct) =>
             c.RunAsync(id, ct, (o, _) => b.StepId is { } step ? c.Opportunities.MoveAsync(o, step, ct) : Task.FromResult<Dictionary<string, string[]>?>(c.Required("stepId"))));
-        g.MapPost("/{id:long}/win", (long id, ReasonBody b, OpportunityChange c, CancellationToken ct) =>
-            c.RunAsync(id, ct, (o, scope) => c.Opportunities.WinAsync(o, b.Reason, scope, ct)));
+        g.MapPost("/{id:long}/win", (long id, WinBody b, OpportunityChange c, CancellationToken ct) =>
+            c.RunAsync(id, ct, (o, scope) => c.Opportunities.WinAsync(o, b.Reason, b.FreeDeal == true, scope, ct)))
+            .WithSummary("Close the opportunity as won.")
+            .WithDescription("A won deal needs an amount above 0: with amount 0 the answer is a 400 ValidationProblem on the field " +
+                "\"amount\", unless the body confirms a free deal with \"freeDeal\": true.");
         g.MapPost("/{id:long}/lose", (long id, ReasonBody b, OpportunityChange c, CancellationToken ct) =>
             c.RunAsync(id, ct, (o, scope) => c.Opportunities.CloseAsync(o, OpportunityState.Lost, b.Reason, scope, ct)));
         g.MapPost("/{id:long}/cancel", (long id, ReasonBody b, OpportunityChange c, CancellationToken ct) =>
@@ -35,7 +38,7 @@ public static class OpportunitiesApi
     }
 
     private static async Task<Results<Ok<Paged<OpportunityDto>>, ValidationProblem>> List(
-        ProspectorDb db, RecordAccess access, ClaimsPrincipal user, CancellationToken ct, long? pipelineId = null, long? stepId = null,
+        ProspectorDb db, RecordAccess access, ClaimsPrincipal user, TimeProvider time, CancellationToken ct, long? pipelineId = null, long? stepId = null,
         OpportunityState? state = null, long? ownerId = null, long? teamId = null, long? contactId = null, int? page = null, int? pageSize = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
@@ -45,7 +48,7 @@ public static class OpportunitiesApi
         if (state is { } st) q = q.Where(o => o.State == st);
         if (contactId is { } c) q = q.Where(o => o.ContactId == c);
         var (total, capped) = await Api.CappedCountAsync(q, ct);
-        var items = await OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(q).Skip((p - 1) * size).Take(size), ct);
+        var items = await OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(q, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
         return TypedResults.Ok(new Paged<OpportunityDto>(items, total, p, size, capped));
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.NextActions;
@@ -11,11 +12,19 @@ public sealed record OpportunityDto(long Id, string Title, long? ContactId, stri
 
 public sealed record AmountTotal(string Currency, decimal Amount);
 
+/// <summary>
+/// A step's cards: <see cref="Count"/> deals in play (open and on standby, the cards to page through), <see cref="Totals"/> the
+/// value of the open ones (the pipeline value, docs/numbers.md), <see cref="StandbyCount"/> how many wait on standby.
+/// </summary>
 public sealed record BoardColumn(long StepId, string Name, int DefaultProbability, int Count, IReadOnlyList<AmountTotal> Totals,
-    IReadOnlyList<OpportunityDto> Items);
+    IReadOnlyList<OpportunityDto> Items, int StandbyCount = 0);
 
-/// <summary>A pipeline's open opportunities by step; <see cref="Forecast"/> is the amount weighted by probability, per currency.</summary>
-public sealed record BoardView(long PipelineId, string Name, IReadOnlyList<BoardColumn> Columns, IReadOnlyList<AmountTotal> Forecast);
+/// <summary>
+/// A pipeline's deals in play by step; <see cref="Forecast"/> is the open deals' amount weighted by probability, per currency;
+/// <see cref="Numbers"/> the pipeline value as the dashboard shows it (open deals; standby apart).
+/// </summary>
+public sealed record BoardView(long PipelineId, string Name, IReadOnlyList<BoardColumn> Columns, IReadOnlyList<AmountTotal> Forecast,
+    PipelineValue Numbers);
 
 public sealed record OpportunityCreate(string? Title, long? ContactId, long? CompanyId, long? PipelineId, long? StepId, decimal? Amount,
     string? Currency, int? Probability, DateOnly? ExpectedCloseDate, long? OwnerId, NextActionInput? NextAction);
@@ -24,6 +33,11 @@ public sealed record OpportunityPatch(string? Title, decimal? Amount, string? Cu
 
 public sealed record MoveBody(long? StepId);
 public sealed record ReasonBody(string? Reason);
+
+/// <summary>Closing as won; <see cref="FreeDeal"/> confirms that a deal at 0 is really free (otherwise it is refused).</summary>
+public sealed record WinBody(
+    [property: Description("Why it was won (optional, up to 500 characters).")] string? Reason,
+    [property: Description("Confirms a won deal with amount 0 (a free deal). Without it, winning a deal at 0 is refused on \"amount\".")] bool? FreeDeal = null);
 public sealed record StandbyBody(DateOnly? Until, string? Note);
 public sealed record ReopenBody(NextActionInput? NextAction);
 
@@ -50,7 +64,17 @@ public static class OpportunityQueries
             o.ExpectedCloseDate, o.State, o.StandbyUntil, o.CloseReason, o.ClosedAt, o.OwnerId, ownerName, o.TeamId, next, o.Version,
             o.CreatedAt, o.UpdatedAt);
 
-    /// <summary>Board and list order: soonest expected close first, then the largest.</summary>
-    public static IQueryable<Opportunity> BoardOrder(IQueryable<Opportunity> q) =>
-        q.OrderBy(o => o.ExpectedCloseDate == null).ThenBy(o => o.ExpectedCloseDate).ThenByDescending(o => o.Id);
+    /// <summary>How long a change keeps a card at the top of its column.</summary>
+    public static readonly TimeSpan Recent = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Board and list order: deals changed in the last day first, the latest change on top (so a new deal or a card just moved
+    /// is in the first page of its column, not behind "Load more"); then the soonest expected close; then the newest.
+    /// </summary>
+    public static IQueryable<Opportunity> BoardOrder(IQueryable<Opportunity> q, DateTime nowUtc)
+    {
+        var since = nowUtc - Recent;
+        return q.OrderByDescending(o => o.UpdatedAt >= since ? o.UpdatedAt : since)
+            .ThenBy(o => o.ExpectedCloseDate == null).ThenBy(o => o.ExpectedCloseDate).ThenByDescending(o => o.Id);
+    }
 }

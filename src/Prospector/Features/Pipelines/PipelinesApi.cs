@@ -5,6 +5,7 @@ using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Auth;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Pipelines;
 
@@ -36,44 +37,41 @@ public static class PipelinesApi
     private static async Task<Ok<List<PipelineDto>>> List(ProspectorDb db, CancellationToken ct) => TypedResults.Ok(await AllAsync(db, ct));
 
     private static async Task<Results<Ok<BoardView>, ProblemHttpResult, ValidationProblem>> Board(
-        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, CancellationToken ct,
-        long? ownerId = null, long? teamId = null, int perColumn = 25)
+        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, TimeProvider time, CancellationToken ct,
+        long? ownerId = null, long? teamId = null, int perColumn = 25, long? focus = null)
     {
         if (perColumn is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["perColumn"] = ["perColumn must be between 1 and 200."] });
-        var board = await BoardAsync(db, await access.ScopeAsync(user, ct), id, ownerId, teamId, perColumn, ct);
+        var board = await BoardAsync(db, await access.ScopeAsync(user, ct), id, ownerId, teamId, perColumn, time.GetUtcNow().UtcDateTime, focus, ct);
         return board is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Pipeline not found", detail: $"There is no pipeline {id}.")
             : TypedResults.Ok(board);
     }
 
     /// <summary>
-    /// The open opportunities of a pipeline by step: count and totals per column from one grouped query, then the first
-    /// <paramref name="perColumn"/> cards of each column (more are loaded a page at a time through the list endpoint).
+    /// The deals in play of a pipeline by step: counts and values per column from one grouped query (<see cref="PipelineNumbers"/>),
+    /// then the first <paramref name="perColumn"/> cards of each column in <see cref="OpportunityQueries.BoardOrder"/> (more are
+    /// loaded a page at a time through the list endpoint). A <paramref name="focus"/> deal (just created, just moved) is always
+    /// among its column's cards, first.
     /// </summary>
-    public static async Task<BoardView?> BoardAsync(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, int perColumn, CancellationToken ct)
+    public static async Task<BoardView?> BoardAsync(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, int perColumn,
+        DateTime nowUtc, long? focus, CancellationToken ct)
     {
         var pipeline = await db.Pipelines.Include(p => p.Steps).FirstOrDefaultAsync(p => p.Id == pipelineId, ct);
         if (pipeline is null) return null;
-        var open = OpportunitiesApi.OpportunityFilter(db, scope, pipelineId, ownerId, teamId)
-            .Where(o => o.State == OpportunityState.Open || o.State == OpportunityState.Standby);
-        // Amounts are summed as double: SQLite has no decimal arithmetic; cents are rounded back afterwards.
-        var totals = await open.GroupBy(o => new { o.StepId, o.Currency })
-            .Select(g => new
-            {
-                g.Key.StepId, g.Key.Currency, Count = g.Count(), Sum = g.Sum(o => (double)o.Amount),
-                Weighted = g.Sum(o => (double)o.Amount * o.Probability / 100.0)
-            }).ToListAsync(ct);
+        var inPlay = OpportunitiesApi.OpportunityFilter(db, scope, pipelineId, ownerId, teamId).Where(Definitions.OpenDeal);
+        var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
+        var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
         var columns = new List<BoardColumn>();
         foreach (var step in pipeline.Steps.OrderBy(s => s.SortOrder))
         {
-            var mine = totals.Where(t => t.StepId == step.Id).ToList();
-            var items = await OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(open.Where(o => o.StepId == step.Id)).Take(perColumn), ct);
+            var mine = rows.Where(t => t.StepId == step.Id).ToList();
+            var items = await OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(inPlay.Where(o => o.StepId == step.Id), nowUtc).Take(perColumn), ct);
+            if (focused?.StepId == step.Id) items = [focused, .. items.Where(i => i.Id != focused.Id)];
             columns.Add(new BoardColumn(step.Id, step.Name, step.DefaultProbability, mine.Sum(t => t.Count),
-                mine.OrderByDescending(t => t.Sum).Select(t => new AmountTotal(t.Currency, Math.Round((decimal)t.Sum, 2))).ToList(), items));
+                PipelineNumbers.Totals(mine.Where(t => !t.Standby), t => t.Sum), items, mine.Where(t => t.Standby).Sum(t => t.Count)));
         }
-        var forecast = totals.GroupBy(t => t.Currency).Select(g => new AmountTotal(g.Key, Math.Round((decimal)g.Sum(t => t.Weighted), 2)))
-            .OrderByDescending(t => t.Amount).ToList();
-        return new BoardView(pipeline.Id, pipeline.Name, columns, forecast);
+        var numbers = PipelineNumbers.Summarise(rows);
+        return new BoardView(pipeline.Id, pipeline.Name, columns, numbers.Weighted, numbers);
     }
 }
 

@@ -3,10 +3,14 @@ using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
+using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Qualification;
 
 public sealed record AnswerInput(long CriterionId, CriterionAnswer Answer, string? Note);
+
+/// <summary>The deal a "yes" opens; empty fields get the defaults of <see cref="Lifecycle.SuggestDealAsync"/>.</summary>
+public sealed record NewDeal(string? Title, decimal? Amount, DateOnly? ExpectedCloseDate);
 
 /// <summary>Consent and a date: what "keep for future contact" needs.</summary>
 public sealed record KeepForLater(ConsentChannel Channel, DateTime GivenAt, string Method, DateOnly RecontactOn);
@@ -26,6 +30,8 @@ public sealed record LifecycleResult(Dictionary<string, string[]>? Errors = null
 public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private readonly CurrentAction Current = new(db, time);
 
     /// <summary>Today in the acting user's time zone ("in the future" means after this day).</summary>
     private async Task<DateOnly> TodayAsync(AccessScope scope, CancellationToken ct) =>
@@ -118,7 +124,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
             Note = l["Kept for future contact"], RecordedById = scope.UserId, RecordedAt = Now,
         });
         c.RecontactOn = keep.RecontactOn;
-        await ScheduleAsync(c, keep.RecontactOn, NextActionType.Call, l["Recontact (kept for later): {0}", c.UnqualifiedReason], ct);
+        await ScheduleAsync(c, keep.RecontactOn, NextActionType.Call, l["Recontact (kept for later): {0}", c.UnqualifiedReason], scope, ct);
         return LifecycleResult.Ok;
     }
 
@@ -129,27 +135,50 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
             return Invalid("followUpOn", l["Choose a follow-up date in the future."]);
         SetStatus(c, LeadStatus.Nurturing, note, scope.UserId);
         c.RecontactOn = date;
-        await ScheduleAsync(c, date, NextActionType.Call, string.IsNullOrWhiteSpace(note) ? l["Follow up: not ready yet"] : note.Trim(), ct);
+        await ScheduleAsync(c, date, NextActionType.Call, string.IsNullOrWhiteSpace(note) ? l["Follow up: not ready yet"] : note.Trim(), scope, ct);
         return LifecycleResult.Ok;
     }
 
-    /// <summary>"Yes": the contact becomes a Prospect (through the gate) with its first opportunity.</summary>
-    public async Task<(LifecycleResult Result, Opportunity? Opportunity)> WinOverAsync(
-        Contact c, string? title, decimal amount, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
+    /// <summary>How many days ahead a new deal is expected to close when nobody says otherwise.</summary>
+    public const int DefaultCloseInDays = 30;
+
+    /// <summary>What a "yes" proposes for the new deal: "Company – person" (or the person), no amount yet, closing in 30 days.</summary>
+    public async Task<NewDeal> SuggestDealAsync(Contact c, AccessScope scope, CancellationToken ct = default)
     {
-        if (await db.Opportunities.AnyAsync(o => o.ContactId == c.Id && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby), ct))
+        var company = c.CompanyId is { } id ? await db.Companies.Where(x => x.Id == id).Select(x => x.Name).FirstOrDefaultAsync(ct) : null;
+        var title = string.IsNullOrWhiteSpace(company) ? c.DisplayName : $"{company.Trim()} – {c.DisplayName}";
+        return new NewDeal(title.Length > MaxTitle ? title[..MaxTitle] : title, null, (await TodayAsync(scope, ct)).AddDays(DefaultCloseInDays));
+    }
+
+    public const int MaxTitle = 200;
+
+    /// <summary>
+    /// "Yes": the contact becomes a Prospect (through the gate) with its first opportunity, which carries the forecast: a title,
+    /// an amount and an expected close (each defaulted by <see cref="SuggestDealAsync"/> when left empty). This is the one way a
+    /// lead becomes a prospect in the UI (the qualification panel) and the API (<c>POST /contacts/{id}/outcome</c> with Yes).
+    /// </summary>
+    public async Task<(LifecycleResult Result, Opportunity? Opportunity)> WinOverAsync(
+        Contact c, NewDeal deal, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
+    {
+        if (await db.Opportunities.Where(Definitions.OpenDeal).AnyAsync(o => o.ContactId == c.Id, ct))
             return (Invalid("outcome", l["This contact already has an open opportunity."]), null);
+        var errors = new Dictionary<string, string[]>();
+        if (deal.Title is { } t && t.Trim().Length > MaxTitle) errors["opportunityTitle"] = [l["{0} is longer than {1} characters.", "title", MaxTitle]];
+        if (deal.Amount is < 0) errors["amount"] = [l["The amount cannot be negative."]];
+        if (deal.ExpectedCloseDate is { } close && close < await TodayAsync(scope, ct))
+            errors["expectedCloseDate"] = [l["The expected close cannot be in the past."]];
+        if (errors.Count > 0) return (new LifecycleResult(errors), null);
         var moved = c.Stage >= Stage.Prospect ? LifecycleResult.Ok : await MoveAsync(c, Stage.Prospect, reason, overrideGate, scope, ct);
         if (!moved.Succeeded) return (moved, null);
-        if (amount < 0) return (Invalid("amount", l["The amount cannot be negative."]), null);
+        var suggested = await SuggestDealAsync(c, scope, ct);
         var pipeline = await db.Pipelines.Include(p => p.Steps).OrderByDescending(p => p.IsDefault).ThenBy(p => p.SortOrder).FirstAsync(ct);
         var step = pipeline.Steps.OrderBy(s => s.SortOrder).First();
         var currency = await db.WorkspaceSettings.Select(s => s.DefaultCurrency).FirstAsync(ct);
         var opportunity = new Opportunity
         {
-            Title = string.IsNullOrWhiteSpace(title) ? $"{c.DisplayName}" : title.Trim(), ContactId = c.Id, CompanyId = c.CompanyId,
-            PipelineId = pipeline.Id, StepId = step.Id, Amount = amount, Currency = currency, Probability = step.DefaultProbability,
-            State = OpportunityState.Open, OwnerId = c.OwnerId, TeamId = c.TeamId,
+            Title = string.IsNullOrWhiteSpace(deal.Title) ? suggested.Title! : deal.Title.Trim(), ContactId = c.Id, CompanyId = c.CompanyId,
+            PipelineId = pipeline.Id, StepId = step.Id, Amount = deal.Amount ?? 0, Currency = currency, Probability = step.DefaultProbability,
+            ExpectedCloseDate = deal.ExpectedCloseDate ?? suggested.ExpectedCloseDate, State = OpportunityState.Open, OwnerId = c.OwnerId, TeamId = c.TeamId,
         };
         db.Opportunities.Add(opportunity);
         // The contact's current next action carries on as the opportunity's: the work does not change, the item does.
@@ -157,13 +186,9 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         if (current is not null) current.Opportunity = opportunity;
         else
         {
-            var zone = await UserTime.ZoneOfAsync(db, c.OwnerId ?? scope.UserId, ct);
-            var tomorrow = DateOnly.FromDateTime(UserTime.ToLocal(Now, zone)).AddDays(1);
-            db.NextActions.Add(new NextAction
-            {
-                ContactId = c.Id, Opportunity = opportunity, Type = NextActionType.Call, DueDate = tomorrow, AssigneeId = c.OwnerId ?? scope.UserId,
-                Note = l["Needs analysis"], DueAtUtc = NextActions.NextActions.DueAtUtc(tomorrow, null, zone), CreatedAt = Now,
-            });
+            await db.SaveChangesAsync(ct);
+            await Current.ScheduleAsync(new PlannedAction(c.Id, opportunity.Id, NextActionType.Call, (await TodayAsync(scope, ct)).AddDays(1), null,
+                l["Needs analysis"]), scope.UserId, ct);
         }
         c.RecontactOn = null;
         if (c.LeadStatus != LeadStatus.Working) SetStatus(c, LeadStatus.Working, reason, scope.UserId);
@@ -204,29 +229,11 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         c.LeadStatus = to;
     }
 
-    /// <summary>Makes a new current next action for the contact; the previous open one is closed (one at a time).</summary>
-    private async Task ScheduleAsync(Contact c, DateOnly date, NextActionType type, string note, CancellationToken ct)
-    {
-        await CloseOpenActionAsync(c, ct);
-        var tz = UserTime.Zone(await UserTime.ZoneOfAsync(db, c.OwnerId, ct));
-        db.NextActions.Add(new NextAction
-        {
-            ContactId = c.Id, Type = type, DueDate = date, AssigneeId = c.OwnerId, Note = note.Length > 1000 ? note[..1000] : note,
-            DueAtUtc = TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(8, 0)), tz), CreatedAt = Now,
-        });
-    }
+    /// <summary>Makes a new current next action for the contact (the previous open one is closed): the owner's, else the actor's.</summary>
+    private Task ScheduleAsync(Contact c, DateOnly date, NextActionType type, string note, AccessScope scope, CancellationToken ct) =>
+        Current.ScheduleAsync(new PlannedAction(c.Id, null, type, date, null, note), scope.UserId, ct);
 
-    private async Task CloseOpenActionAsync(Contact c, CancellationToken ct)
-    {
-        var open = await db.NextActions.Where(a => a.ContactId == c.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open).ToListAsync(ct);
-        foreach (var a in open)
-        {
-            a.Status = NextActionStatus.Cancelled;
-            a.CompletedAt = Now;
-        }
-        // The partial unique index allows one open action per contact: free the slot before the new one is inserted.
-        if (open.Count > 0) await db.SaveChangesAsync(ct);
-    }
+    private Task CloseOpenActionAsync(Contact c, CancellationToken ct) => Current.CancelOpenAsync(c.Id, null, ct);
 
     private Dictionary<string, string[]>? KeepErrors(KeepForLater keep, DateOnly today)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,10 @@ public sealed record KeepForLaterBody(ConsentChannel? Channel, DateTime? GivenAt
 public sealed record DisqualifyBody(string? Reason, KeepForLaterBody? KeepForLater);
 public enum ConversationOutcome { NotReady, No, Yes }
 public sealed record OutcomeBody(ConversationOutcome? Outcome, DateOnly? FollowUpOn, string? Reason, KeepForLaterBody? KeepForLater,
-    string? OpportunityTitle, decimal? Amount, bool Override);
+    [property: Description("Yes only: the new deal's title; default \"<Company> – <person>\" (or the person's name).")] string? OpportunityTitle,
+    [property: Description("Yes only: the new deal's amount in the workspace currency (0 or more); default 0.")] decimal? Amount,
+    bool Override,
+    [property: Description("Yes only: when the new deal is expected to close (today or later); default in 30 days.")] DateOnly? ExpectedCloseDate = null);
 public sealed record OutcomeResult(QualificationView Qualification, long? OpportunityId);
 
 public sealed record CriterionConfig(long? Id, string? Label, string? Description, int Weight, bool Required, bool Retired);
@@ -41,7 +45,10 @@ public static class QualificationApi
         c.MapPut("/qualification", PutAnswers);
         c.MapPost("/stage", MoveStage);
         c.MapPost("/disqualify", Disqualify);
-        c.MapPost("/outcome", Outcome);
+        c.MapPost("/outcome", Outcome).WithSummary("Record the outcome of a sales conversation: NotReady, No or Yes.")
+            .WithDescription("Yes is the one way a lead becomes a prospect with a deal (the UI's \"Yes: make a prospect\" does the same): " +
+                "the contact passes the Lead → Prospect gate (or a manager overrides it with a reason) and gets its first opportunity with " +
+                "opportunityTitle, amount and expectedCloseDate (defaults: \"<Company> – <person>\", 0, in 30 days).");
         c.MapGet("/lifecycle", Events);
         var admin = app.MapGroup("/api/v1/qualification/criteria").WithTags("Qualification");
         admin.MapGet("/", QualificationConfig.GetAsync);
@@ -121,7 +128,8 @@ public static class QualificationApi
                 case ConversationOutcome.No:
                     return await lifecycle.DisqualifyAsync(c, body.Reason, keep, scope, ct);
                 default:
-                    var (r, o) = await lifecycle.WinOverAsync(c, body.OpportunityTitle, body.Amount ?? 0, body.Reason, body.Override, scope, ct);
+                    var (r, o) = await lifecycle.WinOverAsync(c, new NewDeal(body.OpportunityTitle, body.Amount, body.ExpectedCloseDate),
+                        body.Reason, body.Override, scope, ct);
                     opportunity = o;
                     return r;
             }

@@ -1,0 +1,33 @@
+using System.Linq.Expressions;
+using Prospector.Data;
+
+namespace Prospector.Features.Common;
+
+/// <summary>
+/// The definitions behind the numbers users compare (dashboard, To do, board, API), each written once; docs/numbers.md
+/// explains them. Use them as top-level filters (<c>query.Where(Definitions.OpenDeal)</c>).
+/// </summary>
+public static class Definitions
+{
+    /// <summary>A deal still in play: open or on standby. It is a card on the board and always has a next action.</summary>
+    public static readonly Expression<Func<Opportunity, bool>> OpenDeal =
+        o => o.State == OpportunityState.Open || o.State == OpportunityState.Standby;
+
+    /// <summary>
+    /// A deal that counts in the pipeline value and the weighted forecast: open and not on standby. Standby deals are counted
+    /// and summed separately ("on standby"), because nobody expects them to close before their date.
+    /// </summary>
+    public static readonly Expression<Func<Opportunity, bool>> InPipelineValue = o => o.State == OpportunityState.Open;
+
+    /// <summary>
+    /// A next action that waits for a date: on a deal on standby, or on a contact that is "not ready yet" (Nurturing) or kept
+    /// for a later recontact. Until its day it is in the Standby bucket, not in Upcoming.
+    /// </summary>
+    public static readonly Expression<Func<NextAction, bool>> Waiting = a =>
+        a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby
+            : a.Contact != null && (a.Contact.LeadStatus == LeadStatus.Nurturing
+                || (a.Contact.LeadStatus == LeadStatus.Unqualified && a.Contact.RecontactOn != null));
+
+    public static Expression<Func<T, bool>> Not<T>(Expression<Func<T, bool>> e) =>
+        Expression.Lambda<Func<T, bool>>(Expression.Not(e.Body), e.Parameters);
+}
