@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Prospector.Tests.Browser;
 using Prospector.Tests.Infrastructure;
 
 namespace Prospector.Tests.Http;
