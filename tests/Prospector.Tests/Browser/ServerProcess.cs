@@ -55,7 +55,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
         foreach (var a in (string[])[.. leadingArgs, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, .. extraArgs])
             psi.ArgumentList.Add(a);
         var server = new ServerProcess(Process.Start(psi)!, $"http://127.0.0.1:{port}", dataDir, owns);
-        await server.WaitForReadyAsync();
+        try
+        {
+            await server.WaitForReadyAsync();
+        }
+        catch
+        {
+            // A server that did not come up in time must not outlive the test.
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
@@ -76,7 +85,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         Task done;
         try
         {
-            done = await Task.WhenAny(ready.Task, exited).WaitAsync(TimeSpan.FromSeconds(180));
+            done = await Task.WhenAny(ready.Task, exited).WaitAsync(TimeSpan.FromMinutes(5));
         }
         catch (TimeoutException)
         {
