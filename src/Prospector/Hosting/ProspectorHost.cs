@@ -34,7 +34,10 @@ public static class ProspectorHost
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The app's own folder is the content root (wwwroot, appsettings.json), not the working directory: a service
+        // started elsewhere (systemd, `cd /var/lib/prospector && /opt/prospector/prospector`) would otherwise serve
+        // every CSS and JS file empty. An explicit --contentRoot or ASPNETCORE_CONTENTROOT still wins.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot(args) });
         // Serve wwwroot and package assets straight from a build (`dotnet run`) too, not only from a publish.
         builder.WebHost.UseStaticWebAssets();
         // Quiet defaults; appsettings.json or Logging__LogLevel__* in the environment still override them.
@@ -79,6 +82,7 @@ public static class ProspectorHost
         s.AddSingleton<ReminderDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
 
+        s.AddProspectorForwardedHeaders(config);
         s.AddProblemDetails();
         s.AddExceptionHandler<ProblemExceptionHandler>();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -101,12 +105,23 @@ public static class ProspectorHost
         var app = builder.Build();
         // After Build: configuration added by hosts such as the test factory is only complete now.
         DatabaseSetup.EnsureDataDirWritable(app.Configuration);
+        // A mistyped proxy address stops the start-up now, with one line, not at the first request.
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>().Value;
         Configure(app);
         return app;
     }
 
+    /// <summary>The folder of the executable unless the operator named one (argument or environment).</summary>
+    internal static string? ContentRoot(string[] args) =>
+        args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/contentRoot", StringComparison.OrdinalIgnoreCase))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"))
+            ? null
+            : AppContext.BaseDirectory;
+
     private static void Configure(WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestLocalization();

@@ -38,21 +38,10 @@ public sealed class ListJourneyTests(BrowserFixture browser)
         await Expect(page).ToHaveURLAsync(new Regex("/lists$"));
         await page.GoAsync("/lists/import");
         var ort = page.Locator("select[data-column='Ort']");
-        for (var attempt = 1; ; attempt++)
+        await page.ChooseFileAsync("#import-file", new FilePayload
         {
-            // Blazor hooks the file input up just after the page turns interactive; a file chosen in that instant
-            // (only a test is that fast) goes unnoticed, so choose it again.
-            await page.SetInputFilesAsync("#import-file", new FilePayload
-            {
-                Name = "Messe Hannover.csv", MimeType = "text/csv", Buffer = ListSteps.Windows1252(ListSteps.GermanCsv),
-            });
-            try
-            {
-                await Expect(ort).ToBeAttachedAsync(new() { Timeout = 5_000 });
-                break;
-            }
-            catch (PlaywrightException) when (attempt < 3) { }
-        }
+            Name = "Messe Hannover.csv", MimeType = "text/csv", Buffer = ListSteps.Windows1252(ListSteps.GermanCsv),
+        }, ort);
         await Expect(ort).ToHaveValueAsync("city");
         await Expect(page.Locator("select[data-column='E-Mail']")).ToHaveValueAsync("email");
         await Expect(page.GetByText("Schäfer; Söhne KG")).ToBeVisibleAsync();
@@ -61,7 +50,7 @@ public sealed class ListJourneyTests(BrowserFixture browser)
         // Correct one mapping: the town goes into the notes here.
         await ort.SelectOptionAsync("notes");
         await page.ClickAsync("#start-import");
-        await Expect(page.Locator("#import-summary [data-count=imported]")).ToHaveTextAsync("4", new() { Timeout = 20_000 });
+        await Expect(page.Locator("#import-summary [data-count=imported]")).ToHaveTextAsync("4");
         await Expect(page.Locator("#import-summary [data-count=invalid]")).ToHaveTextAsync("1");
         await Expect(page.Locator("#import-summary [data-count=duplicates]")).ToHaveTextAsync("1");
         await page.ClickAsync("#open-list");

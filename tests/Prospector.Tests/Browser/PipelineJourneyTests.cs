@@ -88,7 +88,7 @@ public sealed partial class PipelineJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("next-action")).ToContainTextAsync(note);
         // The new action is due in 5 minutes, so its reminder (15 minutes before) goes out at once: the bell on this very
         // page lights up without a reload.
-        await Expect(page.GetByTestId("notification-badge")).ToHaveAttributeAsync("data-count", "1", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("notification-badge")).ToHaveAttributeAsync("data-count", "1");
         await Expect(page.GetByTestId("next-action")).ToContainTextAsync(due.ToString("HH:mm", CultureInfo.InvariantCulture));
         return note;
     }

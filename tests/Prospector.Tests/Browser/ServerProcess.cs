@@ -30,25 +30,41 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a server on <paramref name="dataDir"/>, or on a fresh temporary one (removed afterwards).</summary>
-    public static async Task<ServerProcess> StartAsync(string? dataDir = null, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string? dataDir = null, params string[] extraArgs) =>
+        StartAsync("dotnet", [ProspectorExe.Dll], Path.GetDirectoryName(ProspectorExe.Dll)!, dataDir, extraArgs);
+
+    /// <summary>
+    /// Starts <paramref name="executable"/> (e.g. a published `prospector`) in <paramref name="workingDirectory"/>, as a
+    /// service manager would, on <paramref name="dataDir"/> or a fresh temporary one.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> leadingArgs, string workingDirectory,
+        string? dataDir = null, params string[] extraArgs)
     {
-        var dll = ProspectorExe.Dll;
         var port = FreePort();
         var owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("prospector-browser-").FullName;
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
         // Reminders every 2 s instead of 30 s, so a journey sees a live notification without waiting long.
         psi.Environment["Reminders__PollSeconds"] = "2";
-        foreach (var a in (string[])[dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, .. extraArgs])
+        foreach (var a in (string[])[.. leadingArgs, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, .. extraArgs])
             psi.ArgumentList.Add(a);
         var server = new ServerProcess(Process.Start(psi)!, $"http://127.0.0.1:{port}", dataDir, owns);
-        await server.WaitForReadyAsync();
+        try
+        {
+            await server.WaitForReadyAsync();
+        }
+        catch
+        {
+            // A server that did not come up in time must not outlive the test.
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
@@ -69,7 +85,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         Task done;
         try
         {
-            done = await Task.WhenAny(ready.Task, exited).WaitAsync(TimeSpan.FromSeconds(90));
+            done = await Task.WhenAny(ready.Task, exited).WaitAsync(TimeSpan.FromMinutes(5));
         }
         catch (TimeoutException)
         {
