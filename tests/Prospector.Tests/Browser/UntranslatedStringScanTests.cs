@@ -23,9 +23,14 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
     [Fact]
     public async Task No_page_shows_English_text_in_German_or_Dutch()
     {
-        await using var server = await ServerProcess.StartAsync(null, "--demo");
+        // A seeded workspace rather than --demo: the demo's 3,000 contacts take minutes to write on a busy machine.
+        await using var server = await ServerProcess.StartAsync();
         var routes = Routes();
         Assert.Contains("/contacts/{Id:long}", routes); // guards the route scan itself
+        var setup = await browser.NewPageAsync(server.BaseUrl);
+        await setup.SetUpAdminAsync(server);
+        var samples = await SeedAsync(setup);
+        await setup.Context.CloseAsync();
 
         var findings = new List<string>();
         foreach (var language in (string[])["de", "nl"])
@@ -44,12 +49,11 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
             }
 
             await SignInAsync(page, server, language);
-            var samples = await SamplesAsync(page);
             foreach (var route in routes.Where(r => !r.StartsWith("/account/", StringComparison.Ordinal) && !r.StartsWith("/setup/", StringComparison.Ordinal)))
             {
                 if (Url(route, samples) is not { } url)
                 {
-                    findings.Add($"{route} [{language}]: no sample value for its parameter; add one to {nameof(UntranslatedStringScanTests)}.{nameof(SamplesAsync)}");
+                    findings.Add($"{route} [{language}]: no sample value for its parameter; add one to {nameof(UntranslatedStringScanTests)}.{nameof(SeedAsync)}");
                     continue;
                 }
                 await page.GoAsync(url);
@@ -85,8 +89,8 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
     private static async Task SignInAsync(IPage page, ServerProcess server, string language)
     {
         await page.GotoAsync("/account/login");
-        await page.FillAsync("#email", Prospector.Features.Demo.DemoData.AdminEmail);
-        await page.FillAsync("#password", Prospector.Features.Demo.DemoData.Password);
+        await page.FillAsync("#email", "petra@example.de");
+        await page.FillAsync("#password", "lange-geheime-phrase");
         await page.ClickAsync("button[type=submit]");
         await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
         // The language switch also stores the language in the user's profile.
@@ -94,24 +98,45 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^" + language));
     }
 
-    /// <summary>A sample id per route parameter, by the segment before it (/contacts/{Id} → a contact's id).</summary>
-    private static async Task<Dictionary<string, string>> SamplesAsync(IPage page)
+    /// <summary>
+    /// A company, a contact working there (changed once, so its history has entries), a deal and an imported list; returns
+    /// a sample id per route parameter, by the segment before it (/contacts/{Id} → the contact's id).
+    /// </summary>
+    private static async Task<Dictionary<string, string>> SeedAsync(IPage page)
     {
-        async Task<string> FirstIdAsync(string api)
+        var api = page.APIRequest;
+        async Task<JsonElement> SendAsync(string method, string url, object body, Dictionary<string, string>? headers = null)
         {
-            var response = await page.APIRequest.GetAsync(api);
-            Assert.True(response.Ok, $"{api}: {response.Status}");
-            using var json = JsonDocument.Parse(await response.TextAsync());
-            var items = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement : json.RootElement.GetProperty("items");
-            return items[0].GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
+            var response = await api.FetchAsync(url, new() { Method = method, DataObject = body, Headers = headers });
+            var text = await response.TextAsync();
+            Assert.True(response.Ok, $"{method} {url}: {response.Status} {text}");
+            var json = JsonDocument.Parse(text).RootElement.Clone();
+            if (response.Headers.TryGetValue("etag", out var etag)) json = JsonDocument.Parse(JsonSerializer.Serialize(new { body = json, etag })).RootElement.Clone();
+            return json;
         }
+        static string Id(JsonElement e) => (e.TryGetProperty("body", out var b) ? b : e).GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
 
-        // A list with an import, so the list page shows rows and its imports table; German headers, as a German team's file has.
-        var csv = "Firma;Vorname;Nachname;E-Mail;Telefon;Ort\nBäckerei Schmitz;Jan;van der Berg;jan@schmitz.example;0221 123456;Köln\n"
-                  + "Hofmann Logistik;Petra;Hofmann;p.hofmann@hofmann.example;089 987654;München\n";
-        var import = await page.APIRequest.PostAsync("/api/v1/imports", new()
+        var company = await SendAsync("POST", "/api/v1/companies", new { name = "Bäckerei Schmitz GmbH", city = "Köln", country = "DE" });
+        var contact = await SendAsync("POST", "/api/v1/contacts", new
         {
-            Multipart = page.APIRequest.CreateFormData()
+            firstName = "Jan", namePrefix = "van der", lastName = "Berg", email = "jan@schmitz.example", phone = "0221 123456",
+            companyId = long.Parse(Id(company), CultureInfo.InvariantCulture), city = "Köln",
+        });
+        var contactId = Id(contact);
+        var etag = contact.GetProperty("etag").GetString()!;
+        await SendAsync("PATCH", $"/api/v1/contacts/{contactId}", new { city = "Bonn", phone = "0228 654321" }, new() { ["If-Match"] = etag });
+        var deal = await SendAsync("POST", "/api/v1/opportunities", new
+        {
+            title = "Ladeneinrichtung Filiale Bonn", contactId = long.Parse(contactId, CultureInfo.InvariantCulture), amount = 12500m,
+            nextAction = new { type = "Call", dueDate = DateTime.Today.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+        });
+
+        // German headers, as a German team's file has them.
+        var csv = "Firma;Vorname;Nachname;E-Mail;Telefon;Ort\nHofmann Logistik;Petra;Hofmann;p.hofmann@hofmann.example;089 987654;München\n"
+                  + "Schreinerei Vogt;Karl;Vogt;k.vogt@vogt.example;0711 445566;Stuttgart\n";
+        var import = await api.PostAsync("/api/v1/imports", new()
+        {
+            Multipart = api.CreateFormData()
                 .Append("list", "Messe Köln 2026")
                 .Append("file", new FilePayload { Name = "messe.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) }),
         });
@@ -120,9 +145,9 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
 
         return new()
         {
-            ["contacts"] = await FirstIdAsync("/api/v1/contacts?pageSize=1"),
-            ["companies"] = await FirstIdAsync("/api/v1/companies?pageSize=1"),
-            ["opportunities"] = await FirstIdAsync("/api/v1/opportunities?pageSize=1"),
+            ["contacts"] = contactId,
+            ["companies"] = Id(company),
+            ["opportunities"] = Id(deal),
             ["lists"] = summary.RootElement.GetProperty("listId").GetInt64().ToString(CultureInfo.InvariantCulture),
         };
     }

@@ -129,8 +129,9 @@ public sealed partial class LocalizationTests
         return dir?.FullName ?? throw new InvalidOperationException("Prospector.slnx not found");
     }
 
-    // L["…"], l["…"] (localizer lookups) and T("…") (validation messages translated by JsonFields).
-    [GeneratedRegex(@"\b(?:(?:L|l|Texts)\[|T\()\s*""((?:[^""\\]|\\.)*)""")]
+    // L["…"], l["…"] (localizer lookups), T("…") (validation messages translated by JsonFields) and the import errors
+    // (ImportFileException("…"), shown translated by the wizard and the API).
+    [GeneratedRegex(@"\b(?:(?:L|l|Texts)\[|T\(|ImportFileException\()\s*""((?:[^""\\]|\\.)*)""")]
     private static partial Regex KeyPattern();
 
     // title: "…" of TypedResults.Problem / Results.Problem.

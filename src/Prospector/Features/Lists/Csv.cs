@@ -101,7 +101,7 @@ internal sealed class CsvParser(TextReader reader, char delimiter, ReadLimits li
             var end = ReadField(startLine);
             _fields.Add(_field.ToString());
             if (_fields.Count > limits.MaxColumns)
-                throw new ImportFileException($"Line {startLine} has more than {limits.MaxColumns:N0} columns.");
+                throw new ImportFileException("Line {0} has more than {1:N0} columns.", startLine, limits.MaxColumns);
             if (end) break;
         }
         record = [.. _fields];
@@ -123,7 +123,7 @@ internal sealed class CsvParser(TextReader reader, char delimiter, ReadLimits li
                 if (c < 0)
                 {
                     if (lenientEnd) return true;
-                    throw new ImportFileException($"A quoted field that starts on line {openedOn} is never closed (a missing \").");
+                    throw new ImportFileException("A quoted field that starts on line {0} is never closed (a missing \").", openedOn);
                 }
                 _pos++;
                 if (c == '"')
@@ -157,8 +157,8 @@ internal sealed class CsvParser(TextReader reader, char delimiter, ReadLimits li
     {
         if (_field.Length >= limits.MaxCellChars)
             throw new ImportFileException(quoted
-                ? $"A quoted field that starts on line {line} is longer than {limits.MaxCellChars:N0} characters (a missing \"?)."
-                : $"A cell on line {line} is longer than {limits.MaxCellChars:N0} characters.");
+                ? "A quoted field that starts on line {0} is longer than {1:N0} characters (a missing \"?)."
+                : "A cell on line {0} is longer than {1:N0} characters.", line, limits.MaxCellChars);
         _field.Append(c);
     }
 }

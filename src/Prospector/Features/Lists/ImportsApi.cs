@@ -74,7 +74,7 @@ public static class ImportsApi
             }
             catch (ImportFileException e)
             {
-                return Api.Invalid("file", e.Message);
+                return Api.Invalid("file", e.Localized(request.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>()));
             }
         }
     }
@@ -119,7 +119,7 @@ public static class ImportsApi
             }
             catch (Exception e) when (e is ImportFileException or ArgumentException)
             {
-                return Api.Invalid(e is ArgumentException ? "country" : "file", e.Message);
+                return Api.Invalid(e is ArgumentException ? "country" : "file", e is ImportFileException f ? f.Localized(l) : e.Message);
             }
         }
     }

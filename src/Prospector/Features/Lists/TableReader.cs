@@ -4,7 +4,26 @@ using System.Text;
 namespace Prospector.Features.Lists;
 
 /// <summary>A file that cannot be read as a table; the message names the problem (and the line or row).</summary>
-public sealed class ImportFileException(string message) : Exception(message);
+/// <summary>
+/// A file that cannot be imported. The message is English (CLI, logs); <see cref="Template"/> and <see cref="Args"/> let the
+/// import wizard and the API say it in the user's language (the template is the resource key).
+/// </summary>
+public sealed class ImportFileException : Exception
+{
+    public ImportFileException(string message) : base(message) => (Template, Args) = (message, []);
+
+    public ImportFileException(string template, params object?[] args)
+        : base(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, args)) => (Template, Args) = (template, args);
+
+    public string Template { get; }
+    public object?[] Args { get; }
+
+    public string Localized(Microsoft.Extensions.Localization.IStringLocalizer l)
+    {
+        var text = Args.Length == 0 ? l[Template] : l[Template, Args!];
+        return text.ResourceNotFound ? Message : text.Value;
+    }
+}
 
 /// <summary>Limits that keep a hostile or broken file from taking the server down.</summary>
 public sealed record ReadLimits(int MaxColumns = 1000, int MaxCellChars = 100_000, long MaxUnzippedBytes = 1L << 30)
@@ -90,11 +109,11 @@ public static class TableReader
             }
             catch (Exception e) when (e is not ImportFileException)
             {
-                throw new ImportFileException($"The Excel file cannot be read: {e.Message}");
+                throw new ImportFileException("The Excel file cannot be read: {0}", e.Message);
             }
             if (sheets.Count == 0) throw new ImportFileException("The workbook has no sheets.");
             if (sheet is not null && !sheets.Contains(sheet))
-                throw new ImportFileException($"The workbook has no sheet '{sheet}'; its sheets are: {string.Join(", ", sheets)}.");
+                throw new ImportFileException("The workbook has no sheet '{0}'; its sheets are: {1}.", sheet, string.Join(", ", sheets));
             var name = sheet ?? sheets[0];
             var rows = Rows(path, name, limits);
             var (columns, data) = HeaderDetector.Split(rows, limits);
@@ -119,7 +138,7 @@ public static class TableReader
             }
             catch (InvalidDataException e)
             {
-                throw new ImportFileException($"The file looks like an Excel workbook but is damaged: {e.Message}");
+                throw new ImportFileException("The file looks like an Excel workbook but is damaged: {0}", e.Message);
             }
         }
 
@@ -132,7 +151,7 @@ public static class TableReader
             }
             catch (Exception e)
             {
-                throw new ImportFileException($"The Excel file cannot be read: {e.Message}");
+                throw new ImportFileException("The Excel file cannot be read: {0}", e.Message);
             }
             using (rows)
             {
@@ -145,19 +164,19 @@ public static class TableReader
                     }
                     catch (Exception e) when (e is not ImportFileException)
                     {
-                        throw new ImportFileException($"Row {line + 1} of sheet '{sheet}' cannot be read: {e.Message}");
+                        throw new ImportFileException("Row {0} of sheet '{1}' cannot be read: {2}", line + 1, sheet, e.Message);
                     }
                     line++;
                     var cells = (IDictionary<string, object?>)rows.Current;
                     if (cells.Count > limits.MaxColumns)
-                        throw new ImportFileException($"Row {line} has more than {limits.MaxColumns:N0} columns.");
+                        throw new ImportFileException("Row {0} has more than {1:N0} columns.", line, limits.MaxColumns);
                     var values = new string[cells.Count];
                     var i = 0;
                     foreach (var v in cells.Values)
                     {
                         var s = Text(v);
                         if (s.Length > limits.MaxCellChars)
-                            throw new ImportFileException($"A cell in row {line} is longer than {limits.MaxCellChars:N0} characters.");
+                            throw new ImportFileException("A cell in row {0} is longer than {1:N0} characters.", line, limits.MaxCellChars);
                         values[i++] = s;
                     }
                     yield return (line, values);

@@ -15,7 +15,7 @@ internal static class Xls
         });
         if (sheets.Count == 0) throw new ImportFileException("The workbook has no sheets.");
         if (sheet is not null && !sheets.Contains(sheet))
-            throw new ImportFileException($"The workbook has no sheet '{sheet}'; its sheets are: {string.Join(", ", sheets)}.");
+            throw new ImportFileException("The workbook has no sheet '{0}'; its sheets are: {1}.", sheet, string.Join(", ", sheets));
         var name = sheet ?? sheets[0];
         var (columns, data) = HeaderDetector.Split(Rows(path, sheets.IndexOf(name), name, limits), limits);
         return new SourceTable { Columns = columns, Rows = data, Format = "XLS (Excel 97–2003)", Sheets = sheets, Sheet = name };
@@ -31,7 +31,7 @@ internal static class Xls
         }
         catch (Exception e) when (e is not ImportFileException)
         {
-            throw new ImportFileException($"The Excel 97–2003 file cannot be read: {e.Message}");
+            throw new ImportFileException("The Excel 97–2003 file cannot be read: {0}", e.Message);
         }
     }
 
@@ -46,13 +46,13 @@ internal static class Xls
             while (reader.Read())
             {
                 line++;
-                if (reader.FieldCount > limits.MaxColumns) throw new ImportFileException($"Row {line} of sheet '{sheet}' has more than {limits.MaxColumns:N0} columns.");
+                if (reader.FieldCount > limits.MaxColumns) throw new ImportFileException("Row {0} of sheet '{1}' has more than {2:N0} columns.", line, sheet, limits.MaxColumns);
                 var values = new string[reader.FieldCount];
                 for (var c = 0; c < values.Length; c++)
                 {
                     values[c] = TableReader.CellText(reader.GetValue(c));
                     if (values[c].Length > limits.MaxCellChars)
-                        throw new ImportFileException($"A cell in row {line} is longer than {limits.MaxCellChars:N0} characters.");
+                        throw new ImportFileException("A cell in row {0} is longer than {1:N0} characters.", line, limits.MaxCellChars);
                 }
                 rows.Add((line, values));
             }
