@@ -28,7 +28,13 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
         var routes = Routes();
         Assert.Contains("/contacts/{Id:long}", routes); // guards the route scan itself
         var setup = await browser.NewPageAsync(server.BaseUrl);
-        await setup.SetUpAdminAsync(server);
+        setup.Context.SetDefaultTimeout(60_000); // many pages in a row on a shared, busy machine: wait longer, never sleep
+        await setup.GotoAsync(server.SetupLink!);
+        await setup.FillAsync("#name", "Petra Admin");
+        await setup.FillAsync("#email", "petra@example.de");
+        await setup.FillAsync("#password", "lange-geheime-phrase");
+        await setup.ClickAsync("button[type=submit]");
+        await Expect(setup).ToHaveURLAsync(server.BaseUrl + "/", new() { Timeout = 60_000 });
         var samples = await SeedAsync(setup);
         await setup.Context.CloseAsync();
 
@@ -38,6 +44,7 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
             var english = EnglishTexts(language);
             var page = await browser.NewPageAsync(server.BaseUrl, language == "de" ? "de-DE" : "nl-NL");
             await page.SetViewportSizeAsync(1440, 900);
+            page.Context.SetDefaultTimeout(60_000);
 
             // Signed out first: the sign-in and setup pages.
             foreach (var route in routes.Where(r => r.StartsWith("/account/", StringComparison.Ordinal) || r.StartsWith("/setup/", StringComparison.Ordinal)))
@@ -92,10 +99,10 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
         await page.FillAsync("#email", "petra@example.de");
         await page.FillAsync("#password", "lange-geheime-phrase");
         await page.ClickAsync("button[type=submit]");
-        await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
+        await Expect(page).ToHaveURLAsync(server.BaseUrl + "/", new() { Timeout = 60_000 });
         // The language switch also stores the language in the user's profile.
         await page.GotoAsync($"/account/culture?culture={language}&redirect=/");
-        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^" + language));
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^" + language), new() { Timeout = 60_000 });
     }
 
     /// <summary>
