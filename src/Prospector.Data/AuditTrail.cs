@@ -13,12 +13,17 @@ internal static class AuditTrail
     // Bookkeeping fields that change on every write and would only be noise in the history.
     private static readonly HashSet<string> Ignored =
         [nameof(TrackedRecord.Version), nameof(TrackedRecord.UpdatedAt), nameof(TrackedRecord.CreatedAt),
-         nameof(Contact.NameKey), nameof(Contact.FirstNameKey), nameof(Contact.EmailKey), nameof(TrackedRecord.DeletedAt)];
+         nameof(Contact.NameKey), nameof(Contact.FirstNameKey), nameof(Contact.EmailKey), nameof(TrackedRecord.DeletedAt),
+         // Derived from Phone: the history shows the number as entered.
+         nameof(Contact.PhoneE164)];
 
     internal sealed class Pending(EntityEntry entry, AuditAction action, List<FieldChange> changes, DateTime at, IAuditActor? actor)
     {
         public AuditEntry ToEntry() => new()
         {
+            // A new record's references to other new records (a contact with a company created in the same save) held
+            // temporary keys such as -9223372036854774806 when collected; after the save they have their real ids.
+            Changes = JsonSerializer.Serialize(action == AuditAction.Created ? Created(entry) : changes, JsonSerializerOptions.Web),
             EntityType = entry.Metadata.ClrType.Name,
             // Read after the first save so a new record's generated id is known.
             EntityId = ((IAudited)entry.Entity).Id,
@@ -26,7 +31,6 @@ internal static class AuditTrail
             UserId = actor?.UserId,
             UserName = actor?.UserName,
             At = at,
-            Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
         };
     }
 
@@ -38,9 +42,7 @@ internal static class AuditTrail
             switch (e.State)
             {
                 case EntityState.Added:
-                    result.Add(new(e, AuditAction.Created, e.Properties
-                        .Where(p => !p.Metadata.IsPrimaryKey() && !Ignored.Contains(p.Metadata.Name) && p.CurrentValue is not null)
-                        .Select(p => new FieldChange(p.Metadata.Name, null, Format(p.CurrentValue))).ToList(), now, actor));
+                    result.Add(new(e, AuditAction.Created, Created(e), now, actor));
                     break;
                 case EntityState.Modified:
                     var deleted = e.Property(nameof(ISoftDeletable.DeletedAt));
@@ -60,6 +62,10 @@ internal static class AuditTrail
         }
         return result;
     }
+
+    private static List<FieldChange> Created(EntityEntry e) => e.Properties
+        .Where(p => !p.Metadata.IsPrimaryKey() && !Ignored.Contains(p.Metadata.Name) && p.CurrentValue is not null)
+        .Select(p => new FieldChange(p.Metadata.Name, null, Format(p.CurrentValue))).ToList();
 
     private static string? Format(object? v) => v switch
     {

@@ -83,7 +83,8 @@ public static class ProspectorHost
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
 
         s.AddProspectorForwardedHeaders(config);
-        s.AddProblemDetails();
+        // Titles in the request's language (Accept-Language or the language cookie).
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = Prospector.Features.Common.ProblemTitles.Localize);
         s.AddExceptionHandler<ProblemExceptionHandler>();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         s.AddOpenApi();
@@ -101,6 +102,8 @@ public static class ProspectorHost
         s.AddCascadingAuthenticationState();
         s.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthState>();
         s.AddMudServices();
+        // MudBlazor's texts (pager, pickers) in the user's language, from our resources.
+        s.AddLocalizationInterceptor<Prospector.Components.Shared.MudStrings>();
 
         var app = builder.Build();
         // After Build: configuration added by hosts such as the test factory is only complete now.

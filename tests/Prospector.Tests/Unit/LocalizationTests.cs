@@ -58,6 +58,33 @@ public sealed partial class LocalizationTests
         Assert.Empty(clashes);
     }
 
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void Every_ProblemDetails_title_is_translated(string language)
+    {
+        // Titles are written in English (the key) and translated by the request's language on the way out.
+        var translations = Load(language);
+        var titles = TitlesInCode().Concat(Prospector.Features.Common.ProblemTitles.Framework).ToList();
+        Assert.True(titles.Count > 20, $"only {titles.Count} titles found");
+        var missing = titles.Where(t => !translations.ContainsKey(t)).Distinct().Order().ToList();
+        Assert.True(missing.Count == 0, $"ProblemDetails titles missing in SharedResource.{language}.resx:\n{string.Join("\n", missing)}");
+    }
+
+    /// <summary>MudBlazor's own texts of the components the UI uses (pager, grid, pickers, inputs, dialogs) go through our resources.</summary>
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void The_MudBlazor_texts_of_the_components_we_use_are_translated(string language)
+    {
+        string[] used = ["MudAlert_", "MudBaseDatePicker_", "MudChip_", "MudDataGridPager_", "MudDataGrid_", "MudDialog_", "MudFileUpload_",
+            "MudFormComponent_", "MudInput_", "MudPagination_", "MudSelect_", "MudSnackbar_", "MudTablePager_", "MudTable_", "MudTabs_", "MudTimePicker_"];
+        var translations = Load(language);
+        var texts = Prospector.Components.Shared.MudStrings.AllEnglish().Where(kv => used.Any(u => kv.Key.StartsWith(u, StringComparison.Ordinal)))
+            .Select(kv => kv.Value).Where(t => t.Any(char.IsLetter)).Append("Rows per page:").Append("{first_item}-{last_item} of {all_items}").Distinct().ToList();
+        Assert.True(texts.Count > 40, $"only {texts.Count} MudBlazor texts found");
+        var missing = texts.Where(t => !translations.ContainsKey(t)).Order().ToList();
+        Assert.True(missing.Count == 0, $"MudBlazor texts missing in SharedResource.{language}.resx:\n{string.Join("\n", missing)}");
+    }
+
     [Fact]
     public void The_scan_finds_the_strings_it_must()
     {
@@ -81,6 +108,14 @@ public sealed partial class LocalizationTests
         return keys;
     }
 
+    private static HashSet<string> TitlesInCode() =>
+        [.. SourceFiles().SelectMany(f => TitlePattern().Matches(File.ReadAllText(f)).Select(m => Regex.Unescape(m.Groups[1].Value)))];
+
+    private static IEnumerable<string> SourceFiles() =>
+        Directory.EnumerateFiles(Src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
     private static Dictionary<string, string> Load(string language) =>
         XDocument.Load(Path.Combine(Src, "Resources", $"SharedResource.{language}.resx")).Root!.Elements("data")
             .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "");
@@ -94,9 +129,14 @@ public sealed partial class LocalizationTests
         return dir?.FullName ?? throw new InvalidOperationException("Prospector.slnx not found");
     }
 
-    // L["…"], l["…"] (localizer lookups) and T("…") (validation messages translated by JsonFields).
-    [GeneratedRegex(@"\b(?:(?:L|l)\[|T\()\s*""((?:[^""\\]|\\.)*)""")]
+    // L["…"], l["…"] (localizer lookups), T("…") (validation messages translated by JsonFields) and the import errors
+    // (ImportFileException("…"), shown translated by the wizard and the API).
+    [GeneratedRegex(@"\b(?:(?:L|l|Texts)\[|T\(|ImportFileException\()\s*""((?:[^""\\]|\\.)*)""")]
     private static partial Regex KeyPattern();
+
+    // title: "…" of TypedResults.Problem / Results.Problem.
+    [GeneratedRegex(@"\btitle:\s*""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex TitlePattern();
 
     [GeneratedRegex(@"\{\d+\}")]
     private static partial Regex PlaceholderPattern();

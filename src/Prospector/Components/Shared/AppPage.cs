@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Localization;
 using MudBlazor;
 using Prospector.Data;
 using Prospector.Features.Access;
@@ -16,7 +17,18 @@ public abstract class AppPage : ComponentBase
     [Inject] protected IServiceScopeFactory Scopes { get; set; } = default!;
     [Inject] protected ISnackbar Snackbar { get; set; } = default!;
     [Inject] protected NavigationManager Nav { get; set; } = default!;
+    [Inject] protected IDialogService PageDialogs { get; set; } = default!;
+    [Inject] protected TimeProvider PageClock { get; set; } = default!;
+    [Inject] private IStringLocalizer<SharedResource> Texts { get; set; } = default!;
     [CascadingParameter] protected Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    /// <summary>
+    /// Asks before a destructive action, saying what will happen; true when the user confirmed.
+    /// Every delete, revert, revoke or deactivate in the UI goes through here rather than acting on one click.
+    /// </summary>
+    protected async Task<bool> ConfirmAsync(string title, string message, string confirm) =>
+        await PageDialogs.ShowMessageBoxAsync(title, message, yesText: confirm, cancelText: Texts["Cancel"],
+            options: new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small, FullWidth = true }) == true;
 
     protected async Task<T> WithServicesAsync<T>(Func<IServiceProvider, AccessScope, Task<T>> work)
     {

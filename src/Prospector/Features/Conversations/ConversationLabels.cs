@@ -41,10 +41,14 @@ public static class ConversationLabels
         _ => "",
     };
 
-    /// <summary>Known outcomes in the user's language; anything else (typed via the API) as it was written.</summary>
-    public static string Outcome(IStringLocalizer l, string? o) => o switch
+    /// <summary>
+    /// Known outcomes in the user's language; anything else (typed via the API) as it was written. The log dialog stores
+    /// "reached", Done… stored "Reached" (<see cref="NextActions.NextActions.Outcomes"/>): both are the same outcome.
+    /// </summary>
+    public static string Outcome(IStringLocalizer l, string? o) => o?.Trim().ToLowerInvariant() switch
     {
         null => "",
+        "done" => l["Done"],
         Outcomes.Reached => l["Reached"],
         Outcomes.NoAnswer => l["No answer"],
         Outcomes.Voicemail => l["Voicemail"],
@@ -53,7 +57,7 @@ public static class ConversationLabels
         Outcomes.MeetingHeld => l["Meeting held"],
         Outcomes.NoShow => l["No show"],
         Outcomes.WrongNumber => l["Wrong number"],
-        _ => o,
+        _ => o!,
     };
 
     public static string Kind(IStringLocalizer l, OpenQuestionKind k) => k == OpenQuestionKind.Concern ? l["Concern"] : l["Question"];

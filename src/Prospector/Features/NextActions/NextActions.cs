@@ -120,7 +120,8 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
         db.Activities.Add(new Activity
         {
             ContactId = a.ContactId, CompanyId = companyId, OpportunityId = a.OpportunityId, Channel = ChannelOf(a.Type), Direction = Direction.Outbound,
-            Outcome = outcome, OccurredAt = Now, Subject = a.Note is { Length: > 200 } n ? n[..200] : a.Note, Notes = Clean(c.Notes),
+            // Stored as a logged activity stores it (lower case), so the outcome filter and its label find it.
+            Outcome = outcome.ToLowerInvariant(), OccurredAt = Now, Subject = a.Note is { Length: > 200 } n ? n[..200] : a.Note, Notes = Clean(c.Notes),
             UserId = scope.UserId, CreatedAt = Now,
         });
         // Free the "one open action" slot before the next one is inserted.
