@@ -63,11 +63,9 @@ public sealed class PhoneJourneyTests(BrowserFixture browser)
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
         await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
-        if (culture != "en")
-        {
-            await page.GotoAsync($"/account/culture?culture={culture}&redirect=%2F");
-            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^" + culture));
-        }
+        // The language is kept per user: choose it every time, English too.
+        await page.GotoAsync($"/account/culture?culture={culture}&redirect=%2F");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^" + culture));
         return page;
     }
 
