@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Prospector.Tests.Infrastructure;
 using static Prospector.Tests.Http.QualificationSteps;
 
@@ -87,7 +88,147 @@ public abstract class CalendarFeedTests(ProspectorFactory app)
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(PathOf(second))).StatusCode);
         Assert.False((await rep.Client.GetJsonAsync("/api/v1/calendar-feed")).GetProperty("active").GetBoolean());
     }
+
+    private const int LeadMinutes = 25; // set for this class's app (not the default 15), see the fixtures below
+
+    private async Task<IcsReader> FeedAsync(TestUser user)
+    {
+        var url = (await user.Client.CreateAsync("/api/v1/calendar-feed", new { })).GetProperty("url").GetString()!;
+        var res = await app.CreateClient().GetAsync(PathOf(url));
+        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+        return new IcsReader(await res.Content.ReadAsByteArrayAsync());
+    }
+
+    private async Task<long> CallAsync(TestUser user, DateOnly day, string time, string lastName = "Call")
+    {
+        var contact = await user.Client.NewLeadAsync(lastName);
+        return (await user.Client.CreateAsync("/api/v1/tasks", new { contactId = contact, type = "Call", dueDate = day, dueTime = time }))
+            .GetProperty("id").GetInt64();
+    }
+
+    private static IcsReader.Component Event(IcsReader ics, long action) => ics.Events.Single(e => e.Value("UID") == $"nextaction-{action}@prospector");
+
+    [Theory]
+    [InlineData("Europe/Berlin", 1, "04:13", 7, "03:13")]   // CET +01:00 in winter, CEST +02:00 in summer
+    [InlineData("Australia/Sydney", 7, "19:13", 1, "18:13")] // AEST +10:00 in July, AEDT +11:00 in January (the day before in UTC)
+    public async Task Every_zone_the_feed_uses_is_defined_by_rules_that_put_a_05_13_call_at_the_right_instant(
+        string zone, int standardMonth, string standardUtc, int daylightMonth, string daylightUtc)
+    {
+        var rep = await app.UserAsync("Rep", "Nord");
+        await app.WithDbAsync((db, _) => db.Users.Where(u => u.Id == rep.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.TimeZone, zone)));
+        var year = Today.Year + 1;
+        var standard = await CallAsync(rep, new DateOnly(year, standardMonth, 15), "05:13");
+        var daylight = await CallAsync(rep, new DateOnly(year, daylightMonth, 15), "05:13");
+        var ics = await FeedAsync(rep);
+
+        // Every TZID used is defined, and this zone with both kinds of observance.
+        var used = ics.TzIdsUsed();
+        Assert.Equal([zone], used);
+        foreach (var tzid in used)
+        {
+            var tz = ics.TimeZone(tzid);
+            Assert.Contains(tz.Children, c => c.Name == "STANDARD");
+            Assert.Contains(tz.Children, c => c.Name == "DAYLIGHT");
+            // The observances chain: each onset starts from the offset the previous one went to.
+            var onsets = ics.Onsets(tzid, year + 2);
+            Assert.True(onsets.Count >= 4, $"{onsets.Count} onsets");
+            Assert.All(onsets.Zip(onsets.Skip(1)), pair => Assert.Equal(pair.First.To, pair.Second.From));
+        }
+
+        foreach (var (action, month, utc) in new[] { (standard, standardMonth, standardUtc), (daylight, daylightMonth, daylightUtc) })
+        {
+            var start = Event(ics, action).Get("DTSTART")!;
+            Assert.Equal(zone, start.Params["TZID"]);
+            Assert.Equal($"{year}{month:00}15T051300", start.Value);
+            var at = ics.ToUtc(zone, IcsReader.Local(start.Value));
+            var expectedDay = utc.CompareTo("05:13") > 0 ? 14 : 15;
+            Assert.Equal(new DateTime(year, month, expectedDay, 0, 0, 0, DateTimeKind.Utc) + TimeSpan.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), at);
+        }
+
+        // And the rules agree with the time zone database at noon on every day of the events' year and the next.
+        var tzinfo = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        for (var day = new DateTime(year, 1, 1); day.Year <= year + 1; day = day.AddDays(1))
+        {
+            var noon = day.AddHours(12);
+            Assert.Equal(TimeZoneInfo.ConvertTimeToUtc(noon, tzinfo), ics.ToUtc(zone, noon));
+        }
+    }
+
+    [Fact]
+    public async Task Folding_keeps_every_line_within_75_octets_and_never_cuts_an_emoji_in_half()
+    {
+        var rep = await app.UserAsync("Rep", "Nord");
+        const string name = "Jürgen 😀 🎉";
+        // "SUMMARY:Call: " is 14 octets; 38 to 60 letters of padding walk the emoji (4 octets each) across the 75-octet boundary.
+        var actions = new Dictionary<long, (string Summary, string Note)>();
+        for (var pad = 38; pad <= 60; pad++)
+        {
+            var contact = (await rep.Client.CreateAsync(Contacts, new { firstName = new string('a', pad), lastName = name, stage = "Lead" }))
+                .GetProperty("id").GetInt64();
+            var note = string.Concat(Enumerable.Repeat("😀🎉ü", pad)); // a long description folded many times, at every alignment
+            var id = (await rep.Client.CreateAsync("/api/v1/tasks", new { contactId = contact, type = "Call", dueDate = Today.AddDays(1), note }))
+                .GetProperty("id").GetInt64();
+            actions[id] = ($"Call: {new string('a', pad)} {name}", note);
+        }
+
+        var ics = await FeedAsync(rep); // the reader fails on a line over 75 octets or a line that is not valid UTF-8 by itself
+        foreach (var (id, (summary, note)) in actions)
+        {
+            var e = Event(ics, id);
+            Assert.Equal(summary, IcsReader.Text(e.Value("SUMMARY")!));
+            Assert.Equal(note, IcsReader.Text(e.Value("DESCRIPTION")!));
+            Assert.DoesNotContain('\uFFFD', e.Value("SUMMARY")!);
+        }
+    }
+
+    [Fact]
+    public async Task Each_event_alarms_when_the_app_reminds()
+    {
+        var rep = await app.UserAsync("Rep", "Nord");
+        var timed = await CallAsync(rep, Today.AddDays(2), "09:30");
+        var allDay = (await rep.Client.CreateAsync("/api/v1/tasks", new { contactId = await rep.Client.NewLeadAsync("AllDay"), type = "Email", dueDate = Today.AddDays(3) }))
+            .GetProperty("id").GetInt64();
+        await rep.Client.CreateAsync(Contacts, new
+        {
+            firstName = "Bea", lastName = "Birthday", stage = "Lead",
+            personalDates = new[] { new { kind = "Birthday", month = 5, day = 4, year = 1980, remindDaysBefore = 7 } },
+        });
+        var ics = await FeedAsync(rep);
+
+        List<TimeSpan> Triggers(IcsReader.Component e)
+        {
+            var alarms = e.Children.Where(c => c.Name == "VALARM").ToList();
+            Assert.All(alarms, a =>
+            {
+                Assert.Equal("DISPLAY", a.Value("ACTION"));
+                Assert.False(string.IsNullOrWhiteSpace(a.Value("DESCRIPTION"))); // required for DISPLAY
+                Assert.False(a.Get("TRIGGER")!.Params.ContainsKey("RELATED")); // relative to the start
+            });
+            return [.. alarms.Select(a => IcsReader.Duration(a.Value("TRIGGER")!)).Order()];
+        }
+        // A timed action: the reminder lead time before it, as the in-app and e-mail reminder.
+        Assert.Equal([TimeSpan.FromMinutes(-LeadMinutes)], Triggers(Event(ics, timed)));
+        // An all-day action: 08:00 of its day.
+        Assert.Equal([TimeSpan.FromHours(8)], Triggers(Event(ics, allDay)));
+        // A birthday: 08:00 seven days before, and 08:00 on the day.
+        var birthday = ics.Events.Single(e => e.Value("UID")!.StartsWith("personaldate-", StringComparison.Ordinal));
+        Assert.Equal([TimeSpan.FromHours(8) - TimeSpan.FromDays(7), TimeSpan.FromHours(8)], Triggers(birthday));
+    }
 }
 
-public sealed class CalendarFeedTestsSqlite(SqliteApp f) : CalendarFeedTests(f.Factory), IClassFixture<SqliteApp>;
-public sealed class CalendarFeedTestsPostgres(PostgresApp f) : CalendarFeedTests(f.Factory), IClassFixture<PostgresApp>;
+public sealed class CalendarSqliteApp : IAsyncLifetime
+{
+    public ProspectorFactory Factory { get; } = new(Provider.Sqlite, new Dictionary<string, string?> { ["Reminders:LeadMinutes"] = "25" });
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}
+
+public sealed class CalendarPostgresApp : IAsyncLifetime
+{
+    public ProspectorFactory Factory { get; } = new(Provider.Postgres, new Dictionary<string, string?> { ["Reminders:LeadMinutes"] = "25" });
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}
+
+public sealed class CalendarFeedTestsSqlite(CalendarSqliteApp f) : CalendarFeedTests(f.Factory), IClassFixture<CalendarSqliteApp>;
+public sealed class CalendarFeedTestsPostgres(CalendarPostgresApp f) : CalendarFeedTests(f.Factory), IClassFixture<CalendarPostgresApp>;

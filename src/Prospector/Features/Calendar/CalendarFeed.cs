@@ -5,6 +5,7 @@ using Ical.Net.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Auth;
@@ -22,6 +23,9 @@ public sealed record FeedCreated(string Url);
 /// events, without as all-day events), birthdays and anniversaries of the contacts they own (yearly, all-day). Events are
 /// PRIVATE and carry no attendees or organizer, so subscribing never sends an invitation to a contact. The token is 256-bit
 /// and stored only as a hash; an unknown or revoked token answers 404.
+/// Timed events name the user's zone (TZID), defined by a complete VTIMEZONE (<see cref="TimeZoneRules"/>). Each event carries
+/// the same reminders the app sends (VALARM): a timed action <see cref="ReminderOptions.LeadMinutes"/> before, an all-day one
+/// at 08:00 of its day, a personal date at 08:00 its set days before and on the day. Lines are folded by <see cref="IcsLines"/>.
 /// </summary>
 public static class CalendarFeed
 {
@@ -58,7 +62,7 @@ public static class CalendarFeed
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Feed(string token, ProspectorDb db, RecordAccess access,
-        IStringLocalizer<SharedResource> l, TimeProvider time, CancellationToken ct)
+        IStringLocalizer<SharedResource> l, IOptions<ReminderOptions> reminders, TimeProvider time, CancellationToken ct)
     {
         var hash = Secrets.Hash(token);
         var user = await db.Users.FirstOrDefaultAsync(u => u.CalendarTokenHash == hash && u.DeactivatedAt == null, ct);
@@ -69,11 +73,12 @@ public static class CalendarFeed
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "feed"));
         var scope = await access.ScopeAsync(principal, ct);
-        var ics = await BuildAsync(db, scope, user, l, time.GetUtcNow().UtcDateTime, ct);
+        var ics = await BuildAsync(db, scope, user, l, reminders.Value.LeadMinutes, time.GetUtcNow().UtcDateTime, ct);
         return TypedResults.Content(ics, "text/calendar; charset=utf-8");
     }
 
-    public static async Task<string> BuildAsync(ProspectorDb db, AccessScope scope, User user, IStringLocalizer l, DateTime now, CancellationToken ct)
+    public static async Task<string> BuildAsync(ProspectorDb db, AccessScope scope, User user, IStringLocalizer l, int leadMinutes,
+        DateTime now, CancellationToken ct)
     {
         var actions = await NextActionQueries.Visible(db, scope)
             .Where(a => a.AssigneeId == user.Id && a.Status == NextActionStatus.Open).OrderBy(a => a.DueAtUtc).Take(2000)
@@ -85,13 +90,17 @@ public static class CalendarFeed
             .ToListAsync(ct);
         var dates = await scope.Filter(db.Contacts).Where(c => c.OwnerId == user.Id)
             .SelectMany(c => db.PersonalDates.Where(d => d.ContactId == c.Id),
-                (c, d) => new { d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, c.FirstName, c.LastName, ContactId = c.Id })
+                (c, d) => new { d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore, c.FirstName, c.LastName, ContactId = c.Id })
             .Take(5000).ToListAsync(ct);
 
-        var tzid = UserTime.Zone(user.TimeZone).Id;
+        var zone = UserTime.Zone(user.TimeZone);
+        var tzid = zone.Id;
         var calendar = new Ical.Net.Calendar { ProductId = "-//Prospector//Prospector CRM//EN" };
         calendar.AddProperty("X-WR-CALNAME", "Prospector");
-        calendar.AddTimeZone(new VTimeZone(tzid));
+        var timed = actions.Where(a => a.DueTime != null).Select(a => a.DueDate).ToList();
+        var today = DateOnly.FromDateTime(UserTime.ToLocal(now, user.TimeZone));
+        calendar.AddTimeZone(TimeZoneRules.Build(tzid, zone, timed.Count == 0 ? today : timed.Min(), timed.Count == 0 ? today : timed.Max()));
+        var allDayAt = NextActions.NextActions.AllDayAt.ToTimeSpan();
         var stamp = new CalDateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, "UTC");
         ReminderTexts.In(new ReminderUser(user.Id, user.DisplayName, user.Email, user.Culture, user.TimeZone, 0, false, false), () =>
         {
@@ -106,11 +115,13 @@ public static class CalendarFeed
                 {
                     e.Start = new CalDateTime(a.DueDate.Year, a.DueDate.Month, a.DueDate.Day, t.Hour, t.Minute, 0, tzid);
                     e.Duration = Duration.FromMinutes(a.Type is NextActionType.Meeting or NextActionType.Visit ? 60 : 30);
+                    e.Alarms.Add(Alarm(e.Summary, TimeSpan.FromMinutes(-leadMinutes)));
                 }
                 else
                 {
                     e.Start = new CalDateTime(a.DueDate.Year, a.DueDate.Month, a.DueDate.Day);
                     e.End = e.Start.AddDays(1);
+                    e.Alarms.Add(Alarm(e.Summary, allDayAt));
                 }
                 calendar.Events.Add(e);
             }
@@ -127,11 +138,26 @@ public static class CalendarFeed
                     Transparency = "TRANSPARENT",
                 };
                 e.RecurrenceRule = new RecurrencePattern(Ical.Net.FrequencyType.Yearly, 1);
+                foreach (var daysBefore in new[] { d.RemindDaysBefore, 0 }.Distinct())
+                    e.Alarms.Add(Alarm(e.Summary, allDayAt - TimeSpan.FromDays(daysBefore)));
                 calendar.Events.Add(e);
             }
             return true;
         });
-        return new CalendarSerializer().SerializeToString(calendar) ?? "";
+        return IcsLines.Refold(new CalendarSerializer().SerializeToString(calendar) ?? "");
+    }
+
+    /// <summary>A display alarm at <paramref name="offset"/> from the event's start (negative: before).</summary>
+    private static Alarm Alarm(string summary, TimeSpan offset) =>
+        new() { Action = "DISPLAY", Description = summary, Trigger = new Trigger(DurationText(offset)) };
+
+    /// <summary>An RFC 5545 dur-value, e.g. -PT15M, PT8H, -P6DT16H.</summary>
+    public static string DurationText(TimeSpan t)
+    {
+        var sign = t < TimeSpan.Zero ? "-" : "";
+        t = t.Duration();
+        var time = (t.Hours > 0 ? $"{t.Hours}H" : "") + (t.Minutes > 0 ? $"{t.Minutes}M" : "");
+        return t == TimeSpan.Zero ? "PT0S" : $"{sign}P{(t.Days > 0 ? $"{t.Days}D" : "")}{(time.Length > 0 ? "T" + time : "")}";
     }
 
 }
