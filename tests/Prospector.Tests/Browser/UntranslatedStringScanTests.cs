@@ -269,10 +269,12 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
         var neutral = XDocument.Load(Path.Combine(Src, "Resources", "SharedResource.resx")).Root!.Elements("data")
             .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "");
         var english = new Dictionary<string, string>(); // shown English text → key
+        // A word that is itself one of this language's translations is not English here (Dutch "Label", "Met").
+        var ownWords = translations.Values.ToHashSet(StringComparer.Ordinal);
         foreach (var (key, value) in translations)
         {
             var shown = neutral.GetValueOrDefault(key, key);
-            if (value != shown && shown.Any(char.IsLetter)) english.TryAdd(shown, key);
+            if (value != shown && shown.Any(char.IsLetter) && !ownWords.Contains(shown)) english.TryAdd(shown, key);
         }
         foreach (var text in Prospector.Components.Shared.MudStrings.AllEnglish().Values)
             if (translations.GetValueOrDefault(text) is not { } t || t != text)
