@@ -78,6 +78,9 @@ public sealed class ContactJourneyTests(BrowserFixture browser)
 
         // Delete it, find it in the recycle bin, restore it.
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete Jörg Schäfer?" });
+        await Expect(confirm).ToContainTextAsync("recycle bin");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(page.GetByText("In the recycle bin")).ToBeVisibleAsync();
         await page.GoAsync("/contacts");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer" })).ToHaveCountAsync(0);

@@ -20,4 +20,8 @@ public static class UserTime
 
     public static string Format(DateTime utc, string? timeZone) =>
         ToLocal(utc, timeZone).ToString("g", CultureInfo.CurrentCulture);
+
+    /// <summary>The day in the user's zone, in their culture's short date format.</summary>
+    public static string FormatDate(DateTime utc, string? timeZone) =>
+        ToLocal(utc, timeZone).ToString("d", CultureInfo.CurrentCulture);
 }

@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prospector.Tests.Browser;
+
+/// <summary>
+/// Destructive actions ask first and say what will happen; a deleted contact comes back with Undo; a second contact
+/// with an address that already exists is warned about, with a link to the existing one.
+/// </summary>
+[Collection("Browser")]
+public sealed class SafeActionsJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Delete_asks_first_and_can_be_undone_and_a_known_email_is_warned_about()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        try
+        {
+            await JourneyAsync(server, page);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-safe-actions-failure.png") });
+            throw;
+        }
+    }
+
+    private static async Task JourneyAsync(ServerProcess server, IPage page)
+    {
+        await page.SetUpAdminAsync(server);
+
+        await page.GoAsync("/contacts/new");
+        await page.GetByLabel("First name").FillAsync("Jan");
+        await page.GetByLabel("Last name").FillAsync("Berg");
+        await page.GetByLabel("E-mail").FillAsync("jan@berg.example.nl");
+        await page.ClickAsync("#save");
+        await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync("Jan Berg");
+        var contactUrl = page.Url;
+        var id = Regex.Match(contactUrl, @"/contacts/(\d+)").Groups[1].Value;
+
+        // A second contact with the same address: a warning with a link to the first, and Save does not just create it.
+        await page.GoAsync("/contacts/new");
+        await page.GetByLabel("First name").FillAsync("Johannes");
+        await page.GetByLabel("Last name").FillAsync("Berg");
+        await page.GetByLabel("E-mail").FillAsync("JAN@berg.example.nl");
+        await page.ClickAsync("#save");
+        await Expect(page.GetByTestId("duplicate-email")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("duplicate-link")).ToHaveAttributeAsync("href", $"/contacts/{id}");
+        await Expect(page.Locator("#save")).ToHaveTextAsync(new Regex("Save anyway", RegexOptions.IgnoreCase));
+        Assert.EndsWith("/contacts/new", page.Url, StringComparison.Ordinal);
+
+        // Delete asks first, naming the contact and what happens; Cancel leaves it alone.
+        await page.GoAsync(contactUrl);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Expect(dialog).ToContainTextAsync("Delete Jan Berg?");
+        await Expect(dialog).ToContainTextAsync("recycle bin");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        Assert.Equal(200, (await page.Context.APIRequest.GetAsync($"/api/v1/contacts/{id}")).Status);
+
+        // Confirmed, it goes to the recycle bin; Undo brings it back.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByText("Jan Berg moved to the recycle bin.")).ToBeVisibleAsync();
+        Assert.Equal(404, (await page.Context.APIRequest.GetAsync($"/api/v1/contacts/{id}")).Status);
+        await page.Locator(".mud-snackbar").GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+        await Expect(page.GetByText("Restored.")).ToBeVisibleAsync();
+        Assert.Equal(200, (await page.Context.APIRequest.GetAsync($"/api/v1/contacts/{id}")).Status);
+    }
+}
