@@ -5,13 +5,14 @@ using static Microsoft.Playwright.Assertions;
 namespace Prospector.Tests.Browser;
 
 /// <summary>
-/// Destructive actions ask first and say what will happen; a deleted contact comes back with Undo.
+/// Destructive actions ask first and say what will happen; a deleted contact comes back with Undo; a second contact
+/// with an address that already exists is warned about, with a link to the existing one.
 /// </summary>
 [Collection("Browser")]
 public sealed class SafeActionsJourneyTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task Delete_asks_first_and_can_be_undone()
+    public async Task Delete_asks_first_and_can_be_undone_and_a_known_email_is_warned_about()
     {
         await using var server = await ServerProcess.StartAsync();
         var page = await browser.NewPageAsync(server.BaseUrl);
@@ -38,6 +39,24 @@ public sealed class SafeActionsJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync("Jan Berg");
         var contactUrl = page.Url;
         var id = Regex.Match(contactUrl, @"/contacts/(\d+)").Groups[1].Value;
+        // Save right after typing keeps the address (a debounced field once dropped it).
+        var saved = await (await page.Context.APIRequest.GetAsync($"/api/v1/contacts/{id}")).JsonAsync();
+        Assert.Equal("jan@berg.example.nl", saved!.Value.GetProperty("email").GetString());
+
+        // A second contact with the same address: a warning with a link to the first, and Save does not just create it.
+        await page.GoAsync("/contacts/new");
+        await page.GetByLabel("First name").FillAsync("Johannes");
+        await page.GetByLabel("Last name").FillAsync("Berg");
+        await page.GetByLabel("E-mail").FillAsync("JAN@berg.example.nl");
+        await page.GetByLabel("E-mail").BlurAsync();
+        await Expect(page.GetByTestId("duplicate-email")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("duplicate-link")).ToHaveAttributeAsync("href", $"/contacts/{id}");
+        await page.ClickAsync("#save");
+        await Expect(page.Locator("#save")).ToHaveTextAsync(new Regex("Save anyway", RegexOptions.IgnoreCase));
+        Assert.EndsWith("/contacts/new", page.Url, StringComparison.Ordinal);
+        // Save anyway makes the second contact, as the user decided.
+        await page.ClickAsync("#save");
+        await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync("Johannes Berg");
 
         // Delete asks first, naming the contact and what happens; Cancel leaves it alone.
         await page.GoAsync(contactUrl);
