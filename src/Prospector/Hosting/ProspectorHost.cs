@@ -138,19 +138,21 @@ public static class ProspectorHost
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 
         app.MapAccountEndpoints();
-        app.MapContactsApi();
-        app.MapQualificationApi();
-        app.MapCompaniesApi();
-        app.MapSettingsApi();
-        app.MapPipelinesApi();
-        app.MapOpportunitiesApi();
-        app.MapTasksApi();
-        app.MapRemindersApi();
-        app.MapCalendarFeed();
-        app.MapActivitiesApi();
-        app.MapSearchApi();
-        app.MapListsApi();
-        app.MapImportsApi();
+        // Every API endpoint sits under one parent group; each feature maps its own routes relative to it.
+        var api = app.MapGroup("/api/v1");
+        api.MapContactsApi();
+        api.MapQualificationApi();
+        api.MapCompaniesApi();
+        api.MapSettingsApi();
+        api.MapPipelinesApi();
+        api.MapOpportunitiesApi();
+        api.MapTasksApi();
+        api.MapRemindersApi();
+        api.MapCalendarFeed();
+        api.MapActivitiesApi();
+        api.MapSearchApi();
+        api.MapListsApi();
+        api.MapImportsApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using MudBlazor;
 using Prospector.Data;
 using Prospector.Features.Access;
+using Prospector.Features.Common;
 using Prospector.Hosting;
 
 namespace Prospector.Components.Shared;
@@ -29,6 +30,31 @@ public abstract class AppPage : ComponentBase
     protected async Task<bool> ConfirmAsync(string title, string message, string confirm) =>
         await PageDialogs.ShowMessageBoxAsync(title, message, yesText: confirm, cancelText: Texts["Cancel"],
             options: new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small, FullWidth = true }) == true;
+
+    /// <summary>
+    /// The UI edge of a feature service's outcome: true when it succeeded (with <paramref name="success"/> shown, if given);
+    /// otherwise one notice saying what was wrong, in the user's language. Forms that mark fields read <c>Errors</c> themselves.
+    /// </summary>
+    protected bool Show<T>(Outcome<T> outcome, string? success = null)
+    {
+        if (outcome.IsOk)
+        {
+            if (success is not null) Snackbar.Add(success, Severity.Success);
+            return true;
+        }
+        var text = outcome.Kind switch
+        {
+            OutcomeKind.Invalid => string.Join(" ", outcome.Errors.SelectMany(kv => kv.Value).Distinct()),
+            OutcomeKind.Stale => Texts["The record was changed by someone else"].Value,
+            _ => string.Join(" ", new[] { outcome.Title, outcome.Detail }.OfType<string>().Select(t => Texts[t].Value)),
+        };
+        Snackbar.Add(text, outcome.Kind == OutcomeKind.Invalid ? Severity.Warning : Severity.Error);
+        return false;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a feature service of type <typeparamref name="TService"/> in a scope of its own.</summary>
+    protected Task<TResult> WithAsync<TService, TResult>(Func<TService, AccessScope, Task<TResult>> work) where TService : notnull =>
+        WithServicesAsync((sp, access) => work(sp.GetRequiredService<TService>(), access));
 
     protected async Task<T> WithServicesAsync<T>(Func<IServiceProvider, AccessScope, Task<T>> work)
     {

@@ -36,6 +36,12 @@ public sealed record AccessScope(long UserId, string Role, List<long> TeamIds, L
 {
     public static readonly AccessScope Nobody = new(0, "", [], [], false);
 
+    /// <summary>
+    /// Lets an endpoint take the caller's scope as a parameter (<c>AccessScope scope</c>) instead of resolving it itself.
+    /// </summary>
+    public static async ValueTask<AccessScope?> BindAsync(HttpContext context) =>
+        await context.RequestServices.GetRequiredService<RecordAccess>().ScopeAsync(context.User, context.RequestAborted);
+
     public bool IsAdmin => Role == Roles.Admin;
     public bool IsManagerOrAdmin => Role is Roles.Admin or Roles.Manager;
 

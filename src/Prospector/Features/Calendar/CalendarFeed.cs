@@ -32,7 +32,7 @@ public static class CalendarFeed
     public static IEndpointRouteBuilder MapCalendarFeed(this IEndpointRouteBuilder app)
     {
         app.MapGet("/calendar/{token}.ics", Feed).AllowAnonymous().WithTags("Calendar");
-        var g = app.MapGroup("/api/v1/calendar-feed").WithTags("Calendar");
+        var g = app.MapGroup("/calendar-feed").WithTags("Calendar");
         g.MapGet("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
             TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == Me.Id(user) && u.CalendarTokenHash != null, ct))));
         g.MapPost("/", Create);

@@ -12,7 +12,7 @@ public static class CompaniesApi
 {
     public static RouteGroupBuilder MapCompaniesApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/companies").WithTags("Companies");
+        var g = app.MapGroup("/companies").WithTags("Companies");
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
         g.MapPost("/", Create).Accepts<CompanyInput>("application/json");

@@ -12,7 +12,7 @@ public static class ContactsApi
 {
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/contacts").WithTags("Contacts");
+        var g = app.MapGroup("/contacts").WithTags("Contacts");
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
         g.MapPost("/", Create).Accepts<ContactInput>("application/json");

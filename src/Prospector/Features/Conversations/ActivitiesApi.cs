@@ -16,16 +16,16 @@ public static class ActivitiesApi
 {
     public static IEndpointRouteBuilder MapActivitiesApi(this IEndpointRouteBuilder app)
     {
-        var a = app.MapGroup("/api/v1/activities").WithTags("Conversations");
+        var a = app.MapGroup("/activities").WithTags("Conversations");
         a.MapGet("/", List);
         a.MapPost("/", Create).Accepts<ActivityDto>("application/json");
         a.MapGet("/{id:long}", Get);
         a.MapDelete("/{id:long}", Delete);
-        var q = app.MapGroup("/api/v1/questions").WithTags("Conversations");
+        var q = app.MapGroup("/questions").WithTags("Conversations");
         q.MapGet("/", Questions);
         q.MapPost("/{id:long}/answer", Answer).Accepts<AnswerBody>("application/json");
         q.MapPost("/{id:long}/attach", Attach).Accepts<AttachBody>("application/json");
-        app.MapGet("/api/v1/timeline", GetTimeline).WithTags("Conversations");
+        app.MapGet("/timeline", GetTimeline).WithTags("Conversations");
         return app;
     }
 

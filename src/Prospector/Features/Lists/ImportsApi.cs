@@ -26,7 +26,7 @@ public static class ImportsApi
 {
     public static RouteGroupBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/imports").WithTags("Imports");
+        var g = app.MapGroup("/imports").WithTags("Imports");
         g.MapPost("/preview", Preview);
         g.MapPost("/", Create);
         g.MapGet("/{id:long}", Get);

@@ -16,7 +16,7 @@ public static class ListsApi
 {
     public static RouteGroupBuilder MapListsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/lists").WithTags("Lists");
+        var g = app.MapGroup("/lists").WithTags("Lists");
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
         g.MapGet("/{id:long}/rows", Rows);
@@ -26,7 +26,7 @@ public static class ListsApi
         g.MapPost("/{id:long}/rows/{rowId:long}/keep", Keep);
         g.MapPost("/{id:long}/rows/bulk", Bulk);
         g.MapGet("/{id:long}/export", Export);
-        app.MapGet("/api/v1/contacts/export", ExportContacts).WithTags("Contacts");
+        app.MapGet("/contacts/export", ExportContacts).WithTags("Contacts");
         return g;
     }
 

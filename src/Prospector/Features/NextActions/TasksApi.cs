@@ -19,7 +19,7 @@ public static class TasksApi
 {
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/tasks").WithTags("Tasks");
+        var g = app.MapGroup("/tasks").WithTags("Tasks");
         g.MapGet("/", List);
         g.MapGet("/without-next-action", Without);
         g.MapGet("/{id:long}", Get);

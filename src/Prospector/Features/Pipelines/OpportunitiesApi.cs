@@ -14,7 +14,7 @@ public static class OpportunitiesApi
 {
     public static IEndpointRouteBuilder MapOpportunitiesApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/opportunities").WithTags("Opportunities");
+        var g = app.MapGroup("/opportunities").WithTags("Opportunities");
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
         g.MapPost("/", Create);

@@ -19,7 +19,7 @@ public static class PipelinesApi
 {
     public static IEndpointRouteBuilder MapPipelinesApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/pipelines").WithTags("Pipelines");
+        var g = app.MapGroup("/pipelines").WithTags("Pipelines");
         g.MapGet("/", List);
         g.MapGet("/{id:long}/board", Board);
         g.MapPost("/", (PipelineInput body, PipelineSetup setup, CancellationToken ct) => setup.SaveAsync(null, body, ct)).RequireAuthorization(Policies.Admin);

@@ -40,7 +40,7 @@ public static class QualificationApi
 {
     public static IEndpointRouteBuilder MapQualificationApi(this IEndpointRouteBuilder app)
     {
-        var c = app.MapGroup("/api/v1/contacts/{id:long}").WithTags("Qualification");
+        var c = app.MapGroup("/contacts/{id:long}").WithTags("Qualification");
         c.MapGet("/qualification", Get);
         c.MapPut("/qualification", PutAnswers);
         c.MapPost("/stage", MoveStage);
@@ -50,7 +50,7 @@ public static class QualificationApi
                 "the contact passes the Lead → Prospect gate (or a manager overrides it with a reason) and gets its first opportunity with " +
                 "opportunityTitle, amount and expectedCloseDate (defaults: \"<Company> – <person>\", 0, in 30 days).");
         c.MapGet("/lifecycle", Events);
-        var admin = app.MapGroup("/api/v1/qualification/criteria").WithTags("Qualification");
+        var admin = app.MapGroup("/qualification/criteria").WithTags("Qualification");
         admin.MapGet("/", QualificationConfig.GetAsync);
         admin.MapPut("/", QualificationConfig.PutAsync).RequireAuthorization(Policies.Admin);
         return app;

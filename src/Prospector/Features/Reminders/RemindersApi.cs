@@ -18,7 +18,7 @@ public static class RemindersApi
 {
     public static IEndpointRouteBuilder MapRemindersApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/reminders").WithTags("Reminders");
+        var g = app.MapGroup("/reminders").WithTags("Reminders");
         g.MapGet("/", List);
         g.MapPost("/{id:long}/read", MarkRead);
         g.MapPost("/read-all", MarkAllRead);

@@ -13,7 +13,7 @@ public static class SearchApi
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/search", Search).WithTags("Search");
+        app.MapGet("/search", Search).WithTags("Search");
         return app;
     }
 

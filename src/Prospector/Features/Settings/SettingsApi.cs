@@ -19,18 +19,18 @@ public static class SettingsApi
 {
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder app)
     {
-        var tokens = app.MapGroup("/api/v1/tokens").WithTags("API tokens");
+        var tokens = app.MapGroup("/tokens").WithTags("API tokens");
         tokens.MapGet("/", ListTokens);
         tokens.MapPost("/", CreateToken);
         tokens.MapDelete("/{id:long}", RevokeToken);
 
-        var users = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(Policies.Admin);
+        var users = app.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Admin);
         users.MapGet("/", ListUsers);
         users.MapPost("/", CreateUser);
         users.MapPost("/{id:long}/deactivate", DeactivateUser);
 
-        app.MapGet("/api/v1/me", Me).WithTags("Users");
-        var ws = app.MapGroup("/api/v1/workspace").WithTags("Workspace");
+        app.MapGet("/me", Me).WithTags("Users");
+        var ws = app.MapGroup("/workspace").WithTags("Workspace");
         ws.MapGet("/", GetWorkspace);
         ws.MapPut("/", UpdateWorkspace).RequireAuthorization(Policies.Admin);
         return app;
