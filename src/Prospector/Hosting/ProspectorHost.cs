@@ -86,7 +86,12 @@ public static class ProspectorHost
         // Titles in the request's language (Accept-Language or the language cookie).
         s.AddProblemDetails(o => o.CustomizeProblemDetails = Prospector.Features.Common.ProblemTitles.Localize);
         s.AddExceptionHandler<ProblemExceptionHandler>();
-        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        s.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // A field named twice in a typed body is a client mistake (400), not "the last one wins".
+            o.SerializerOptions.AllowDuplicateProperties = false;
+        });
         s.AddOpenApi();
         s.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

@@ -35,8 +35,12 @@ public sealed class JsonFields
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, new JsonNodeOptions { PropertyNameCaseInsensitive = true },
-                new JsonDocumentOptions { MaxDepth = 16 }, ct);
+            using var doc = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 16 }, ct);
+            // Field names are read without regard to case, so {"ownerId":1,"OwnerId":2} names one field twice: which one
+            // counts would be a guess, and JsonObject would throw on it. Say so instead.
+            if (FirstRepeatedName(doc.RootElement) is { } repeated)
+                return (null, new() { [repeated] = [T("The field '{0}' appears more than once.", repeated)] });
+            node = JsonNode.Parse(doc.RootElement.GetRawText(), new JsonNodeOptions { PropertyNameCaseInsensitive = true });
         }
         catch (JsonException e)
         {
@@ -48,6 +52,28 @@ public sealed class JsonFields
         if (unknown.Count > 0)
             return (null, unknown.ToDictionary(k => k, k => new[] { T("Unknown field '{0}'.", k) }));
         return (new JsonFields(obj, l), null);
+    }
+
+    /// <summary>The first object member name, at any depth, that appears twice in its object (ignoring case).</summary>
+    public static string? FirstRepeatedName(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (!seen.Add(p.Name)) return p.Name;
+                    if (FirstRepeatedName(p.Value) is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                    if (FirstRepeatedName(item) is { } inner) return inner;
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>Wraps a body built in code (the UI's forms) so it passes the same checks as the API.</summary>
