@@ -92,7 +92,7 @@ public static class ProspectorHost
             // A field named twice in a typed body is a client mistake (400), not "the last one wins".
             o.SerializerOptions.AllowDuplicateProperties = false;
         });
-        s.AddOpenApi();
+        s.AddOpenApi(OpenApiDocs.Configure);
         s.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         s.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -143,6 +143,7 @@ public static class ProspectorHost
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 
         app.MapAccountEndpoints();
+        app.MapCalendarFile();
         // Every API endpoint sits under one parent group; each feature maps its own routes relative to it.
         var api = app.MapGroup("/api/v1");
         api.MapContactsApi();

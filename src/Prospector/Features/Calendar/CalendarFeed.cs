@@ -29,9 +29,16 @@ public sealed record FeedCreated(string Url);
 /// </summary>
 public static class CalendarFeed
 {
-    public static IEndpointRouteBuilder MapCalendarFeed(this IEndpointRouteBuilder app)
+    /// <summary>The feed itself, at the site's root (<c>/calendar/{token}.ics</c>): the URL calendar apps subscribe to.</summary>
+    public static IEndpointRouteBuilder MapCalendarFile(this IEndpointRouteBuilder app)
     {
         app.MapGet("/calendar/{token}.ics", Feed).AllowAnonymous().WithTags("Calendar");
+        return app;
+    }
+
+    /// <summary>Managing one's feed, under <c>/api/v1</c>.</summary>
+    public static IEndpointRouteBuilder MapCalendarFeed(this IEndpointRouteBuilder app)
+    {
         var g = app.MapGroup("/calendar-feed").WithTags("Calendar");
         g.MapGet("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
             TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == Me.Id(user) && u.CalendarTokenHash != null, ct))));

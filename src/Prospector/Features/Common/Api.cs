@@ -10,6 +10,15 @@ namespace Prospector.Features.Common;
 /// </summary>
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize, bool TotalCapped = false);
 
+/// <summary>Marks a write that takes the record's version in If-Match (documented in OpenAPI with 412 and 428).</summary>
+public sealed class IfMatchMetadata;
+
+/// <summary>
+/// Documents a multipart form body that the handler reads itself (so a wrong content type still gets the handler's own
+/// message naming the field, not the router's bare 415). OpenAPI shows <see cref="Form"/>'s properties as the form.
+/// </summary>
+public sealed record FormBodyMetadata(Type Form);
+
 /// <summary>Small pieces every API group uses: ETags, preconditions, paging, problems.</summary>
 public static class Api
 {
@@ -22,6 +31,14 @@ public static class Api
         var n = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(filtered.Take(CountCap + 1), ct);
         return n > CountCap ? (CountCap, true) : (n, false);
     }
+
+    /// <summary>Documents that the endpoint takes (or requires) If-Match; the handler still checks it.</summary>
+    public static TBuilder WithIfMatch<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new IfMatchMetadata());
+
+    /// <summary>Documents the multipart form <typeparamref name="TForm"/> the handler reads.</summary>
+    public static TBuilder WithForm<TForm, TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new FormBodyMetadata(typeof(TForm)));
 
     public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 

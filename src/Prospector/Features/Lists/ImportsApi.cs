@@ -27,13 +27,28 @@ public static class ImportsApi
     public static RouteGroupBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/imports").WithTags("Imports");
-        g.MapPost("/preview", Preview);
-        g.MapPost("/", Create);
+        g.MapPost("/preview", Preview).WithForm<ImportPreviewForm, RouteHandlerBuilder>();
+        g.MapPost("/", Create).WithForm<ImportForm, RouteHandlerBuilder>();
         g.MapGet("/{id:long}", Get);
-        g.MapGet("/{id:long}/problems", Problems);
+        g.MapGet("/{id:long}/problems", Problems).Produces(StatusCodes.Status200OK, typeof(byte[]), "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         g.MapPost("/{id:long}/revert", Revert);
         return g;
     }
+
+    /// <summary>The form of <c>POST /api/v1/imports/preview</c> (documents the multipart body; read field by field).</summary>
+    /// <param name="File">The CSV, TSV or XLSX file.</param>
+    /// <param name="Sheet">For a workbook: the sheet to read (default: the first with data).</param>
+    public sealed record ImportPreviewForm(IFormFile File, string? Sheet);
+
+    /// <summary>The form of <c>POST /api/v1/imports</c> (documents the multipart body; read field by field).</summary>
+    /// <param name="File">The CSV, TSV or XLSX file.</param>
+    /// <param name="List">The name of the new prospecting list.</param>
+    /// <param name="Sheet">For a workbook: the sheet to read.</param>
+    /// <param name="Mapping">JSON object: column name → field, to correct the guessed mapping.</param>
+    /// <param name="Country">Two-letter country for numbers and addresses without one.</param>
+    /// <param name="OwnerId">Who the rows are for: yourself or one of your teams' members.</param>
+    /// <param name="DryRun">"true" to get the summary without writing anything.</param>
+    public sealed record ImportForm(IFormFile File, string List, string? Sheet, string? Mapping, string? Country, long? OwnerId, bool? DryRun);
 
     private sealed record Upload(string Path, string FileName, IFormCollection Form) : IDisposable
     {

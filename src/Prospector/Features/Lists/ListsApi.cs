@@ -25,8 +25,8 @@ public static class ListsApi
         g.MapPost("/{id:long}/rows/{rowId:long}/reopen", Reopen);
         g.MapPost("/{id:long}/rows/{rowId:long}/keep", Keep);
         g.MapPost("/{id:long}/rows/bulk", Bulk);
-        g.MapGet("/{id:long}/export", Export);
-        app.MapGet("/contacts/export", ExportContacts).WithTags("Contacts");
+        g.MapGet("/{id:long}/export", Export).Produces(StatusCodes.Status200OK, typeof(byte[]), "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        app.MapGet("/contacts/export", ExportContacts).WithTags("Contacts").Produces(StatusCodes.Status200OK, typeof(byte[]), "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         return g;
     }
 
