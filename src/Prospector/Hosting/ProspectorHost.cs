@@ -70,7 +70,7 @@ public static class ProspectorHost
         s.AddSingleton<RecontactService>();
         s.AddHostedService(sp => sp.GetRequiredService<RecontactService>());
         s.AddScoped<Opportunities>();
-        s.AddScoped<OpportunityChange>();
+        s.AddScoped<OpportunityService>();
         s.AddScoped<PipelineSetup>();
         s.AddScoped<NextActions>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));

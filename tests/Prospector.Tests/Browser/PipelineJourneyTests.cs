@@ -29,6 +29,91 @@ public sealed partial class PipelineJourneyTests(BrowserFixture browser)
         }
     }
 
+    /// <summary>
+    /// The deal page and the API change a deal through the same service, so they agree (issue 13, review rows 13 and 14):
+    /// reopening a lost deal asks for its next action (the page used to schedule a call for tomorrow on its own), and a
+    /// wrong edit marks each field with its own message (the page used to check only amount and probability, with one
+    /// combined message, and silently clamped a negative amount to 0).
+    /// </summary>
+    [Fact]
+    public async Task Reopening_a_lost_deal_asks_for_its_next_action_and_a_wrong_edit_marks_each_field_as_the_API_does()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        try
+        {
+            await page.SetUpAdminAsync(server);
+            var id = await NewOpportunityAsync(page);
+            var lost = await page.APIRequest.PostAsync($"/api/v1/opportunities/{id}/lose", new() { DataObject = new { reason = "Budget frozen" } });
+            Assert.Equal(200, lost.Status);
+            await ReopenWithNextActionAsync(page, id);
+            await WrongEditMarksEachFieldAsync(page, id);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-deal-page-failure.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    private static async Task ReopenWithNextActionAsync(IPage page, long id)
+    {
+        await page.GoAsync($"/opportunities/{id}");
+        await Expect(page.GetByTestId("opportunity-state")).ToHaveTextAsync("Lost");
+        await page.GetByTestId("reopen").ClickAsync();
+        // Reopening asks what happens next; nothing is reopened until it is named.
+        await Expect(page.GetByTestId("reopen-form")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("opportunity-state")).ToHaveTextAsync("Lost");
+        await page.GetByTestId("reopen-confirm").ClickAsync();
+        await Expect(Field(page, "reopen-date")).ToContainTextAsync("dueDate is required.");
+        await Expect(page.GetByTestId("opportunity-state")).ToHaveTextAsync("Lost");
+        var due = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"))).AddDays(2);
+        await page.GetByTestId("reopen-date").FillAsync(due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await page.GetByTestId("reopen-note").FillAsync("Ask about the new budget");
+        await page.GetByTestId("reopen-note").PressAsync("Tab");
+        await page.GetByTestId("reopen-confirm").ClickAsync();
+        await Expect(page.GetByTestId("opportunity-state")).ToHaveTextAsync("Open");
+        await Expect(page.GetByTestId("reopen-form")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("next-action")).ToContainTextAsync("Ask about the new budget");
+        // The API sees the one next action the user named, not a call for tomorrow.
+        var deal = await (await page.APIRequest.GetAsync($"/api/v1/opportunities/{id}")).JsonAsync();
+        var next = deal!.Value.GetProperty("nextAction");
+        Assert.Equal(due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), next.GetProperty("dueDate").GetString());
+        Assert.Equal("Ask about the new budget", next.GetProperty("note").GetString());
+    }
+
+    private static async Task WrongEditMarksEachFieldAsync(IPage page, long id)
+    {
+        await page.GetByTestId("title").FillAsync("");
+        await page.GetByTestId("amount").FillAsync("-5");
+        await page.GetByTestId("probability").FillAsync("150");
+        await page.GetByTestId("probability").PressAsync("Tab");
+        await page.GetByTestId("save-opportunity").ClickAsync();
+        await Expect(Field(page, "title")).ToContainTextAsync("title must be 1 to 200 characters.");
+        await Expect(Field(page, "amount")).ToContainTextAsync("The amount cannot be negative.");
+        await Expect(Field(page, "probability")).ToContainTextAsync("probability must be between 0 and 100.");
+        // Nothing was stored, and what the user typed is still there to correct.
+        await Expect(page.GetByTestId("amount")).ToHaveValueAsync("-5.00");
+        var stored = (await (await page.APIRequest.GetAsync($"/api/v1/opportunities/{id}")).JsonAsync())!.Value;
+        Assert.Equal(24000m, stored.GetProperty("amount").GetDecimal());
+        Assert.Equal("Schäfer Logistik: 40 Lizenzen", stored.GetProperty("title").GetString());
+
+        await page.GetByTestId("title").FillAsync("Schäfer Logistik: 50 Lizenzen");
+        await page.GetByTestId("amount").FillAsync("30000");
+        await page.GetByTestId("probability").FillAsync("40");
+        await page.GetByTestId("probability").PressAsync("Tab");
+        await page.GetByTestId("save-opportunity").ClickAsync();
+        await Expect(page.GetByTestId("opportunity-title")).ToHaveTextAsync("Schäfer Logistik: 50 Lizenzen");
+        await Expect(Field(page, "amount")).Not.ToContainTextAsync("cannot be negative");
+        stored = (await (await page.APIRequest.GetAsync($"/api/v1/opportunities/{id}")).JsonAsync())!.Value;
+        Assert.Equal(30000m, stored.GetProperty("amount").GetDecimal());
+        Assert.Equal(40, stored.GetProperty("probability").GetInt32());
+    }
+
+    /// <summary>A form field with its label and its error text (MudBlazor puts the test id on the input inside).</summary>
+    private static ILocator Field(IPage page, string testId) =>
+        page.Locator(".mud-input-control").Filter(new() { Has = page.GetByTestId(testId) });
+
     /// <summary>A lead and its opportunity through the API with the browser's own session (the board is what is tested here).</summary>
     private static async Task<long> NewOpportunityAsync(IPage page)
     {

@@ -186,6 +186,41 @@ public abstract class PipelineTests(ProspectorFactory app)
     }
 
     [Fact]
+    public async Task Reopening_a_lost_deal_needs_its_next_action_an_edit_names_every_wrong_field_and_a_missing_deal_is_a_404_in_the_callers_language()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var id = (await NewOpportunityAsync(rep, await rep.NewLeadAsync("Back"), 2_500)).GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await rep.PostAsJsonAsync($"{Opportunities}/{id}/lose", new { reason = "Went quiet" })).StatusCode);
+
+        // Reopened, the deal is in play again: it needs its next action at once, and nothing changes without one.
+        await TestHttp.AssertValidationProblemAsync(await rep.PostAsJsonAsync($"{Opportunities}/{id}/reopen", new { }), "nextAction");
+        await TestHttp.AssertValidationProblemAsync(
+            await rep.PostAsJsonAsync($"{Opportunities}/{id}/reopen", new { nextAction = new { type = "Call" } }), "nextAction.dueDate");
+        Assert.Equal("Lost", (await rep.GetJsonAsync($"{Opportunities}/{id}")).Str("state"));
+        var reopened = await (await rep.PostAsJsonAsync($"{Opportunities}/{id}/reopen", new { nextAction = Next(4, "Email", note: "New budget?") })).ReadJsonAsync();
+        Assert.Equal(("Open", "Email", "New budget?"), (reopened.Str("state"), reopened.GetProperty("nextAction").Str("type"), reopened.GetProperty("nextAction").Str("note")));
+        Assert.Equal(Today.AddDays(4).ToString("yyyy-MM-dd"), reopened.GetProperty("nextAction").Str("dueDate"));
+
+        // One edit check, each mistake on its own field; nothing is stored.
+        var get = await rep.GetAsync($"{Opportunities}/{id}");
+        var wrong = await rep.PatchAsync($"{Opportunities}/{id}", new { title = " ", amount = -1, probability = 101, currency = "EURO" }, get.ETag());
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        var fields = (await wrong.ReadJsonAsync()).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ToList();
+        Assert.Equal(["amount", "currency", "probability", "title"], fields);
+        Assert.Equal(2_500m, (await rep.GetJsonAsync($"{Opportunities}/{id}")).GetProperty("amount").GetDecimal());
+        var edited = await rep.PatchAsync($"{Opportunities}/{id}", new { title = "Back again", amount = 3_000, currency = "chf" }, get.ETag());
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var after = await edited.ReadJsonAsync();
+        Assert.Equal(("Back again", "CHF"), (after.Str("title"), after.Str("currency")));
+
+        using var german = new HttpRequestMessage(HttpMethod.Get, $"{Opportunities}/{id + 100_000}");
+        german.Headers.AcceptLanguage.ParseAdd("de-DE");
+        var missing = await rep.SendAsync(german);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Verkaufschance nicht gefunden", (await missing.ReadJsonAsync()).Str("title"));
+    }
+
+    [Fact]
     public async Task Rescheduling_needs_the_current_version_and_keeps_one_action()
     {
         var rep = (await app.UserAsync("Rep", "Nord")).Client;

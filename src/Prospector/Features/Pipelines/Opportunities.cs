@@ -2,13 +2,15 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
+using Prospector.Features.Common;
 using Prospector.Features.Qualification;
 
 namespace Prospector.Features.Pipelines;
 
 /// <summary>
 /// The rules of an opportunity's life: moving between steps, standby, won (which makes the contact a Customer, a later win a
-/// RepeatCustomer), lost and cancelled (each with a reason). Next actions are the caller's part. Callers save the context.
+/// RepeatCustomer), lost and cancelled (each with a reason). Next actions are the caller's part. Callers save the context:
+/// <see cref="OpportunityService"/> (API and pages) and completing a next action with "close the item" (NextActions).
 /// </summary>
 public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, Lifecycle lifecycle)
 {
@@ -16,11 +18,17 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public static bool IsOpen(OpportunityState s) => s is OpportunityState.Open or OpportunityState.Standby;
+    private static readonly Func<Opportunity, bool> OpenDeal = Definitions.OpenDeal.Compile();
+
+    /// <summary>Still in play (<see cref="Definitions.OpenDeal"/>, the one definition the queries use too).</summary>
+    public static bool IsOpen(Opportunity o) => OpenDeal(o);
+
+    /// <summary>A deal in this state is still in play (<see cref="Definitions.OpenDeal"/>), for a page that holds only the state.</summary>
+    public static bool IsOpen(OpportunityState s) => OpenDeal(new Opportunity { State = s });
 
     public async Task<Dictionary<string, string[]>?> MoveAsync(Opportunity o, long stepId, CancellationToken ct = default)
     {
-        if (!IsOpen(o.State)) return Invalid("stepId", l["A closed opportunity cannot move; reopen it first."]);
+        if (!IsOpen(o)) return Invalid("stepId", l["A closed opportunity cannot move; reopen it first."]);
         var step = await db.PipelineSteps.FirstOrDefaultAsync(s => s.Id == stepId && s.PipelineId == o.PipelineId, ct);
         if (step is null) return Invalid("stepId", l["Step {0} is not a step of this pipeline.", stepId]);
         if (step.Id == o.StepId) return null;
@@ -35,7 +43,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
     /// </summary>
     public async Task<Dictionary<string, string[]>?> WinAsync(Opportunity o, string? reason, bool freeDeal, AccessScope scope, CancellationToken ct = default)
     {
-        if (!IsOpen(o.State)) return Invalid("state", l["This opportunity is already closed."]);
+        if (!IsOpen(o)) return Invalid("state", l["This opportunity is already closed."]);
         if (o.Amount <= 0 && !freeDeal)
             return Invalid("amount", l["A won deal needs an amount above 0. Enter the amount, or confirm that it is a free deal (freeDeal: true)."]);
         if (reason is { Length: > MaxReason }) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", MaxReason]);
@@ -54,7 +62,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
     /// <summary>Lost or cancelled: a reason is required, so the reports can say why deals do not close.</summary>
     public async Task<Dictionary<string, string[]>?> CloseAsync(Opportunity o, OpportunityState state, string? reason, AccessScope scope, CancellationToken ct = default)
     {
-        if (!IsOpen(o.State)) return Invalid("state", l["This opportunity is already closed."]);
+        if (!IsOpen(o)) return Invalid("state", l["This opportunity is already closed."]);
         if (string.IsNullOrWhiteSpace(reason)) return Invalid("reason", l["Say why the opportunity is lost or cancelled."]);
         if (reason.Length > MaxReason) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", MaxReason]);
         (o.State, o.CloseReason, o.ClosedAt, o.StandbyUntil) = (state, reason.Trim(), Now, null);
@@ -66,7 +74,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
     /// <summary>On hold until a date; the caller schedules the next action for that day.</summary>
     public Dictionary<string, string[]>? Standby(Opportunity o, DateOnly? until, DateOnly today)
     {
-        if (!IsOpen(o.State)) return Invalid("state", l["This opportunity is already closed."]);
+        if (!IsOpen(o)) return Invalid("state", l["This opportunity is already closed."]);
         if (until is not { } date || date <= today) return Invalid("until", l["Choose a follow-up date in the future."]);
         (o.State, o.StandbyUntil) = (OpportunityState.Standby, date);
         return null;

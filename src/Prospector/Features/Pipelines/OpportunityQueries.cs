@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.NextActions;
+
+namespace Prospector.Features.Pipelines;
+
+/// <summary>Reads of opportunities shared by the API and the pages: DTOs with names and next action, one deal, the board order.</summary>
+public static class OpportunityQueries
+{
+    /// <summary>Opportunities as DTOs with names and their current next action, in one round trip per page.</summary>
+    public static async Task<List<OpportunityDto>> ToDtosAsync(ProspectorDb db, IQueryable<Opportunity> query, CancellationToken ct)
+    {
+        var rows = await query.Select(o => new
+        {
+            o,
+            ContactName = o.Contact == null ? null : o.Contact.FirstName + " " + o.Contact.LastName,
+            CompanyName = o.Company == null ? null : o.Company.Name,
+            OwnerName = db.Users.Where(u => u.Id == o.OwnerId).Select(u => u.DisplayName).FirstOrDefault(),
+        }).ToListAsync(ct);
+        var ids = rows.Select(r => r.o.Id).ToList();
+        var actions = (await NextActionDto.QueryAsync(db, db.NextActions.Where(a => a.OpportunityId != null && ids.Contains(a.OpportunityId.Value)
+            && a.Status == NextActionStatus.Open), ct)).ToDictionary(a => a.OpportunityId!.Value);
+        return rows.Select(r => From(r.o, r.ContactName?.Trim(), r.CompanyName, r.OwnerName, actions.GetValueOrDefault(r.o.Id))).ToList();
+    }
+
+    public static OpportunityDto From(Opportunity o, string? contactName, string? companyName, string? ownerName, NextActionDto? next) =>
+        new(o.Id, o.Title, o.ContactId, contactName, o.CompanyId, companyName, o.PipelineId, o.StepId, o.Amount, o.Currency, o.Probability,
+            o.ExpectedCloseDate, o.State, o.StandbyUntil, o.CloseReason, o.ClosedAt, o.OwnerId, ownerName, o.TeamId, next, o.Version,
+            o.CreatedAt, o.UpdatedAt);
+
+    /// <summary>The deal as the user can see it, or null when it does not exist or is not visible.</summary>
+    public static async Task<OpportunityDto?> FindAsync(ProspectorDb db, AccessScope scope, long id, CancellationToken ct = default) =>
+        (await ToDtosAsync(db, scope.Filter(db.Opportunities).Where(o => o.Id == id), ct)).FirstOrDefault();
+
+    /// <summary>How long a change keeps a card at the top of its column.</summary>
+    public static readonly TimeSpan Recent = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Board and list order: deals changed in the last day first, the latest change on top (so a new deal or a card just moved
+    /// is in the first page of its column, not behind "Load more"); then the soonest expected close; then the newest.
+    /// </summary>
+    public static IQueryable<Opportunity> BoardOrder(IQueryable<Opportunity> q, DateTime nowUtc)
+    {
+        var since = nowUtc - Recent;
+        return q.OrderByDescending(o => o.UpdatedAt >= since ? o.UpdatedAt : since)
+            .ThenBy(o => o.ExpectedCloseDate == null).ThenBy(o => o.ExpectedCloseDate).ThenByDescending(o => o.Id);
+    }
+}
