@@ -81,8 +81,15 @@ public sealed class Contact : TrackedRecord, IOwned
     public List<ConsentRecord> Consents { get; set; } = [];
     public List<PersonalDate> PersonalDates { get; set; } = [];
 
-    public string DisplayName =>
-        string.Join(' ', new[] { FirstName, NamePrefix, LastName }.Where(s => !string.IsNullOrWhiteSpace(s)));
+    public string DisplayName => NameOf(FirstName, NamePrefix, LastName);
+
+    /// <summary>
+    /// A contact's name as people say it, with the Dutch or German name prefix: "Jan van der Berg". The one definition,
+    /// also for query projections (<c>Select(c => Contact.NameOf(c.FirstName, c.NamePrefix, c.LastName))</c>, evaluated
+    /// on the client in a final projection).
+    /// </summary>
+    public static string NameOf(string? firstName, string? namePrefix, string? lastName) =>
+        string.Join(' ', new[] { firstName, namePrefix, lastName }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()));
 }
 
 public sealed class Tag

@@ -61,7 +61,11 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
         // The reminder dispatcher runs once at start-up; tests that need it call RunOnceAsync with the clock where they want it.
         builder.UseSetting("Reminders:PollSeconds", "3600");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            s.AddSingleton<IStartupFilter, UndocumentedBodyGuard>();
+        });
     }
 
     /// <summary>Runs work in a service scope of the app (for arranging data the API cannot create yet).</summary>
