@@ -9,7 +9,7 @@ namespace Prospector.Tests.Browser;
 
 /// <summary>
 /// `dotnet publish` output installed in one folder and started from another, as a systemd unit does
-/// (`cd /var/lib/prospector && /opt/prospector/prospector serve`): the page, its styles and its scripts all come
+/// (`cd /var/lib/prospector &amp;&amp; /opt/prospector/prospector serve`): the page, its styles and its scripts all come
 /// from the app's own folder, and the app becomes styled and interactive in a browser.
 /// </summary>
 [Collection("Browser")]
