@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Audit;
