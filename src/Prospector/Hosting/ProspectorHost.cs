@@ -73,6 +73,9 @@ public static class ProspectorHost
         s.AddScoped<OpportunityService>();
         s.AddScoped<PipelineSetup>();
         s.AddScoped<NextActions>();
+        s.AddScoped<Prospector.Features.Contacts.ContactService>();
+        s.AddScoped<Prospector.Features.Companies.CompanyService>();
+        s.AddScoped<Prospector.Features.Conversations.ConversationService>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();

@@ -77,4 +77,65 @@ public sealed class SafeActionsJourneyTests(BrowserFixture browser)
         await Expect(page.GetByText("Restored.")).ToBeVisibleAsync();
         Assert.Equal(200, (await page.Context.APIRequest.GetAsync($"/api/v1/contacts/{id}")).Status);
     }
+
+    /// <summary>
+    /// The detail pages delete with the version they showed: a contact or company someone else changed meanwhile is not
+    /// deleted, the page says so and shows the change; a second Delete (now on the current version) goes through.
+    /// </summary>
+    [Fact]
+    public async Task Deleting_a_record_someone_else_just_changed_says_so_and_keeps_it()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        try
+        {
+            await page.SetUpAdminAsync(server);
+            var api = page.Context.APIRequest;
+            var dialog = page.Locator(".mud-dialog");
+
+            var contact = (await (await api.PostAsync("/api/v1/contacts", new() { DataObject = new { firstName = "Anna", lastName = "Visser" } })).JsonAsync())!.Value;
+            var contactId = contact.GetProperty("id").GetInt64();
+            await page.GoAsync($"/contacts/{contactId}");
+            await Expect(page.GetByTestId("contact-name")).ToHaveTextAsync("Anna Visser");
+            await ChangeMeanwhileAsync(api, $"/api/v1/contacts/{contactId}", new { jobTitle = "Inkoper" });
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await Expect(page.GetByText("Someone else changed Anna Visser just now, so it was not deleted.", new() { Exact = false })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Inkoper")).ToBeVisibleAsync();
+            Assert.Equal(200, (await api.GetAsync($"/api/v1/contacts/{contactId}")).Status);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await Expect(page.GetByText("Anna Visser moved to the recycle bin.")).ToBeVisibleAsync();
+            Assert.Equal(404, (await api.GetAsync($"/api/v1/contacts/{contactId}")).Status);
+
+            var company = (await (await api.PostAsync("/api/v1/companies", new() { DataObject = new { name = "Werft Nord" } })).JsonAsync())!.Value;
+            var companyId = company.GetProperty("id").GetInt64();
+            await page.GoAsync($"/companies/{companyId}");
+            await Expect(page.GetByTestId("company-name")).ToHaveTextAsync("Werft Nord");
+            await ChangeMeanwhileAsync(api, $"/api/v1/companies/{companyId}", new { industry = "Schiffbau" });
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await Expect(page.GetByText("Someone else changed Werft Nord just now, so it was not deleted.", new() { Exact = false })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Schiffbau")).ToBeVisibleAsync();
+            Assert.Equal(200, (await api.GetAsync($"/api/v1/companies/{companyId}")).Status);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await Expect(page.GetByText("Moved to the recycle bin.")).ToBeVisibleAsync();
+            Assert.Equal(404, (await api.GetAsync($"/api/v1/companies/{companyId}")).Status);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-stale-delete-failure.png") });
+            throw;
+        }
+    }
+
+    /// <summary>Another user's edit while the page is open: version 1 becomes 2.</summary>
+    private static async Task ChangeMeanwhileAsync(IAPIRequestContext api, string url, object change)
+    {
+        var res = await api.PatchAsync(url, new() { DataObject = change, Headers = new Dictionary<string, string> { ["If-Match"] = "\"1\"" } });
+        Assert.Equal(200, res.Status);
+    }
 }

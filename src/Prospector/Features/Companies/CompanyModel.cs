@@ -44,10 +44,7 @@ public static class CompanyFields
         f.String("website", 300, v => c.Website = v);
         f.Email("email", v => c.Email = v);
         f.String("phone", 50, v => c.Phone = v);
-        f.String("street", 200, v => c.Street = v);
-        f.String("postalCode", 20, v => c.PostalCode = v);
-        f.String("city", 100, v => c.City = v);
-        f.Country("country", v => c.Country = v);
+        AddressFields.Read(f, v => c.Street = v, v => c.PostalCode = v, v => c.City = v, v => c.Country = v);
         f.String("industry", 100, v => c.Industry = v);
         f.String("source", 100, v => c.Source = v);
         f.String("notes", 10_000, v => c.Notes = v);

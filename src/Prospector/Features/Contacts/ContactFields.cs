@@ -27,10 +27,7 @@ public static class ContactFields
         f.String("phone", 50, v => c.Phone = v);
         f.String("mobile", 50, v => c.Mobile = v);
         f.Id("companyId", v => c.CompanyId = v);
-        f.String("street", 200, v => c.Street = v);
-        f.String("postalCode", 20, v => c.PostalCode = v);
-        f.String("city", 100, v => c.City = v);
-        f.Country("country", v => c.Country = v);
+        AddressFields.Read(f, v => c.Street = v, v => c.PostalCode = v, v => c.City = v, v => c.Country = v);
         f.Enum<Stage>("stage", v => c.Stage = v);
         f.Enum<LeadStatus>("leadStatus", v => c.LeadStatus = v);
         f.String("source", 100, v => c.Source = v);

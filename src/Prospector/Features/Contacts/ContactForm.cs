@@ -1,11 +1,11 @@
-using System.Text.Json.Nodes;
 using Prospector.Data;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Contacts;
 
 public sealed record CompanyOption(long Id, string Name);
 
-/// <summary>What the edit page binds to; turned into the same JSON body the API takes, so both share one set of rules.</summary>
+/// <summary>What the edit page binds to; turned into a typed <see cref="ContactChange"/> that the service checks with the API's rules.</summary>
 public sealed class ContactForm
 {
     public int Version { get; set; }
@@ -46,7 +46,8 @@ public sealed class ContactForm
         public bool Add { get; set; }
         public ConsentChannel Channel { get; set; }
         public ConsentStatus Status { get; set; }
-        public DateTime? GivenAt { get; set; } = DateTime.Today;
+        /// <summary>The day in the user's zone; the page starts it at today.</summary>
+        public DateTime? GivenAt { get; set; }
         public string? Method { get; set; }
     }
 
@@ -82,52 +83,20 @@ public sealed class ContactForm
         }).ToList(),
     };
 
-    /// <summary>The body to save; the stage only for a new contact (later moves go through qualification).</summary>
-    public JsonObject ToJson(bool isNew)
-    {
-        var o = new JsonObject
-        {
-            ["salutation"] = Salutation,
-            ["firstName"] = FirstName,
-            ["namePrefix"] = NamePrefix,
-            ["lastName"] = LastName,
-            ["jobTitle"] = JobTitle,
-            ["email"] = Email,
-            ["phone"] = Phone,
-            ["mobile"] = Mobile,
-            ["companyId"] = Company?.Id,
-            ["street"] = Street,
-            ["postalCode"] = PostalCode,
-            ["city"] = City,
-            ["country"] = Country,
-            ["stage"] = Stage.ToString(),
-            ["leadStatus"] = LeadStatus.ToString(),
-            ["source"] = Source,
-            ["ownerId"] = OwnerId,
-            ["notes"] = Notes,
-            ["tags"] = new JsonArray((Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
-            ["personalDates"] = new JsonArray(PersonalDates.Where(d => d.Date is not null).Select(d => (JsonNode?)new JsonObject
-            {
-                ["kind"] = d.Kind.ToString(),
-                ["label"] = d.Label,
-                ["month"] = d.Date!.Value.Month,
-                ["day"] = d.Date.Value.Day,
-                ["year"] = d.YearKnown ? d.Date.Value.Year : null,
-                ["remindDaysBefore"] = d.RemindDaysBefore,
-            }).ToArray()),
-        };
-        if (isNew) o["stage"] = Stage.ToString();
-        if (NewConsent.Add)
-        {
-            o["consents"] = new JsonArray(new JsonObject
-            {
-                ["channel"] = NewConsent.Channel.ToString(),
-                ["status"] = NewConsent.Status.ToString(),
-                ["givenAt"] = DateTime.SpecifyKind(NewConsent.GivenAt ?? DateTime.Today, DateTimeKind.Local).ToUniversalTime().ToString("O"),
-                ["method"] = NewConsent.Method,
-            });
-        }
-        return o;
-    }
+    /// <summary>
+    /// The typed change to save (the service checks it with the API's rules). <paramref name="timeZone"/>: the user's zone,
+    /// in which the consent's "given on" day is meant.
+    /// </summary>
+    public ContactChange ToChange(string? timeZone) => new(
+        Salutation, FirstName, NamePrefix, LastName, JobTitle, Email, Phone, Mobile, Company?.Id, Street, PostalCode, City, Country,
+        Stage, LeadStatus, Source, OwnerId,
+        (Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Notes,
+        PersonalDates.Where(d => d.Date is not null).Select(d => new PersonalDateDto(
+            d.Kind, d.Label, d.Date!.Value.Month, d.Date.Value.Day, d.YearKnown ? d.Date.Value.Year : null, d.RemindDaysBefore)).ToList(),
+        NewConsent.Add
+            ? [new ConsentDto(NewConsent.Channel, NewConsent.Status, NewConsent.GivenAt is { } day
+                ? TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(day.Date, DateTimeKind.Unspecified), UserTime.Zone(timeZone)) : default,
+                NewConsent.Method ?? "", null)]
+            : null);
 }

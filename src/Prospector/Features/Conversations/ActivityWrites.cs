@@ -1,16 +1,22 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
-using Prospector.Features.Access;
 using Prospector.Features.Common;
 
 namespace Prospector.Features.Conversations;
 
+/// <summary>A question or concern the contact raised in a conversation.</summary>
+public sealed record NewQuestion(OpenQuestionKind Kind, string Text);
+
 /// <summary>
-/// Logging an activity, for the API and the log dialog alike: which record it is about (must be visible),
-/// channel, direction, outcome, when, how long, notes, and the questions and concerns the contact raised.
-/// The activity and its questions are written in one transaction: all or nothing.
+/// A conversation to log: the body of POST /api/v1/activities, and the typed value the log dialog hands to
+/// <see cref="ConversationService"/>. Give one of contactId, companyId or opportunityId; channel is required.
 /// </summary>
+public sealed record NewActivity(
+    long? ContactId, long? CompanyId, long? OpportunityId, Channel Channel, Direction? Direction = null, string? Outcome = null,
+    DateTimeOffset? OccurredAt = null, int? DurationMinutes = null, string? Subject = null, string? Notes = null,
+    IReadOnlyList<NewQuestion>? Questions = null);
+
+/// <summary>The field rules of a logged activity: channel, direction, outcome, when, how long, notes, and the questions raised.</summary>
 public static class ActivityWrites
 {
     public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -20,11 +26,12 @@ public static class ActivityWrites
     };
 
     public const int NotesMax = 20_000;
+    public const int AnswerMax = 2000;
 
-    public static async Task<(Activity? Activity, Dictionary<string, string[]>? Errors)> CreateAsync(
-        ProspectorDb db, AccessScope scope, JsonFields f, DateTime now, CancellationToken ct)
+    /// <summary>Reads the activity's own fields into <paramref name="a"/> and returns the record ids and questions given.</summary>
+    public static (long? ContactId, long? CompanyId, long? OpportunityId, List<(OpenQuestionKind Kind, string Text)> Questions) Read(
+        JsonFields f, Activity a, DateTime now)
     {
-        var a = new Activity { UserId = scope.UserId, CreatedAt = now, OccurredAt = now };
         long? contactId = null, companyId = null, opportunityId = null;
         f.Id("contactId", v => contactId = v);
         f.Id("companyId", v => companyId = v);
@@ -38,44 +45,12 @@ public static class ActivityWrites
         f.String("subject", 200, v => a.Subject = v);
         f.String("notes", NotesMax, v => a.Notes = v);
         if (a.OccurredAt > now.AddDays(1)) f.Fail("occurredAt", f.T("A conversation cannot lie in the future; plan it as a next action."));
-        var questions = ReadQuestions(f);
-
         if (contactId is null && companyId is null && opportunityId is null)
             f.Fail("contactId", f.T("Say which contact, company or opportunity the activity is about (contactId, companyId or opportunityId)."));
-        if (contactId is { } cid)
-        {
-            var contact = await scope.Filter(db.Contacts).Where(c => c.Id == cid).Select(c => new { c.CompanyId }).FirstOrDefaultAsync(ct);
-            if (contact is null) f.Fail("contactId", f.T("There is no contact {0} that you can see.", cid));
-            else companyId ??= contact.CompanyId;
-        }
-        if (companyId is { } coid && !await scope.Filter(db.Companies).AnyAsync(c => c.Id == coid, ct))
-            f.Fail("companyId", f.T("There is no company {0} that you can see.", coid));
-        if (opportunityId is { } oid && !await scope.Filter(db.Opportunities).AnyAsync(o => o.Id == oid, ct))
-            f.Fail("opportunityId", f.T("There is no opportunity {0} that you can see.", oid));
-        if (f.Errors.Count > 0) return (null, f.Errors);
-
-        a.ContactId = contactId;
-        a.CompanyId = companyId;
-        a.OpportunityId = opportunityId;
-        if (a.Channel == Channel.Note) a.Direction = Direction.None;
-        // The questions point at the activity they were raised in, whose id exists only after the first write:
-        // both writes share one transaction, so there is never an activity without its questions.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Activities.Add(a);
-        await db.SaveChangesAsync(ct);
-        foreach (var (kind, text) in questions)
-            db.OpenQuestions.Add(new OpenQuestion
-            {
-                ContactId = contactId, CompanyId = contactId is null ? companyId : null,
-                OpportunityId = contactId is null && companyId is null ? opportunityId : null,
-                ActivityId = a.Id, Kind = kind, Text = text, RaisedAt = a.OccurredAt, RaisedById = scope.UserId,
-            });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return (a, null);
+        return (contactId, companyId, opportunityId, ReadQuestions(f));
     }
 
-    private static List<(OpenQuestionKind Kind, string Text)> ReadQuestions(JsonFields f)
+    private static List<(OpenQuestionKind, string)> ReadQuestions(JsonFields f)
     {
         var list = new List<(OpenQuestionKind, string)>();
         if (f.Array("questions") is not { } arr) return list;
