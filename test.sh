@@ -88,6 +88,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 RESULTS="$PWD/TestResults"   # git-ignored; wiped so stale .trx files are not counted
 rm -rf "$RESULTS"
 dotnet build Prospector.slnx -c Release
+# Style is part of "green": the build enforces the .editorconfig rules; this adds whitespace and layout.
+if ! dotnet format Prospector.slnx --verify-no-changes --no-restore; then
+  echo "test.sh: 'dotnet format' would change files (listed above); run: dotnet format Prospector.slnx" >&2
+  exit 1
+fi
 # No LogFileName: with several test projects a fixed name makes them overwrite
 # each other's .trx (microsoft/vstest#3026); default names are unique.
 test_rc=0
