@@ -96,7 +96,7 @@ public sealed record ContactQuery(
 
     private static IQueryable<ContactListItem> Project(IQueryable<Contact> q) =>
         q.Select(c => new ContactListItem(c.Id,
-            (c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).Trim(),
+            Contact.NameOf(c.FirstName, c.NamePrefix, c.LastName),
             c.Email, c.Phone ?? c.Mobile, c.CompanyId, c.Company!.Name, c.Stage, c.LeadStatus,
             c.OwnerId, c.Owner!.DisplayName, c.City, c.UpdatedAt, c.Version));
 }

@@ -14,7 +14,7 @@ public static class OpportunityQueries
         var rows = await query.Select(o => new
         {
             o,
-            ContactName = o.Contact == null ? null : o.Contact.FirstName + " " + o.Contact.LastName,
+            ContactName = o.Contact == null ? null : Contact.NameOf(o.Contact.FirstName, o.Contact.NamePrefix, o.Contact.LastName),
             CompanyName = o.Company == null ? null : o.Company.Name,
             OwnerName = db.Users.Where(u => u.Id == o.OwnerId).Select(u => u.DisplayName).FirstOrDefault(),
         }).ToListAsync(ct);
