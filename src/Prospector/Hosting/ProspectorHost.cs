@@ -73,11 +73,16 @@ public static class ProspectorHost
         s.AddScoped<OpportunityChange>();
         s.AddScoped<PipelineSetup>();
         s.AddScoped<NextActions>();
+        s.AddScoped<CurrentAction>();
+        s.AddScoped<Qualifications>();
+        s.AddScoped<ReminderInbox>();
+        s.AddScoped<IItemCloser, ContactCloser>();
+        s.AddScoped<IItemCloser, OpportunityCloser>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
         s.AddSingleton<ReminderTexts>();
-        s.AddSingleton<Notifications>();
+        s.AddSingleton<Prospector.Features.Common.Notifications>();
         s.AddScoped<ReminderPlanner>();
         s.AddSingleton<ReminderDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
