@@ -143,6 +143,7 @@ public static class ProspectorHost
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 
         app.MapAccountEndpoints();
+        app.MapCalendarFile();
         // Every API endpoint sits under one parent group; each feature maps its own routes relative to it.
         var api = app.MapGroup("/api/v1");
         api.MapContactsApi();

@@ -29,9 +29,16 @@ public sealed record FeedCreated(string Url);
 /// </summary>
 public static class CalendarFeed
 {
-    public static IEndpointRouteBuilder MapCalendarFeed(this IEndpointRouteBuilder app)
+    /// <summary>The feed itself, at the address calendar apps subscribe to (<c>/calendar/{token}.ics</c>, outside <c>/api/v1</c>).</summary>
+    public static IEndpointRouteBuilder MapCalendarFile(this IEndpointRouteBuilder app)
     {
         app.MapGet("/calendar/{token}.ics", Feed).AllowAnonymous().WithTags("Calendar");
+        return app;
+    }
+
+    /// <summary>The user's own feed address (<c>/api/v1/calendar-feed</c>): whether there is one, a new one, turn it off.</summary>
+    public static IEndpointRouteBuilder MapCalendarFeed(this IEndpointRouteBuilder app)
+    {
         var g = app.MapGroup("/calendar-feed").WithTags("Calendar");
         g.MapGet("/", async (AccessScope scope, ProspectorDb db, CancellationToken ct) =>
             TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == scope.UserId && u.CalendarTokenHash != null, ct))));
