@@ -75,6 +75,7 @@ public static class ProspectorHost
         s.AddScoped<NextActions>();
         s.AddScoped<CurrentAction>();
         s.AddScoped<Qualifications>();
+        s.AddScoped<QualificationConfig>();
         s.AddScoped<ReminderInbox>();
         s.AddScoped<IItemCloser, ContactCloser>();
         s.AddScoped<IItemCloser, OpportunityCloser>();

@@ -50,8 +50,9 @@ public static class QualificationApi
                 "opportunityTitle, amount and expectedCloseDate (defaults: \"<Company> – <person>\", 0, in 30 days).");
         c.MapGet("/lifecycle", Events);
         var admin = app.MapGroup("/qualification/criteria").WithTags("Qualification");
-        admin.MapGet("/", QualificationConfig.GetAsync);
-        admin.MapPut("/", QualificationConfig.PutAsync).Accepts<CriteriaConfig>("application/json").RequireAuthorization(Policies.Admin);
+        admin.MapGet("/", async (QualificationConfig config, CancellationToken ct) => TypedResults.Ok(await config.GetAsync(ct)));
+        admin.MapPut("/", async Task<Results<Ok<CriteriaConfig>, ValidationProblem, ProblemHttpResult>> (CriteriaConfig body, QualificationConfig config,
+            CancellationToken ct) => (await config.PutAsync(body, ct)).ToOk()).Accepts<CriteriaConfig>("application/json").RequireAuthorization(Policies.Admin);
         return app;
     }
 
