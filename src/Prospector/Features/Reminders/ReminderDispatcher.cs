@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
-using Prospector.Features.NextActions;
 using Prospector.Features.Common;
+using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Reminders;
 

@@ -41,9 +41,12 @@ public sealed class ReminderInbox(ProspectorDb db, TimeProvider time, ReminderMa
         return Outcome<Done>.Ok(default);
     }
 
-    public async Task<ReminderSettings> SettingsAsync(long userId, CancellationToken ct = default) =>
-        await db.Users.Where(x => x.Id == userId)
-            .Select(x => new ReminderSettings(x.EmailReminders, x.DigestEnabled, x.DigestHour, false)).FirstAsync(ct) with { EmailAvailable = mail.Enabled };
+    public async Task<ReminderSettings> SettingsAsync(long userId, CancellationToken ct = default)
+    {
+        var settings = await db.Users.Where(x => x.Id == userId)
+            .Select(x => new ReminderSettings(x.EmailReminders, x.DigestEnabled, x.DigestHour, false)).FirstAsync(ct);
+        return settings with { EmailAvailable = mail.Enabled };
+    }
 
     /// <summary>Changes the settings that are given (merge semantics: a setting left out stays as it is).</summary>
     public async Task<Outcome<ReminderSettings>> SaveSettingsAsync(long userId, ReminderSettings change, CancellationToken ct = default)

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
-using Prospector.Features.NextActions;
 using Prospector.Features.Common;
+using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Reminders;
 
