@@ -76,11 +76,17 @@ public static class ProspectorHost
         s.AddScoped<Prospector.Features.Contacts.ContactService>();
         s.AddScoped<Prospector.Features.Companies.CompanyService>();
         s.AddScoped<Prospector.Features.Conversations.ConversationService>();
+        s.AddScoped<CurrentAction>();
+        s.AddScoped<Qualifications>();
+        s.AddScoped<QualificationConfig>();
+        s.AddScoped<ReminderInbox>();
+        s.AddScoped<IItemCloser, ContactCloser>();
+        s.AddScoped<IItemCloser, OpportunityCloser>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
         s.AddSingleton<ReminderTexts>();
-        s.AddSingleton<Notifications>();
+        s.AddSingleton<Prospector.Features.Common.Notifications>();
         s.AddScoped<ReminderPlanner>();
         s.AddSingleton<ReminderDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());

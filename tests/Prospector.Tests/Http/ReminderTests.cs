@@ -176,7 +176,7 @@ public abstract class ReminderTests : IAsyncLifetime
         }
         var sp = _app.Services;
         ReminderDispatcher Instance(string name) => new(sp.GetRequiredService<IServiceScopeFactory>(), _app.Clock,
-            sp.GetRequiredService<IOptions<ReminderOptions>>(), sp.GetRequiredService<Notifications>(), NullLogger<ReminderDispatcher>.Instance)
+            sp.GetRequiredService<IOptions<ReminderOptions>>(), sp.GetRequiredService<Prospector.Features.Common.Notifications>(), NullLogger<ReminderDispatcher>.Instance)
         { Instance = name };
         var (a, b) = (Instance("a"), Instance("b"));
         _app.Clock.Offset = new DateTime(2027, 5, 3, 8, 50, 0, DateTimeKind.Utc) - DateTime.UtcNow;

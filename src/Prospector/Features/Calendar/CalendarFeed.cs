@@ -29,23 +29,23 @@ public sealed record FeedCreated(string Url);
 /// </summary>
 public static class CalendarFeed
 {
-    /// <summary>The feed itself, at the site's root (<c>/calendar/{token}.ics</c>): the URL calendar apps subscribe to.</summary>
+    /// <summary>The feed itself, at the address calendar apps subscribe to (<c>/calendar/{token}.ics</c>, outside <c>/api/v1</c>).</summary>
     public static IEndpointRouteBuilder MapCalendarFile(this IEndpointRouteBuilder app)
     {
         app.MapGet("/calendar/{token}.ics", Feed).AllowAnonymous().WithTags("Calendar");
         return app;
     }
 
-    /// <summary>Managing one's feed, under <c>/api/v1</c>.</summary>
+    /// <summary>The user's own feed address (<c>/api/v1/calendar-feed</c>): whether there is one, a new one, turn it off.</summary>
     public static IEndpointRouteBuilder MapCalendarFeed(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/calendar-feed").WithTags("Calendar");
-        g.MapGet("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
-            TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == Me.Id(user) && u.CalendarTokenHash != null, ct))));
+        g.MapGet("/", async (AccessScope scope, ProspectorDb db, CancellationToken ct) =>
+            TypedResults.Ok(new FeedStatus(await db.Users.AnyAsync(u => u.Id == scope.UserId && u.CalendarTokenHash != null, ct))));
         g.MapPost("/", Create);
-        g.MapDelete("/", async (ClaimsPrincipal user, ProspectorDb db, CancellationToken ct) =>
+        g.MapDelete("/", async (AccessScope scope, ProspectorDb db, CancellationToken ct) =>
         {
-            await SetHashAsync(db, Me.Id(user), null, ct);
+            await SetHashAsync(db, scope.UserId, null, ct);
             return TypedResults.NoContent();
         });
         return app;
@@ -62,9 +62,9 @@ public static class CalendarFeed
     public static Task SetHashAsync(ProspectorDb db, long userId, string? hash, CancellationToken ct) =>
         db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.CalendarTokenHash, hash), ct);
 
-    private static async Task<Created<FeedCreated>> Create(ClaimsPrincipal user, ProspectorDb db, HttpContext http, CancellationToken ct)
+    private static async Task<Created<FeedCreated>> Create(AccessScope scope, ProspectorDb db, HttpContext http, CancellationToken ct)
     {
-        var url = await NewFeedAsync(db, Me.Id(user), $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", ct);
+        var url = await NewFeedAsync(db, scope.UserId, $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", ct);
         return TypedResults.Created("/api/v1/calendar-feed", new FeedCreated(url));
     }
 
@@ -75,7 +75,7 @@ public static class CalendarFeed
         var user = await db.Users.FirstOrDefaultAsync(u => u.CalendarTokenHash == hash && u.DeactivatedAt == null, ct);
         if (user is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Calendar not found",
-                detail: "This calendar address is unknown or was revoked.");
+                detail: l["This calendar address is unknown or was revoked."]);
         var roles = await db.UserRoles.Where(r => r.UserId == user.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "feed"));
@@ -105,9 +105,9 @@ public static class CalendarFeed
         var calendar = new Ical.Net.Calendar { ProductId = "-//Prospector//Prospector CRM//EN" };
         calendar.AddProperty("X-WR-CALNAME", "Prospector");
         var timed = actions.Where(a => a.DueTime != null).Select(a => a.DueDate).ToList();
-        var today = DateOnly.FromDateTime(UserTime.ToLocal(now, user.TimeZone));
+        var today = CurrentAction.Today(now, user.TimeZone);
         calendar.AddTimeZone(TimeZoneRules.Build(tzid, zone, timed.Count == 0 ? today : timed.Min(), timed.Count == 0 ? today : timed.Max()));
-        var allDayAt = NextActions.NextActions.AllDayAt.ToTimeSpan();
+        var allDayAt = CurrentAction.AllDayAt.ToTimeSpan();
         var stamp = new CalDateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, "UTC");
         ReminderTexts.In(new ReminderUser(user.Id, user.DisplayName, user.Email, user.Culture, user.TimeZone, 0, false, false), () =>
         {

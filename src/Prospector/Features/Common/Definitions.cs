@@ -14,6 +14,13 @@ public static class Definitions
         o => o.State == OpportunityState.Open || o.State == OpportunityState.Standby;
 
     /// <summary>
+    /// A contact that is worked as an item of its own: a Lead or a Prospect, not disqualified. Unless it has an open deal (which
+    /// then carries the work), it always has a next action. See <c>CurrentAction.NeedingAction</c>.
+    /// </summary>
+    public static readonly Expression<Func<Contact, bool>> ContactInPlay =
+        c => (c.Stage == Stage.Lead || c.Stage == Stage.Prospect) && c.LeadStatus != LeadStatus.Unqualified;
+
+    /// <summary>
     /// A deal that counts in the pipeline value and the weighted forecast: open and not on standby. Standby deals are counted
     /// and summed separately ("on standby"), because nobody expects them to close before their date.
     /// </summary>

@@ -22,6 +22,8 @@ public sealed record Outcome<T>
     public string? Detail { get; private init; }
     /// <summary>The record's version now, for <see cref="OutcomeKind.Stale"/>.</summary>
     public int? CurrentVersion { get; private init; }
+    /// <summary>Machine-readable details of a <see cref="OutcomeKind.Conflict"/> (e.g. the unmet gates), sent as ProblemDetails extensions.</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; private init; }
 
     private static readonly Dictionary<string, string[]> Empty = [];
 
@@ -32,14 +34,15 @@ public sealed record Outcome<T>
     public static Outcome<T> Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
     /// <summary>The record does not exist or the user may not see it: the two are never told apart.</summary>
     public static Outcome<T> NotFound(string title, string? detail = null) => new() { Kind = OutcomeKind.NotFound, Title = title, Detail = detail };
-    public static Outcome<T> Conflict(string title, string? detail = null) => new() { Kind = OutcomeKind.Conflict, Title = title, Detail = detail };
+    public static Outcome<T> Conflict(string title, string? detail = null, IReadOnlyDictionary<string, object?>? extensions = null) =>
+        new() { Kind = OutcomeKind.Conflict, Title = title, Detail = detail, Extensions = extensions };
     public static Outcome<T> Stale(int currentVersion) => new() { Kind = OutcomeKind.Stale, CurrentVersion = currentVersion };
     public static Outcome<T> Forbidden(string title = "Forbidden", string? detail = null) => new() { Kind = OutcomeKind.Forbidden, Title = title, Detail = detail };
 
     /// <summary>The same failure, for a caller that returns another value type. Only for failures.</summary>
     public Outcome<TOther> As<TOther>() => IsOk
         ? throw new InvalidOperationException("Only a failed outcome can change its value type.")
-        : new Outcome<TOther> { Kind = Kind, Errors = Errors, Title = Title, Detail = Detail, CurrentVersion = CurrentVersion };
+        : new Outcome<TOther> { Kind = Kind, Errors = Errors, Title = Title, Detail = Detail, CurrentVersion = CurrentVersion, Extensions = Extensions };
 
     public static implicit operator Outcome<T>(T value) => Ok(value);
 }
@@ -75,7 +78,8 @@ public static class OutcomeResults
     {
         OutcomeKind.Stale => Api.Stale(o.CurrentVersion ?? 0),
         OutcomeKind.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: o.Title ?? "Not Found", detail: o.Detail),
-        OutcomeKind.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: o.Title ?? "Conflict", detail: o.Detail),
+        OutcomeKind.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: o.Title ?? "Conflict", detail: o.Detail,
+            extensions: o.Extensions),
         OutcomeKind.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: o.Title ?? "Forbidden", detail: o.Detail),
         OutcomeKind.Invalid => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "One or more validation errors occurred.",
             extensions: new Dictionary<string, object?> { ["errors"] = o.Errors }),

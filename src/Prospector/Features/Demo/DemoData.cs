@@ -154,7 +154,7 @@ public static class DemoData
                     Type = type,
                     DueDate = due,
                     DueTime = at,
-                    DueAtUtc = NextActions.NextActions.DueAtUtc(due, at, "Europe/Berlin"), // the demo users' zone
+                    DueAtUtc = NextActions.CurrentAction.DueAtUtc(due, at, "Europe/Berlin"), // the demo users' zone
                     // Bulk seed, so not through CurrentAction.ScheduleAsync, but by its rule: the owner, else the acting user (the admin).
                     AssigneeId = NextActions.CurrentAction.Pick(null, c.OwnerId, adminId),
                     Note = random.ArrayElement(NextSteps),

@@ -9,21 +9,22 @@ public sealed record NextActionDto(long Id, NextActionType Type, DateOnly DueDat
     long? AssigneeId, string? AssigneeName, long? ContactId, string? ContactName, long? OpportunityId, string? OpportunityTitle,
     NextActionStatus Status, string? Outcome, DateTime? CompletedAt, bool OnStandby, int Version)
 {
-    public static async Task<List<NextActionDto>> QueryAsync(ProspectorDb db, IQueryable<NextAction> query, CancellationToken ct) =>
-        (await query.Select(a => new
+    public static async Task<List<NextActionDto>> QueryAsync(ProspectorDb db, IQueryable<NextAction> query, CancellationToken ct)
+    {
+        var rows = await query.Select(a => new
         {
             a,
             Assignee = db.Users.Where(u => u.Id == a.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
             ContactName = a.Contact == null ? null : a.Contact.FirstName + " " + a.Contact.LastName,
             OpportunityTitle = a.Opportunity == null ? null : a.Opportunity.Title,
-            Standby = a.Opportunity != null ? a.Opportunity.State == OpportunityState.Standby
-                : a.Contact != null && (a.Contact.LeadStatus == LeadStatus.Nurturing
-                    || (a.Contact.LeadStatus == LeadStatus.Unqualified && a.Contact.RecontactOn != null)),
-        }).ToListAsync(ct))
-        .Select(r => new NextActionDto(r.a.Id, r.a.Type, r.a.DueDate, r.a.DueTime, r.a.DueAtUtc, r.a.Note, r.a.AssigneeId, r.Assignee,
-            r.a.ContactId, r.ContactName?.Trim(), r.a.OpportunityId, r.OpportunityTitle, r.a.Status, r.a.Outcome, r.a.CompletedAt, r.Standby,
-            r.a.Version))
-        .ToList();
+        }).ToListAsync(ct);
+        var ids = rows.Select(r => r.a.Id).ToList();
+        // "On standby" is Definitions.Waiting, the same rule as the Standby bucket.
+        var waiting = (await db.NextActions.Where(a => ids.Contains(a.Id)).Where(Definitions.Waiting).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+        return rows.Select(r => new NextActionDto(r.a.Id, r.a.Type, r.a.DueDate, r.a.DueTime, r.a.DueAtUtc, r.a.Note, r.a.AssigneeId, r.Assignee,
+            r.a.ContactId, r.ContactName?.Trim(), r.a.OpportunityId, r.OpportunityTitle, r.a.Status, r.a.Outcome, r.a.CompletedAt, waiting.Contains(r.a.Id),
+            r.a.Version)).ToList();
+    }
 }
 
 /// <summary>
@@ -68,18 +69,18 @@ public static class NextActionQueries
         return counts;
     }
 
-    public static async Task<DateOnly> TodayAsync(ProspectorDb db, long userId, TimeProvider time, CancellationToken ct = default) =>
-        DateOnly.FromDateTime(UserTime.ToLocal(time.GetUtcNow().UtcDateTime, await UserTime.ZoneOfAsync(db, userId, ct)));
+    /// <summary>Today in the user's zone (<see cref="CurrentAction.TodayAsync"/>).</summary>
+    public static Task<DateOnly> TodayAsync(ProspectorDb db, long userId, TimeProvider time, CancellationToken ct = default) =>
+        CurrentAction.TodayAsync(db, userId, time, ct);
 
     /// <summary>Open Leads and Prospects (not disqualified, without an open opportunity) that have no open action of their own.</summary>
     public static IQueryable<Contact> ContactsWithout(ProspectorDb db, AccessScope scope, long? ownerId) =>
-        scope.Filter(db.Contacts).Where(c => (c.Stage == Stage.Lead || c.Stage == Stage.Prospect) && c.LeadStatus != LeadStatus.Unqualified)
+        CurrentAction.NeedingAction(db, scope.Filter(db.Contacts))
             .Where(c => ownerId == null || c.OwnerId == ownerId)
-            .Where(c => !db.Opportunities.Any(o => o.ContactId == c.Id && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby)))
             .Where(c => !db.NextActions.Any(a => a.ContactId == c.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open));
 
     public static IQueryable<Opportunity> OpportunitiesWithout(ProspectorDb db, AccessScope scope, long? ownerId) =>
-        scope.Filter(db.Opportunities).Where(o => o.State == OpportunityState.Open || o.State == OpportunityState.Standby)
+        scope.Filter(db.Opportunities).Where(Definitions.OpenDeal)
             .Where(o => ownerId == null || o.OwnerId == ownerId)
             .Where(o => !db.NextActions.Any(a => a.OpportunityId == o.Id && a.Status == NextActionStatus.Open));
 

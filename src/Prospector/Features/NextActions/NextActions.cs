@@ -4,115 +4,142 @@ using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
-using Prospector.Features.Pipelines;
-using Prospector.Features.Qualification;
 
 namespace Prospector.Features.NextActions;
-
-/// <summary>What a next action is: kind, due day (and optional time), note, who does it.</summary>
-public sealed record NextActionInput(NextActionType? Type, DateOnly? DueDate, TimeOnly? DueTime, string? Note, long? AssigneeId);
 
 /// <summary>How an item ends when its last action is done: an opportunity won, lost or cancelled; a contact disqualified.</summary>
 public enum CloseAs { Won, Lost, Cancelled, Disqualified }
 
-/// <summary>How to close; <see cref="FreeDeal"/> confirms winning a deal at 0 (see <see cref="Opportunities.WinAsync"/>).</summary>
+/// <summary>How to close; <see cref="FreeDeal"/> confirms winning a deal at 0.</summary>
 public sealed record CloseInput(CloseAs? As, string? Reason,
     [property: Description("Closing as Won a deal whose amount is 0: confirms it is a free deal (otherwise refused on \"close.amount\").")] bool? FreeDeal = null);
 
 /// <summary>Completing a next action: the outcome (logged as an activity), then the next action or the end of the item.</summary>
 public sealed record Completion(string? Outcome, string? Notes, NextActionInput? Next, CloseInput? Close);
 
-/// <summary>
-/// The promise "nothing falls through the cracks": every open Lead or Prospect without an open opportunity, and every open
-/// opportunity, has exactly one current next action (the database enforces "at most one" with partial unique indexes;
-/// this class makes sure the current one is only ever replaced, never just ended). Callers save the context.
-/// </summary>
-public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, Lifecycle lifecycle, Opportunities opportunities)
+/// <summary>The action just completed and, unless the item was closed, its next one.</summary>
+public sealed record Completed(NextAction Done, NextAction? Next);
+
+/// <summary>A field of a merge-patch: left out (<see cref="IsSet"/> false) keeps the value; set to null clears it.</summary>
+public readonly record struct Patch<T>(bool IsSet, T Value)
 {
-    public const int MaxNote = 1000;
+    public static Patch<T> To(T value) => new(true, value);
+    public T Or(T current) => IsSet ? Value : current;
+}
+
+/// <summary>A change of the current action: only the fields that are set change (merge-patch, as the API's PATCH).</summary>
+public sealed record NextActionChange(Patch<NextActionType?> Type = default, Patch<DateOnly?> DueDate = default, Patch<TimeOnly?> DueTime = default,
+    Patch<string?> Note = default, Patch<long?> AssigneeId = default);
+
+/// <summary>
+/// How an item is closed when its last action is done. Each feature that owns an item kind registers one (Qualification for
+/// contacts, Pipelines for opportunities), so next actions need not know those features.
+/// </summary>
+public interface IItemCloser
+{
+    bool ClosesOpportunities { get; }
+
+    /// <summary>Closes the item of <paramref name="action"/> as <paramref name="close"/> says; errors name the fields of <see cref="CloseInput"/>.</summary>
+    Task<Outcome<Done>> CloseAsync(NextAction action, CloseInput close, AccessScope scope, CancellationToken ct);
+}
+
+/// <summary>
+/// The To do's writes, for the API (<c>/api/v1/tasks</c>) and the pages alike: plan an action, change it, complete it with its
+/// outcome and then the next action or closing the item. Each method loads the visible action, checks, changes, saves and
+/// commits; <see cref="CurrentAction"/> keeps the "exactly one current next action" promise.
+/// </summary>
+public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, CurrentAction current,
+    IEnumerable<IItemCloser> closers)
+{
+    public const int MaxNote = CurrentAction.MaxNote;
     public const int MaxOutcome = 50;
     public const int MaxNotes = 4000;
 
     /// <summary>The outcomes offered in the UI: stored as written (like a code), shown translated. The API takes any short text.</summary>
     public static readonly string[] Outcomes = ["Reached", "No answer", "Voicemail", "Replied", "Meeting held", "Done"];
 
-    /// <summary>All-day actions are due at this hour of the assignee's day: reminders and sorting use it.</summary>
-    public static readonly TimeOnly AllDayAt = new(8, 0);
-
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    private readonly CurrentAction Current = new(db, time);
-
-    public static DateTime DueAtUtc(DateOnly date, TimeOnly? at, string? timeZone) =>
-        TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(at ?? AllDayAt), UserTime.Zone(timeZone));
+    private Outcome<NextAction> NotFound(long id) => Outcome<NextAction>.NotFound("Next action not found", l["There is no next action {0} that you can see.", id]);
 
     /// <summary>Whether an item is open, i.e. must always have a next action.</summary>
-    public async Task<bool> IsOpenAsync(long? contactId, long? opportunityId, CancellationToken ct = default)
-    {
-        if (opportunityId is { } oid)
-            return await db.Opportunities.AnyAsync(o => o.Id == oid && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby), ct);
-        return await db.Contacts.AnyAsync(c => c.Id == contactId && (c.Stage == Stage.Lead || c.Stage == Stage.Prospect)
-            && c.LeadStatus != LeadStatus.Unqualified
-            && !db.Opportunities.Any(o => o.ContactId == c.Id && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby)), ct);
-    }
+    public Task<bool> IsOpenAsync(long? contactId, long? opportunityId, CancellationToken ct = default) => current.IsOpenAsync(contactId, opportunityId, ct);
 
-    public Dictionary<string, string[]>? Validate(NextActionInput? input, string prefix, bool allowPast = false)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (input is null) return new() { [prefix] = [l["{0} is required.", prefix]] };
-        if (input.Type is null) errors[$"{prefix}.type"] = [l["{0} must be one of: {1}.", "type", string.Join(", ", Enum.GetNames<NextActionType>())]];
-        if (input.DueDate is not { } due) errors[$"{prefix}.dueDate"] = [l["{0} is required.", "dueDate"]];
-        else if (!allowPast && due < DateOnly.FromDateTime(Now.AddDays(-1))) errors[$"{prefix}.dueDate"] = [l["A next action cannot be due in the past."]];
-        if (input.Note is { Length: > MaxNote }) errors[$"{prefix}.note"] = [l["{0} is longer than {1} characters.", "note", MaxNote]];
-        return errors.Count > 0 ? errors : null;
-    }
+    /// <summary>The checks of a new action (see <see cref="CurrentAction.Validate"/>).</summary>
+    public Dictionary<string, string[]>? Validate(NextActionInput? input, string prefix, bool allowPast = false) => current.Validate(input, prefix, allowPast);
 
-    /// <summary>Makes <paramref name="input"/> the item's current next action; an open one is cancelled first (one at a time).</summary>
+    /// <summary>
+    /// Makes <paramref name="input"/> the item's current next action (an open one is cancelled first). For services of other
+    /// features that schedule inside their own change (reopen, standby, list conversion).
+    /// </summary>
     public async Task<(NextAction? Action, Dictionary<string, string[]>? Errors)> ScheduleAsync(
         long? contactId, long? opportunityId, NextActionInput input, AccessScope scope, CancellationToken ct = default, string prefix = "next")
     {
-        if (Validate(input, prefix) is { } errors) return (null, errors);
-        if (input.AssigneeId is { } asked && !await db.Users.AnyAsync(u => u.Id == asked && u.DeactivatedAt == null, ct))
-            return (null, new() { [$"{prefix}.assigneeId"] = [l["There is no active user {0}.", asked]] });
-        var action = await Current.ScheduleAsync(new PlannedAction(opportunityId is null ? contactId : null, opportunityId, input.Type!.Value,
-            input.DueDate!.Value, input.DueTime, input.Note, input.AssigneeId), scope.UserId, ct);
-        return (action, null);
+        var o = await current.ScheduleAsync(contactId, opportunityId, input, scope.UserId, prefix, ct);
+        return o.IsOk ? (o.Value, null) : (null, o.Errors.ToDictionary(kv => kv.Key, kv => kv.Value));
     }
 
-    /// <summary>Reschedules or reassigns the current action in place (same action, new date, time, note or assignee).</summary>
-    public async Task<Dictionary<string, string[]>?> UpdateAsync(NextAction a, NextActionInput input, AccessScope scope, CancellationToken ct = default)
+    /// <summary>Plans the first action of an item that has none (a contact, or an opportunity the user can see).</summary>
+    public Task<Outcome<NextAction>> PlanAsync(long? contactId, long? opportunityId, NextActionInput input, AccessScope scope,
+        string prefix = "task", CancellationToken ct = default) => UnitOfWork.RunAsync(db, async () =>
     {
-        // An action without an assignee (written before every action got one) gets one now: the owner, else whoever edits it.
-        var assignee = input.AssigneeId ?? a.AssigneeId
-            ?? await Current.DefaultAssigneeAsync(a.OpportunityId is null ? a.ContactId : null, a.OpportunityId, scope.UserId, ct);
-        var merged = new NextActionInput(input.Type ?? a.Type, input.DueDate ?? a.DueDate, input.DueTime, input.Note, assignee);
-        if (Validate(merged, "action") is { } errors) return errors;
-        if (merged.AssigneeId is { } who && !await db.Users.AnyAsync(u => u.Id == who && u.DeactivatedAt == null, ct))
-            return new() { ["action.assigneeId"] = [l["There is no active user {0}.", who]] };
-        (a.Type, a.DueDate, a.DueTime, a.Note, a.AssigneeId) = (merged.Type!.Value, merged.DueDate!.Value, merged.DueTime, Clean(merged.Note), merged.AssigneeId);
-        a.DueAtUtc = DueAtUtc(a.DueDate, a.DueTime, await UserTime.ZoneOfAsync(db, a.AssigneeId, ct));
-        return null;
+        if ((contactId is null) == (opportunityId is null))
+            return Outcome<NextAction>.Invalid("contactId", l["Give either a contactId or an opportunityId."]);
+        var visible = opportunityId is { } oid
+            ? await scope.Filter(db.Opportunities).AnyAsync(o => o.Id == oid, ct)
+            : await scope.Filter(db.Contacts).AnyAsync(c => c.Id == contactId, ct);
+        if (!visible) return Outcome<NextAction>.Invalid(opportunityId is null ? "contactId" : "opportunityId", l["There is no such record that you can see."]);
+        if (await current.HasOpenAsync(contactId, opportunityId, ct))
+            return Outcome<NextAction>.Conflict("This item already has a next action.", l["Complete or reschedule the current next action instead."]);
+        return await current.ScheduleAsync(opportunityId is null ? contactId : null, opportunityId, input, scope.UserId, prefix, ct);
+    }, ct);
+
+    /// <summary>
+    /// Reschedules or reassigns the current action in place. <paramref name="expectedVersion"/> is the version the user saw
+    /// (stale when someone changed it since); fields left out of <paramref name="change"/> stay as they are.
+    /// </summary>
+    public async Task<Outcome<NextAction>> RescheduleAsync(long id, int? expectedVersion, NextActionChange change, AccessScope scope, CancellationToken ct = default)
+    {
+        var a = await NextActionQueries.Visible(db, scope).FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (a is null) return NotFound(id);
+        if (expectedVersion is { } v && v != a.Version) return Outcome<NextAction>.Stale(a.Version);
+        if (a.Status != NextActionStatus.Open) return Outcome<NextAction>.Invalid("action", l["This next action is already done."]);
+        db.Entry(a).Property(x => x.Version).OriginalValue = a.Version;
+        var merged = new NextActionInput(change.Type.Or(a.Type), change.DueDate.Or(a.DueDate), change.DueTime.Or(a.DueTime), change.Note.Or(a.Note),
+            change.AssigneeId.Or(a.AssigneeId));
+        var result = await current.ReplaceDetailsAsync(a, merged, scope.UserId, "action", ct);
+        if (!result.IsOk) return result;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<NextAction>.Stale(await db.NextActions.Where(x => x.Id == id).Select(x => x.Version).FirstAsync(ct));
+        }
+        return result;
     }
 
     /// <summary>
     /// Completes the action: the outcome becomes an activity; an open item then needs either the next action or to be closed.
-    /// Saves along the way (to free the one-open-action slot): run it inside a transaction and roll back on errors.
+    /// All of it in one transaction: nothing is kept when a part is refused.
     /// </summary>
-    public async Task<(NextAction? Next, Dictionary<string, string[]>? Errors)> CompleteAsync(
-        NextAction a, Completion c, AccessScope scope, CancellationToken ct = default)
+    public Task<Outcome<Completed>> CompleteAsync(long id, Completion c, AccessScope scope, CancellationToken ct = default) => UnitOfWork.RunAsync(db, async () =>
     {
-        if (a.Status != NextActionStatus.Open) return (null, new() { ["action"] = [l["This next action is already done."]] });
+        var a = await NextActionQueries.Visible(db, scope).FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (a is null) return NotFound(id).As<Completed>();
+        if (a.Status != NextActionStatus.Open) return Outcome<Completed>.Invalid("action", l["This next action is already done."]);
         var outcome = c.Outcome?.Trim();
-        if (string.IsNullOrEmpty(outcome)) return (null, new() { ["outcome"] = [l["Say what came of it (the outcome)."]] });
-        if (outcome.Length > MaxOutcome) return (null, new() { ["outcome"] = [l["{0} is longer than {1} characters.", "outcome", MaxOutcome]] });
-        if (c.Notes is { Length: > MaxNotes }) return (null, new() { ["notes"] = [l["{0} is longer than {1} characters.", "notes", MaxNotes]] });
+        if (string.IsNullOrEmpty(outcome)) return Outcome<Completed>.Invalid("outcome", l["Say what came of it (the outcome)."]);
+        if (outcome.Length > MaxOutcome) return Outcome<Completed>.Invalid("outcome", l["{0} is longer than {1} characters.", "outcome", MaxOutcome]);
+        if (c.Notes is { Length: > MaxNotes }) return Outcome<Completed>.Invalid("notes", l["{0} is longer than {1} characters.", "notes", MaxNotes]);
         if (c.Next is not null && c.Close is not null)
-            return (null, new() { ["close"] = [l["Either name the next action or close the item, not both."]] });
-        if (c.Next is not null && Validate(c.Next, "next") is { } invalid) return (null, invalid);
-        if (c.Close is { As: null }) return (null, new() { ["close.as"] = [l["{0} must be one of: {1}.", "as", string.Join(", ", Enum.GetNames<CloseAs>())]] });
-        var open = await IsOpenAsync(a.OpportunityId is null ? a.ContactId : null, a.OpportunityId, ct);
-        if (open && c.Next is null && c.Close is null)
-            return (null, new() { ["next"] = [l["This item is still open: name the next action or close it."]] });
+            return Outcome<Completed>.Invalid("close", l["Either name the next action or close the item, not both."]);
+        if (c.Next is not null && current.Validate(c.Next, "next") is { } invalid) return Outcome<Completed>.Invalid(invalid);
+        if (c.Close is { As: null }) return Outcome<Completed>.Invalid("close.as", l["{0} must be one of: {1}.", "as", string.Join(", ", Enum.GetNames<CloseAs>())]);
+        var item = (Contact: a.OpportunityId is null ? a.ContactId : null, a.OpportunityId);
+        if (await current.IsOpenAsync(item.Contact, item.OpportunityId, ct) && c.Next is null && c.Close is null)
+            return Outcome<Completed>.Invalid("next", l["This item is still open: name the next action or close it."]);
 
         (a.Status, a.Outcome, a.CompletedAt) = (NextActionStatus.Done, outcome, Now);
         // The company too, so the conversation shows on the company's timeline (as one logged by hand does).
@@ -121,7 +148,7 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
         {
             ContactId = a.ContactId, CompanyId = companyId, OpportunityId = a.OpportunityId, Channel = ChannelOf(a.Type), Direction = Direction.Outbound,
             // Stored as a logged activity stores it (lower case), so the outcome filter and its label find it.
-            Outcome = outcome.ToLowerInvariant(), OccurredAt = Now, Subject = a.Note is { Length: > 200 } n ? n[..200] : a.Note, Notes = Clean(c.Notes),
+            Outcome = outcome.ToLowerInvariant(), OccurredAt = Now, Subject = a.Note is { Length: > 200 } n ? n[..200] : a.Note, Notes = CurrentAction.Clean(c.Notes),
             UserId = scope.UserId, CreatedAt = Now,
         });
         // Free the "one open action" slot before the next one is inserted.
@@ -129,43 +156,29 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
 
         if (c.Close is { } close)
         {
-            if (await CloseAsync(a, close, scope, ct) is { } errors) return (null, errors);
-            return (null, null);
+            var closed = await CloseAsync(a, close, scope, ct);
+            return closed.IsOk ? new Completed(a, null) : closed.As<Completed>();
         }
         if (c.Next is { } next)
         {
-            var (created, errors) = await ScheduleAsync(a.OpportunityId is null ? a.ContactId : null, a.OpportunityId, next, scope, ct);
-            return errors is null ? (created, null) : (null, errors);
+            var scheduled = await current.ScheduleAsync(item.Contact, item.OpportunityId, next, scope.UserId, "next", ct);
+            return scheduled.IsOk ? new Completed(a, scheduled.Value) : scheduled.As<Completed>();
         }
-        return (null, null);
-    }
+        return new Completed(a, null);
+    }, ct);
 
-    private async Task<Dictionary<string, string[]>?> CloseAsync(NextAction a, CloseInput close, AccessScope scope, CancellationToken ct)
+    private async Task<Outcome<Done>> CloseAsync(NextAction a, CloseInput close, AccessScope scope, CancellationToken ct)
     {
-        var how = close.As!.Value;
-        if (a.OpportunityId is { } oid)
-        {
-            var o = await db.Opportunities.FirstAsync(x => x.Id == oid, ct);
-            return how switch
-            {
-                CloseAs.Won => Prefix(await opportunities.WinAsync(o, close.Reason, close.FreeDeal == true, scope, ct)),
-                CloseAs.Lost => Prefix(await opportunities.CloseAsync(o, OpportunityState.Lost, close.Reason, scope, ct)),
-                CloseAs.Cancelled => Prefix(await opportunities.CloseAsync(o, OpportunityState.Cancelled, close.Reason, scope, ct)),
-                _ => new() { ["close.as"] = [l["An opportunity is closed as won, lost or cancelled."]] },
-            };
-        }
-        if (how != CloseAs.Disqualified) return new() { ["close.as"] = [l["A contact is closed by disqualifying it."]] };
-        var contact = await db.Contacts.Include(x => x.Consents).FirstAsync(x => x.Id == a.ContactId, ct);
-        var result = await lifecycle.DisqualifyAsync(contact, close.Reason, null, scope, ct);
-        return result.Errors is { } e ? e.ToDictionary(kv => "close." + kv.Key, kv => kv.Value) : null;
+        var isOpportunity = a.OpportunityId is not null;
+        if (isOpportunity && close.As == CloseAs.Disqualified)
+            return Outcome<Done>.Invalid("close.as", l["An opportunity is closed as won, lost or cancelled."]);
+        if (!isOpportunity && close.As != CloseAs.Disqualified) return Outcome<Done>.Invalid("close.as", l["A contact is closed by disqualifying it."]);
+        var closer = closers.First(c => c.ClosesOpportunities == isOpportunity);
+        var closed = await closer.CloseAsync(a, close, scope, ct);
+        return closed.Kind == OutcomeKind.Invalid
+            ? Outcome<Done>.Invalid(closed.Errors.ToDictionary(kv => "close." + kv.Key, kv => kv.Value))
+            : closed;
     }
-
-    /// <summary>Ends the item's open action without an outcome: the item was closed another way, or a new action replaces it.</summary>
-    public Task CancelOpenAsync(long? contactId, long? opportunityId, CancellationToken ct = default) =>
-        Current.CancelOpenAsync(contactId, opportunityId, ct);
-
-    private static Dictionary<string, string[]>? Prefix(Dictionary<string, string[]>? errors) =>
-        errors?.ToDictionary(kv => "close." + kv.Key, kv => kv.Value);
 
     public static Channel ChannelOf(NextActionType type) => type switch
     {
@@ -176,6 +189,4 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
         NextActionType.Meeting or NextActionType.Visit => Channel.InPerson,
         _ => Channel.Note,
     };
-
-    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

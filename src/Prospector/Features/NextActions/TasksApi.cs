@@ -1,4 +1,5 @@
-using System.Security.Claims;
+using System.ComponentModel;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -10,123 +11,119 @@ using Prospector.Features.Common;
 namespace Prospector.Features.NextActions;
 
 public sealed record TaskCreate(long? ContactId, long? OpportunityId, NextActionType? Type, DateOnly? DueDate, TimeOnly? DueTime, string? Note, long? AssigneeId);
-public sealed record TaskPatch(NextActionType? Type, DateOnly? DueDate, TimeOnly? DueTime, string? Note, long? AssigneeId);
+
+/// <summary>The body of <c>PATCH /tasks/{id}</c> (merge-patch): a field left out is unchanged, <c>null</c> clears it.</summary>
+public sealed record TaskPatch(
+    [property: Description("The kind of action; cannot be cleared.")] NextActionType? Type,
+    [property: Description("The due day (yyyy-MM-dd); cannot be cleared.")] DateOnly? DueDate,
+    [property: Description("The due time (HH:mm) in the assignee's zone; null makes it an all-day action.")] TimeOnly? DueTime,
+    [property: Description("What exactly; null clears it.")] string? Note,
+    [property: Description("Who does it; null gives it back to the item's owner (else to you).")] long? AssigneeId);
+
 public sealed record CompletionResult(NextActionDto Completed, NextActionDto? Next);
 public sealed record WithoutView(int Total, IReadOnlyList<UnplannedItem> Items);
 
 /// <summary>/api/v1/tasks: next actions by bucket, create, reschedule, complete with the outcome and the next one.</summary>
 public static class TasksApi
 {
+    private static readonly HashSet<string> PatchFields = new(["type", "dueDate", "dueTime", "note", "assigneeId"], StringComparer.OrdinalIgnoreCase);
+
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/tasks").WithTags("Tasks");
         g.MapGet("/", List);
         g.MapGet("/without-next-action", Without);
         g.MapGet("/{id:long}", Get);
-        g.MapPost("/", Create);
-        g.MapPatch("/{id:long}", Patch);
-        g.MapPost("/{id:long}/complete", Complete);
+        g.MapPost("/", Create).Accepts<TaskCreate>("application/json");
+        g.MapPatch("/{id:long}", Patch).Accepts<TaskPatch>("application/json", "application/merge-patch+json");
+        g.MapPost("/{id:long}/complete", Complete).Accepts<Completion>("application/json");
         return app;
     }
 
     private static async Task<Results<Ok<Paged<NextActionDto>>, ValidationProblem>> List(
-        ProspectorDb db, RecordAccess access, ClaimsPrincipal user, TimeProvider time, CancellationToken ct,
+        ProspectorDb db, AccessScope scope, TimeProvider time, CancellationToken ct,
         Bucket bucket = Bucket.Today, long? assigneeId = null, bool all = false, int? page = null, int? pageSize = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
-        var scope = await access.ScopeAsync(user, ct);
         // By default a rep's own list (the To do); "all" or another assignee shows what else the user can see.
         var query = !all && assigneeId is null ? NextActionQueries.Mine(db, scope) : NextActionQueries.Visible(db, scope);
         if (!all && assigneeId is { } who) query = query.Where(a => a.AssigneeId == who);
-        var today = await NextActionQueries.TodayAsync(db, scope.UserId, time, ct);
+        var today = await CurrentAction.TodayAsync(db, scope.UserId, time, ct);
         var inBucket = NextActionQueries.InBucket(query, bucket, today);
         var (total, capped) = await Api.CappedCountAsync(inBucket, ct);
         var items = await NextActionDto.QueryAsync(db, inBucket.Skip((p - 1) * size).Take(size), ct);
         return TypedResults.Ok(new Paged<NextActionDto>(items, total, p, size, capped));
     }
 
-    private static async Task<Ok<WithoutView>> Without(ProspectorDb db, RecordAccess access, ClaimsPrincipal user, CancellationToken ct, bool all = false)
+    private static async Task<Ok<WithoutView>> Without(ProspectorDb db, AccessScope scope, CancellationToken ct, bool all = false)
     {
-        var scope = await access.ScopeAsync(user, ct);
         long? owner = all ? null : scope.UserId;
         return TypedResults.Ok(new WithoutView(await NextActionQueries.CountWithoutAsync(db, scope, owner, ct),
             await NextActionQueries.WithoutAsync(db, scope, owner, 200, ct)));
     }
 
-    private static async Task<Results<Ok<NextActionDto>, ProblemHttpResult>> Get(
-        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<NextActionDto>, ValidationProblem, ProblemHttpResult>> Get(
+        long id, ProspectorDb db, AccessScope scope, HttpContext http, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
-        var scope = await access.ScopeAsync(user, ct);
         var dto = (await NextActionDto.QueryAsync(db, NextActionQueries.Visible(db, scope).Where(a => a.Id == id), ct)).FirstOrDefault();
-        if (dto is null) return NotFound(id);
-        http.Response.Headers.ETag = Api.ETag(dto.Version);
-        return TypedResults.Ok(dto);
+        var found = dto is null ? Outcome<NextActionDto>.NotFound("Next action not found", l["There is no next action {0} that you can see.", id]) : dto;
+        if (dto is not null) http.Response.Headers.ETag = Api.ETag(dto.Version);
+        return found.ToOk();
     }
 
     private static async Task<Results<Created<NextActionDto>, ValidationProblem, ProblemHttpResult>> Create(
-        TaskCreate body, ProspectorDb db, RecordAccess access, NextActions actions, ClaimsPrincipal user, IStringLocalizer<SharedResource> l, CancellationToken ct)
+        TaskCreate body, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
     {
-        var scope = await access.ScopeAsync(user, ct);
-        if ((body.ContactId is null) == (body.OpportunityId is null))
-            return Api.Invalid("contactId", l["Give either a contactId or an opportunityId."]);
-        var visible = body.OpportunityId is { } oid
-            ? await scope.Filter(db.Opportunities).AnyAsync(o => o.Id == oid, ct)
-            : await scope.Filter(db.Contacts).AnyAsync(c => c.Id == body.ContactId, ct);
-        if (!visible) return Api.Invalid(body.OpportunityId is null ? "contactId" : "opportunityId", l["There is no such record that you can see."]);
-        if (await db.NextActions.AnyAsync(a => a.Status == NextActionStatus.Open
-                && (body.OpportunityId != null ? a.OpportunityId == body.OpportunityId : a.ContactId == body.ContactId && a.OpportunityId == null), ct))
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: l["This item already has a next action."],
-                detail: l["Complete or reschedule the current next action instead."]);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var input = new NextActionInput(body.Type, body.DueDate, body.DueTime, body.Note, body.AssigneeId);
-        var (action, errors) = await actions.ScheduleAsync(body.OpportunityId is null ? body.ContactId : null, body.OpportunityId, input, scope, ct, prefix: "task");
-        if (errors is not null) return TypedResults.ValidationProblem(errors);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        var dto = (await NextActionDto.QueryAsync(db, db.NextActions.Where(a => a.Id == action!.Id), ct))[0];
+        var planned = await actions.PlanAsync(body.ContactId, body.OpportunityId, input, scope, "task", ct);
+        if (!planned.IsOk) return planned.As<NextActionDto>().ToCreated(d => "", d => d);
+        var dto = (await NextActionDto.QueryAsync(db, db.NextActions.Where(a => a.Id == planned.Value!.Id), ct))[0];
         return TypedResults.Created($"/api/v1/tasks/{dto.Id}", dto);
     }
 
+    /// <summary>Merge-patch, read field by field (ADR 0003): a field left out keeps its value, <c>null</c> clears it.</summary>
     private static async Task<Results<Ok<NextActionDto>, ValidationProblem, ProblemHttpResult>> Patch(
-        long id, TaskPatch body, ProspectorDb db, RecordAccess access, NextActions actions, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        long id, HttpRequest request, ProspectorDb db, AccessScope scope, NextActions actions, HttpContext http, CancellationToken ct)
     {
-        var scope = await access.ScopeAsync(user, ct);
-        var a = await NextActionQueries.Visible(db, scope).FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (a is null) return NotFound(id);
         if (Api.IfMatchVersion(http.Request) is not { } version) return Api.PreconditionRequired();
-        if (version != a.Version) return Api.Stale(a.Version);
-        if (await actions.UpdateAsync(a, new NextActionInput(body.Type, body.DueDate, body.DueTime, body.Note, body.AssigneeId), scope, ct) is { } errors)
-            return TypedResults.ValidationProblem(errors);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Api.Stale(await db.NextActions.Where(x => x.Id == id).Select(x => x.Version).FirstAsync(ct));
-        }
+        var (f, errors) = await JsonFields.ReadAsync(request, PatchFields, ct);
+        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var change = new NextActionChange();
+        f.Enum<NextActionType>("type", t => change = change with { Type = Patch<NextActionType?>.To(t) });
+        Day(f, "dueDate", d => change = change with { DueDate = Patch<DateOnly?>.To(d) });
+        Time(f, "dueTime", t => change = change with { DueTime = Patch<TimeOnly?>.To(t) });
+        f.String("note", NextActions.MaxNote, n => change = change with { Note = Patch<string?>.To(n) });
+        f.Id("assigneeId", a => change = change with { AssigneeId = Patch<long?>.To(a) });
+        if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
+        var saved = await actions.RescheduleAsync(id, version, change, scope, ct);
+        if (!saved.IsOk) return saved.As<NextActionDto>().ToOk();
         var dto = (await NextActionDto.QueryAsync(db, db.NextActions.Where(x => x.Id == id), ct))[0];
         http.Response.Headers.ETag = Api.ETag(dto.Version);
         return TypedResults.Ok(dto);
     }
 
-    private static async Task<Results<Ok<CompletionResult>, ValidationProblem, ProblemHttpResult>> Complete(
-        long id, [FromBody] Completion body, ProspectorDb db, RecordAccess access, NextActions actions, ClaimsPrincipal user, CancellationToken ct)
+    private static void Day(JsonFields f, string name, Action<DateOnly?> set) => f.String(name, 10, v =>
     {
-        var scope = await access.ScopeAsync(user, ct);
-        var a = await NextActionQueries.Visible(db, scope).FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (a is null) return NotFound(id);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (next, errors) = await actions.CompleteAsync(a, body, scope, ct);
-        if (errors is not null) return TypedResults.ValidationProblem(errors);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        var ids = new[] { id, next?.Id ?? 0 };
-        var dtos = await NextActionDto.QueryAsync(db, db.NextActions.Where(x => ids.Contains(x.Id)), ct);
-        return TypedResults.Ok(new CompletionResult(dtos.First(d => d.Id == id), dtos.FirstOrDefault(d => d.Id == next?.Id)));
-    }
+        if (v is null) set(null);
+        else if (DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) set(d);
+        else f.Fail(name, f.T("{0} must be a date (yyyy-mm-dd).", name));
+    });
 
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Next action not found", detail: $"There is no next action {id} that you can see.");
+    private static void Time(JsonFields f, string name, Action<TimeOnly?> set) => f.String(name, 12, v =>
+    {
+        if (v is null) set(null);
+        else if (TimeOnly.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) set(t);
+        else f.Fail(name, f.T("{0} must be a time such as 14:30.", name));
+    });
+
+    private static async Task<Results<Ok<CompletionResult>, ValidationProblem, ProblemHttpResult>> Complete(
+        long id, [FromBody] Completion body, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
+    {
+        var completed = await actions.CompleteAsync(id, body, scope, ct);
+        if (!completed.IsOk) return completed.As<CompletionResult>().ToOk();
+        var ids = new[] { id, completed.Value!.Next?.Id ?? 0 };
+        var dtos = await NextActionDto.QueryAsync(db, db.NextActions.Where(x => ids.Contains(x.Id)), ct);
+        return TypedResults.Ok(new CompletionResult(dtos.First(d => d.Id == id), dtos.FirstOrDefault(d => d.Id == completed.Value.Next?.Id)));
+    }
 }

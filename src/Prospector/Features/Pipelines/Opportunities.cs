@@ -98,7 +98,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
         return due.Count;
     }
 
-    private Task EndOpenActionAsync(Opportunity o, CancellationToken ct) => new NextActions.CurrentAction(db, time).CancelOpenAsync(null, o.Id, ct);
+    private Task EndOpenActionAsync(Opportunity o, CancellationToken ct) => new NextActions.CurrentAction(db, time, l).CancelOpenAsync(null, o.Id, ct);
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

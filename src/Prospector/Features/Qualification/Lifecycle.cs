@@ -15,27 +15,21 @@ public sealed record NewDeal(string? Title, decimal? Amount, DateOnly? ExpectedC
 /// <summary>Consent and a date: what "keep for future contact" needs.</summary>
 public sealed record KeepForLater(ConsentChannel Channel, DateTime GivenAt, string Method, DateOnly RecontactOn);
 
-/// <summary>The outcome of a change: done, refused by a gate (with what is missing), or invalid input.</summary>
-public sealed record LifecycleResult(Dictionary<string, string[]>? Errors = null, IReadOnlyList<GateEvaluation>? Unmet = null, bool Forbidden = false)
-{
-    public static readonly LifecycleResult Ok = new();
-    public bool Succeeded => Errors is null && Unmet is null && !Forbidden;
-}
-
 /// <summary>
 /// The lifecycle rules of a contact: criteria answers, stage moves through gates, disqualification, keep-for-later,
 /// the outcome of a sales conversation. Every change is also written as a <see cref="LifecycleEvent"/>, from which
-/// the timeline and the funnel reports are computed. Callers save the context.
+/// the timeline and the funnel reports are computed. Each change answers an <see cref="Outcome{T}"/>: done, invalid input,
+/// refused by a gate (a conflict naming what is still missing) or forbidden. Next actions go through <see cref="CurrentAction"/>.
+/// <see cref="Qualifications"/> runs a change in its transaction; callers of these methods save the context.
 /// </summary>
-public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
+public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, CurrentAction current)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    private readonly CurrentAction Current = new(db, time);
+    private static readonly Outcome<Done> Ok = Outcome<Done>.Ok(default);
 
     /// <summary>Today in the acting user's time zone ("in the future" means after this day).</summary>
-    private async Task<DateOnly> TodayAsync(AccessScope scope, CancellationToken ct) =>
-        DateOnly.FromDateTime(UserTime.ToLocal(Now, await UserTime.ZoneOfAsync(db, scope.UserId, ct)));
+    private Task<DateOnly> TodayAsync(AccessScope scope, CancellationToken ct) => CurrentAction.TodayAsync(db, scope.UserId, time, ct);
 
     public async Task<(List<QualificationCriterion> Criteria, Dictionary<Gate, GateRule> Rules)> ConfigAsync(CancellationToken ct = default) =>
         (await db.QualificationCriteria.OrderBy(c => c.Gate).ThenBy(c => c.SortOrder).ThenBy(c => c.Id).ToListAsync(ct),
@@ -48,15 +42,15 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         return [.. Enum.GetValues<Gate>().Select(g => GateRules.Evaluate(g, rules.GetValueOrDefault(g) ?? new GateRule { Gate = g }, criteria, answers))];
     }
 
-    public async Task<Dictionary<string, string[]>?> AnswerAsync(Contact c, IReadOnlyList<AnswerInput> input, long actorId, CancellationToken ct = default)
+    public async Task<Outcome<Done>> AnswerAsync(Contact c, IReadOnlyList<AnswerInput> input, long actorId, CancellationToken ct = default)
     {
         var ids = input.Select(a => a.CriterionId).ToList();
         var known = await db.QualificationCriteria.Where(q => ids.Contains(q.Id) && q.RetiredAt == null).Select(q => q.Id).ToListAsync(ct);
         var unknown = ids.Except(known).ToList();
         if (unknown.Count > 0)
-            return new() { ["answers"] = [l["There is no active criterion {0}.", string.Join(", ", unknown)]] };
+            return Outcome<Done>.Invalid("answers", l["There is no active criterion {0}.", string.Join(", ", unknown)]);
         if (input.FirstOrDefault(a => a.Note is { Length: > 1000 }) is not null)
-            return new() { ["answers"] = [l["{0} is longer than {1} characters.", "note", 1000]] };
+            return Outcome<Done>.Invalid("answers", l["{0} is longer than {1} characters.", "note", 1000]);
         var existing = await db.QualificationAnswers.Where(a => a.ContactId == c.Id && ids.Contains(a.CriterionId)).ToListAsync(ct);
         foreach (var a in input)
         {
@@ -71,13 +65,13 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
                 Reason = note, ById = actorId, At = Now,
             });
         }
-        return null;
+        return Ok;
     }
 
     /// <summary>Moves a contact to another stage; upward moves must pass the gates they cross, unless overridden.</summary>
-    public async Task<LifecycleResult> MoveAsync(Contact c, Stage target, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
+    public async Task<Outcome<Done>> MoveAsync(Contact c, Stage target, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
     {
-        if (target == c.Stage) return LifecycleResult.Ok;
+        if (target == c.Stage) return Ok;
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (reason is { Length: > 1000 }) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", 1000]);
         if (target >= Stage.Customer && !scope.IsManagerOrAdmin)
@@ -87,8 +81,9 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         var overridden = false;
         if (unmet.Count > 0)
         {
-            if (!overrideGate) return new LifecycleResult(Unmet: unmet);
-            if (!scope.IsManagerOrAdmin) return new LifecycleResult(Forbidden: true);
+            if (!overrideGate) return GateNotMet(unmet);
+            if (!scope.IsManagerOrAdmin)
+                return Outcome<Done>.Forbidden("Override not allowed", l["Only a manager or an admin may move a contact past an unmet gate."]);
             if (reason is null) return Invalid("reason", l["An override needs a reason."]);
             overridden = true;
         }
@@ -101,22 +96,22 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
             c.UnqualifiedReason = null;
             c.RecontactOn = null;
         }
-        return LifecycleResult.Ok;
+        return Ok;
     }
 
     /// <summary>Disqualifies a contact (a reason is required), optionally keeping it for a later recontact with consent.</summary>
-    public async Task<LifecycleResult> DisqualifyAsync(Contact c, string? reason, KeepForLater? keep, AccessScope scope, CancellationToken ct = default)
+    public async Task<Outcome<Done>> DisqualifyAsync(Contact c, string? reason, KeepForLater? keep, AccessScope scope, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(reason)) return Invalid("reason", l["Say why the contact is disqualified."]);
         if (reason.Length > 500) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", 500]);
-        if (keep is not null && KeepErrors(keep, await TodayAsync(scope, ct)) is { } errors) return new LifecycleResult(errors);
+        if (keep is not null && KeepErrors(keep, await TodayAsync(scope, ct)) is { } errors) return Outcome<Done>.Invalid(errors);
         c.UnqualifiedReason = reason.Trim();
         SetStatus(c, LeadStatus.Unqualified, c.UnqualifiedReason, scope.UserId);
         if (keep is null)
         {
             c.RecontactOn = null;
             await CloseOpenActionAsync(c, ct);
-            return LifecycleResult.Ok;
+            return Ok;
         }
         c.Consents.Add(new ConsentRecord
         {
@@ -124,19 +119,19 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
             Note = l["Kept for future contact"], RecordedById = scope.UserId, RecordedAt = Now,
         });
         c.RecontactOn = keep.RecontactOn;
-        await ScheduleAsync(c, keep.RecontactOn, NextActionType.Call, l["Recontact (kept for later): {0}", c.UnqualifiedReason], scope, ct);
-        return LifecycleResult.Ok;
+        return await ScheduleAsync(c, keep.RecontactOn, l["Recontact (kept for later): {0}", c.UnqualifiedReason], scope, ct,
+            ("dueDate", "keepForLater.recontactOn"), ("note", "reason"));
     }
 
     /// <summary>"Not ready yet": standby in Nurturing until the follow-up date, with a next action on that day.</summary>
-    public async Task<LifecycleResult> StandbyAsync(Contact c, DateOnly? followUpOn, string? note, AccessScope scope, CancellationToken ct = default)
+    public async Task<Outcome<Done>> StandbyAsync(Contact c, DateOnly? followUpOn, string? note, AccessScope scope, CancellationToken ct = default)
     {
         if (followUpOn is not { } date || date <= await TodayAsync(scope, ct))
             return Invalid("followUpOn", l["Choose a follow-up date in the future."]);
         SetStatus(c, LeadStatus.Nurturing, note, scope.UserId);
         c.RecontactOn = date;
-        await ScheduleAsync(c, date, NextActionType.Call, string.IsNullOrWhiteSpace(note) ? l["Follow up: not ready yet"] : note.Trim(), scope, ct);
-        return LifecycleResult.Ok;
+        return await ScheduleAsync(c, date, string.IsNullOrWhiteSpace(note) ? l["Follow up: not ready yet"] : note.Trim(), scope, ct,
+            ("dueDate", "followUpOn"), ("note", "reason"));
     }
 
     /// <summary>How many days ahead a new deal is expected to close when nobody says otherwise.</summary>
@@ -157,19 +152,19 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     /// an amount and an expected close (each defaulted by <see cref="SuggestDealAsync"/> when left empty). This is the one way a
     /// lead becomes a prospect in the UI (the qualification panel) and the API (<c>POST /contacts/{id}/outcome</c> with Yes).
     /// </summary>
-    public async Task<(LifecycleResult Result, Opportunity? Opportunity)> WinOverAsync(
+    public async Task<Outcome<Opportunity>> WinOverAsync(
         Contact c, NewDeal deal, string? reason, bool overrideGate, AccessScope scope, CancellationToken ct = default)
     {
         if (await db.Opportunities.Where(Definitions.OpenDeal).AnyAsync(o => o.ContactId == c.Id, ct))
-            return (Invalid("outcome", l["This contact already has an open opportunity."]), null);
+            return Outcome<Opportunity>.Invalid("outcome", l["This contact already has an open opportunity."]);
         var errors = new Dictionary<string, string[]>();
         if (deal.Title is { } t && t.Trim().Length > MaxTitle) errors["opportunityTitle"] = [l["{0} is longer than {1} characters.", "title", MaxTitle]];
         if (deal.Amount is < 0) errors["amount"] = [l["The amount cannot be negative."]];
         if (deal.ExpectedCloseDate is { } close && close < await TodayAsync(scope, ct))
             errors["expectedCloseDate"] = [l["The expected close cannot be in the past."]];
-        if (errors.Count > 0) return (new LifecycleResult(errors), null);
-        var moved = c.Stage >= Stage.Prospect ? LifecycleResult.Ok : await MoveAsync(c, Stage.Prospect, reason, overrideGate, scope, ct);
-        if (!moved.Succeeded) return (moved, null);
+        if (errors.Count > 0) return Outcome<Opportunity>.Invalid(errors);
+        var moved = c.Stage >= Stage.Prospect ? Ok : await MoveAsync(c, Stage.Prospect, reason, overrideGate, scope, ct);
+        if (!moved.IsOk) return moved.As<Opportunity>();
         var suggested = await SuggestDealAsync(c, scope, ct);
         var pipeline = await db.Pipelines.Include(p => p.Steps).OrderByDescending(p => p.IsDefault).ThenBy(p => p.SortOrder).FirstAsync(ct);
         var step = pipeline.Steps.OrderBy(s => s.SortOrder).First();
@@ -182,17 +177,16 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         };
         db.Opportunities.Add(opportunity);
         // The contact's current next action carries on as the opportunity's: the work does not change, the item does.
-        var current = await db.NextActions.FirstOrDefaultAsync(a => a.ContactId == c.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open, ct);
-        if (current is not null) current.Opportunity = opportunity;
-        else
+        if (!await current.CarryOverAsync(c.Id, opportunity, ct))
         {
             await db.SaveChangesAsync(ct);
-            await Current.ScheduleAsync(new PlannedAction(c.Id, opportunity.Id, NextActionType.Call, (await TodayAsync(scope, ct)).AddDays(1), null,
-                l["Needs analysis"]), scope.UserId, ct);
+            var first = await current.ScheduleAsync(null, opportunity.Id,
+                new NextActionInput(NextActionType.Call, (await TodayAsync(scope, ct)).AddDays(1), null, l["Needs analysis"], null), scope.UserId, "nextAction", ct);
+            if (!first.IsOk) return first.As<Opportunity>();
         }
         c.RecontactOn = null;
         if (c.LeadStatus != LeadStatus.Working) SetStatus(c, LeadStatus.Working, reason, scope.UserId);
-        return (LifecycleResult.Ok, opportunity);
+        return opportunity;
     }
 
     /// <summary>Records whose recontact date has come return to Working (run daily by <see cref="RecontactService"/>).</summary>
@@ -229,11 +223,38 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         c.LeadStatus = to;
     }
 
-    /// <summary>Makes a new current next action for the contact (the previous open one is closed): the owner's, else the actor's.</summary>
-    private Task ScheduleAsync(Contact c, DateOnly date, NextActionType type, string note, AccessScope scope, CancellationToken ct) =>
-        Current.ScheduleAsync(new PlannedAction(c.Id, null, type, date, null, note), scope.UserId, ct);
+    /// <summary>
+    /// Makes a call on <paramref name="date"/> the contact's current next action through <see cref="CurrentAction"/>: the same
+    /// checks and assignee rule as any other (the owner if active, else the actor). Its errors name this change's own fields.
+    /// </summary>
+    private async Task<Outcome<Done>> ScheduleAsync(Contact c, DateOnly date, string note, AccessScope scope, CancellationToken ct,
+        params (string Field, string As)[] fields)
+    {
+        var scheduled = await current.ScheduleAsync(c.Id, null, new NextActionInput(NextActionType.Call, date, null, note, null), scope.UserId, "next", ct);
+        if (scheduled.IsOk) return Ok;
+        if (scheduled.Kind != OutcomeKind.Invalid) return scheduled.As<Done>();
+        var names = fields.ToDictionary(f => "next." + f.Field, f => f.As);
+        return Outcome<Done>.Invalid(scheduled.Errors.ToDictionary(kv => names.GetValueOrDefault(kv.Key, kv.Key), kv => kv.Value));
+    }
 
-    private Task CloseOpenActionAsync(Contact c, CancellationToken ct) => Current.CancelOpenAsync(c.Id, null, ct);
+    private Task CloseOpenActionAsync(Contact c, CancellationToken ct) => current.CancelOpenAsync(c.Id, null, ct);
+
+    /// <summary>A gate that is not met: a conflict whose detail says what is still missing and whose "gates" list it per gate.</summary>
+    private Outcome<Done> GateNotMet(List<GateEvaluation> unmet) => Outcome<Done>.Conflict("The qualification gate is not met.",
+        string.Join(" ", unmet.Select(g => $"{g.Gate}: {StillMissing(l, g.MissingRequired, g.OptionalShort, g.WeightShort)}")),
+        new Dictionary<string, object?>
+        {
+            ["gates"] = unmet.Select(g => new { gate = g.Gate.ToString(), missing = g.MissingRequired, optionalShort = g.OptionalShort, weightShort = g.WeightShort }).ToList(),
+        });
+
+    /// <summary>"Still missing: …", as the API's 409 and the qualification panel both say it.</summary>
+    public static string StillMissing(IStringLocalizer l, IReadOnlyList<MissingCriterion> missingRequired, int optionalShort, int weightShort) =>
+        l["Still missing: {0}", string.Join("; ", new[]
+        {
+            missingRequired.Count > 0 ? string.Join(", ", missingRequired.Select(m => l[m.Label].Value)) : null,
+            optionalShort > 0 ? l["{0} more of the other criteria", optionalShort].Value : null,
+            weightShort > 0 ? l["{0} more score points", weightShort].Value : null,
+        }.OfType<string>())];
 
     private Dictionary<string, string[]>? KeepErrors(KeepForLater keep, DateOnly today)
     {
@@ -247,5 +268,5 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         return errors.Count > 0 ? errors : null;
     }
 
-    private static LifecycleResult Invalid(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+    private static Outcome<Done> Invalid(string field, string message) => Outcome<Done>.Invalid(field, message);
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
 using Prospector.Features.Common;
+using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Reminders;
 
@@ -131,7 +132,7 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
     /// <summary>The digest: the user's overdue and today's actions and today's personal dates; null when there is nothing.</summary>
     private static async Task<MailMessage?> DigestAsync(ProspectorDb db, ReminderTexts texts, ReminderUser user, DateTime now, string title, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(UserTime.ToLocal(now, user.TimeZone));
+        var today = CurrentAction.Today(now, user.TimeZone);
         var actions = await db.NextActions.Where(a => a.AssigneeId == user.Id && a.Status == NextActionStatus.Open && a.DueDate <= today)
             .OrderBy(a => a.DueAtUtc).Take(200)
             .Select(a => new

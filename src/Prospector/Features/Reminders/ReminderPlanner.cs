@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
 using Prospector.Features.Common;
+using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Reminders;
 
@@ -89,13 +90,13 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
         {
             if (!users.TryGetValue(d.OwnerId, out var user)) continue;
             var zone = UserTime.Zone(user.TimeZone);
-            var localToday = DateOnly.FromDateTime(UserTime.ToLocal(now, user.TimeZone));
+            var localToday = CurrentAction.Today(now, user.TimeZone);
             foreach (var daysBefore in new[] { d.RemindDaysBefore, 0 }.Distinct())
             {
                 foreach (var year in new[] { localToday.Year, localToday.Year + 1 })
                 {
                     var occurrence = new DateOnly(year, d.Month, Math.Min(d.Day, DateTime.DaysInMonth(year, d.Month)));
-                    var sendAt = TimeZoneInfo.ConvertTimeToUtc(occurrence.AddDays(-daysBefore).ToDateTime(NextActions.NextActions.AllDayAt), zone);
+                    var sendAt = TimeZoneInfo.ConvertTimeToUtc(occurrence.AddDays(-daysBefore).ToDateTime(CurrentAction.AllDayAt), zone);
                     if (sendAt > now || sendAt <= now - CatchUp) continue;
                     var title = texts.PersonalDateTitle(user, d.Kind, d.Label, d.Name.Trim(), occurrence, d.Year, daysBefore);
                     Add(planned, user, ReminderKind.PersonalDate, d.Id, sendAt, title, $"/contacts/{d.ContactId}", now);
@@ -109,7 +110,7 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
         if (!mail.Enabled) return;
         foreach (var user in users.Values.Where(u => u.DigestEnabled && !string.IsNullOrEmpty(u.Email)))
         {
-            var localDay = DateOnly.FromDateTime(UserTime.ToLocal(now, user.TimeZone));
+            var localDay = CurrentAction.Today(now, user.TimeZone);
             var sendAt = TimeZoneInfo.ConvertTimeToUtc(localDay.ToDateTime(new TimeOnly(Math.Clamp(user.DigestHour, 0, 23), 0)), UserTime.Zone(user.TimeZone));
             if (sendAt > now || sendAt <= now - DigestCatchUp) continue;
             var key = localDay.Year * 10000L + localDay.Month * 100 + localDay.Day;

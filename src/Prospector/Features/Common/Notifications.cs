@@ -1,4 +1,4 @@
-namespace Prospector.Features.Reminders;
+namespace Prospector.Features.Common;
 
 /// <summary>
 /// In-process signal "user N has a new in-app notification": open pages of that user refresh at once. Pages also look
