@@ -73,6 +73,7 @@ public static class ProspectorHost
         s.AddScoped<OpportunityChange>();
         s.AddScoped<PipelineSetup>();
         s.AddScoped<NextActions>();
+        s.AddScoped<Prospector.Features.Settings.WorkspaceService>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
