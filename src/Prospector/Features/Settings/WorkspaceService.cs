@@ -56,7 +56,7 @@ public sealed class WorkspaceService(ProspectorDb db, IStringLocalizer<SharedRes
         if (c.DefaultCurrency is { } currency && (currency.Trim().Length != 3 || !currency.Trim().All(char.IsAsciiLetter)))
             errors["defaultCurrency"] = [l["The currency is a three-letter ISO code such as EUR."]];
         if (c.RetentionDays is < MinRetentionDays or > MaxRetentionDays)
-            errors["retentionDays"] = [l["Keep them from {0} to {1} days.", MinRetentionDays, MaxRetentionDays]];
+            errors["retentionDays"] = [l["Keep them for {0} to {1} days.", MinRetentionDays, MaxRetentionDays]];
         return errors;
     }
 
