@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
+using Prospector.Features.Common;
 using Prospector.Features.Lists;
 using Prospector.Hosting;
 using Spectre.Console;
@@ -33,7 +34,8 @@ public static partial class ProspectorCli
                 MapPairs: parse.GetValue(map) ?? [], DryRun: parse.GetValue(dryRun));
             var scope = new AccessScope(ownerId ?? 0, Roles.Admin, [], [], SeesAll: true);
             var engine = sp.ServiceProvider.GetRequiredService<ImportEngine>();
-            var s = await RunWithProgressAsync((progress, c) => engine.RunAsync(request, scope, progress, c), ct);
+            var run = await RunWithProgressAsync((progress, c) => engine.RunAsync(request, scope, progress, c), ct);
+            if (run.Value is not { } s) throw new StartupException(string.Join(" ", run.Errors.SelectMany(e => e.Value)));
             var n = (int x) => x.ToString("N0", CultureInfo.InvariantCulture);
             Console.WriteLine($"{(s.DryRun ? "Dry run: would import" : "Imported")} {n(s.RowsImported)} of {n(s.RowsRead)} rows into list '{s.ListName}'" +
                 $"{(s.DryRun ? "" : $" (list {s.ListId}, import {s.ImportId})")}: {n(s.RowsInvalid)} with invalid values, {n(s.RowsDuplicate)} duplicates, " +
@@ -44,7 +46,7 @@ public static partial class ProspectorCli
     }
 
     /// <summary>A progress bar on a terminal; plain lines (every 100,000 rows) when the output is redirected.</summary>
-    private static async Task<ImportSummary> RunWithProgressAsync(Func<IProgress<ImportProgress>, CancellationToken, Task<ImportSummary>> run, CancellationToken ct)
+    private static async Task<Outcome<ImportSummary>> RunWithProgressAsync(Func<IProgress<ImportProgress>, CancellationToken, Task<Outcome<ImportSummary>>> run, CancellationToken ct)
     {
         if (Console.IsOutputRedirected)
         {
@@ -56,7 +58,7 @@ public static partial class ProspectorCli
                 next += 100_000;
             }), ct);
         }
-        ImportSummary? summary = null;
+        Outcome<ImportSummary>? summary = null;
         await AnsiConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async ctx =>
             {
@@ -129,7 +131,7 @@ public static partial class ProspectorCli
         try
         {
             await using (var f = File.Create(temp))
-                await Exporter.WriteAsync(f, ListsApi.ParseFormat(format)!.Value, header, Counted(), ct, Exporter.ParseDelimiter(delimiter)!.Value);
+                await Exporter.WriteAsync(f, Exporter.ParseFormat(format)!.Value, header, Counted(), ct, Exporter.ParseDelimiter(delimiter)!.Value);
             File.Move(temp, target.FullName, overwrite: true);
         }
         finally

@@ -20,20 +20,11 @@ internal static class OpenApiDocs
         o.AddDocumentTransformer(AddBodyExamples);
     }
 
-    private static async Task DocumentErrors(OpenApiOperation op, OpenApiOperationTransformerContext context, CancellationToken ct)
+    private static Task DocumentErrors(OpenApiOperation op, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var d = context.Description;
-        if (d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) != true) return;
+        if (d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) != true) return Task.CompletedTask;
         var meta = d.ActionDescriptor.EndpointMetadata;
-        if (meta.OfType<FormBodyMetadata>().FirstOrDefault() is { } form && op.RequestBody is null)
-            op.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["multipart/form-data"] = new() { Schema = await context.GetOrCreateSchemaAsync(form.Form, null, ct) },
-                },
-            };
         op.Responses ??= [];
         if (!meta.OfType<IAllowAnonymous>().Any())
             Add(op, "401", "Not signed in: no session cookie and no valid API token (Authorization: Bearer …).");
@@ -43,18 +34,20 @@ internal static class OpenApiDocs
             Add(op, "404", "No such record, or one you may not see (the two are never told apart).");
         if (op.RequestBody is not null || d.ParameterDescriptions.Any(p => p.Source == BindingSource.Query))
             Add(op, "400", "The request was not valid: `errors` names each field and what is wrong with it.", validation: true);
-        if (meta.OfType<IfMatchMetadata>().Any())
+        if (meta.OfType<IfMatchMetadata>().FirstOrDefault() is { } ifMatch)
         {
             op.Parameters ??= [];
             op.Parameters.Add(new OpenApiParameter
             {
-                Name = "If-Match", In = ParameterLocation.Header, Required = true,
-                Description = "The ETag of the version the change is based on (from GET), e.g. \"3\".",
+                Name = "If-Match", In = ParameterLocation.Header, Required = ifMatch.Required,
+                Description = ifMatch.Required ? "The ETag of the version the change is based on (from GET), e.g. \"3\"."
+                    : "Optional: the ETag of the version you saw, so a change made meanwhile is not overridden.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
             Add(op, "412", "The record changed since that version: `currentVersion` says which one is current.");
-            Add(op, "428", "If-Match is missing.");
+            if (ifMatch.Required) Add(op, "428", "If-Match is missing.");
         }
+        return Task.CompletedTask;
     }
 
     private static void Add(OpenApiOperation op, string status, string description, bool validation = false)

@@ -82,6 +82,7 @@ public static class ProspectorHost
         s.AddScoped<ReminderInbox>();
         s.AddScoped<IItemCloser, ContactCloser>();
         s.AddScoped<IItemCloser, OpportunityCloser>();
+        s.AddScoped<Prospector.Features.Settings.WorkspaceService>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();

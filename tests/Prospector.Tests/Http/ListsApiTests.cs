@@ -189,7 +189,11 @@ public abstract class ListsApiTests(ProspectorFactory app)
         Assert.Contains("line 2 is never closed", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var empty = await rep.PostAsync("/api/v1/imports", ListSteps.Form([], "x.csv", ("list", name)));
         await TestHttp.AssertValidationProblemAsync(empty, "file");
-        await TestHttp.AssertValidationProblemAsync(await rep.PostAsync("/api/v1/imports", TestHttp.Json("{}")), "file");
+        // The endpoint declares its multipart form: another media type is refused as such, a body without one is told how to send the file.
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await rep.PostAsync("/api/v1/imports", TestHttp.Json("{}"))).StatusCode);
+        var bare = await rep.PostAsync("/api/v1/imports", new ByteArrayContent(Encoding.UTF8.GetBytes("A,B\n1,2\n")));
+        await TestHttp.AssertValidationProblemAsync(bare, "file");
+        Assert.Contains("multipart/form-data", await bare.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await TestHttp.AssertValidationProblemAsync(await rep.PostAsync("/api/v1/imports", ListSteps.Form(Encoding.UTF8.GetBytes("A,B\n1,2\n"), "x.csv")), "list");
         Assert.DoesNotContain(name, await rep.GetStringAsync("/api/v1/lists"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await rep.GetAsync("/health/ready")).StatusCode);

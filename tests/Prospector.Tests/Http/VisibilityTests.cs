@@ -100,7 +100,7 @@ public abstract class VisibilityTests(ProspectorFactory app)
         Assert.False(workspace.GetProperty("repsSeeAll").GetBoolean());
         try
         {
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/workspace", WithRepsSeeAll(workspace, true))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await PutWorkspaceAsync(admin, true)).StatusCode);
             Assert.True((await nord.GetJsonAsync("/api/v1/workspace")).GetProperty("repsSeeAll").GetBoolean());
             Assert.Equal(HttpStatusCode.OK, (await nord.GetAsync($"/api/v1/contacts/{sued.ContactId}")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await nord.GetAsync($"/api/v1/companies/{sued.CompanyId}")).StatusCode);
@@ -108,9 +108,17 @@ public abstract class VisibilityTests(ProspectorFactory app)
         }
         finally
         {
-            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/workspace", WithRepsSeeAll(workspace, false))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await PutWorkspaceAsync(admin, false)).StatusCode);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await nord.GetAsync($"/api/v1/contacts/{sued.ContactId}")).StatusCode);
+    }
+
+    /// <summary>Sends back what GET gave, with "reps see all" changed, and the version in If-Match.</summary>
+    private static async Task<HttpResponseMessage> PutWorkspaceAsync(HttpClient client, bool repsSeeAll)
+    {
+        var workspace = await client.GetJsonAsync("/api/v1/workspace");
+        return await client.SendAsync(TestHttp.Request(HttpMethod.Put, "/api/v1/workspace", JsonContent.Create(WithRepsSeeAll(workspace, repsSeeAll)),
+            $"\"{workspace.GetProperty("version").GetInt32()}\""));
     }
 
     private static Dictionary<string, object?> WithRepsSeeAll(JsonElement workspace, bool value)
@@ -126,8 +134,8 @@ public abstract class VisibilityTests(ProspectorFactory app)
         var rep = (await app.UserAsync("Rep", "Nord")).Client;
         var manager = (await app.UserAsync("Manager", "Nord")).Client;
         var workspace = await rep.GetJsonAsync("/api/v1/workspace");
-        Assert.Equal(HttpStatusCode.Forbidden, (await rep.PutAsJsonAsync("/api/v1/workspace", WithRepsSeeAll(workspace, true))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PutAsJsonAsync("/api/v1/workspace", WithRepsSeeAll(workspace, true))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutWorkspaceAsync(rep, true)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PutWorkspaceAsync(manager, true)).StatusCode);
         Assert.False((await rep.GetJsonAsync("/api/v1/workspace")).GetProperty("repsSeeAll").GetBoolean());
     }
 

@@ -9,7 +9,11 @@ public static class CultureCookie
     public static void Append(HttpResponse response, string language) =>
         response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(ProspectorHost.FormatCulture(language), language)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            new CookieOptions
+            {
+                Expires = response.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().AddYears(1),
+                HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true,
+            });
 
     /// <summary>A path on this site, never another host ("//evil.example" is not local), else "/".</summary>
     public static string LocalPath(string? url) =>

@@ -1,14 +1,77 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Prospector.Data;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Auth;
 
 public sealed record UserDto(long Id, string Email, string DisplayName, string Role, IReadOnlyList<string> Teams, bool Active);
+public sealed record TokenDto(long Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
+public sealed record CreatedToken(long Id, string Name, string Token);
 
-/// <summary>Creating users and tokens: shared by the setup page, the CLI and the admin API.</summary>
-public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleManager<Role> roles, TimeProvider time)
+/// <summary>A new user as the admin enters them: e-mail, initial password, role (Admin, Manager, Rep), name and team.</summary>
+public sealed record NewUser(string? Email, string? Password, string? Role, string? DisplayName = null, string? Team = null);
+
+/// <summary>
+/// Users, their profiles and their API tokens: the one place that creates, changes, deactivates and revokes them, for the
+/// setup page, the settings page, the CLI and the API alike.
+/// </summary>
+public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleManager<Role> roles, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
+    public const int MaxTokenName = 100, MaxDisplayName = 100;
+
+    /// <summary>Adds a user as an admin does it (API, users panel): the address and role are checked before Identity checks the password.</summary>
+    public async Task<Outcome<UserDto>> AddUserAsync(NewUser input)
+    {
+        var email = input.Email?.Trim();
+        if (string.IsNullOrEmpty(email) || !JsonFields.IsEmail(email)) return Outcome<UserDto>.Invalid("email", l["Enter a valid e-mail address."]);
+        if (Roles.All.FirstOrDefault(r => r.Equals(input.Role?.Trim(), StringComparison.OrdinalIgnoreCase)) is not { } role)
+            return Outcome<UserDto>.Invalid("role", l["{0} must be one of: {1}.", "role", string.Join(", ", Roles.All)]);
+        var (user, errors) = await CreateUserAsync(email, input.Password ?? "", role, input.DisplayName, input.Team, "en");
+        if (user is null) return Outcome<UserDto>.Invalid(errors.GroupBy(FieldOf).ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+        return new UserDto(user.Id, user.Email!, user.DisplayName, role, string.IsNullOrWhiteSpace(input.Team) ? [] : [input.Team.Trim()], true);
+    }
+
+    /// <summary>Identity's errors about the address (taken, invalid) belong to the e-mail field, the rest to the password.</summary>
+    private static string FieldOf(IdentityError e) =>
+        e.Code.StartsWith("Duplicate", StringComparison.Ordinal) || e.Code.StartsWith("Invalid", StringComparison.Ordinal) ? "email" : "password";
+
+    /// <summary>The signed-in user's own name, time zone and language; Ok(true) when the language changed.</summary>
+    public async Task<Outcome<bool>> UpdateProfileAsync(long userId, string? displayName, string timeZone, string culture, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > MaxDisplayName) return Outcome<bool>.Invalid("displayName", l["Enter your name."]);
+        if (await db.Users.FirstOrDefaultAsync(x => x.Id == userId, ct) is not { } u) return Outcome<bool>.NotFound("User not found");
+        var cultureChanged = u.Culture != culture;
+        (u.DisplayName, u.TimeZone, u.Culture) = (displayName.Trim(), timeZone, culture);
+        await db.SaveChangesAsync(ct);
+        return cultureChanged;
+    }
+
+    /// <summary>A user's own API tokens, newest first.</summary>
+    public Task<List<TokenDto>> TokensAsync(long userId, CancellationToken ct = default) =>
+        db.ApiTokens.Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt)
+            .Select(t => new TokenDto(t.Id, t.Name, t.Prefix, t.CreatedAt, t.LastUsedAt, t.RevokedAt)).ToListAsync(ct);
+
+    /// <summary>A new token for the user (API, settings page); the secret is in the answer, once.</summary>
+    public async Task<Outcome<CreatedToken>> NewTokenAsync(long userId, string? name)
+    {
+        if (name is { } n && n.Trim().Length > MaxTokenName) return Outcome<CreatedToken>.Invalid("name", l["{0} is longer than {1} characters.", "name", MaxTokenName]);
+        var (token, secret) = await CreateTokenAsync(userId, name ?? "");
+        return new CreatedToken(token.Id, token.Name, secret);
+    }
+
+    /// <summary>
+    /// Revokes one of the user's own active tokens, at the clock's time; scripts using it are refused from their next
+    /// request on. A token of someone else, or one already revoked, is not found.
+    /// </summary>
+    public async Task<Outcome<Done>> RevokeTokenAsync(long userId, long tokenId, CancellationToken ct = default)
+    {
+        var revoked = await db.ApiTokens.Where(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow().UtcDateTime), ct);
+        return revoked == 1 ? new Done() : Outcome<Done>.NotFound("Token not found", l["You have no active token {0}.", tokenId]);
+    }
+
     public async Task EnsureRolesAsync()
     {
         foreach (var name in Roles.All)
@@ -22,6 +85,13 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
     {
         role = Roles.All.FirstOrDefault(r => r.Equals(role, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"Unknown role '{role}'. Use admin, manager or rep.", nameof(role));
+        var (user, errors) = await CreateUserAsync(email, password, role, displayName, team, culture);
+        return (user, errors.Select(e => e.Description).ToList());
+    }
+
+    private async Task<(User? User, IReadOnlyList<IdentityError> Errors)> CreateUserAsync(
+        string email, string password, string role, string? displayName, string? team, string culture)
+    {
         await EnsureRolesAsync();
         var user = new User
         {
@@ -34,9 +104,9 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
         };
         await using var tx = await db.Database.BeginTransactionAsync();
         var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded) return (null, created.Errors.Select(e => e.Description).ToList());
+        if (!created.Succeeded) return (null, created.Errors.ToList());
         var inRole = await users.AddToRoleAsync(user, role);
-        if (!inRole.Succeeded) return (null, inRole.Errors.Select(e => e.Description).ToList());
+        if (!inRole.Succeeded) return (null, inRole.Errors.ToList());
         if (!string.IsNullOrWhiteSpace(team))
         {
             var t = await db.Teams.FirstOrDefaultAsync(x => x.Name == team) ?? db.Teams.Add(new Team { Name = team.Trim() }).Entity;
@@ -64,12 +134,13 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
 
     /// <summary>
     /// Deactivates an active user. A new security stamp ends every cookie of the user at their next request;
-    /// the token handler checks DeactivatedAt. False when there is no such active user.
+    /// the token handler checks DeactivatedAt. Not found when there is no such active user.
     /// </summary>
-    public async Task<bool> DeactivateAsync(long id, CancellationToken ct = default) =>
+    public async Task<Outcome<Done>> DeactivateAsync(long id, CancellationToken ct = default) =>
         await db.Users.Where(u => u.Id == id && u.DeactivatedAt == null).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.DeactivatedAt, time.GetUtcNow().UtcDateTime)
-            .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")), ct) == 1;
+            .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")), ct) == 1
+            ? new Done() : Outcome<Done>.NotFound("User not found", l["There is no active user {0}.", id]);
 
     /// <summary>Issues a personal API token; the plain value is returned once and never stored.</summary>
     public async Task<(ApiToken Token, string Secret)> CreateTokenAsync(long userId, string name)

@@ -11,13 +11,7 @@ namespace Prospector.Features.Common;
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize, bool TotalCapped = false);
 
 /// <summary>Marks a write that takes the record's version in If-Match (documented in OpenAPI with 412 and 428).</summary>
-public sealed class IfMatchMetadata;
-
-/// <summary>
-/// Documents a multipart form body that the handler reads itself (so a wrong content type still gets the handler's own
-/// message naming the field, not the router's bare 415). OpenAPI shows <see cref="Form"/>'s properties as the form.
-/// </summary>
-public sealed record FormBodyMetadata(Type Form);
+public sealed record IfMatchMetadata(bool Required);
 
 /// <summary>Small pieces every API group uses: ETags, preconditions, paging, problems.</summary>
 public static class Api
@@ -33,12 +27,8 @@ public static class Api
     }
 
     /// <summary>Documents that the endpoint takes (or requires) If-Match; the handler still checks it.</summary>
-    public static TBuilder WithIfMatch<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new IfMatchMetadata());
-
-    /// <summary>Documents the multipart form <typeparamref name="TForm"/> the handler reads.</summary>
-    public static TBuilder WithForm<TForm, TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new FormBodyMetadata(typeof(TForm)));
+    public static TBuilder WithIfMatch<TBuilder>(this TBuilder builder, bool required = true) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new IfMatchMetadata(required));
 
     public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 

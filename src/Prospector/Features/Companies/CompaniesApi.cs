@@ -15,9 +15,9 @@ public static class CompaniesApi
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
         g.MapPost("/", Create).Accepts<CompanyInput>("application/json");
-        g.MapPatch("/{id:long}", Update).Accepts<CompanyInput>("application/json", "application/merge-patch+json");
-        g.MapDelete("/{id:long}", Delete);
-        g.MapPost("/{id:long}/restore", Restore);
+        g.MapPatch("/{id:long}", Update).Accepts<CompanyInput>("application/json", "application/merge-patch+json").WithIfMatch();
+        g.MapDelete("/{id:long}", Delete).WithIfMatch(required: false);
+        g.MapPost("/{id:long}/restore", Restore).WithIfMatch(required: false);
         g.MapGet("/{id:long}/history", GetHistory);
         return g;
     }

@@ -27,6 +27,24 @@ public static partial class Exporter
     /// The separator Excel expects for this culture: where the decimal separator is a comma (German, Dutch, French…),
     /// Excel splits CSV at semicolons and would put a comma-separated file into one column.
     /// </summary>
+    /// <summary>
+    /// The CSV delimiter: the one asked for, else the one for the user's own language (semicolon for de and nl, whose
+    /// Excel splits at semicolons), else the request's culture. Null when the one asked for is neither comma nor semicolon.
+    /// </summary>
+    public static async Task<char?> DelimiterAsync(ProspectorDb db, long userId, string? requested, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(requested)) return ParseDelimiter(requested);
+        var language = userId == 0 ? null : await db.Users.Where(u => u.Id == userId).Select(u => u.Culture).FirstOrDefaultAsync(ct);
+        return DelimiterFor(language is null ? CultureInfo.CurrentCulture : CultureInfo.GetCultureInfo(Hosting.ProspectorHost.FormatCulture(language)));
+    }
+
+    public static ExportFormat? ParseFormat(string? format) => format?.ToLowerInvariant() switch
+    {
+        "csv" => ExportFormat.Csv,
+        "xlsx" => ExportFormat.Xlsx,
+        _ => null,
+    };
+
     public static char DelimiterFor(CultureInfo culture) => culture.NumberFormat.NumberDecimalSeparator == "," ? ';' : ',';
 
     /// <summary>"comma"/"," or "semicolon"/";" (API and CLI); null when the value is neither.</summary>

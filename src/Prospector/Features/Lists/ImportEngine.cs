@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
@@ -28,13 +29,30 @@ public sealed record ImportPreview(
 /// <summary>
 /// The import, shared by CLI and server: read → map → normalise → dedupe → store, streaming in batches. It runs in one
 /// database transaction, so an import is all-or-nothing: a failure or a kill leaves no list and no row behind. Rows go
-/// in through the provider's bulk path (<see cref="RowWriter"/>), past the change tracker.
+/// in through the provider's bulk path (<see cref="RowWriter"/>), past the change tracker. A file or request it cannot
+/// import is an <see cref="OutcomeKind.Invalid"/> outcome naming the field (file, list, country, ownerId, mapping), in the
+/// caller's language; the readers below it (<see cref="TableReader"/>, <see cref="Csv"/>, <see cref="Xls"/>) stay pure and
+/// throw <see cref="ImportFileException"/>, which ends here.
 /// </summary>
-public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
+public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
     private const int BatchSize = 2000;
+    public const int MaxListName = 200;
 
-    public static ImportPreview Preview(string path, string? sheet, int rows = 20)
+    /// <summary>The columns, the first rows and the guessed mapping of an uploaded file, before anything is saved.</summary>
+    public Outcome<ImportPreview> Preview(string path, string? sheet, int rows = 20)
+    {
+        try
+        {
+            return ReadPreview(path, sheet, rows);
+        }
+        catch (ImportFileException e)
+        {
+            return Outcome<ImportPreview>.Invalid(e.Field, e.Localize(l));
+        }
+    }
+
+    private static ImportPreview ReadPreview(string path, string? sheet, int rows)
     {
         using var table = TableReader.Open(path, sheet);
         var sample = table.Rows.Take(Math.Max(rows, 50)).Select(r => r.Cells).ToList();
@@ -43,7 +61,28 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         return new ImportPreview(table.Columns, sample.Take(rows).ToList(), mapping, table.Sheets, table.Sheet, table.Format, table.TitleRows);
     }
 
-    public async Task<ImportSummary> RunAsync(ImportRequest req, AccessScope scope, IProgress<ImportProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// Imports a file into the list named in the request (made when the caller sees none of that name). Checks the request
+    /// first: a list name (up to 200 characters), an owner the caller may give records to (themselves, unless a manager or
+    /// admin). Nothing is saved when the outcome is not Ok.
+    /// </summary>
+    public async Task<Outcome<ImportSummary>> RunAsync(ImportRequest req, AccessScope scope, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(req.ListName)) return Outcome<ImportSummary>.Invalid("list", l["Name the list."]);
+        if (req.ListName.Trim().Length > MaxListName) return Outcome<ImportSummary>.Invalid("list", l["{0} is longer than {1} characters.", "list", MaxListName]);
+        if (req.OwnerId is { } owner && owner != scope.UserId && !scope.IsManagerOrAdmin)
+            return Outcome<ImportSummary>.Invalid("ownerId", l["You can only give records to yourself or to your teams."]);
+        try
+        {
+            return await ImportAsync(req, scope, progress, ct);
+        }
+        catch (ImportFileException e)
+        {
+            return Outcome<ImportSummary>.Invalid(e.Field, e.Localize(l));
+        }
+    }
+
+    private async Task<ImportSummary> ImportAsync(ImportRequest req, AccessScope scope, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         using var table = TableReader.Open(req.FilePath, req.Sheet);
         using var rows = table.Rows.GetEnumerator();
@@ -189,9 +228,16 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         "mailbox.org", "kpnmail.nl", "ziggo.nl", "hetnet.nl", "planet.nl", "xs4all.nl", "home.nl", "orange.fr", "free.fr", "wanadoo.fr", "bluewin.ch",
     ];
 
-    /// <summary>Removes a finished import's rows; contacts already made from them stay (they are tracked records now).</summary>
-    public async Task<int> RevertAsync(Import import, CancellationToken ct)
+    /// <summary>
+    /// Removes the rows of a completed import of a visible list; contacts already made from them stay (they are tracked
+    /// records now). An import that is not completed (already reverted) cannot be reverted: a conflict.
+    /// </summary>
+    public async Task<Outcome<ImportDto>> RevertAsync(long importId, AccessScope scope, CancellationToken ct)
     {
+        var found = await ListQueries.FindImportAsync(db, scope, importId, ct);
+        if (found.Value is not { } import) return found.As<ImportDto>();
+        if (import.Status != ImportStatus.Completed)
+            return Outcome<ImportDto>.Conflict("Import not revertible", l["Import {0} is {1}; only a completed import can be reverted.", importId, import.Status]);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var removed = await db.ListRows.Where(r => r.ImportId == import.Id).ExecuteDeleteAsync(ct);
         var list = await db.ProspectingLists.FirstAsync(l => l.Id == import.ListId, ct);
@@ -200,6 +246,6 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time)
         import.RevertedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return removed;
+        return ImportDto.From(import);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,52 +15,43 @@ public sealed class ImportOptions
     public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
 }
 
+/// <summary>The multipart form of <c>POST /imports/preview</c>: the file, and the sheet of a workbook (default: the first).</summary>
+public sealed record ImportPreviewForm(IFormFile File, string? Sheet);
+
+/// <summary>
+/// The multipart form of <c>POST /imports</c>: the file; the list to import into (made if it does not exist); the sheet;
+/// the default country; the mapping as JSON (column → field); the list's owner; <c>dryRun</c> true to check and count only.
+/// </summary>
+public sealed record ImportForm(IFormFile File, string List, string? Sheet, string? Country, string? Mapping, long? OwnerId, bool? DryRun);
+
 /// <summary>
 /// Imports over HTTP: <c>POST /api/v1/imports/preview</c> (multipart: file, sheet) shows the columns, the first rows and
 /// the guessed mapping; <c>POST /api/v1/imports</c> (multipart: file, list, sheet, country, mapping, ownerId, dryRun) runs
 /// the import and answers its summary. The file's type is told from its content, never from its name; <c>country</c> (ISO
 /// code or name) is the default for numbers without a country code, else the caller's own country, else the workspace's; an import can be read, its problem rows downloaded, and reverted.
+/// The checks and the work are <see cref="ImportEngine"/>'s; this class only translates HTTP.
 /// </summary>
 public static class ImportsApi
 {
     public static RouteGroupBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/imports").WithTags("Imports");
-        g.MapPost("/preview", Preview).WithForm<ImportPreviewForm, RouteHandlerBuilder>();
-        g.MapPost("/", Create).WithForm<ImportForm, RouteHandlerBuilder>();
+        g.MapPost("/preview", Preview).Accepts<ImportPreviewForm>("multipart/form-data");
+        g.MapPost("/", Create).Accepts<ImportForm>("multipart/form-data");
         g.MapGet("/{id:long}", Get);
         g.MapGet("/{id:long}/problems", Problems).Produces(StatusCodes.Status200OK, typeof(byte[]), "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         g.MapPost("/{id:long}/revert", Revert);
         return g;
     }
 
-    /// <summary>The form of <c>POST /api/v1/imports/preview</c> (documents the multipart body; read field by field).</summary>
-    /// <param name="File">The CSV, TSV or XLSX file.</param>
-    /// <param name="Sheet">For a workbook: the sheet to read (default: the first with data).</param>
-    public sealed record ImportPreviewForm(IFormFile File, string? Sheet);
-
-    /// <summary>The form of <c>POST /api/v1/imports</c> (documents the multipart body; read field by field).</summary>
-    /// <param name="File">The CSV, TSV or XLSX file.</param>
-    /// <param name="List">The name of the new prospecting list.</param>
-    /// <param name="Sheet">For a workbook: the sheet to read.</param>
-    /// <param name="Mapping">JSON object: column name → field, to correct the guessed mapping.</param>
-    /// <param name="Country">Two-letter country for numbers and addresses without one.</param>
-    /// <param name="OwnerId">Who the rows are for: yourself or one of your teams' members.</param>
-    /// <param name="DryRun">"true" to get the summary without writing anything.</param>
-    public sealed record ImportForm(IFormFile File, string List, string? Sheet, string? Mapping, string? Country, long? OwnerId, bool? DryRun);
-
-    private sealed record Upload(string Path, string FileName, IFormCollection Form) : IDisposable
-    {
-        public void Dispose() => File.Delete(Path);
-    }
-
-    private static async Task<(Upload? Upload, ValidationProblem? Problem)> ReceiveAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The form fields and the uploaded file, saved to a temporary file by <see cref="ImportUpload"/>.</summary>
+    private static async Task<(IFormCollection? Form, Outcome<ImportUpload> Upload)> ReceiveAsync(HttpRequest request, CancellationToken ct)
     {
         var l = request.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
         var max = request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImportOptions>>().Value.MaxUploadBytes;
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = max + 1024 * 1024;
         if (!request.HasFormContentType)
-            return (null, Api.Invalid("file", l["Send the file as multipart/form-data in a field named 'file'."]));
+            return (null, Outcome<ImportUpload>.Invalid("file", l["Send the file as multipart/form-data in a field named 'file'."]));
         IFormCollection form;
         try
         {
@@ -69,46 +59,28 @@ public static class ImportsApi
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
-            return (null, Api.Invalid("file", l["The file is larger than the upload limit of {0} MB.", max / 1024 / 1024]));
+            return (null, Outcome<ImportUpload>.Invalid("file", ImportUpload.TooLarge(l, max)));
         }
-        if (form.Files.GetFile("file") is not { } file || file.Length == 0)
-            return (null, Api.Invalid("file", l["The file is empty."]));
-        var path = Path.GetTempFileName();
-        await using (var target = File.Create(path)) await file.CopyToAsync(target, ct);
-        return (new Upload(path, file.FileName, form), null);
+        var file = form.Files.GetFile("file");
+        return (form, await ImportUpload.SaveAsync(() => file!.OpenReadStream(), file?.FileName ?? "upload", file?.Length ?? 0, max, l, ct));
     }
 
-    private static async Task<Results<Ok<ImportPreview>, ValidationProblem>> Preview(HttpRequest request, IStringLocalizer<SharedResource> l, CancellationToken ct)
+    private static async Task<Results<Ok<ImportPreview>, ValidationProblem, ProblemHttpResult>> Preview(HttpRequest request, ImportEngine engine, CancellationToken ct)
     {
-        var (upload, problem) = await ReceiveAsync(request, ct);
-        if (upload is null) return problem!;
-        using (upload)
-        {
-            try
-            {
-                return TypedResults.Ok(ImportEngine.Preview(upload.Path, Text(upload.Form, "sheet")));
-            }
-            catch (ImportFileException e)
-            {
-                return Api.Invalid(e.Field, e.Localize(l));
-            }
-        }
+        var (form, received) = await ReceiveAsync(request, ct);
+        if (received.Value is not { } upload) return received.As<ImportPreview>().ToOk();
+        using (upload) return engine.Preview(upload.Path, Text(form!, "sheet")).ToOk();
     }
 
-    private static async Task<Results<Created<ImportSummary>, Ok<ImportSummary>, ValidationProblem>> Create(
-        HttpRequest request, ImportEngine engine, RecordAccess access, ClaimsPrincipal user, IStringLocalizer<SharedResource> l, CancellationToken ct)
+    private static async Task<Results<Created<ImportSummary>, Ok<ImportSummary>, ValidationProblem, ProblemHttpResult>> Create(
+        HttpRequest request, ImportEngine engine, AccessScope scope, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
-        var (upload, problem) = await ReceiveAsync(request, ct);
-        if (upload is null) return problem!;
+        var (form, received) = await ReceiveAsync(request, ct);
+        if (received.Value is not { } upload) return Failed(received);
         using (upload)
         {
-            var scope = await access.ScopeAsync(user, ct);
-            var form = upload.Form;
-            var name = Text(form, "list");
-            if (name is null) return Api.Invalid("list", l["Name the list."]);
-            if (name.Length > 200) return Api.Invalid("list", l["{0} is longer than {1} characters.", "list", 200]);
             Dictionary<string, ListField>? mapping = null;
-            if (Text(form, "mapping") is { } raw)
+            if (Text(form!, "mapping") is { } raw)
             {
                 try
                 {
@@ -120,24 +92,23 @@ public static class ImportsApi
                 }
             }
             long? ownerId = null;
-            if (Text(form, "ownerId") is { } o)
+            if (Text(form!, "ownerId") is { } o)
             {
-                if (!long.TryParse(o, out var id) || !(id == scope.UserId || scope.IsManagerOrAdmin))
-                    return Api.Invalid("ownerId", l["You can only give records to yourself or to your teams."]);
+                if (!long.TryParse(o, out var id) || id <= 0) return Api.Invalid("ownerId", l["You can only give records to yourself or to your teams."]);
                 ownerId = id;
             }
-            var dryRun = Text(form, "dryRun") is "true" or "1";
-            try
-            {
-                var summary = await engine.RunAsync(new ImportRequest(upload.Path, upload.FileName, name, Text(form, "sheet"), Text(form, "country"),
-                    ownerId, mapping, DryRun: dryRun), scope, null, ct);
-                return dryRun ? TypedResults.Ok(summary) : TypedResults.Created($"/api/v1/imports/{summary.ImportId}", summary);
-            }
-            catch (ImportFileException e)
-            {
-                return Api.Invalid(e.Field, e.Localize(l));
-            }
+            var dryRun = Text(form!, "dryRun") is "true" or "1";
+            var run = await engine.RunAsync(new ImportRequest(upload.Path, upload.FileName, Text(form!, "list") ?? "", Text(form!, "sheet"),
+                Text(form!, "country"), ownerId, mapping, DryRun: dryRun), scope, null, ct);
+            if (run.Value is not { } summary) return Failed(run);
+            return dryRun ? TypedResults.Ok(summary) : TypedResults.Created($"/api/v1/imports/{summary.ImportId}", summary);
         }
+    }
+
+    private static Results<Created<ImportSummary>, Ok<ImportSummary>, ValidationProblem, ProblemHttpResult> Failed<T>(Outcome<T> o)
+    {
+        if (o.Kind == OutcomeKind.Invalid) return TypedResults.ValidationProblem(o.Errors);
+        return OutcomeResults.ProblemOf(o);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
@@ -147,23 +118,17 @@ public static class ImportsApi
 
     private static string? Text(IFormCollection form, string key) => form[key].ToString().Trim() is { Length: > 0 } s ? s : null;
 
-    private static async Task<Import?> LoadAsync(ProspectorDb db, RecordAccess access, ClaimsPrincipal user, long id, CancellationToken ct)
-    {
-        var scope = await access.ScopeAsync(user, ct);
-        var import = await db.Imports.FirstOrDefaultAsync(i => i.Id == id, ct);
-        return import is not null && await ListQueries.Visible(db, scope).AnyAsync(l => l.Id == import.ListId, ct) ? import : null;
-    }
-
-    private static async Task<Results<Ok<ImportDto>, ProblemHttpResult>> Get(long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, CancellationToken ct) =>
-        await LoadAsync(db, access, user, id, ct) is { } i ? TypedResults.Ok(ImportDto.From(i)) : NotFound(id);
+    private static async Task<Results<Ok<ImportDto>, ValidationProblem, ProblemHttpResult>> Get(long id, ProspectorDb db, AccessScope scope, CancellationToken ct) =>
+        (await ListQueries.FindImportAsync(db, scope, id, ct)).ToOk(ImportDto.From);
 
     /// <summary>The import's rows with invalid values or found as duplicates, with the reasons, as CSV.</summary>
     private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Problems(
-        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, HttpResponse response, CancellationToken ct, string? delimiter = null)
+        long id, ProspectorDb db, AccessScope scope, HttpResponse response, IStringLocalizer<SharedResource> l, CancellationToken ct, string? delimiter = null)
     {
-        if (await ListsApi.DelimiterAsync(db, user, delimiter, ct) is not { } d) return Api.Invalid("delimiter", "delimiter must be comma or semicolon.");
-        if (await LoadAsync(db, access, user, id, ct) is not { } import) return NotFound(id);
-        var list = await db.ProspectingLists.IgnoreQueryFilters().FirstAsync(l => l.Id == import.ListId, ct);
+        if (await Exporter.DelimiterAsync(db, scope.UserId, delimiter, ct) is not { } d) return Api.Invalid("delimiter", l["{0} must be comma or semicolon.", "delimiter"]);
+        var found = await ListQueries.FindImportAsync(db, scope, id, ct);
+        if (found.Value is not { } import) return OutcomeResults.ProblemOf(found);
+        var list = await db.ProspectingLists.IgnoreQueryFilters().FirstAsync(x => x.Id == import.ListId, ct);
         var columns = ListQueries.Columns(list);
         response.ContentType = "text/csv; charset=utf-8";
         response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-problems.csv\"";
@@ -194,17 +159,7 @@ public static class ImportsApi
         }
     }
 
-    private static async Task<Results<Ok<ImportDto>, ProblemHttpResult>> Revert(
-        long id, ProspectorDb db, RecordAccess access, ClaimsPrincipal user, ImportEngine engine, CancellationToken ct)
-    {
-        if (await LoadAsync(db, access, user, id, ct) is not { } import) return NotFound(id);
-        if (import.Status != ImportStatus.Completed)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Import not revertible",
-                detail: $"Import {id} is {import.Status}; only a completed import can be reverted.");
-        await engine.RevertAsync(import, ct);
-        return TypedResults.Ok(ImportDto.From(import));
-    }
-
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Import not found", detail: $"There is no import {id} that you can see.");
+    private static async Task<Results<Ok<ImportDto>, ValidationProblem, ProblemHttpResult>> Revert(
+        long id, AccessScope scope, ImportEngine engine, CancellationToken ct) =>
+        (await engine.RevertAsync(id, scope, ct)).ToOk();
 }

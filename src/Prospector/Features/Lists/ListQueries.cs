@@ -30,6 +30,24 @@ public static class ListQueries
 {
     public static IQueryable<ProspectingList> Visible(ProspectorDb db, AccessScope scope) => scope.Filter(db.ProspectingLists);
 
+    /// <summary>A list the caller can see; a list they cannot see is not found, like one that does not exist.</summary>
+    public static async Task<Outcome<ProspectingList>> FindListAsync(ProspectorDb db, AccessScope scope, long id, CancellationToken ct) =>
+        await Visible(db, scope).FirstOrDefaultAsync(l => l.Id == id, ct) is { } list ? list : Outcome<ProspectingList>.NotFound("List not found");
+
+    /// <summary>A visible list with its columns, state counts and imports.</summary>
+    public static async Task<Outcome<ListDetail>> FindAsync(ProspectorDb db, AccessScope scope, long id, CancellationToken ct)
+    {
+        var list = await FindListAsync(db, scope, id, ct);
+        return list.IsOk ? await DetailAsync(db, list.Value!, ct) : list.As<ListDetail>();
+    }
+
+    /// <summary>An import of a list the caller can see.</summary>
+    public static async Task<Outcome<Import>> FindImportAsync(ProspectorDb db, AccessScope scope, long id, CancellationToken ct)
+    {
+        var import = await db.Imports.FirstOrDefaultAsync(i => i.Id == id, ct);
+        return import is not null && await Visible(db, scope).AnyAsync(l => l.Id == import.ListId, ct) ? import : Outcome<Import>.NotFound("Import not found");
+    }
+
     public static async Task<List<ListSummary>> SummariesAsync(ProspectorDb db, AccessScope scope, CancellationToken ct)
     {
         var lists = await Visible(db, scope).OrderByDescending(l => l.CreatedAt)
@@ -51,6 +69,17 @@ public static class ListQueries
             Enum.GetValues<ListRowState>().ToDictionary(s => s, s => counts.FirstOrDefault(c => c.Key == s)?.N ?? 0),
             [.. imports.Select(ImportDto.From)]);
     }
+
+    /// <summary>An import's rows on the list, and how many of them became contacts (what a revert removes and what stays).</summary>
+    public static async Task<(int Rows, int Converted)> ImportRowCountsAsync(ProspectorDb db, long importId, CancellationToken ct)
+    {
+        var rows = db.ListRows.Where(r => r.ImportId == importId);
+        return (await rows.CountAsync(ct), await rows.CountAsync(r => r.ContactId != null, ct));
+    }
+
+    /// <summary>How many rows of the list come before a row number: where that row is when the rows go in their order.</summary>
+    public static Task<int> RowsBeforeAsync(ProspectorDb db, long listId, int rowNumber, CancellationToken ct) =>
+        db.ListRows.CountAsync(r => r.ListId == listId && r.RowNumber < rowNumber, ct);
 
     public static List<string> Columns(ProspectingList l) => JsonSerializer.Deserialize<List<string>>(l.Columns) ?? [];
 

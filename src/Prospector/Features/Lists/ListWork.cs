@@ -1,11 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
-using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
 using Prospector.Features.NextActions;
 
@@ -13,26 +11,150 @@ namespace Prospector.Features.Lists;
 
 public enum CancelReason { NotInterested, WrongTargetMarket, NoBudget, NoAuthority, Duplicate, Unreachable, Other }
 
-/// <summary>The outcome of working a row: done, invalid input (by field), or a state that does not allow it (409).</summary>
-public sealed record WorkResult(Dictionary<string, string[]>? Errors = null, string? Conflict = null)
+/// <summary>What to do with a list row: the rep's decisions (+, cancel), their undo, "keep" for a duplicate, an assignment.</summary>
+public abstract record RowAction
 {
-    public static readonly WorkResult Ok = new();
-    public bool Succeeded => Errors is null && Conflict is null;
+    /// <summary>(+): a new Lead contact with its first next action, or (<paramref name="Merge"/>) the contact it duplicates filled in.</summary>
+    public sealed record Convert(NextActionInput? Next, bool Merge = false) : RowAction;
+    public sealed record Cancel(CancelReason? Reason, string? Note) : RowAction;
+    /// <summary>Undo of a cancellation.</summary>
+    public sealed record Reopen : RowAction;
+    /// <summary>Undo of a conversion that made a new contact.</summary>
+    public sealed record UndoConvert : RowAction;
+    /// <summary>"Not a duplicate": the row is worked as an open row.</summary>
+    public sealed record Keep : RowAction;
+    /// <summary>The rep who works the row (null: nobody); managers and admins assign to others, reps only to themselves.</summary>
+    public sealed record Assign(long? AssigneeId) : RowAction;
 }
+
+/// <summary>Rows worked by one bulk request: the ids done, and why each other row was not.</summary>
+public sealed record BulkResult(List<long> Done, Dictionary<long, string> Skipped);
 
 /// <summary>
 /// Working a list row by row: (+) turns a row into a Lead contact (and its company) with a first next action, or merges
-/// it into the existing contact it duplicates; cancel takes a reason and can be undone. Shared by the API and the UI;
-/// callers save the context, in a transaction (a new contact is saved first, to link the row to it).
+/// it into the existing contact it duplicates; cancel takes a reason and can be undone. The one write path for rows,
+/// whoever asks (the API, the list page): it loads the visible list and row, checks, changes, and commits each row in a
+/// transaction of its own.
 /// </summary>
-public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, Prospector.Features.NextActions.NextActions nextActions)
+public sealed partial class ListWork(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, Prospector.Features.NextActions.NextActions nextActions)
 {
+    public const int MaxBulkRows = 1000;
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task<WorkResult> ConvertAsync(ProspectingList list, ListRow row, NextActionInput? next, bool merge, AccessScope scope, CancellationToken ct)
+    /// <summary>
+    /// Works one row of a visible list. <paramref name="expectedVersion"/> (If-Match) makes a change based on an older
+    /// row stale; a concurrent change while saving is a conflict.
+    /// </summary>
+    public async Task<Outcome<RowDto>> ApplyToRowAsync(long listId, long rowId, RowAction action, AccessScope scope, CancellationToken ct,
+        int? expectedVersion = null)
     {
-        if (row.State is ListRowState.Converted) return new(Conflict: l["Row {0} is already a contact.", row.RowNumber]);
-        if (row.State is ListRowState.Cancelled) return new(Conflict: l["Row {0} is cancelled; undo the cancellation first.", row.RowNumber]);
+        if (await VisibleListAsync(listId, scope, ct) is not { } list) return ListNotFound<RowDto>(listId);
+        if (await CheckAsync(action, scope, ct) is { } refused) return refused.As<RowDto>();
+        if (await db.ListRows.FirstOrDefaultAsync(r => r.Id == rowId && r.ListId == listId, ct) is not { } row)
+            return Outcome<RowDto>.NotFound("Row not found", l["List {0} has no row {1}.", listId, rowId]);
+        if (expectedVersion is { } expected && expected != row.Version) return Outcome<RowDto>.Stale(row.Version);
+        var done = await SaveRowAsync(list, row, action, scope, ct);
+        return done.IsOk ? ListQueries.ToDto(row) : done.As<RowDto>();
+    }
+
+    /// <summary>
+    /// Works the selected rows of a visible list, in row order, each in its own transaction: a row that cannot be worked
+    /// is skipped with the reason and the others go ahead. Input that is wrong for every row (a missing reason) is
+    /// answered as invalid before any row changes.
+    /// </summary>
+    public async Task<Outcome<BulkResult>> ApplyToRowsAsync(long listId, IReadOnlyCollection<long> rowIds, RowAction action, AccessScope scope,
+        CancellationToken ct)
+    {
+        if (await VisibleListAsync(listId, scope, ct) is not { } list) return ListNotFound<BulkResult>(listId);
+        if (rowIds.Count is 0 or > MaxBulkRows || rowIds.Any(id => id <= 0))
+            return Outcome<BulkResult>.Invalid("rowIds", l["Select between 1 and 1000 rows."]);
+        if (await CheckAsync(action, scope, ct) is { } refused) return refused.As<BulkResult>();
+        var ids = rowIds.Distinct().ToList();
+        var ordered = await db.ListRows.Where(r => r.ListId == listId && ids.Contains(r.Id)).OrderBy(r => r.RowNumber).Select(r => r.Id).ToListAsync(ct);
+        var result = new BulkResult([], []);
+        foreach (var id in ordered)
+        {
+            var row = await db.ListRows.FirstAsync(r => r.Id == id, ct);
+            var outcome = await SaveRowAsync(list, row, action, scope, ct);
+            if (outcome.IsOk)
+            {
+                result.Done.Add(id);
+                continue;
+            }
+            if (outcome.Kind == OutcomeKind.Invalid && result.Done.Count == 0 && result.Skipped.Count == 0 && action is not RowAction.Convert)
+                return outcome.As<BulkResult>(); // the same input is wrong for every row
+            result.Skipped[id] = Message(outcome);
+            db.ChangeTracker.Clear(); // what the failed row left behind must not ride along with the next one
+            list = await db.ProspectingLists.FirstAsync(x => x.Id == listId, ct);
+        }
+        foreach (var missing in ids.Except(ordered)) result.Skipped[missing] = l["List {0} has no row {1}.", listId, missing];
+        return result;
+    }
+
+    /// <summary>The one sentence a caller shows for a row that could not be worked.</summary>
+    public string Message<T>(Outcome<T> o) => o.Kind switch
+    {
+        OutcomeKind.Invalid => string.Join(" ", o.Errors.SelectMany(e => e.Value).Distinct()),
+        _ => o.Detail ?? l[o.Title ?? "Not possible in this state"],
+    };
+
+    private Task<ProspectingList?> VisibleListAsync(long listId, AccessScope scope, CancellationToken ct) =>
+        ListQueries.Visible(db, scope).FirstOrDefaultAsync(l => l.Id == listId, ct);
+
+    private Outcome<T> ListNotFound<T>(long listId) => Outcome<T>.NotFound("List not found", l["There is no list {0} that you can see.", listId]);
+
+    /// <summary>
+    /// Rules that hold for every row: only managers and admins assign rows to others, and only to an active user.
+    /// </summary>
+    private async Task<Outcome<Done>?> CheckAsync(RowAction action, AccessScope scope, CancellationToken ct)
+    {
+        if (action is not RowAction.Assign { AssigneeId: { } assignee }) return null;
+        if (assignee != scope.UserId && !scope.IsManagerOrAdmin) return Outcome<Done>.Invalid("assigneeId", l["Only managers assign rows to others."]);
+        if (!await db.Users.AnyAsync(u => u.Id == assignee && u.DeactivatedAt == null, ct))
+            return Outcome<Done>.Invalid("assigneeId", l["There is no active user {0}.", assignee]);
+        return null;
+    }
+
+    /// <summary>One row, one transaction: the change and everything it makes (contact, company, next action) or nothing.</summary>
+    private async Task<Outcome<Done>> SaveRowAsync(ProspectingList list, ListRow row, RowAction action, AccessScope scope, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var outcome = action switch
+        {
+            RowAction.Convert c => await ConvertAsync(list, row, c.Next, c.Merge, scope, ct),
+            RowAction.Cancel c => Cancel(row, c.Reason, c.Note),
+            RowAction.Reopen => Reopen(row),
+            RowAction.UndoConvert => await UndoConvertAsync(list, row, scope, ct),
+            RowAction.Keep => Keep(row),
+            RowAction.Assign a => Assign(row, a.AssigneeId),
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
+        if (!outcome.IsOk) return outcome; // the transaction rolls back what was saved on the way
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<Done>.Conflict("The row was changed by someone else", l["Row {0} was just worked by someone else; reload it.", row.RowNumber]);
+        }
+        return new Done();
+    }
+
+    private Outcome<Done> NotNow(string detail) => Outcome<Done>.Conflict("Not possible in this state", detail);
+
+    private Outcome<Done> Assign(ListRow row, long? assignee)
+    {
+        (row.AssignedToId, row.UpdatedAt) = (assignee, Now);
+        return new Done();
+    }
+
+    private async Task<Outcome<Done>> ConvertAsync(ProspectingList list, ListRow row, NextActionInput? next, bool merge, AccessScope scope, CancellationToken ct)
+    {
+        if (row.State is ListRowState.Converted) return NotNow(l["Row {0} is already a contact.", row.RowNumber]);
+        if (row.State is ListRowState.Cancelled) return NotNow(l["Row {0} is cancelled; undo the cancellation first.", row.RowNumber]);
         var columns = JsonSerializer.Deserialize<List<string>>(list.Columns) ?? [];
         var byName = JsonSerializer.Deserialize<Dictionary<string, ListField>>(list.Mapping) ?? [];
         var mapping = columns.Select(c => byName.GetValueOrDefault(c, ListField.Ignore)).ToArray();
@@ -44,18 +166,18 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
         {
             if (row.DuplicateOfContactId is not { } existingId
                 || await scope.Filter(db.Contacts).FirstOrDefaultAsync(c => c.Id == existingId, ct) is not { } existing)
-                return new(Conflict: l["Row {0} has no existing contact to merge into.", row.RowNumber]);
+                return NotNow(l["Row {0} has no existing contact to merge into.", row.RowNumber]);
             contact = existing;
             await db.Entry(contact).Collection(c => c.PersonalDates).LoadAsync(ct);
             var errors = await ContactWrites.ApplyAsync(db, scope, contact, JsonFields.From(MissingFields(contact, norm, custom), l), Now, isNew: false, ct);
-            if (errors is not null) return new(errors);
+            if (errors is not null) return Outcome<Done>.Invalid(errors);
             if (next is not null && !await db.NextActions.AnyAsync(a => a.ContactId == contact.Id && a.OpportunityId == null && a.Status == NextActionStatus.Open, ct))
-                if ((await nextActions.ScheduleAsync(contact.Id, null, next, scope, ct, "nextAction")).Errors is { } e) return new(e);
+                if ((await nextActions.ScheduleAsync(contact.Id, null, next, scope, ct, "nextAction")).Errors is { } e) return Outcome<Done>.Invalid(e);
         }
         else
         {
-            if (next is null) return new(new() { ["nextAction"] = [l["Plan the first next action for the new contact."]] });
-            if (nextActions.Validate(next, "nextAction") is { } invalid) return new(invalid);
+            if (next is null) return Outcome<Done>.Invalid("nextAction", l["Plan the first next action for the new contact."]);
+            if (nextActions.Validate(next, "nextAction") is { } invalid) return Outcome<Done>.Invalid(invalid);
             contact = new Contact();
             var body = ContactBody(norm, list, row, custom);
             if (await CompanyForAsync(norm, row, list, scope, ct) is { } company)
@@ -64,37 +186,37 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
                 else body["companyId"] = company.Id;
             }
             var errors = await ContactWrites.ApplyAsync(db, scope, contact, JsonFields.From(body, l), Now, isNew: true, ct);
-            if (errors is not null) return new(errors);
+            if (errors is not null) return Outcome<Done>.Invalid(errors);
             contact.SourceListId = list.Id;
             db.Contacts.Add(contact);
-            await db.SaveChangesAsync(ct); // the contact's id, for its next action; callers commit or roll back the transaction
-            if ((await nextActions.ScheduleAsync(contact.Id, null, next, scope, ct, "nextAction")).Errors is { } e) return new(e);
+            await db.SaveChangesAsync(ct); // the contact's id, for its next action; SaveRowAsync commits or rolls back
+            if ((await nextActions.ScheduleAsync(contact.Id, null, next, scope, ct, "nextAction")).Errors is { } e) return Outcome<Done>.Invalid(e);
         }
         row.State = ListRowState.Converted;
-        if (contact.Id == 0) await db.SaveChangesAsync(ct); // the new contact's id; callers save the row in the same transaction
+        if (contact.Id == 0) await db.SaveChangesAsync(ct); // the new contact's id; the row is saved in the same transaction
         row.ContactId = contact.Id;
         row.UpdatedAt = Now;
-        return WorkResult.Ok;
+        return new Done();
     }
 
-    public WorkResult Cancel(ListRow row, CancelReason? reason, string? note)
+    private Outcome<Done> Cancel(ListRow row, CancelReason? reason, string? note)
     {
-        if (row.State is ListRowState.Converted) return new(Conflict: l["Row {0} is already a contact.", row.RowNumber]);
+        if (row.State is ListRowState.Converted) return NotNow(l["Row {0} is already a contact.", row.RowNumber]);
         note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        if (reason is null) return new(new() { ["reason"] = [l["Choose why the row is cancelled."]] });
-        if (reason == CancelReason.Other && note is null) return new(new() { ["note"] = [l["Say why, in a few words."]] });
-        if (note is { Length: > 1000 }) return new(new() { ["note"] = [l["{0} is longer than {1} characters.", "note", 1000]] });
+        if (reason is null) return Outcome<Done>.Invalid("reason", l["Choose why the row is cancelled."]);
+        if (reason == CancelReason.Other && note is null) return Outcome<Done>.Invalid("note", l["Say why, in a few words."]);
+        if (note is { Length: > 1000 }) return Outcome<Done>.Invalid("note", l["{0} is longer than {1} characters.", "note", 1000]);
         (row.State, row.CancelReason, row.CancelNote, row.UpdatedAt) = (ListRowState.Cancelled, reason.ToString(), note, Now);
-        return WorkResult.Ok;
+        return new Done();
     }
 
     /// <summary>Undo of a cancellation: the row is open again (or a duplicate again, if it was one).</summary>
-    public WorkResult Reopen(ListRow row)
+    private Outcome<Done> Reopen(ListRow row)
     {
-        if (row.State is not ListRowState.Cancelled) return new(Conflict: l["Only a cancelled row can be reopened."]);
+        if (row.State is not ListRowState.Cancelled) return NotNow(l["Only a cancelled row can be reopened."]);
         row.State = row.DuplicateReason is null ? ListRowState.Open : ListRowState.Duplicate;
         (row.CancelReason, row.CancelNote, row.UpdatedAt) = (null, null, Now);
-        return WorkResult.Ok;
+        return new Done();
     }
 
     /// <summary>
@@ -102,14 +224,14 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
     /// company made for it alone go to the recycle bin, and the row is open again (or a duplicate again). A row merged
     /// into an existing contact is not undone this way: the merge only filled empty fields of a contact that stays.
     /// </summary>
-    public async Task<WorkResult> UndoConvertAsync(ProspectingList list, ListRow row, AccessScope scope, CancellationToken ct)
+    private async Task<Outcome<Done>> UndoConvertAsync(ProspectingList list, ListRow row, AccessScope scope, CancellationToken ct)
     {
-        if (row.State is not ListRowState.Converted || row.ContactId is not { } contactId) return new(Conflict: l["Only a converted row can be undone."]);
-        if (row.DuplicateOfContactId == contactId) return new(Conflict: l["Row {0} was merged into an existing contact; that cannot be undone here.", row.RowNumber]);
+        if (row.State is not ListRowState.Converted || row.ContactId is not { } contactId) return NotNow(l["Only a converted row can be undone."]);
+        if (row.DuplicateOfContactId == contactId) return NotNow(l["Row {0} was merged into an existing contact; that cannot be undone here.", row.RowNumber]);
         var now = Now;
         if (await scope.Filter(db.Contacts).FirstOrDefaultAsync(c => c.Id == contactId, ct) is { } contact)
         {
-            if (contact.SourceListId != list.Id) return new(Conflict: l["Row {0} was merged into an existing contact; that cannot be undone here.", row.RowNumber]);
+            if (contact.SourceListId != list.Id) return NotNow(l["Row {0} was merged into an existing contact; that cannot be undone here.", row.RowNumber]);
             contact.DeletedAt = now;
             foreach (var a in await db.NextActions.Where(a => a.ContactId == contactId && a.Status == NextActionStatus.Open).ToListAsync(ct)) a.DeletedAt = now;
             var source = list.Name.Length > 100 ? list.Name[..100] : list.Name;
@@ -121,109 +243,14 @@ public sealed class ListWork(ProspectorDb db, TimeProvider time, IStringLocalize
         }
         row.State = row.DuplicateReason is null ? ListRowState.Open : ListRowState.Duplicate;
         (row.ContactId, row.UpdatedAt) = (null, now);
-        return WorkResult.Ok;
+        return new Done();
     }
 
     /// <summary>"Keep" for a duplicate: the user says it is not one, and it is worked as an open row.</summary>
-    public WorkResult Keep(ListRow row)
+    private Outcome<Done> Keep(ListRow row)
     {
-        if (row.State is not ListRowState.Duplicate) return new(Conflict: l["Only a duplicate row can be kept."]);
+        if (row.State is not ListRowState.Duplicate) return NotNow(l["Only a duplicate row can be kept."]);
         (row.State, row.UpdatedAt) = (ListRowState.Open, Now);
-        return WorkResult.Ok;
-    }
-
-    /// <summary>
-    /// The row's custom-field values, keyed by the contact custom field named like the column (label or key, folded), or by
-    /// the column name itself (the import defines a custom field for each such column).
-    /// </summary>
-    private async Task<JsonObject> CustomFieldsAsync(NormalRow n, List<string> columns, CancellationToken ct)
-    {
-        var o = new JsonObject();
-        if (n.Custom.Count == 0) return o;
-        var defined = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.EntityType == CustomFieldKeys.Contact).ToListAsync(ct);
-        foreach (var (column, value) in n.Custom)
-        {
-            if (column >= columns.Count) continue;
-            var key = CustomFieldKeys.For(columns[column], defined);
-            o[key] = o[key] is { } earlier ? $"{earlier.GetValue<string>()}\n{value}" : value;
-        }
-        return o;
-    }
-
-    private static JsonArray Birthday((int Month, int Day, int? Year) b) =>
-        [new JsonObject { ["kind"] = nameof(PersonalDateKind.Birthday), ["month"] = b.Month, ["day"] = b.Day, ["year"] = b.Year, ["remindDaysBefore"] = 7 }];
-
-    private static JsonObject ContactBody(NormalRow n, ProspectingList list, ListRow row, JsonObject custom)
-    {
-        var o = new JsonObject
-        {
-            ["salutation"] = n.Salutation, ["firstName"] = n.FirstName, ["namePrefix"] = n.NamePrefix,
-            ["lastName"] = n.LastName ?? (n.HasPerson || n.Email is not null ? null : n.Company), ["jobTitle"] = n.JobTitle,
-            ["email"] = n.Email, ["phone"] = n.Phone, ["mobile"] = n.Mobile, ["street"] = n.Street, ["postalCode"] = n.PostalCode,
-            ["city"] = n.City, ["country"] = n.Country ?? list.DefaultCountry, ["notes"] = n.Notes,
-            ["stage"] = nameof(Stage.Lead), ["leadStatus"] = nameof(LeadStatus.Working),
-            ["source"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
-        };
-        if (row.AssignedToId is { } a) o["ownerId"] = a;
-        if (n.Birthday is { } b) o["personalDates"] = Birthday(b);
-        if (custom.Count > 0) o["customFields"] = custom;
-        return o;
-    }
-
-    /// <summary>Merge: fills what the existing contact lacks; never overwrites what a rep already entered.</summary>
-    private static JsonObject MissingFields(Contact c, NormalRow n, JsonObject custom)
-    {
-        var o = new JsonObject();
-        void Fill(string field, string? current, string? value) { if (string.IsNullOrEmpty(current) && !string.IsNullOrEmpty(value)) o[field] = value; }
-        Fill("jobTitle", c.JobTitle, n.JobTitle);
-        Fill("email", c.Email, n.Email);
-        Fill("phone", c.Phone, n.Phone);
-        Fill("mobile", c.Mobile, n.Mobile);
-        Fill("street", c.Street, n.Street);
-        Fill("postalCode", c.PostalCode, n.PostalCode);
-        Fill("city", c.City, n.City);
-        Fill("country", c.Country, n.Country);
-        Fill("notes", c.Notes, n.Notes);
-        if (n.Birthday is { } b && c.PersonalDates.All(d => d.Kind != PersonalDateKind.Birthday))
-        {
-            var dates = new JsonArray([.. c.PersonalDates.Select(d => (JsonNode)new JsonObject
-            {
-                ["kind"] = d.Kind.ToString(), ["label"] = d.Label, ["month"] = d.Month, ["day"] = d.Day, ["year"] = d.Year,
-                ["remindDaysBefore"] = d.RemindDaysBefore,
-            })]);
-            dates.Add(Birthday(b)[0]!.DeepClone());
-            o["personalDates"] = dates;
-        }
-        if (custom.Count > 0)
-        {
-            var current = c.CustomFields is { } json ? JsonNode.Parse(json) as JsonObject ?? [] : [];
-            var added = false;
-            foreach (var (key, value) in custom)
-                if (!current.ContainsKey(key)) { current[key] = value?.DeepClone(); added = true; }
-            if (added) o["customFields"] = current;
-        }
-        return o;
-    }
-
-    /// <summary>The row's company: the one with its web domain, else one of the same name, else a new one.</summary>
-    private async Task<Company?> CompanyForAsync(NormalRow n, ListRow row, ProspectingList list, AccessScope scope, CancellationToken ct)
-    {
-        if (row.DuplicateOfCompanyId is { } id && await scope.Filter(db.Companies).FirstOrDefaultAsync(c => c.Id == id, ct) is { } byDomain)
-            return byDomain;
-        if (n.Company is null) return null;
-        var key = TextKeys.Fold(n.Company);
-        if (await scope.Filter(db.Companies).Where(c => c.NameKey == key).OrderBy(c => c.Id).FirstOrDefaultAsync(ct) is { } byName) return byName;
-        var company = new Company();
-        var body = new JsonObject
-        {
-            ["name"] = n.Company, ["website"] = n.Website is not null && n.Domain is not null ? n.Website : null, ["street"] = n.Street,
-            ["postalCode"] = n.PostalCode, ["city"] = n.City, ["country"] = n.Country ?? list.DefaultCountry,
-            ["source"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
-        };
-        if (row.AssignedToId is { } a) body["ownerId"] = a;
-        var errors = await CompanyFields.ApplyAsync(db, scope, company, JsonFields.From(body, l), Now, isNew: true, ct);
-        if (errors is not null) return null;
-        db.Companies.Add(company);
-        return company;
+        return new Done();
     }
 }

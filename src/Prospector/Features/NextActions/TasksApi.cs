@@ -35,7 +35,7 @@ public static class TasksApi
         g.MapGet("/without-next-action", Without);
         g.MapGet("/{id:long}", Get);
         g.MapPost("/", Create).Accepts<TaskCreate>("application/json");
-        g.MapPatch("/{id:long}", Patch).Accepts<TaskPatch>("application/json", "application/merge-patch+json");
+        g.MapPatch("/{id:long}", Patch).Accepts<TaskPatch>("application/json", "application/merge-patch+json").WithIfMatch();
         g.MapPost("/{id:long}/complete", Complete).Accepts<Completion>("application/json");
         return app;
     }

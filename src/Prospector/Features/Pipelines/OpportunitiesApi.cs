@@ -20,7 +20,7 @@ public static class OpportunitiesApi
         g.MapGet("/{id:long}", Get);
         g.MapPost("/", async (OpportunityCreate body, AccessScope scope, OpportunityService deals, CancellationToken ct) =>
             (await deals.CreateAsync(body, scope, ct)).ToCreated(o => $"/api/v1/opportunities/{o.Id}", o => o)).Accepts<OpportunityCreate>(Json);
-        g.MapPatch("/{id:long}", Patch).Accepts<OpportunityPatch>(Json);
+        g.MapPatch("/{id:long}", Patch).Accepts<OpportunityPatch>(Json).WithIfMatch();
         g.MapPost("/{id:long}/move", (long id, MoveBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
             Answer(deals.MoveAsync(id, b.StepId, scope, ct), res)).Accepts<MoveBody>(Json);
         g.MapPost("/{id:long}/win", (long id, WinBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
