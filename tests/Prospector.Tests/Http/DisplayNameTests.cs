@@ -35,6 +35,7 @@ public abstract class DisplayNameTests(ProspectorFactory app)
         var calendar = Ical.Net.Calendar.Load(ics)!;
         Assert.Contains(calendar.Events, e => e.Summary == $"Call: {expected}");
 
+        await rep.QualifyAsync(id);
         var deal = await rep.PostAsync($"/api/v1/contacts/{id}/outcome",
             TestHttp.Json("""{"outcome":"Yes","amount":1200}"""));
         Assert.True(deal.IsSuccessStatusCode, await deal.Content.ReadAsStringAsync());

@@ -92,12 +92,12 @@ public static class CalendarFeed
             .Select(a => new
             {
                 a.Id, a.Type, a.DueDate, a.DueTime, a.Note, a.ContactId, a.OpportunityId, a.Version,
-                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : ""
+                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName) : ""
             })
             .ToListAsync(ct);
         var dates = await scope.Filter(db.Contacts).Where(c => c.OwnerId == user.Id)
             .SelectMany(c => db.PersonalDates.Where(d => d.ContactId == c.Id),
-                (c, d) => new { d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore, c.FirstName, c.LastName, ContactId = c.Id })
+                (c, d) => new { d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore, c.FirstName, c.NamePrefix, c.LastName, ContactId = c.Id })
             .Take(5000).ToListAsync(ct);
 
         var zone = UserTime.Zone(user.TimeZone);
@@ -141,7 +141,7 @@ public static class CalendarFeed
                 var e = new CalendarEvent
                 {
                     Uid = $"personaldate-{d.Id}@prospector", Class = "PRIVATE", DtStamp = stamp, Start = start, End = start.AddDays(1),
-                    Summary = $"{Labels.DateKind(l, d.Kind)}{(d.Label is null ? "" : $" ({d.Label})")}: {$"{d.FirstName} {d.LastName}".Trim()}",
+                    Summary = $"{Labels.DateKind(l, d.Kind)}{(d.Label is null ? "" : $" ({d.Label})")}: {Contact.NameOf(d.FirstName, d.NamePrefix, d.LastName)}",
                     Transparency = "TRANSPARENT",
                 };
                 e.RecurrenceRule = new RecurrencePattern(Ical.Net.FrequencyType.Yearly, 1);

@@ -30,7 +30,7 @@ public static class DemoData
         output.WriteLine("Filling the database with demo data…");
         var users = await CreateUsersAsync(sp.GetRequiredService<UserAdmin>());
         var random = new Randomizer(Seed);
-        var now = DateTime.UtcNow;
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         await Qualification.QualificationDefaults.EnsureAsync(db, ct);
         var pipeline = await db.Pipelines.Include(p => p.Steps).OrderByDescending(p => p.IsDefault).FirstAsync(ct);
         pipeline.Steps.Sort((a, b) => a.SortOrder.CompareTo(b.SortOrder));

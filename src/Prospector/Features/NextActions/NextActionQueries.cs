@@ -15,7 +15,7 @@ public sealed record NextActionDto(long Id, NextActionType Type, DateOnly DueDat
         {
             a,
             Assignee = db.Users.Where(u => u.Id == a.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
-            ContactName = a.Contact == null ? null : a.Contact.FirstName + " " + a.Contact.LastName,
+            ContactName = a.Contact == null ? null : Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName),
             OpportunityTitle = a.Opportunity == null ? null : a.Opportunity.Title,
         }).ToListAsync(ct);
         var ids = rows.Select(r => r.a.Id).ToList();
@@ -91,7 +91,7 @@ public static class NextActionQueries
     public static async Task<List<UnplannedItem>> WithoutAsync(ProspectorDb db, AccessScope scope, long? ownerId, int limit, CancellationToken ct = default)
     {
         var contacts = await ContactsWithout(db, scope, ownerId).OrderBy(c => c.Id).Take(limit)
-            .Select(c => new { c.Id, Name = c.FirstName + " " + c.LastName, c.OwnerId, Owner = db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.DisplayName).FirstOrDefault() })
+            .Select(c => new { c.Id, Name = Contact.NameOf(c.FirstName, c.NamePrefix, c.LastName), c.OwnerId, Owner = db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.DisplayName).FirstOrDefault() })
             .ToListAsync(ct);
         var opportunities = await OpportunitiesWithout(db, scope, ownerId).OrderBy(o => o.Id).Take(limit)
             .Select(o => new { o.Id, Name = o.Title, o.OwnerId, Owner = db.Users.Where(u => u.Id == o.OwnerId).Select(u => u.DisplayName).FirstOrDefault() })

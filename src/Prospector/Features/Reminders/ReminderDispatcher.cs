@@ -138,11 +138,11 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
             .Select(a => new
             {
                 a.Type, a.DueDate, a.DueTime, a.ContactId, a.OpportunityId,
-                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : ""
+                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName) : ""
             })
             .ToListAsync(ct);
         var dates = await db.PersonalDates.Where(d => d.Month == today.Month && d.Day == today.Day && d.Contact!.OwnerId == user.Id)
-            .Select(d => new { d.Kind, d.ContactId, Name = d.Contact!.FirstName + " " + d.Contact.LastName }).ToListAsync(ct);
+            .Select(d => new { d.Kind, d.ContactId, Name = Contact.NameOf(d.Contact!.FirstName, d.Contact.NamePrefix, d.Contact.LastName) }).ToListAsync(ct);
         if (actions.Count == 0 && dates.Count == 0) return null;
         return ReminderTexts.In(user, () =>
         {

@@ -64,7 +64,7 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
             .Select(a => new
             {
                 a.Id, a.Type, a.DueDate, a.DueTime, a.DueAtUtc, a.AssigneeId, a.ContactId, a.OpportunityId,
-                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? a.Contact.FirstName + " " + a.Contact.LastName : "",
+                Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName) : "",
             }).ToListAsync(ct);
         foreach (var a in due)
         {
@@ -83,7 +83,7 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
             .Select(d => new
             {
                 d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore, d.ContactId, OwnerId = d.Contact!.OwnerId!.Value,
-                Name = d.Contact.FirstName + " " + d.Contact.LastName
+                Name = Contact.NameOf(d.Contact.FirstName, d.Contact.NamePrefix, d.Contact.LastName)
             })
             .ToListAsync(ct);
         foreach (var d in dates)
