@@ -101,7 +101,11 @@ public static class ProspectorHost
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             // A field named twice in a typed body is a client mistake (400), not "the last one wins".
             o.SerializerOptions.AllowDuplicateProperties = false;
+            // A field the body's record does not have is a mistake to name (400), not something to drop silently.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
         });
+        // Binding failures reach ProblemExceptionHandler, which names the field (instead of a bare "Bad Request").
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.AddOpenApi(OpenApiDocs.Configure);
         s.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
