@@ -18,6 +18,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         if (exception is BadHttpRequestException { InnerException: JsonException json })
         {
             // A typed body that does not fit its record: name the field, as JsonFields does for the bodies it reads.
+            // The handler runs after the request's culture scope has unwound: take the language from the request again.
+            if (http.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>() is { } culture)
+                System.Globalization.CultureInfo.CurrentUICulture = culture.RequestCulture.UICulture;
             var (field, message) = Explain(json);
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -31,6 +31,31 @@ public abstract class RequestBodyTests(ProspectorFactory app)
     }
 
     [Fact]
+    public async Task A_typed_body_names_the_field_of_the_wrong_type_and_the_field_it_does_not_know()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var lead = await rep.NewLeadAsync("Typed");
+        var wrongType = await rep.PostAsync("/api/v1/tasks",
+            TestHttp.Json($$"""{"contactId":"abc","type":"Call","dueDate":"2027-01-04"}"""));
+        await TestHttp.AssertValidationProblemAsync(wrongType, "contactId");
+
+        var unknown = await rep.PostAsync("/api/v1/tasks",
+            TestHttp.Json($$"""{"contactId":{{lead}},"type":"Call","dueDate":"2027-01-04","dueDay":"Monday"}"""));
+        await TestHttp.AssertValidationProblemAsync(unknown, "dueDay");
+
+        var twice = await rep.PostAsync("/api/v1/tasks",
+            TestHttp.Json($$"""{"contactId":{{lead}},"type":"Call","type":"Email","dueDate":"2027-01-04"}"""));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, twice.StatusCode);
+
+        // In German too, and nothing was planned by any of them.
+        using var german = TestHttp.Request(HttpMethod.Post, "/api/v1/tasks", TestHttp.Json("""{"contactId":"abc","type":"Call","dueDate":"2027-01-04"}"""));
+        german.Headers.AcceptLanguage.ParseAdd("de");
+        Assert.Contains("falschen Typs", await (await rep.SendAsync(german)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, (await rep.GetJsonAsync("/api/v1/tasks?bucket=Upcoming&pageSize=200")).GetProperty("items").EnumerateArray()
+            .Count(t => t.GetProperty("contactId").GetInt64() == lead));
+    }
+
+    [Fact]
     public async Task No_endpoint_that_takes_a_body_answers_500_to_duplicate_or_broken_fields()
     {
         var admin = (await app.UserAsync("Admin")).Client;
