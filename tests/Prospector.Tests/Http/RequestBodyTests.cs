@@ -85,6 +85,119 @@ public abstract class RequestBodyTests(ProspectorFactory app)
         }
         Assert.Empty(failures);
     }
+    /// <summary>The JSON bodies of /api/v1, as (method, route template), each read through Body&lt;T&gt; (ADR 0008).</summary>
+    private List<(string Method, string Route)> JsonBodyEndpoints() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Prospector.Features.Common.ReadsBody>() is not null)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e.RoutePattern.RawText!)))
+            .ToList();
+
+    [Fact]
+    public async Task Every_JSON_body_is_read_one_way_and_a_body_that_is_not_JSON_is_refused_before_anything_changes()
+    {
+        // One reader: every endpoint that documents a JSON body reads it through Body<T>.
+        var documented = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is { } a
+                && a.ContentTypes.Any(t => t.Contains("json", StringComparison.Ordinal)))
+            .Where(e => e.Metadata.GetMetadata<Prospector.Features.Common.ReadsBody>() is null)
+            .Select(e => e.DisplayName).ToList();
+        Assert.Empty(documented);
+
+        // A cross-site form can send text/plain, urlencoded or multipart bodies, never JSON: each is a 415, on every endpoint.
+        var admin = (await app.UserAsync("Admin")).Client;
+        var contact = await admin.CreateAsync("/api/v1/contacts", new { lastName = "Formless" });
+        var id = contact.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var endpoints = JsonBodyEndpoints();
+        Assert.True(endpoints.Count >= 25, $"only {endpoints.Count} JSON endpoints found");
+        var wrong = new List<string>();
+        foreach (var (method, raw) in endpoints)
+        {
+            var url = System.Text.RegularExpressions.Regex.Replace(raw, @"\{[^}]+\}", id);
+            HttpContent[] forms =
+            [
+                new StringContent("""{"lastName":"Changed","name":"Changed"}""", System.Text.Encoding.UTF8, "text/plain"),
+                new FormUrlEncodedContent([new("lastName", "Changed")]),
+                new MultipartFormDataContent { { new StringContent("Changed"), "lastName" } },
+            ];
+            foreach (var form in forms)
+            {
+                using var req = TestHttp.Request(new HttpMethod(method), url, form, "\"1\"");
+                var res = await admin.SendAsync(req);
+                if (res.StatusCode != HttpStatusCode.UnsupportedMediaType)
+                    wrong.Add($"{method} {url} {form.Headers.ContentType?.MediaType} → {(int)res.StatusCode}");
+            }
+        }
+        Assert.Empty(wrong);
+        Assert.Equal("Formless", (await admin.GetJsonAsync($"/api/v1/contacts/{id}")).GetProperty("lastName").GetString());
+
+        // The problem is in the caller's language (routing refuses it before the endpoint runs).
+        using var german = TestHttp.Request(HttpMethod.Post, "/api/v1/contacts", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"));
+        german.Headers.AcceptLanguage.ParseAdd("de");
+        var problem = await (await admin.SendAsync(german)).ReadJsonAsync();
+        Assert.Equal("Nicht unterstütztes Format", problem.GetProperty("title").GetString());
+        using var anonymous = TestHttp.Request(HttpMethod.Get, "/api/v1/contacts");
+        anonymous.Headers.AcceptLanguage.ParseAdd("de");
+        Assert.Equal("Nicht angemeldet", (await (await app.CreateClient().SendAsync(anonymous)).ReadJsonAsync()).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_required_body_left_out_is_named_and_an_optional_one_may_be_left_out()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var missing = await rep.PostAsync("/api/v1/contacts", null);
+        await TestHttp.AssertValidationProblemAsync(missing, "body");
+        var s = await ListSteps.ImportAsync(rep, TestHttp.Unique("Bodyless"));
+        var listId = s.GetProperty("listId").GetInt64();
+        var row = (await rep.GetJsonAsync($"/api/v1/lists/{listId}/rows")).GetProperty("items")[0].GetProperty("id").GetInt64();
+        // Cancel's body is optional: without one the service is asked, and it wants the reason (not "a body").
+        await TestHttp.AssertValidationProblemAsync(await rep.PostAsync($"/api/v1/lists/{listId}/rows/{row}/cancel", null), "reason");
+        var cancelled = await rep.PostAsync($"/api/v1/lists/{listId}/rows/{row}/cancel", TestHttp.Json("""{"reason":"NotInterested"}"""));
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_next_action_inside_a_body_names_its_unreadable_time_and_unknown_fields_instead_of_dropping_them()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var s = await ListSteps.ImportAsync(rep, TestHttp.Unique("Nested"));
+        var listId = s.GetProperty("listId").GetInt64();
+        var row = (await rep.GetJsonAsync($"/api/v1/lists/{listId}/rows")).GetProperty("items")[0].GetProperty("id").GetInt64();
+        var badTime = await rep.PostAsync($"/api/v1/lists/{listId}/rows/{row}/convert",
+            TestHttp.Json("""{"nextAction":{"type":"Call","dueDate":"2030-01-07","dueTime":"25:99"}}"""));
+        await TestHttp.AssertValidationProblemAsync(badTime, "nextAction.dueTime");
+        var unknown = await rep.PostAsync($"/api/v1/lists/{listId}/rows/{row}/convert",
+            TestHttp.Json("""{"nextAction":{"type":"Call","dueDate":"2030-01-07","dueDay":"Monday"}}"""));
+        await TestHttp.AssertValidationProblemAsync(unknown, "nextAction.dueDay");
+        // The row is still open: nothing was converted by either.
+        var rows = await rep.GetJsonAsync($"/api/v1/lists/{listId}/rows");
+        Assert.Equal("Open", rows.GetProperty("items")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Editing_a_deal_is_a_merge_patch_null_clears_the_close_date_and_fields_that_cannot_be_empty_say_so()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var lead = await rep.NewLeadAsync("Patchy");
+        var deal = await rep.CreateAsync("/api/v1/opportunities",
+            new { contactId = lead, amount = 1000, expectedCloseDate = "2030-03-31", nextAction = new { type = "Call", dueDate = "2030-01-07" } });
+        var url = $"/api/v1/opportunities/{deal.GetProperty("id").GetInt64()}";
+        var version = "\"" + deal.GetProperty("version").GetInt32() + "\"";
+
+        var leftOut = await rep.PatchRawAsync(url, """{"amount":1200}""", version);
+        Assert.Equal(HttpStatusCode.OK, leftOut.StatusCode);
+        var kept = await leftOut.ReadJsonAsync();
+        Assert.Equal("2030-03-31", kept.GetProperty("expectedCloseDate").GetString());
+
+        var notEmpty = await rep.PatchRawAsync(url, """{"title":null}""", leftOut.ETag());
+        await TestHttp.AssertValidationProblemAsync(notEmpty, "title");
+
+        var cleared = await rep.PatchRawAsync(url, """{"expectedCloseDate":null}""", leftOut.ETag());
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        var after = await cleared.ReadJsonAsync();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("expectedCloseDate").ValueKind);
+        Assert.Equal("Patchy", (await rep.GetJsonAsync($"/api/v1/contacts/{lead}")).GetProperty("lastName").GetString());
+        Assert.Equal(1200m, after.GetProperty("amount").GetDecimal());
+    }
 }
 
 public sealed class RequestBodyTestsSqlite(SqliteApp f) : RequestBodyTests(f.Factory), IClassFixture<SqliteApp>;

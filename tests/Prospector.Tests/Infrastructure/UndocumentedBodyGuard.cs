@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace Prospector.Tests.Infrastructure;
 
 /// <summary>
-/// Every HTTP test doubles as a check of the OpenAPI document: an <c>/api/v1</c> endpoint that reads a request body
-/// without declaring it (<c>.Accepts&lt;T&gt;()</c>, a typed body or a form) fails the test that sends it one, with a
-/// message naming the endpoint. A generated client would not know that body exists.
+/// Every HTTP test doubles as a check of the OpenAPI document and of ADR 0008: an <c>/api/v1</c> endpoint that reads a
+/// request body without declaring it fails the test that sends it one, with a message naming the endpoint (a generated
+/// client would not know that body exists), and so does one that reads a JSON body any other way than through
+/// <c>Body&lt;T&gt;</c> (the one reader: content type, duplicates, unknown fields, field-named errors).
 /// </summary>
 internal sealed class UndocumentedBodyGuard : IStartupFilter
 {
@@ -26,9 +27,14 @@ internal sealed class UndocumentedBodyGuard : IStartupFilter
     {
         private void Check()
         {
-            if (context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is null)
+            if (context.GetEndpoint() is not { } endpoint) return;
+            if (endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is not { } accepts)
                 throw new InvalidOperationException(
-                    $"{endpoint.DisplayName} reads a request body that /openapi/v1.json does not document: declare it with .Accepts<T>().");
+                    $"{endpoint.DisplayName} reads a request body that /openapi/v1.json does not document: take it as Body<T>.");
+            var isForm = accepts.ContentTypes.All(t => t.StartsWith("multipart/", StringComparison.Ordinal));
+            if (!isForm && endpoint.Metadata.GetMetadata<Prospector.Features.Common.ReadsBody>() is null)
+                throw new InvalidOperationException(
+                    $"{endpoint.DisplayName} reads a JSON body without Body<T> (ADR 0008: one way to read bodies).");
         }
 
         public override int Read(byte[] buffer, int offset, int count) { Check(); return inner.Read(buffer, offset, count); }

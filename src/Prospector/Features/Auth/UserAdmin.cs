@@ -11,7 +11,7 @@ public sealed record TokenDto(long Id, string Name, string Prefix, DateTime Crea
 public sealed record CreatedToken(long Id, string Name, string Token);
 
 /// <summary>A new user as the admin enters them: e-mail, initial password, role (Admin, Manager, Rep), name and team.</summary>
-public sealed record NewUser(string? Email, string? Password, string? Role, string? DisplayName = null, string? Team = null);
+public sealed record NewUser(string? Email, string? Password, string? Role, string? DisplayName = null, string? Team = null) : IReadFieldByField;
 
 /// <summary>
 /// Users, their profiles and their API tokens: the one place that creates, changes, deactivates and revokes them, for the

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Localization;
 namespace Prospector.Features.Common;
 
 /// <summary>
-/// Reads a JSON object body field by field so every mistake names its field: unknown fields, wrong types,
+/// Reads a JSON object body field by field so every mistake names its field (only through <see cref="Body{T}"/>, ADR 0008): unknown fields, wrong types,
 /// over-long strings, invalid e-mail addresses. Used for create (POST) and merge-patch (PATCH) alike:
 /// a field that is present is applied, null clears it, an absent field is left alone.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class JsonFields
     public string T(string format, params object[] args) =>
         _l is null ? string.Format(CultureInfo.InvariantCulture, format, args) : _l[format, args];
 
-    public static async Task<(JsonFields? Fields, Dictionary<string, string[]>? Errors)> ReadAsync(
+    internal static async Task<(JsonFields? Fields, Dictionary<string, string[]>? Errors)> ReadAsync(
         HttpRequest request, IReadOnlySet<string> allowed, CancellationToken ct)
     {
         var l = request.HttpContext.RequestServices.GetService<IStringLocalizer<SharedResource>>();
@@ -80,6 +80,15 @@ public sealed class JsonFields
     public static JsonFields From(JsonObject body, IStringLocalizer? l = null) => new(body, l);
 
     public bool Has(string name) => _body.ContainsKey(name);
+
+    /// <summary>Whether the field was sent as JSON null (merge-patch: clear it).</summary>
+    public bool IsNull(string name) => Has(name) && _body[name] is null;
+
+    /// <summary>A nested object read with the same language for its messages.</summary>
+    public JsonFields Nested(JsonObject inner) => new(inner, _l);
+
+    /// <summary>The whole checked object as a typed record (<see cref="Body{T}"/>); throws <see cref="JsonException"/> naming the path.</summary>
+    public T? Deserialize<T>(JsonSerializerOptions options) => _body.Deserialize<T>(options);
 
     private JsonNode? Node(string name) => _body[name];
 

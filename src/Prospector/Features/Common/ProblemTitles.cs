@@ -20,6 +20,10 @@ public static class ProblemTitles
     public static void Localize(ProblemDetailsContext context)
     {
         if (context.ProblemDetails.Title is not { Length: > 0 } title) return;
+        // Problems written by status-code pages and the exception handler (401, 415, 500) are written after the request's
+        // culture scope has unwound: take the language from the request again.
+        if (context.HttpContext.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>() is { } culture)
+            System.Globalization.CultureInfo.CurrentUICulture = culture.RequestCulture.UICulture;
         var l = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
         var localized = l[title];
         if (!localized.ResourceNotFound) context.ProblemDetails.Title = localized.Value;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
+using Prospector.Features.Records;
 
 namespace Prospector.Features.Companies;
 
@@ -12,7 +13,7 @@ public sealed record CompanyDto(
     long Id, int Version, string Name, string? Domain, string? Website, string? Email, string? Phone,
     string? Street, string? PostalCode, string? City, string? Country, string? Industry, string? Source, string? Notes,
     long? OwnerId, string? OwnerName, long? TeamId, IReadOnlyList<string> Tags, string? CustomFields,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt)
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt) : IRecordDto<Company, CompanyDto>
 {
     public static CompanyDto From(Company c) => new(
         c.Id, c.Version, c.Name, c.Domain, c.Website, c.Email, c.Phone, c.Street, c.PostalCode, c.City, c.Country,
@@ -24,18 +25,12 @@ public sealed record CompanyDto(
 public sealed record CompanyInput(
     string? Name, string? Website, string? Email, string? Phone, string? Street, string? PostalCode, string? City,
     string? Country, string? Industry, string? Source, string? Notes, long? OwnerId, long? TeamId,
-    IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields);
+    IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields) : IReadFieldByField;
 
 public enum CompanySort { Name, NameDesc, Updated, UpdatedDesc }
 
 public static class CompanyFields
 {
-    public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "name", "website", "email", "phone", "street", "postalCode", "city", "country", "industry", "source", "notes",
-        "ownerId", "teamId", "tags", "customFields",
-    };
-
     public static async Task<Dictionary<string, string[]>?> ApplyAsync(
         ProspectorDb db, AccessScope scope, Company c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
     {

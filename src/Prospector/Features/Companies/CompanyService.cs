@@ -4,6 +4,7 @@ using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
 using Prospector.Features.Contacts;
+using Prospector.Features.Records;
 
 namespace Prospector.Features.Companies;
 
@@ -16,71 +17,24 @@ public sealed record CompanyChange(
     string? Country, string? Industry, string? Source, string? Notes, long? OwnerId, IReadOnlyList<string> Tags);
 
 /// <summary>
-/// Every write to a company, for the API and the pages alike: load the record the user may see, check the version the
-/// change is based on, apply the change through <see cref="CompanyFields"/>, save. Returns an outcome.
+/// Every write to a company, for the API and the pages alike (<see cref="RecordService{T}"/>): the changes are applied
+/// through <see cref="CompanyFields"/>. Deleting a company leaves its contacts and deals as they are.
 /// </summary>
-public sealed class CompanyService(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
+public sealed class CompanyService(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l) : RecordService<Company>(db, time)
 {
-    private DateTime Now => time.GetUtcNow().UtcDateTime;
-
-    public async Task<Outcome<Company>> FindAsync(AccessScope scope, long id, bool includeDeleted = false, CancellationToken ct = default) =>
-        await CompanyQueries.LoadAsync(db, id, scope, ct, includeDeleted) is { } c ? c : NotFound(id);
-
     public Task<Outcome<Company>> CreateAsync(AccessScope scope, CompanyChange change, CancellationToken ct = default) =>
         CreateAsync(scope, Fields(change), ct);
-
-    /// <summary>A new company from a body's fields (the API's POST).</summary>
-    public async Task<Outcome<Company>> CreateAsync(AccessScope scope, JsonFields change, CancellationToken ct = default)
-    {
-        var c = new Company();
-        var invalid = await CompanyFields.ApplyAsync(db, scope, c, change, Now, isNew: true, ct);
-        if (invalid is not null) return Outcome<Company>.Invalid(invalid);
-        db.Companies.Add(c);
-        await db.SaveChangesAsync(ct);
-        return await ReloadAsync(scope, c, ct);
-    }
 
     public Task<Outcome<Company>> UpdateAsync(AccessScope scope, long id, int expectedVersion, CompanyChange change, CancellationToken ct = default) =>
         UpdateAsync(scope, id, expectedVersion, Fields(change), ct);
 
-    /// <summary>A change based on <paramref name="expectedVersion"/>: a newer version (someone else saved in between) is a stale outcome.</summary>
-    public async Task<Outcome<Company>> UpdateAsync(AccessScope scope, long id, int expectedVersion, JsonFields change, CancellationToken ct = default)
-    {
-        var c = await CompanyQueries.LoadAsync(db, id, scope, ct);
-        if (c is null) return NotFound(id);
-        if (VersionedWrite.Expect(db, c, expectedVersion) is { } stale) return stale;
-        var invalid = await CompanyFields.ApplyAsync(db, scope, c, change, Now, isNew: false, ct);
-        if (invalid is not null) return Outcome<Company>.Invalid(invalid);
-        var saved = await VersionedWrite.SaveAsync(db, c, ct);
-        return saved.IsOk ? await ReloadAsync(scope, c, ct) : saved;
-    }
+    protected override Task<Company?> LoadAsync(AccessScope scope, long id, bool includeDeleted, CancellationToken ct) =>
+        CompanyQueries.LoadAsync(Db, id, scope, ct, includeDeleted);
 
-    /// <summary>Moves the company to the recycle bin (its contacts and deals stay); with a version, only if nobody changed it since.</summary>
-    public async Task<Outcome<Company>> DeleteAsync(AccessScope scope, long id, int? expectedVersion, CancellationToken ct = default)
-    {
-        var c = await CompanyQueries.LoadAsync(db, id, scope, ct);
-        if (c is null) return NotFound(id);
-        if (VersionedWrite.Expect(db, c, expectedVersion) is { } stale) return stale;
-        c.DeletedAt = Now;
-        return await VersionedWrite.SaveAsync(db, c, ct);
-    }
+    protected override Task<Dictionary<string, string[]>?> ApplyAsync(AccessScope scope, Company record, JsonFields change, bool isNew, CancellationToken ct) =>
+        CompanyFields.ApplyAsync(Db, scope, record, change, Now, isNew, ct);
 
-    /// <summary>Takes the company out of the recycle bin; with a version, only if nobody changed it since.</summary>
-    public async Task<Outcome<Company>> RestoreAsync(AccessScope scope, long id, int? expectedVersion, CancellationToken ct = default)
-    {
-        var c = await CompanyQueries.LoadAsync(db, id, scope, ct, includeDeleted: true);
-        if (c is null) return NotFound(id);
-        if (VersionedWrite.Expect(db, c, expectedVersion) is { } stale) return stale;
-        c.DeletedAt = null;
-        return await VersionedWrite.SaveAsync(db, c, ct);
-    }
-
-    private async Task<Outcome<Company>> ReloadAsync(AccessScope scope, Company c, CancellationToken ct)
-    {
-        return await CompanyQueries.LoadAsync(db, c.Id, scope, ct) ?? c;
-    }
-
-    private Outcome<Company> NotFound(long id) =>
+    protected override Outcome<Company> NotFound(long id) =>
         Outcome<Company>.NotFound("Company not found", l["There is no company {0} that you can see.", id]);
 
     private JsonFields Fields(CompanyChange change) => JsonFields.From((JsonObject)ContactFields.ToNode(change)!, l);

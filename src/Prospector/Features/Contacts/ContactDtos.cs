@@ -1,4 +1,6 @@
 using Prospector.Data;
+using Prospector.Features.Common;
+using Prospector.Features.Records;
 
 namespace Prospector.Features.Contacts;
 
@@ -17,7 +19,7 @@ public sealed record ContactDto(
     Stage Stage, LeadStatus LeadStatus, string? Source, long? OwnerId, string? OwnerName, long? TeamId,
     IReadOnlyList<string> Tags, string? CustomFields, string? Notes,
     IReadOnlyList<ConsentDto> Consents, IReadOnlyList<PersonalDateDto> PersonalDates,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt)
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt) : IRecordDto<Contact, ContactDto>
 {
     public static ContactDto From(Contact c) => new(
         c.Id, c.Version, c.Salutation, c.FirstName, c.NamePrefix, c.LastName, c.DisplayName,
@@ -39,4 +41,4 @@ public sealed record ContactInput(
     string? Email, string? Phone, string? Mobile, long? CompanyId, string? Street, string? PostalCode, string? City,
     string? Country, Stage? Stage, LeadStatus? LeadStatus, string? Source, long? OwnerId, long? TeamId,
     IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields, string? Notes,
-    IReadOnlyList<ConsentDto>? Consents, IReadOnlyList<PersonalDateDto>? PersonalDates);
+    IReadOnlyList<ConsentDto>? Consents, IReadOnlyList<PersonalDateDto>? PersonalDates) : IReadFieldByField;

@@ -8,13 +8,6 @@ namespace Prospector.Features.Contacts;
 /// <summary>Applies a JSON body to a contact, validating each field; the same rules for the API and the UI.</summary>
 public static class ContactFields
 {
-    public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "salutation", "firstName", "namePrefix", "lastName", "jobTitle", "email", "phone", "mobile", "companyId",
-        "street", "postalCode", "city", "country", "stage", "leadStatus", "source", "ownerId", "teamId", "tags",
-        "customFields", "notes", "consents", "personalDates",
-    };
-
     /// <summary>Returns the tag names to set (null: leave tags alone).</summary>
     public static List<string>? Apply(JsonFields f, Contact c, long? actorId, DateTime now)
     {

@@ -54,13 +54,8 @@ public static class ContactWrites
     /// <summary>Stage and status changes are history, not just current values: the funnel is computed from these events.</summary>
     private static void AddLifecycleEvents(ProspectorDb db, Contact c, AccessScope scope, bool isNew, Stage stageBefore, LeadStatus statusBefore, DateTime now)
     {
-        if (isNew)
-            db.LifecycleEvents.Add(new LifecycleEvent { Contact = c, Kind = LifecycleEventKind.StageChanged, ToStage = c.Stage, ById = scope.UserId, At = now });
+        if (isNew) LifecycleLog.Stage(db, c, null, c.Stage, null, false, scope.UserId, now);
         if (isNew || c.LeadStatus != statusBefore)
-            db.LifecycleEvents.Add(new LifecycleEvent
-            {
-                Contact = c, Kind = LifecycleEventKind.StatusChanged, FromStatus = isNew ? null : statusBefore, ToStatus = c.LeadStatus,
-                ById = scope.UserId, At = now,
-            });
+            LifecycleLog.Status(db, c, isNew ? null : statusBefore, c.LeadStatus, null, scope.UserId, now);
     }
 }

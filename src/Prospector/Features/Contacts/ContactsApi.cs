@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Prospector.Data;
 using Prospector.Features.Access;
-using Prospector.Features.Audit;
 using Prospector.Features.Common;
+using Prospector.Features.Records;
 
 namespace Prospector.Features.Contacts;
 
@@ -13,13 +13,7 @@ public static class ContactsApi
     {
         var g = app.MapGroup("/contacts").WithTags("Contacts");
         g.MapGet("/", List);
-        g.MapGet("/{id:long}", Get);
-        g.MapPost("/", Create).Accepts<ContactInput>("application/json");
-        g.MapPatch("/{id:long}", Update).Accepts<ContactInput>("application/json", "application/merge-patch+json").WithIfMatch();
-        g.MapDelete("/{id:long}", Delete).WithIfMatch(required: false);
-        g.MapPost("/{id:long}/restore", Restore).WithIfMatch(required: false);
-        g.MapGet("/{id:long}/history", GetHistory);
-        return g;
+        return g.MapRecordEndpoints<Contact, ContactInput, ContactDto, ContactService>();
     }
 
     private static async Task<Results<Ok<Paged<ContactListItem>>, ValidationProblem>> List(
@@ -30,53 +24,5 @@ public static class ContactsApi
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await new ContactQuery(q, stage, status, ownerId, tag, companyId, sort, deleted).PageAsync(db, scope, p, size, ct));
-    }
-
-    private static async Task<Results<Ok<ContactDto>, ValidationProblem, ProblemHttpResult>> Get(
-        long id, ContactService contacts, AccessScope scope, HttpResponse response, CancellationToken ct) =>
-        WithETag(await contacts.FindAsync(scope, id, ct: ct), response).ToOk(ContactDto.From);
-
-    private static async Task<Results<Created<ContactDto>, ValidationProblem, ProblemHttpResult>> Create(
-        HttpRequest request, ContactService contacts, AccessScope scope, CancellationToken ct)
-    {
-        var (f, errors) = await JsonFields.ReadAsync(request, ContactFields.Allowed, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
-        return WithETag(await contacts.CreateAsync(scope, f, ct), request.HttpContext.Response)
-            .ToCreated(c => $"/api/v1/contacts/{c.Id}", ContactDto.From);
-    }
-
-    private static async Task<Results<Ok<ContactDto>, ValidationProblem, ProblemHttpResult>> Update(
-        long id, HttpRequest request, ContactService contacts, AccessScope scope, CancellationToken ct)
-    {
-        if (Api.IfMatchVersion(request) is not { } expected) return Api.PreconditionRequired();
-        var (f, errors) = await JsonFields.ReadAsync(request, ContactFields.Allowed, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
-        return WithETag(await contacts.UpdateAsync(scope, id, expected, f, ct), request.HttpContext.Response).ToOk(ContactDto.From);
-    }
-
-    /// <summary>To the recycle bin; If-Match is optional here, and when sent a newer version answers 412.</summary>
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        long id, HttpRequest request, ContactService contacts, AccessScope scope, CancellationToken ct) =>
-        (await contacts.DeleteAsync(scope, id, Api.IfMatchVersion(request), ct)).ToNoContent();
-
-    private static async Task<Results<Ok<ContactDto>, ValidationProblem, ProblemHttpResult>> Restore(
-        long id, HttpRequest request, ContactService contacts, AccessScope scope, CancellationToken ct) =>
-        WithETag(await contacts.RestoreAsync(scope, id, Api.IfMatchVersion(request), ct), request.HttpContext.Response).ToOk(ContactDto.From);
-
-    private static async Task<Results<Ok<List<HistoryEntry>>, ValidationProblem, ProblemHttpResult>> GetHistory(
-        long id, ProspectorDb db, ContactService contacts, AccessScope scope, CancellationToken ct)
-    {
-        var found = await contacts.FindAsync(scope, id, includeDeleted: true, ct);
-        return found.IsOk ? TypedResults.Ok(await History.ForAsync(db, nameof(Contact), id, ct)) : OutcomeResults.ProblemOf(found);
-    }
-
-    /// <summary>Kept for callers in other areas until they read through <see cref="ContactQueries.LoadAsync"/>.</summary>
-    public static Task<Contact?> LoadAsync(ProspectorDb db, long id, AccessScope scope, CancellationToken ct, bool includeDeleted = false) =>
-        ContactQueries.LoadAsync(db, id, scope, ct, includeDeleted);
-
-    private static Outcome<Contact> WithETag(Outcome<Contact> o, HttpResponse response)
-    {
-        if (o.IsOk) response.Headers.ETag = Api.ETag(o.Value!.Version);
-        return o;
     }
 }

@@ -7,9 +7,9 @@ using Prospector.Features.Common;
 namespace Prospector.Features.Conversations;
 
 /// <summary>The body of POST /api/v1/questions/{id}/answer.</summary>
-public sealed record AnswerBody(string? Answer);
+public sealed record AnswerBody(string? Answer) : IReadFieldByField;
 /// <summary>The body of POST /api/v1/questions/{id}/attach (null detaches).</summary>
-public sealed record AttachBody(long? NextActionId);
+public sealed record AttachBody(long? NextActionId) : IReadFieldByField;
 
 /// <summary>Conversations over HTTP: log and list activities, answer open questions, read a record's timeline. Writes go through <see cref="ConversationService"/>.</summary>
 public static class ActivitiesApi
@@ -18,13 +18,13 @@ public static class ActivitiesApi
     {
         var a = app.MapGroup("/activities").WithTags("Conversations");
         a.MapGet("/", List);
-        a.MapPost("/", Create).Accepts<NewActivity>("application/json");
+        a.MapPost("/", Create);
         a.MapGet("/{id:long}", Get);
         a.MapDelete("/{id:long}", Delete);
         var q = app.MapGroup("/questions").WithTags("Conversations");
         q.MapGet("/", Questions);
-        q.MapPost("/{id:long}/answer", Answer).Accepts<AnswerBody>("application/json");
-        q.MapPost("/{id:long}/attach", Attach).Accepts<AttachBody>("application/json");
+        q.MapPost("/{id:long}/answer", Answer);
+        q.MapPost("/{id:long}/attach", Attach);
         app.MapGet("/timeline", GetTimeline).WithTags("Conversations");
         return app;
     }
@@ -42,12 +42,8 @@ public static class ActivitiesApi
     }
 
     private static async Task<Results<Created<ActivityDto>, ValidationProblem, ProblemHttpResult>> Create(
-        HttpRequest request, ConversationService conversations, AccessScope scope, CancellationToken ct)
-    {
-        var (f, errors) = await JsonFields.ReadAsync(request, ActivityWrites.Allowed, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
-        return (await conversations.LogAsync(scope, f, ct)).ToCreated(a => $"/api/v1/activities/{a.Id}", a => a);
-    }
+        Body<NewActivity> body, ConversationService conversations, AccessScope scope, CancellationToken ct) =>
+        (await conversations.LogAsync(scope, body.Fields, ct)).ToCreated(a => $"/api/v1/activities/{a.Id}", a => a);
 
     private static async Task<Results<Ok<ActivityDto>, ValidationProblem, ProblemHttpResult>> Get(
         long id, ConversationService conversations, AccessScope scope, CancellationToken ct) =>
@@ -67,10 +63,9 @@ public static class ActivitiesApi
     }
 
     private static async Task<Results<Ok<QuestionDto>, ValidationProblem, ProblemHttpResult>> Answer(
-        long id, HttpRequest request, ConversationService conversations, AccessScope scope, CancellationToken ct)
+        long id, Body<AnswerBody> body, ConversationService conversations, AccessScope scope, CancellationToken ct)
     {
-        var (f, errors) = await JsonFields.ReadAsync(request, AnswerFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var f = body.Fields;
         string? answer = null;
         f.String("answer", ActivityWrites.AnswerMax, v => answer = v);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
@@ -78,18 +73,14 @@ public static class ActivitiesApi
     }
 
     private static async Task<Results<Ok<QuestionDto>, ValidationProblem, ProblemHttpResult>> Attach(
-        long id, HttpRequest request, ConversationService conversations, AccessScope scope, CancellationToken ct)
+        long id, Body<AttachBody> body, ConversationService conversations, AccessScope scope, CancellationToken ct)
     {
-        var (f, errors) = await JsonFields.ReadAsync(request, AttachFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var f = body.Fields;
         long? nextActionId = null;
         f.Id("nextActionId", v => nextActionId = v);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
         return (await conversations.AttachAsync(scope, id, nextActionId, ct)).ToOk();
     }
-
-    private static readonly IReadOnlySet<string> AnswerFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "answer" };
-    private static readonly IReadOnlySet<string> AttachFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "nextActionId" };
 
     private static async Task<Results<Ok<Paged<TimelineEntry>>, ValidationProblem, ProblemHttpResult>> GetTimeline(
         ConversationService conversations, AccessScope scope, IStringLocalizer<SharedResource> l, CancellationToken ct,

@@ -14,17 +14,11 @@ public sealed record NewQuestion(OpenQuestionKind Kind, string Text);
 public sealed record NewActivity(
     long? ContactId, long? CompanyId, long? OpportunityId, Channel Channel, Direction? Direction = null, string? Outcome = null,
     DateTimeOffset? OccurredAt = null, int? DurationMinutes = null, string? Subject = null, string? Notes = null,
-    IReadOnlyList<NewQuestion>? Questions = null);
+    IReadOnlyList<NewQuestion>? Questions = null) : IReadFieldByField;
 
 /// <summary>The field rules of a logged activity: channel, direction, outcome, when, how long, notes, and the questions raised.</summary>
 public static class ActivityWrites
 {
-    public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "contactId", "companyId", "opportunityId", "channel", "direction", "outcome", "occurredAt", "durationMinutes",
-        "subject", "notes", "questions",
-    };
-
     public const int NotesMax = 20_000;
     public const int AnswerMax = 2000;
 

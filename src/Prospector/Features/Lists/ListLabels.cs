@@ -73,16 +73,4 @@ public static class ListLabels
         "country" => l["Country"],
         _ => field,
     };
-
-    public static string Action(IStringLocalizer l, NextActionType t) => t switch
-    {
-        NextActionType.Call => l["Call"],
-        NextActionType.Email => l["E-mail"],
-        NextActionType.Meeting => l["Meeting"],
-        NextActionType.Sms => l["SMS"],
-        NextActionType.Social => l["Social media"],
-        NextActionType.Visit => l["Visit"],
-        NextActionType.Task => l["Task"],
-        _ => t.ToString(),
-    };
 }

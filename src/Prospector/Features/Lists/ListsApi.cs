@@ -10,19 +10,19 @@ using Prospector.Features.NextActions;
 namespace Prospector.Features.Lists;
 
 /// <summary>The body of <c>POST /lists/{id}/rows/{rowId}/convert</c>: the first next action of the new lead, or merge into the contact it duplicates.</summary>
-public sealed record ConvertRowInput(NextActionBody? NextAction, bool? Merge);
+public sealed record ConvertRowInput(NextActionBody? NextAction, bool? Merge) : IReadFieldByField;
 
 /// <summary>A next action as a body field: type (Call, Email, Meeting, …), due date (yyyy-mm-dd), optional time (hh:mm) and note.</summary>
 public sealed record NextActionBody(NextActionType? Type, string DueDate, string? DueTime, string? Note);
 
 /// <summary>The body of <c>POST /lists/{id}/rows/{rowId}/cancel</c>: why the row is cancelled (a note is required for Other).</summary>
-public sealed record CancelRowInput(CancelReason Reason, string? Note);
+public sealed record CancelRowInput(CancelReason Reason, string? Note) : IReadFieldByField;
 
 /// <summary>
 /// The body of <c>POST /lists/{id}/rows/bulk</c>: <c>action</c> is cancel, reopen, assign or convert; up to 1000 <c>rowIds</c>;
 /// <c>reason</c>/<c>note</c> for cancel, <c>assigneeId</c> for assign (null: nobody), <c>nextAction</c> for convert.
 /// </summary>
-public sealed record BulkRowsInput(string Action, List<long> RowIds, CancelReason? Reason, string? Note, long? AssigneeId, NextActionBody? NextAction);
+public sealed record BulkRowsInput(string Action, List<long> RowIds, CancelReason? Reason, string? Note, long? AssigneeId, NextActionBody? NextAction) : IReadFieldByField;
 
 /// <summary>
 /// Prospecting lists: read them, page through their rows, work rows (+, cancel, undo, keep, assign), export. Every row
@@ -36,11 +36,11 @@ public static class ListsApi
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
         g.MapGet("/{id:long}/rows", Rows);
-        g.MapPost("/{id:long}/rows/{rowId:long}/convert", Convert).Accepts<ConvertRowInput>("application/json").WithIfMatch(required: false);
-        g.MapPost("/{id:long}/rows/{rowId:long}/cancel", Cancel).Accepts<CancelRowInput>("application/json").WithIfMatch(required: false);
+        g.MapPost("/{id:long}/rows/{rowId:long}/convert", Convert).WithIfMatch(required: false);
+        g.MapPost("/{id:long}/rows/{rowId:long}/cancel", Cancel).WithIfMatch(required: false);
         g.MapPost("/{id:long}/rows/{rowId:long}/reopen", Reopen).WithIfMatch(required: false);
         g.MapPost("/{id:long}/rows/{rowId:long}/keep", Keep).WithIfMatch(required: false);
-        g.MapPost("/{id:long}/rows/bulk", Bulk).Accepts<BulkRowsInput>("application/json");
+        g.MapPost("/{id:long}/rows/bulk", Bulk);
         g.MapGet("/{id:long}/export", Export).Produces(StatusCodes.Status200OK, typeof(byte[]), "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         app.MapGet("/contacts/export", ExportContacts).WithTags("Contacts").Produces(StatusCodes.Status200OK, typeof(byte[]), "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         return g;
@@ -63,20 +63,17 @@ public static class ListsApi
         return TypedResults.Ok(await ListQueries.RowsAsync(db, id, state, q, sort, p, size, ct));
     }
 
-    private static readonly IReadOnlySet<string> ConvertFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "nextAction", "merge" };
-    private static readonly IReadOnlySet<string> CancelFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "reason", "note" };
-
     private static Task<Results<Ok<RowDto>, ValidationProblem, ProblemHttpResult>> Convert(
-        long id, long rowId, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct) =>
-        OnRowAsync(id, rowId, request, scope, work, ConvertFields, ct, f =>
+        long id, long rowId, Body<ConvertRowInput>? body, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct) =>
+        OnRowAsync(id, rowId, body?.Fields, request, scope, work, ct, f =>
         {
             var merge = ReadBool(f, "merge");
             return new RowAction.Convert(ReadNextAction(f), merge);
         });
 
     private static Task<Results<Ok<RowDto>, ValidationProblem, ProblemHttpResult>> Cancel(
-        long id, long rowId, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct) =>
-        OnRowAsync(id, rowId, request, scope, work, CancelFields, ct, f =>
+        long id, long rowId, Body<CancelRowInput>? body, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct) =>
+        OnRowAsync(id, rowId, body?.Fields, request, scope, work, ct, f =>
         {
             CancelReason? reason = null;
             string? note = null;
@@ -87,25 +84,18 @@ public static class ListsApi
 
     private static Task<Results<Ok<RowDto>, ValidationProblem, ProblemHttpResult>> Reopen(
         long id, long rowId, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct) =>
-        OnRowAsync(id, rowId, request, scope, work, null, ct, _ => new RowAction.Reopen());
+        OnRowAsync(id, rowId, null, request, scope, work, ct, _ => new RowAction.Reopen());
 
     private static Task<Results<Ok<RowDto>, ValidationProblem, ProblemHttpResult>> Keep(
         long id, long rowId, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct) =>
-        OnRowAsync(id, rowId, request, scope, work, null, ct, _ => new RowAction.Keep());
+        OnRowAsync(id, rowId, null, request, scope, work, ct, _ => new RowAction.Keep());
 
-    /// <summary>Reads the body (when the action takes one) and the If-Match version, and hands the row to <see cref="ListWork"/>.</summary>
+    /// <summary>Reads the body's fields (when the action takes one; none sent reads as {}) and the If-Match version, and hands the row to <see cref="ListWork"/>.</summary>
     private static async Task<Results<Ok<RowDto>, ValidationProblem, ProblemHttpResult>> OnRowAsync(
-        long id, long rowId, HttpRequest request, AccessScope scope, ListWork work, IReadOnlySet<string>? allowed, CancellationToken ct,
+        long id, long rowId, JsonFields? body, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct,
         Func<JsonFields, RowAction> read)
     {
-        JsonFields f;
-        if (allowed is null || request.ContentLength == 0 || !request.HasJsonContentType()) f = JsonFields.From(new JsonObject());
-        else
-        {
-            var (body, errors) = await JsonFields.ReadAsync(request, allowed, ct);
-            if (body is null) return TypedResults.ValidationProblem(errors!);
-            f = body;
-        }
+        var f = body ?? JsonFields.From(new JsonObject());
         var action = read(f);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
         return (await work.ApplyToRowAsync(id, rowId, action, scope, ct, Api.IfMatchVersion(request))).ToOk();
@@ -123,14 +113,21 @@ public static class ListsApi
         if (!f.Has("nextAction")) return null;
         var o = f.ObjectNode("nextAction");
         if (o is null) return null;
-        var inner = JsonFields.From(o.DeepClone().AsObject());
+        foreach (var unknown in o.Select(p => p.Key).Where(k => !Body<NextActionBody>.Allowed.Contains(k)))
+            f.Fail($"nextAction.{unknown}", f.T("Unknown field '{0}'.", unknown));
+        var inner = f.Nested(o.DeepClone().AsObject());
         NextActionType type = NextActionType.Call;
         DateOnly? due = null;
         TimeOnly? time = null;
         string? note = null;
         inner.Enum<NextActionType>("type", v => type = v);
         inner.String("dueDate", 10, v => due = DateOnly.TryParseExact(v, "yyyy-MM-dd", out var d) ? d : null);
-        inner.String("dueTime", 8, v => time = TimeOnly.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : null);
+        inner.String("dueTime", 8, v =>
+        {
+            if (v is null) return;
+            if (TimeOnly.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var t)) time = t;
+            else inner.Fail("dueTime", inner.T("{0} must be a time such as 14:30.", "dueTime"));
+        });
         inner.String("note", 1000, v => note = v);
         foreach (var (k, v) in inner.Errors) f.Fail($"nextAction.{k}", string.Join(" ", v));
         if (due is null) f.Fail("nextAction.dueDate", f.T("{0} must be a date (yyyy-mm-dd).", "dueDate"));
@@ -139,10 +136,9 @@ public static class ListsApi
 
     /// <summary>Bulk work on selected rows (<see cref="BulkRowsInput"/>): each row is worked on its own; the answer says which rows were done and why others were not.</summary>
     private static async Task<Results<Ok<BulkResult>, ValidationProblem, ProblemHttpResult>> Bulk(
-        long id, HttpRequest request, AccessScope scope, ListWork work, CancellationToken ct)
+        long id, Body<BulkRowsInput> body, AccessScope scope, ListWork work, CancellationToken ct)
     {
-        var (f, errors) = await JsonFields.ReadAsync(request, BulkFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var f = body.Fields;
         string? action = null;
         f.String("action", 20, v => action = v, required: true);
         if (!f.Has("action")) f.Fail("action", f.T("{0} is required.", "action"));
@@ -167,9 +163,6 @@ public static class ListsApi
         if (f.Errors.Count > 0 || todo is null) return TypedResults.ValidationProblem(f.Errors);
         return (await work.ApplyToRowsAsync(id, ids, todo, scope, ct)).ToOk();
     }
-
-    private static readonly IReadOnlySet<string> BulkFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        { "action", "rowIds", "reason", "note", "assigneeId", "nextAction" };
 
     /// <summary>CSV between cells: <c>delimiter</c> (comma or semicolon) when given, else the one the user's Excel expects.</summary>
     private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Export(

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
@@ -18,7 +17,7 @@ public sealed record TaskPatch(
     [property: Description("The due day (yyyy-MM-dd); cannot be cleared.")] DateOnly? DueDate,
     [property: Description("The due time (HH:mm) in the assignee's zone; null makes it an all-day action.")] TimeOnly? DueTime,
     [property: Description("What exactly; null clears it.")] string? Note,
-    [property: Description("Who does it; null gives it back to the item's owner (else to you).")] long? AssigneeId);
+    [property: Description("Who does it; null gives it back to the item's owner (else to you).")] long? AssigneeId) : IReadFieldByField;
 
 public sealed record CompletionResult(NextActionDto Completed, NextActionDto? Next);
 public sealed record WithoutView(int Total, IReadOnlyList<UnplannedItem> Items);
@@ -26,17 +25,15 @@ public sealed record WithoutView(int Total, IReadOnlyList<UnplannedItem> Items);
 /// <summary>/api/v1/tasks: next actions by bucket, create, reschedule, complete with the outcome and the next one.</summary>
 public static class TasksApi
 {
-    private static readonly HashSet<string> PatchFields = new(["type", "dueDate", "dueTime", "note", "assigneeId"], StringComparer.OrdinalIgnoreCase);
-
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/tasks").WithTags("Tasks");
         g.MapGet("/", List);
         g.MapGet("/without-next-action", Without);
         g.MapGet("/{id:long}", Get);
-        g.MapPost("/", Create).Accepts<TaskCreate>("application/json");
-        g.MapPatch("/{id:long}", Patch).Accepts<TaskPatch>("application/json", "application/merge-patch+json").WithIfMatch();
-        g.MapPost("/{id:long}/complete", Complete).Accepts<Completion>("application/json");
+        g.MapPost("/", Create);
+        g.MapPatch("/{id:long}", Patch).WithIfMatch();
+        g.MapPost("/{id:long}/complete", Complete);
         return app;
     }
 
@@ -73,8 +70,9 @@ public static class TasksApi
     }
 
     private static async Task<Results<Created<NextActionDto>, ValidationProblem, ProblemHttpResult>> Create(
-        TaskCreate body, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
+        Body<TaskCreate> b, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
     {
+        var body = b.Value;
         var input = new NextActionInput(body.Type, body.DueDate, body.DueTime, body.Note, body.AssigneeId);
         var planned = await actions.PlanAsync(body.ContactId, body.OpportunityId, input, scope, "task", ct);
         if (!planned.IsOk) return planned.As<NextActionDto>().ToCreated(d => "", d => d);
@@ -84,11 +82,10 @@ public static class TasksApi
 
     /// <summary>Merge-patch, read field by field (ADR 0003): a field left out keeps its value, <c>null</c> clears it.</summary>
     private static async Task<Results<Ok<NextActionDto>, ValidationProblem, ProblemHttpResult>> Patch(
-        long id, HttpRequest request, ProspectorDb db, AccessScope scope, NextActions actions, HttpContext http, CancellationToken ct)
+        long id, Body<TaskPatch> body, ProspectorDb db, AccessScope scope, NextActions actions, HttpContext http, CancellationToken ct)
     {
         if (Api.IfMatchVersion(http.Request) is not { } version) return Api.PreconditionRequired();
-        var (f, errors) = await JsonFields.ReadAsync(request, PatchFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var f = body.Fields;
         var change = new NextActionChange();
         f.Enum<NextActionType>("type", t => change = change with { Type = Patch<NextActionType?>.To(t) });
         Day(f, "dueDate", d => change = change with { DueDate = Patch<DateOnly?>.To(d) });
@@ -118,9 +115,9 @@ public static class TasksApi
     });
 
     private static async Task<Results<Ok<CompletionResult>, ValidationProblem, ProblemHttpResult>> Complete(
-        long id, [FromBody] Completion body, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
+        long id, Body<Completion> body, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
     {
-        var completed = await actions.CompleteAsync(id, body, scope, ct);
+        var completed = await actions.CompleteAsync(id, body.Value, scope, ct);
         if (!completed.IsOk) return completed.As<CompletionResult>().ToOk();
         var ids = new[] { id, completed.Value!.Next?.Id ?? 0 };
         var dtos = await NextActionDto.QueryAsync(db, db.NextActions.Where(x => ids.Contains(x.Id)), ct);

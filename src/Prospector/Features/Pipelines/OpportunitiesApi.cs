@@ -11,31 +11,29 @@ namespace Prospector.Features.Pipelines;
 /// </summary>
 public static class OpportunitiesApi
 {
-    private const string Json = "application/json";
-
     public static IEndpointRouteBuilder MapOpportunitiesApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/opportunities").WithTags("Opportunities");
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
-        g.MapPost("/", async (OpportunityCreate body, AccessScope scope, OpportunityService deals, CancellationToken ct) =>
-            (await deals.CreateAsync(body, scope, ct)).ToCreated(o => $"/api/v1/opportunities/{o.Id}", o => o)).Accepts<OpportunityCreate>(Json);
-        g.MapPatch("/{id:long}", Patch).Accepts<OpportunityPatch>(Json).WithIfMatch();
-        g.MapPost("/{id:long}/move", (long id, MoveBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
-            Answer(deals.MoveAsync(id, b.StepId, scope, ct), res)).Accepts<MoveBody>(Json);
-        g.MapPost("/{id:long}/win", (long id, WinBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
-            Answer(deals.WinAsync(id, b.Reason, b.FreeDeal == true, scope, ct), res)).Accepts<WinBody>(Json)
+        g.MapPost("/", async (Body<OpportunityCreate> body, AccessScope scope, OpportunityService deals, CancellationToken ct) =>
+            (await deals.CreateAsync(body.Value, scope, ct)).ToCreated(o => $"/api/v1/opportunities/{o.Id}", o => o));
+        g.MapPatch("/{id:long}", Patch).WithIfMatch();
+        g.MapPost("/{id:long}/move", (long id, Body<MoveBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
+            Answer(deals.MoveAsync(id, b.Value.StepId, scope, ct), res));
+        g.MapPost("/{id:long}/win", (long id, Body<WinBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
+            Answer(deals.WinAsync(id, b.Value.Reason, b.Value.FreeDeal == true, scope, ct), res))
             .WithSummary("Close the opportunity as won.")
             .WithDescription("A won deal needs an amount above 0: with amount 0 the answer is a 400 ValidationProblem on the field " +
                 "\"amount\", unless the body confirms a free deal with \"freeDeal\": true.");
-        g.MapPost("/{id:long}/lose", (long id, ReasonBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
-            Answer(deals.CloseAsync(id, OpportunityState.Lost, b.Reason, scope, ct), res)).Accepts<ReasonBody>(Json);
-        g.MapPost("/{id:long}/cancel", (long id, ReasonBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
-            Answer(deals.CloseAsync(id, OpportunityState.Cancelled, b.Reason, scope, ct), res)).Accepts<ReasonBody>(Json);
-        g.MapPost("/{id:long}/standby", (long id, StandbyBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
-            Answer(deals.StandbyAsync(id, b.Until, b.Note, scope, ct), res)).Accepts<StandbyBody>(Json);
-        g.MapPost("/{id:long}/reopen", (long id, ReopenBody b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
-            Answer(deals.ReopenAsync(id, b.NextAction, scope, ct), res)).Accepts<ReopenBody>(Json)
+        g.MapPost("/{id:long}/lose", (long id, Body<ReasonBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
+            Answer(deals.CloseAsync(id, OpportunityState.Lost, b.Value.Reason, scope, ct), res));
+        g.MapPost("/{id:long}/cancel", (long id, Body<ReasonBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
+            Answer(deals.CloseAsync(id, OpportunityState.Cancelled, b.Value.Reason, scope, ct), res));
+        g.MapPost("/{id:long}/standby", (long id, Body<StandbyBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
+            Answer(deals.StandbyAsync(id, b.Value.Until, b.Value.Note, scope, ct), res));
+        g.MapPost("/{id:long}/reopen", (long id, Body<ReopenBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
+            Answer(deals.ReopenAsync(id, b.Value.NextAction, scope, ct), res))
             .WithDescription("A deal reopened after lost or cancelled needs its next action (\"nextAction\"); from standby it is optional.");
         return app;
     }
@@ -60,12 +58,17 @@ public static class OpportunitiesApi
 
     /// <summary>Edits the fields given (merge-patch: a field left out stays); needs the version seen in If-Match.</summary>
     private static async Task<Results<Ok<OpportunityDto>, ValidationProblem, ProblemHttpResult>> Patch(
-        long id, OpportunityPatch body, AccessScope scope, OpportunityService deals, HttpRequest request, CancellationToken ct)
+        long id, Body<OpportunityPatch> patch, AccessScope scope, OpportunityService deals, HttpRequest request, CancellationToken ct)
     {
         if (Api.IfMatchVersion(request) is not { } version)
             return (await deals.FindAsync(id, scope, ct)) is { IsOk: false } missing ? OutcomeResults.ProblemOf(missing) : Api.PreconditionRequired();
+        var body = patch.Value;
+        // Merge-patch: null clears a field; only the expected close date can be cleared.
+        var cleared = new[] { "title", "amount", "currency", "probability", "ownerId" }.Where(patch.Fields.IsNull).ToList();
+        if (cleared.Count > 0)
+            return TypedResults.ValidationProblem(cleared.ToDictionary(f => f, f => new[] { patch.Fields.T("{0} cannot be cleared.", f) }));
         var edit = new OpportunityEdit(body.Title, body.Amount, body.Currency, body.Probability, body.OwnerId,
-            SetExpectedClose: body.ExpectedCloseDate is not null, body.ExpectedCloseDate);
+            SetExpectedClose: patch.Has("expectedCloseDate"), body.ExpectedCloseDate);
         return await Answer(deals.UpdateAsync(id, version, edit, scope, ct), request.HttpContext.Response);
     }
 

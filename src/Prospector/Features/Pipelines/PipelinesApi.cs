@@ -20,11 +20,11 @@ public static class PipelinesApi
         var g = app.MapGroup("/pipelines").WithTags("Pipelines");
         g.MapGet("/", List);
         g.MapGet("/{id:long}/board", Board);
-        g.MapPost("/", async (PipelineInput body, PipelineSetup setup, CancellationToken ct) =>
-                (await setup.SaveAsync(null, body, ct)).ToCreated(p => $"/api/v1/pipelines/{p.Id}", p => p))
-            .Accepts<PipelineInput>("application/json").RequireAuthorization(Policies.Admin);
-        g.MapPut("/{id:long}", async (long id, PipelineInput body, PipelineSetup setup, CancellationToken ct) => (await setup.SaveAsync(id, body, ct)).ToOk())
-            .Accepts<PipelineInput>("application/json").RequireAuthorization(Policies.Admin);
+        g.MapPost("/", async (Body<PipelineInput> body, PipelineSetup setup, CancellationToken ct) =>
+                (await setup.SaveAsync(null, body.Value, ct)).ToCreated(p => $"/api/v1/pipelines/{p.Id}", p => p))
+            .RequireAuthorization(Policies.Admin);
+        g.MapPut("/{id:long}", async (long id, Body<PipelineInput> body, PipelineSetup setup, CancellationToken ct) => (await setup.SaveAsync(id, body.Value, ct)).ToOk())
+            .RequireAuthorization(Policies.Admin);
         g.MapDelete("/{id:long}", async (long id, PipelineSetup setup, CancellationToken ct) => (await setup.DeleteAsync(id, ct)).ToNoContent())
             .RequireAuthorization(Policies.Admin);
         return app;

@@ -204,22 +204,14 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
 
     public void SetStage(Contact c, Stage to, string? reason, bool overridden, long? actorId)
     {
-        db.LifecycleEvents.Add(new LifecycleEvent
-        {
-            Contact = c, Kind = LifecycleEventKind.StageChanged, FromStage = c.Id == 0 ? null : c.Stage, ToStage = to,
-            Reason = reason, Override = overridden, ById = actorId, At = Now,
-        });
+        LifecycleLog.Stage(db, c, c.Id == 0 ? null : c.Stage, to, reason, overridden, actorId, Now);
         c.Stage = to;
     }
 
     public void SetStatus(Contact c, LeadStatus to, string? reason, long? actorId)
     {
         if (c.LeadStatus == to && c.Id != 0) return;
-        db.LifecycleEvents.Add(new LifecycleEvent
-        {
-            Contact = c, Kind = LifecycleEventKind.StatusChanged, FromStatus = c.Id == 0 ? null : c.LeadStatus, ToStatus = to,
-            Reason = reason, ById = actorId, At = Now,
-        });
+        LifecycleLog.Status(db, c, c.Id == 0 ? null : c.LeadStatus, to, reason, actorId, Now);
         c.LeadStatus = to;
     }
 

@@ -40,18 +40,18 @@ public static class QualificationApi
     {
         var c = app.MapGroup("/contacts/{id:long}").WithTags("Qualification");
         c.MapGet("/qualification", Get);
-        c.MapPut("/qualification", PutAnswers).Accepts<AnswersBody>("application/json");
-        c.MapPost("/stage", MoveStage).Accepts<StageBody>("application/json");
-        c.MapPost("/disqualify", Disqualify).Accepts<DisqualifyBody>("application/json");
-        c.MapPost("/outcome", Outcome).Accepts<OutcomeBody>("application/json").WithSummary("Record the outcome of a sales conversation: NotReady, No or Yes.")
+        c.MapPut("/qualification", PutAnswers);
+        c.MapPost("/stage", MoveStage);
+        c.MapPost("/disqualify", Disqualify);
+        c.MapPost("/outcome", Outcome).WithSummary("Record the outcome of a sales conversation: NotReady, No or Yes.")
             .WithDescription("Yes is the one way a lead becomes a prospect with a deal (the UI's \"Yes: make a prospect\" does the same): " +
                 "the contact passes the Lead → Prospect gate (or a manager overrides it with a reason) and gets its first opportunity with " +
                 "opportunityTitle, amount and expectedCloseDate (defaults: \"<Company> – <person>\", 0, in 30 days).");
         c.MapGet("/lifecycle", Events);
         var admin = app.MapGroup("/qualification/criteria").WithTags("Qualification");
         admin.MapGet("/", async (QualificationConfig config, CancellationToken ct) => TypedResults.Ok(await config.GetAsync(ct)));
-        admin.MapPut("/", async Task<Results<Ok<CriteriaConfig>, ValidationProblem, ProblemHttpResult>> (CriteriaConfig body, QualificationConfig config,
-            CancellationToken ct) => (await config.PutAsync(body, ct)).ToOk()).Accepts<CriteriaConfig>("application/json").RequireAuthorization(Policies.Admin);
+        admin.MapPut("/", async Task<Results<Ok<CriteriaConfig>, ValidationProblem, ProblemHttpResult>> (Body<CriteriaConfig> body, QualificationConfig config,
+            CancellationToken ct) => (await config.PutAsync(body.Value, ct)).ToOk()).RequireAuthorization(Policies.Admin);
         return app;
     }
 
@@ -59,23 +59,25 @@ public static class QualificationApi
         long id, AccessScope scope, Qualifications q, CancellationToken ct) => (await q.ViewAsync(id, scope, ct)).ToOk();
 
     private static async Task<Results<Ok<QualificationView>, ValidationProblem, ProblemHttpResult>> PutAnswers(
-        long id, AnswersBody body, AccessScope scope, Qualifications q, CancellationToken ct) =>
-        (await q.AnswerAsync(id, body.Answers, scope, ct)).ToOk(r => r.View);
+        long id, Body<AnswersBody> b, AccessScope scope, Qualifications q, CancellationToken ct) =>
+        (await q.AnswerAsync(id, b.Value.Answers, scope, ct)).ToOk(r => r.View);
 
     private static async Task<Results<Ok<QualificationView>, ValidationProblem, ProblemHttpResult>> MoveStage(
-        long id, StageBody body, AccessScope scope, Qualifications q, CancellationToken ct) =>
-        (await q.MoveAsync(id, body.Stage, body.Reason, body.Override, scope, ct)).ToOk(r => r.View);
+        long id, Body<StageBody> b, AccessScope scope, Qualifications q, CancellationToken ct) =>
+        (await q.MoveAsync(id, b.Value.Stage, b.Value.Reason, b.Value.Override, scope, ct)).ToOk(r => r.View);
 
     private static async Task<Results<Ok<QualificationView>, ValidationProblem, ProblemHttpResult>> Disqualify(
-        long id, DisqualifyBody body, AccessScope scope, Qualifications q, IStringLocalizer<SharedResource> l, CancellationToken ct)
+        long id, Body<DisqualifyBody> b, AccessScope scope, Qualifications q, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
+        var body = b.Value;
         if (ToKeep(body.KeepForLater, l, out var keep) is { } invalid) return TypedResults.ValidationProblem(invalid);
         return (await q.DisqualifyAsync(id, body.Reason, keep, scope, ct)).ToOk(r => r.View);
     }
 
     private static async Task<Results<Ok<OutcomeResult>, ValidationProblem, ProblemHttpResult>> Outcome(
-        long id, OutcomeBody body, AccessScope scope, Qualifications q, IStringLocalizer<SharedResource> l, CancellationToken ct)
+        long id, Body<OutcomeBody> b, AccessScope scope, Qualifications q, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
+        var body = b.Value;
         if (body.Outcome is not { } outcome)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = [l["{0} must be one of: {1}.", "outcome", "NotReady, No, Yes"]] });
         if (ToKeep(body.KeepForLater, l, out var keep) is { } invalid) return TypedResults.ValidationProblem(invalid);

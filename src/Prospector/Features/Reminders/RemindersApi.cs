@@ -21,7 +21,7 @@ public static class RemindersApi
         g.MapPost("/{id:long}/read", MarkRead);
         g.MapPost("/read-all", MarkAllRead);
         g.MapGet("/settings", GetSettings);
-        g.MapPut("/settings", PutSettings).Accepts<ReminderSettings>("application/json");
+        g.MapPut("/settings", PutSettings);
         return app;
     }
 
@@ -44,6 +44,6 @@ public static class RemindersApi
     private static async Task<Ok<ReminderSettings>> GetSettings(AccessScope scope, ReminderInbox inbox, CancellationToken ct) =>
         TypedResults.Ok(await inbox.SettingsAsync(scope.UserId, ct));
 
-    private static async Task<Results<Ok<ReminderSettings>, ValidationProblem, ProblemHttpResult>> PutSettings(ReminderSettings body, AccessScope scope,
-        ReminderInbox inbox, CancellationToken ct) => (await inbox.SaveSettingsAsync(scope.UserId, body, ct)).ToOk();
+    private static async Task<Results<Ok<ReminderSettings>, ValidationProblem, ProblemHttpResult>> PutSettings(Body<ReminderSettings> body, AccessScope scope,
+        ReminderInbox inbox, CancellationToken ct) => (await inbox.SaveSettingsAsync(scope.UserId, body.Value, ct)).ToOk();
 }

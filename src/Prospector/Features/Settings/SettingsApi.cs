@@ -12,14 +12,14 @@ public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Term
     int? RetentionDays = null);
 
 /// <summary>The body of <c>POST /tokens</c>: what the token is for (up to 100 characters).</summary>
-public sealed record TokenInput(string? Name);
+public sealed record TokenInput(string? Name) : IReadFieldByField;
 
 /// <summary>
 /// The body of <c>PUT /workspace</c> (If-Match: the version from GET): a field left out stays as it is. <c>version</c> may be
 /// sent back as GET gave it; it is not read (If-Match is).
 /// </summary>
 public sealed record WorkspaceInput(string? Name, bool? RepsSeeAll, Terminology? Terminology, string? DefaultCountry, string? DefaultCurrency,
-    int? RetentionDays, int? Version);
+    int? RetentionDays, int? Version) : IReadFieldByField;
 
 /// <summary>The user's own API tokens, user administration and workspace settings; the work is <see cref="UserAdmin"/>'s and <see cref="WorkspaceService"/>'s.</summary>
 public static class SettingsApi
@@ -28,31 +28,28 @@ public static class SettingsApi
     {
         var tokens = app.MapGroup("/tokens").WithTags("API tokens");
         tokens.MapGet("/", ListTokens);
-        tokens.MapPost("/", CreateToken).Accepts<TokenInput>("application/json");
+        tokens.MapPost("/", CreateToken);
         tokens.MapDelete("/{id:long}", RevokeToken);
 
         var users = app.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Admin);
         users.MapGet("/", ListUsers);
-        users.MapPost("/", CreateUser).Accepts<NewUser>("application/json");
+        users.MapPost("/", CreateUser);
         users.MapPost("/{id:long}/deactivate", DeactivateUser);
 
         app.MapGet("/me", Me).WithTags("Users");
         var ws = app.MapGroup("/workspace").WithTags("Workspace");
         ws.MapGet("/", GetWorkspace);
-        ws.MapPut("/", UpdateWorkspace).RequireAuthorization(Policies.Admin).Accepts<WorkspaceInput>("application/json").WithIfMatch();
+        ws.MapPut("/", UpdateWorkspace).RequireAuthorization(Policies.Admin).WithIfMatch();
         return app;
     }
 
     private static async Task<Ok<List<TokenDto>>> ListTokens(AccessScope scope, UserAdmin admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.TokensAsync(scope.UserId, ct));
 
-    private static readonly IReadOnlySet<string> TokenFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "name" };
-
     private static async Task<Results<Created<CreatedToken>, ValidationProblem, ProblemHttpResult>> CreateToken(
-        HttpRequest request, AccessScope scope, UserAdmin admin, CancellationToken ct)
+        Body<TokenInput> body, AccessScope scope, UserAdmin admin, CancellationToken ct)
     {
-        var (f, errors) = await JsonFields.ReadAsync(request, TokenFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var f = body.Fields;
         string? name = null;
         f.String("name", int.MaxValue, v => name = v);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
@@ -65,13 +62,9 @@ public static class SettingsApi
     private static async Task<Ok<List<UserDto>>> ListUsers(UserAdmin admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.ListAsync(ct));
 
-    private static readonly IReadOnlySet<string> UserFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        { "email", "password", "role", "displayName", "team" };
-
-    private static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> CreateUser(HttpRequest request, UserAdmin admin, CancellationToken ct)
+    private static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> CreateUser(Body<NewUser> body, UserAdmin admin, CancellationToken ct)
     {
-        var (f, errors) = await JsonFields.ReadAsync(request, UserFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var f = body.Fields;
         string? email = null, password = null, role = null, name = null, team = null;
         f.String("email", 254, v => email = v);
         f.String("password", 1000, v => password = v);
@@ -100,19 +93,15 @@ public static class SettingsApi
         return TypedResults.Ok(dto);
     }
 
-    private static readonly IReadOnlySet<string> WorkspaceFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        { "name", "repsSeeAll", "terminology", "defaultCountry", "defaultCurrency", "retentionDays", "version" };
-
     /// <summary>
     /// Like every change to a versioned record, it needs If-Match with the version from GET (428 without it); a change
     /// based on an older version answers 412 with the current one.
     /// </summary>
     private static async Task<Results<Ok<WorkspaceDto>, ValidationProblem, ProblemHttpResult>> UpdateWorkspace(
-        HttpRequest request, AccessScope scope, WorkspaceService workspace, CancellationToken ct)
+        Body<WorkspaceInput> body, HttpRequest request, AccessScope scope, WorkspaceService workspace, CancellationToken ct)
     {
         if (Api.IfMatchVersion(request) is not { } expected) return Api.PreconditionRequired();
-        var (f, errors) = await JsonFields.ReadAsync(request, WorkspaceFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
+        var f = body.Fields;
         string? name = null, country = null, currency = null;
         bool? repsSeeAll = null;
         Terminology? terminology = null;
