@@ -32,7 +32,7 @@ public sealed class RecordAccess(ProspectorDb db)
     }
 }
 
-public sealed record AccessScope(long UserId, string Role, List<long> TeamIds, List<long> TeamMemberIds, bool SeesAll)
+public sealed partial record AccessScope(long UserId, string Role, List<long> TeamIds, List<long> TeamMemberIds, bool SeesAll)
 {
     public static readonly AccessScope Nobody = new(0, "", [], [], false);
 
