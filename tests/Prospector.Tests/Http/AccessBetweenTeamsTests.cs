@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Prospector.Features.Reminders;
 using Prospector.Tests.Infrastructure;
 
 namespace Prospector.Tests.Http;
@@ -146,6 +149,35 @@ public abstract class AccessBetweenTeamsTests(ProspectorFactory app)
         Assert.Equal(contact, forAdmin.GetProperty("contactId").GetInt64());
         Assert.Contains(secret, forAdmin.GetProperty("contactName").GetString(), StringComparison.Ordinal);
         Assert.Contains(secret, (await admin.Client.GetJsonAsync($"/api/v1/tasks/{actionId}")).GetProperty("contactName").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reminder_does_not_name_a_contact_its_assignee_may_not_see()
+    {
+        var nord = await app.UserAsync("Rep", "Nord");
+        var sued = await app.UserAsync("Rep", "Süd");
+        var admin = await app.UserAsync("Admin");
+        var secret = TestHttp.Unique("Diskret");
+        var contact = (await nord.Client.CreateAsync("/api/v1/contacts", new { lastName = secret, stage = "Lead" })).GetProperty("id").GetInt64();
+        // An admin hands the Süd rep a call about a Nord contact, at 09:00 Berlin time (08:00 UTC).
+        var day = new DateOnly(2031, 2, 3);
+        var action = await admin.Client.CreateAsync("/api/v1/tasks", new { contactId = contact, type = "Call", dueDate = day, dueTime = "09:00", assigneeId = sued.Id });
+        Assert.Equal(sued.Id, action.GetProperty("assigneeId").GetInt64());
+
+        app.Clock.Offset = new DateTime(2031, 2, 3, 7, 50, 0, DateTimeKind.Utc) - DateTime.UtcNow;
+        try
+        {
+            await app.Services.GetRequiredService<ReminderDispatcher>().RunOnceAsync(CancellationToken.None);
+        }
+        finally
+        {
+            app.Clock.Offset = TimeSpan.Zero;
+        }
+        var reminder = Assert.Single(await app.WithDbAsync((db, _) =>
+            db.Reminders.Where(r => r.UserId == sued.Id && r.SourceId == action.GetProperty("id").GetInt64()).ToListAsync()));
+        Assert.DoesNotContain(secret, reminder.Title, StringComparison.Ordinal);
+        Assert.Contains("a record you cannot see", reminder.Title, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await sued.Client.GetStringAsync("/api/v1/reminders"), StringComparison.Ordinal);
     }
 }
 
