@@ -60,7 +60,8 @@ public abstract class ImportMappingExportTests(ProspectorFactory app)
     }
 
     private static readonly string[] Hostile =
-        ["=HYPERLINK(\"http://evil.example\",\"klick\")", "+A1", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1"];
+        ["=HYPERLINK(\"http://evil.example\",\"klick\")", "+A1", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1",
+            "\uFF1DHYPERLINK(\"http://evil.example\")", "\uFF0BA1", "\uFF20SUM(1)", "\uFF0DA1"];
 
     private const string Phone = "+4921112345678";
     private const string SpacedPhone = "+49 211 123 45-67";
@@ -81,9 +82,25 @@ public abstract class ImportMappingExportTests(ProspectorFactory app)
         static string Quote(string v) => "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    /// <summary>Independent of Exporter: a cell a spreadsheet runs starts with = + - @ tab or CR and has more than digits and punctuation.</summary>
+    /// <summary>
+    /// Independent of Exporter: a cell a spreadsheet runs starts with = + - @ tab, CR or LF (or their full-width forms, which
+    /// East Asian input turns into them) and has more than digits and punctuation.
+    /// </summary>
     private static bool Live(string? cell) =>
-        cell is { Length: > 0 } && (cell[0] is '=' or '@' or '\t' or '\r' || (cell[0] is '+' or '-' && cell.Any(c => char.IsLetter(c) || c is '=' or '|' or '!' or '"' or '*')));
+        cell is { Length: > 0 } && (cell[0] is '=' or '@' or '\t' or '\r' or '\n' or '\uFF1D' or '\uFF20'
+            || (cell[0] is '+' or '-' or '\uFF0B' or '\uFF0D' && cell.Any(c => char.IsLetter(c) || c is '=' or '|' or '!' or '"' or '*')));
+
+    /// <summary>The formulas (&lt;f&gt; elements) in the worksheets of an XLSX file, read from its XML.</summary>
+    private static List<string> Formulas(byte[] xlsx)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(xlsx));
+        return [.. zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal))
+            .SelectMany(e =>
+            {
+                using var s = e.Open();
+                return System.Xml.Linq.XDocument.Load(s).Descendants().Where(x => x.Name.LocalName == "f").Select(x => x.Value).ToList();
+            })];
+    }
 
     private static List<string[]> ReadRaw(byte[] bytes, string format, char delimiter)
     {
@@ -143,7 +160,9 @@ public abstract class ImportMappingExportTests(ProspectorFactory app)
         if (delimiter is not null) url += $"&delimiter={delimiter}";
         var res = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, res.StatusCode);
-        var table = ReadRaw(await res.Content.ReadAsByteArrayAsync(), format, delimiter == "semicolon" ? ';' : ',');
+        var bytes = await res.Content.ReadAsByteArrayAsync();
+        var table = ReadRaw(bytes, format, delimiter == "semicolon" ? ';' : ',');
+        if (format == "xlsx") Assert.Empty(Formulas(bytes)); // not one cell of the sheet is a formula
 
         Assert.All(table.SelectMany(r => r), cell => Assert.False(Live(cell), $"live formula in the export: {cell}"));
         if (what == "list")

@@ -19,10 +19,27 @@ public sealed class RecordAccess(ProspectorDb db)
     {
         if (!long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
             return AccessScope.Nobody;
-        if (user.IsInRole(Roles.Admin))
+        var role = user.IsInRole(Roles.Admin) ? Roles.Admin : user.IsInRole(Roles.Manager) ? Roles.Manager : Roles.Rep;
+        return await ScopeForAsync(userId, role, ct);
+    }
+
+    /// <summary>
+    /// What another user may see (not the caller: e.g. the assignee a reminder goes to), with their role from the database.
+    /// A user without a role sees nothing.
+    /// </summary>
+    public async Task<AccessScope> ScopeOfUserAsync(long userId, CancellationToken ct = default)
+    {
+        var roles = await db.UserRoles.Where(r => r.UserId == userId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync(ct);
+        var role = Roles.All.FirstOrDefault(roles.Contains); // Roles.All is ordered Admin, Manager, Rep: the strongest wins
+        return role is null ? AccessScope.Nobody : await ScopeForAsync(userId, role, ct);
+    }
+
+    private async Task<AccessScope> ScopeForAsync(long userId, string role, CancellationToken ct)
+    {
+        if (role == Roles.Admin)
             return new AccessScope(userId, Roles.Admin, [], [], SeesAll: true);
         var teams = await db.TeamMembers.Where(m => m.UserId == userId).Select(m => m.TeamId).ToListAsync(ct);
-        if (user.IsInRole(Roles.Manager))
+        if (role == Roles.Manager)
         {
             var members = await db.TeamMembers.Where(m => teams.Contains(m.TeamId)).Select(m => m.UserId).Distinct().ToListAsync(ct);
             return new AccessScope(userId, Roles.Manager, teams, members, SeesAll: false);
@@ -32,7 +49,7 @@ public sealed class RecordAccess(ProspectorDb db)
     }
 }
 
-public sealed record AccessScope(long UserId, string Role, List<long> TeamIds, List<long> TeamMemberIds, bool SeesAll)
+public sealed partial record AccessScope(long UserId, string Role, List<long> TeamIds, List<long> TeamMemberIds, bool SeesAll)
 {
     public static readonly AccessScope Nobody = new(0, "", [], [], false);
 

@@ -7,29 +7,36 @@ namespace Prospector.Features.Common;
 /// <summary>Checks that ids in a body point at records the user may use.</summary>
 public static class References
 {
-    public static async Task CheckAsync(ProspectorDb db, AccessScope scope, JsonFields f,
-        long? companyId, long? ownerId, long? teamId, CancellationToken ct)
+    /// <summary>
+    /// Checks the references of a contact or company after the body was applied: the company must be visible, a new owner or
+    /// team must pass the hand-over rule (<see cref="AccessScope.HandOverProblemAsync"/>), and taking the record out of every
+    /// team (no owner and no team: the shared pool) needs <see cref="AccessScope.MayPool"/>. <paramref name="before"/> is the
+    /// record's owner and team before the change (null for a new record): an unchanged value is not handed over again.
+    /// </summary>
+    public static async Task CheckAsync(ProspectorDb db, AccessScope scope, JsonFields f, long? companyId, IOwned record,
+        (long? OwnerId, long? TeamId)? before, CancellationToken ct)
     {
         if (f.Has("companyId") && companyId is { } co && !await scope.Filter(db.Companies).AnyAsync(x => x.Id == co, ct))
             f.Fail("companyId", f.T("There is no company {0} that you can see.", co));
-        if (f.Has("ownerId") && ownerId is { } o && await OwnerProblemAsync(db, scope, o, ct) is { } problem)
+        if (f.Has("ownerId") && record.OwnerId is { } o && o != before?.OwnerId && await scope.HandOverProblemAsync(db, o, ct) is { } problem)
             f.Fail("ownerId", f.T(problem, o));
-        if (f.Has("teamId") && teamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct))
-            f.Fail("teamId", f.T("There is no team {0}.", t));
-        // Likewise a record moves only into a team the user belongs to (an admin: any team).
-        else if (f.Has("teamId") && teamId is { } team && !scope.IsAdmin && !scope.TeamIds.Contains(team))
-            f.Fail("teamId", f.T("You can only give records to yourself or to your teams."));
+        if (f.Has("teamId") && record.TeamId is { } t && t != before?.TeamId)
+        {
+            if (!await db.Teams.AnyAsync(x => x.Id == t, ct)) f.Fail("teamId", f.T("There is no team {0}.", t));
+            else if (scope.HandOverTeamProblem(t) is { } refused) f.Fail("teamId", f.T(refused));
+        }
+        // Into the shared pool only on purpose, by a manager or admin: the field that emptied it is named.
+        if (record is { OwnerId: null, TeamId: null } && before is not { OwnerId: null, TeamId: null } && !scope.MayPool)
+            foreach (var field in new[] { "ownerId", "teamId" }.Where(f.Has))
+                f.Fail(field, f.T(AccessScope.PoolRefused));
     }
 
-    /// <summary>Why <paramref name="owner"/> cannot own a record the user hands over (a resource key with {0} = the id), or null.</summary>
-    public static async Task<string?> OwnerProblemAsync(ProspectorDb db, AccessScope scope, long owner, CancellationToken ct)
-    {
-        if (!await db.Users.AnyAsync(u => u.Id == owner && u.DeactivatedAt == null, ct)) return "There is no active user {0}.";
-        // Only an admin hands records to anyone; others to themselves or to members of their own teams.
-        if (!scope.IsAdmin && owner != scope.UserId && !await db.TeamMembers.AnyAsync(m => m.UserId == owner && scope.TeamIds.Contains(m.TeamId), ct))
-            return "You can only give records to yourself or to your teams.";
-        return null;
-    }
+    /// <summary>The people the user may hand records to (owner and assignee pickers), by name.</summary>
+    /// <remarks>The record's present holder (<paramref name="current"/>) stays in the list, so the form shows who it is.</remarks>
+    public static async Task<List<(long Id, string Name)>> HandOverUsersAsync(ProspectorDb db, AccessScope scope, long? current = null,
+        CancellationToken ct = default) =>
+        (await scope.HandOverTargets(db).Union(db.Users.Where(u => u.Id == current)).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => (u.Id, u.DisplayName)).ToList();
 
     /// <summary>The team a new record of this owner belongs to when none is given: the owner's first team.</summary>
     public static Task<long?> DefaultTeamAsync(ProspectorDb db, long? ownerId, CancellationToken ct) =>

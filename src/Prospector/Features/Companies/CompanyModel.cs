@@ -34,6 +34,7 @@ public static class CompanyFields
     public static async Task<Dictionary<string, string[]>?> ApplyAsync(
         ProspectorDb db, AccessScope scope, Company c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
     {
+        (long? OwnerId, long? TeamId)? holderBefore = isNew ? null : (c.OwnerId, c.TeamId);
         f.String("name", 200, v => c.Name = v ?? "", required: isNew || f.Has("name"));
         if (isNew && !f.Has("name")) f.Fail("name", f.T("{0} is required.", "name"));
         f.String("website", 300, v => c.Website = v);
@@ -56,7 +57,7 @@ public static class CompanyFields
             c.TeamId ??= await References.DefaultTeamAsync(db, c.OwnerId, ct);
         }
         else c.UpdatedAt = now;
-        if (f.Errors.Count == 0) await References.CheckAsync(db, scope, f, null, c.OwnerId, c.TeamId, ct);
+        if (f.Errors.Count == 0) await References.CheckAsync(db, scope, f, null, c, holderBefore, ct);
         if (f.Errors.Count == 0 && !scope.CanSee(c)) f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Errors.Count > 0) return f.Errors;
         if (tags is not null) await References.SetTagsAsync(db, c.Tags, tags, ct);

@@ -11,6 +11,7 @@ public static class ContactWrites
         ProspectorDb db, AccessScope scope, Contact c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
     {
         var (stageBefore, statusBefore) = (c.Stage, c.LeadStatus);
+        (long? OwnerId, long? TeamId)? holderBefore = isNew ? null : (c.OwnerId, c.TeamId);
         var tags = ContactFields.Apply(f, c, scope.UserId, now);
         LifecycleRules(f, c, scope, isNew, stageBefore, statusBefore, now);
         if (!isNew)
@@ -21,7 +22,7 @@ public static class ContactWrites
             c.TeamId ??= await References.DefaultTeamAsync(db, c.OwnerId, ct);
         }
         if (f.Errors.Count == 0)
-            await References.CheckAsync(db, scope, f, c.CompanyId, c.OwnerId, c.TeamId, ct);
+            await References.CheckAsync(db, scope, f, c.CompanyId, c, holderBefore, ct);
         if (f.Errors.Count == 0 && !scope.CanSee(c))
             f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Errors.Count > 0) return f.Errors;

@@ -27,19 +27,23 @@ public static class ActivityQueries
         var (total, capped) = await Api.CappedCountAsync(q, ct);
         var ids = await q.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).Select(a => a.Id).ToListAsync(ct);
-        return new Paged<ActivityDto>(await LoadAsync(db, ids, ct), total, page, pageSize, capped);
+        return new Paged<ActivityDto>(await LoadAsync(db, scope, ids, ct), total, page, pageSize, capped);
     }
 
-    /// <summary>Activities by id (already checked for visibility), in the order of the ids, with names and questions.</summary>
-    public static async Task<List<ActivityDto>> LoadAsync(ProspectorDb db, IReadOnlyCollection<long> ids, CancellationToken ct)
+    /// <summary>
+    /// Activities by id (already checked for visibility), in the order of the ids, with names and questions. A linked company
+    /// the viewer may not see is not named (an activity is seen through its contact, whose company may be another team's).
+    /// </summary>
+    public static async Task<List<ActivityDto>> LoadAsync(ProspectorDb db, AccessScope viewer, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         if (ids.Count == 0) return [];
+        var companies = viewer.Filter(db.Companies.IgnoreQueryFilters());
         var rows = await db.Activities.Where(a => ids.Contains(a.Id)).Select(a => new
         {
             A = a,
             Contact = db.Contacts.IgnoreQueryFilters().Where(c => c.Id == a.ContactId)
                 .Select(c => (c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).Trim()).FirstOrDefault(),
-            Company = db.Companies.IgnoreQueryFilters().Where(c => c.Id == a.CompanyId).Select(c => c.Name).FirstOrDefault(),
+            Company = companies.Where(c => c.Id == a.CompanyId).Select(c => c.Name).FirstOrDefault(),
             User = db.Users.Where(x => x.Id == a.UserId).Select(x => x.DisplayName).FirstOrDefault(),
         }).ToListAsync(ct);
         var questions = (await QuestionsAsync(db, db.OpenQuestions.Where(q => q.ActivityId != null && ids.Contains(q.ActivityId.Value)), ct))

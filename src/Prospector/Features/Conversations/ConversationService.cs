@@ -67,13 +67,13 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
             });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return (await ActivityQueries.LoadAsync(db, [a.Id], ct))[0];
+        return (await ActivityQueries.LoadAsync(db, scope, [a.Id], ct))[0];
     }
 
     public async Task<Outcome<ActivityDto>> FindAsync(AccessScope scope, long id, CancellationToken ct = default)
     {
         if (!await scope.FilterAbout(db.Activities, db).AnyAsync(a => a.Id == id, ct)) return ActivityNotFound<ActivityDto>(id);
-        return (await ActivityQueries.LoadAsync(db, [id], ct))[0];
+        return (await ActivityQueries.LoadAsync(db, scope, [id], ct))[0];
     }
 
     /// <summary>Only who logged it, or a manager, may take a conversation back out of the record.</summary>

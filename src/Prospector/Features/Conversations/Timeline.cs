@@ -71,7 +71,7 @@ public sealed record TimelineQuery(long? ContactId, long? CompanyId, long? Oppor
             };
             if (Channel is { } ch) q = q.Where(a => a.Channel == ch);
             await Add(q.Select(a => new { a.Id, a.OccurredAt }), s => s.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id), async rows =>
-                (await ActivityQueries.LoadAsync(db, rows.Select(r => r.Id).ToList(), ct))
+                (await ActivityQueries.LoadAsync(db, scope, rows.Select(r => r.Id).ToList(), ct))
                     .Select(a => new TimelineEntry(a.OccurredAt, TimelineKind.Activity, a.UserName) { Activity = a }));
         }
         if (Wants(TimelineKind.Question))

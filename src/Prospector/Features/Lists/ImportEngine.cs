@@ -64,14 +64,16 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
     /// <summary>
     /// Imports a file into the list named in the request (made when the caller sees none of that name). Checks the request
     /// first: a list name (up to 200 characters), an owner the caller may give records to (themselves, unless a manager or
-    /// admin). Nothing is saved when the outcome is not Ok.
+    /// admin; then a member of their teams, see <see cref="AccessScope.HandOverProblemAsync"/>). Nothing is saved when the outcome is not Ok.
     /// </summary>
     public async Task<Outcome<ImportSummary>> RunAsync(ImportRequest req, AccessScope scope, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(req.ListName)) return Outcome<ImportSummary>.Invalid("list", l["Name the list."]);
         if (req.ListName.Trim().Length > MaxListName) return Outcome<ImportSummary>.Invalid("list", l["{0} is longer than {1} characters.", "list", MaxListName]);
         if (req.OwnerId is { } owner && owner != scope.UserId && !scope.IsManagerOrAdmin)
-            return Outcome<ImportSummary>.Invalid("ownerId", l["You can only give records to yourself or to your teams."]);
+            return Outcome<ImportSummary>.Invalid("ownerId", l[AccessScope.HandOverRefused]);
+        if (req.OwnerId is { } listOwner && await scope.HandOverProblemAsync(db, listOwner, ct) is { } problem)
+            return Outcome<ImportSummary>.Invalid("ownerId", l[problem, listOwner]);
         try
         {
             return await ImportAsync(req, scope, progress, ct);

@@ -105,15 +105,14 @@ public sealed partial class ListWork(ProspectorDb db, TimeProvider time, IString
     private Outcome<T> ListNotFound<T>(long listId) => Outcome<T>.NotFound("List not found", l["There is no list {0} that you can see.", listId]);
 
     /// <summary>
-    /// Rules that hold for every row: only managers and admins assign rows to others, and only to an active user.
+    /// Rules that hold for every row: only managers and admins assign rows to others, and only to an active user of their
+    /// teams (the hand-over rule, <see cref="AccessScope.HandOverProblemAsync"/>).
     /// </summary>
     private async Task<Outcome<Done>?> CheckAsync(RowAction action, AccessScope scope, CancellationToken ct)
     {
         if (action is not RowAction.Assign { AssigneeId: { } assignee }) return null;
         if (assignee != scope.UserId && !scope.IsManagerOrAdmin) return Outcome<Done>.Invalid("assigneeId", l["Only managers assign rows to others."]);
-        if (!await db.Users.AnyAsync(u => u.Id == assignee && u.DeactivatedAt == null, ct))
-            return Outcome<Done>.Invalid("assigneeId", l["There is no active user {0}.", assignee]);
-        return null;
+        return await scope.HandOverProblemAsync(db, assignee, ct) is { } problem ? Outcome<Done>.Invalid("assigneeId", l[problem, assignee]) : null;
     }
 
     /// <summary>One row, one transaction: the change and everything it makes (contact, company, next action) or nothing.</summary>

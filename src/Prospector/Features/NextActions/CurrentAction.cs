@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
+using Prospector.Features.Access;
 using Prospector.Features.Common;
 
 namespace Prospector.Features.NextActions;
@@ -86,16 +87,16 @@ public sealed class CurrentAction(ProspectorDb db, TimeProvider time, IStringLoc
 
     /// <summary>
     /// Makes <paramref name="input"/> the current next action of a contact (no opportunity) or of an opportunity, after the checks
-    /// of <see cref="Validate"/> and the assignee rule. <paramref name="actorId"/> is the user who acts (the fallback assignee).
+    /// of <see cref="Validate"/> and the assignee rule. <paramref name="actor"/> is the user who acts (the fallback assignee; a named assignee passes the hand-over rule).
     /// The open action it replaces is cancelled. Runs in the caller's transaction, or in one of its own.
     /// </summary>
-    public Task<Outcome<NextAction>> ScheduleAsync(long? contactId, long? opportunityId, NextActionInput input, long? actorId,
+    public Task<Outcome<NextAction>> ScheduleAsync(long? contactId, long? opportunityId, NextActionInput input, AccessScope actor,
         string prefix = "next", CancellationToken ct = default) => UnitOfWork.RunAsync(db, async () =>
     {
         if (Validate(input, prefix) is { } errors) return Outcome<NextAction>.Invalid(errors);
-        if (input.AssigneeId is { } asked && !await IsActiveAsync(asked, ct))
-            return Outcome<NextAction>.Invalid($"{prefix}.assigneeId", l["There is no active user {0}.", asked]);
-        var assignee = input.AssigneeId ?? await DefaultAssigneeAsync(contactId, opportunityId, actorId, ct);
+        if (input.AssigneeId is { } asked && await actor.HandOverProblemAsync(db, asked, ct) is { } problem)
+            return Outcome<NextAction>.Invalid($"{prefix}.assigneeId", l[problem, asked]);
+        var assignee = input.AssigneeId ?? await DefaultAssigneeAsync(contactId, opportunityId, actor.UserId, ct);
         // An action that reaches nobody must not be written.
         if (assignee is null) return Outcome<NextAction>.Invalid($"{prefix}.assigneeId", l["{0} is required.", "assigneeId"]);
         await CancelOpenAsync(opportunityId is null ? contactId : null, opportunityId, ct);
@@ -116,13 +117,14 @@ public sealed class CurrentAction(ProspectorDb db, TimeProvider time, IStringLoc
     /// Changes the current action in place (same action; new kind, day, time, note or assignee), with the same checks and the
     /// due time again in the (new) assignee's zone. The caller saves.
     /// </summary>
-    public async Task<Outcome<NextAction>> ReplaceDetailsAsync(NextAction a, NextActionInput merged, long? actorId, string prefix, CancellationToken ct)
+    public async Task<Outcome<NextAction>> ReplaceDetailsAsync(NextAction a, NextActionInput merged, AccessScope actor, string prefix, CancellationToken ct)
     {
         // An action without an assignee (written before every action got one) gets one now: the owner, else whoever edits it.
-        var assignee = merged.AssigneeId ?? await DefaultAssigneeAsync(a.OpportunityId is null ? a.ContactId : null, a.OpportunityId, actorId, ct);
+        var assignee = merged.AssigneeId ?? await DefaultAssigneeAsync(a.OpportunityId is null ? a.ContactId : null, a.OpportunityId, actor.UserId, ct);
         if (Validate(merged with { AssigneeId = assignee }, prefix) is { } errors) return Outcome<NextAction>.Invalid(errors);
-        if (merged.AssigneeId is { } who && who != a.AssigneeId && !await IsActiveAsync(who, ct))
-            return Outcome<NextAction>.Invalid($"{prefix}.assigneeId", l["There is no active user {0}.", who]);
+        // Handing the action to someone else passes the hand-over rule; keeping its assignee does not hand it over again.
+        if (merged.AssigneeId is { } who && who != a.AssigneeId && await actor.HandOverProblemAsync(db, who, ct) is { } problem)
+            return Outcome<NextAction>.Invalid($"{prefix}.assigneeId", l[problem, who]);
         (a.Type, a.DueDate, a.DueTime, a.Note, a.AssigneeId) = (merged.Type!.Value, merged.DueDate!.Value, merged.DueTime, Clean(merged.Note), assignee);
         a.DueAtUtc = DueAtUtc(a.DueDate, a.DueTime, await UserTime.ZoneOfAsync(db, a.AssigneeId, ct));
         return Outcome<NextAction>.Ok(a);

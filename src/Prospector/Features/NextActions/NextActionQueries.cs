@@ -9,12 +9,18 @@ public sealed record NextActionDto(long Id, NextActionType Type, DateOnly DueDat
     long? AssigneeId, string? AssigneeName, long? ContactId, string? ContactName, long? OpportunityId, string? OpportunityTitle,
     NextActionStatus Status, string? Outcome, DateTime? CompletedAt, bool OnStandby, int Version)
 {
-    public static async Task<List<NextActionDto>> QueryAsync(ProspectorDb db, IQueryable<NextAction> query, CancellationToken ct)
+    /// <summary>
+    /// The actions as <paramref name="viewer"/> may read them: the contact of an action on a deal is named (and linked) only when
+    /// the viewer may see that contact too (docs/decisions/0009-access-between-teams.md).
+    /// </summary>
+    public static async Task<List<NextActionDto>> QueryAsync(ProspectorDb db, AccessScope viewer, IQueryable<NextAction> query, CancellationToken ct)
     {
+        var contacts = viewer.Filter(db.Contacts);
         var rows = await query.Select(a => new
         {
             a,
             Assignee = db.Users.Where(u => u.Id == a.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
+            SeesContact = a.ContactId == null || contacts.Any(c => c.Id == a.ContactId),
             ContactName = a.Contact == null ? null : Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName),
             OpportunityTitle = a.Opportunity == null ? null : a.Opportunity.Title,
         }).ToListAsync(ct);
@@ -22,7 +28,7 @@ public sealed record NextActionDto(long Id, NextActionType Type, DateOnly DueDat
         // "On standby" is Definitions.Waiting, the same rule as the Standby bucket.
         var waiting = (await db.NextActions.Where(a => ids.Contains(a.Id)).Where(Definitions.Waiting).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
         return rows.Select(r => new NextActionDto(r.a.Id, r.a.Type, r.a.DueDate, r.a.DueTime, r.a.DueAtUtc, r.a.Note, r.a.AssigneeId, r.Assignee,
-            r.a.ContactId, r.ContactName?.Trim(), r.a.OpportunityId, r.OpportunityTitle, r.a.Status, r.a.Outcome, r.a.CompletedAt, waiting.Contains(r.a.Id),
+            r.SeesContact ? r.a.ContactId : null, r.SeesContact ? r.ContactName?.Trim() : null, r.a.OpportunityId, r.OpportunityTitle, r.a.Status, r.a.Outcome, r.a.CompletedAt, waiting.Contains(r.a.Id),
             r.a.Version)).ToList();
     }
 }

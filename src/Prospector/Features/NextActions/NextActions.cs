@@ -75,7 +75,7 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
     public async Task<(NextAction? Action, Dictionary<string, string[]>? Errors)> ScheduleAsync(
         long? contactId, long? opportunityId, NextActionInput input, AccessScope scope, CancellationToken ct = default, string prefix = "next")
     {
-        var o = await current.ScheduleAsync(contactId, opportunityId, input, scope.UserId, prefix, ct);
+        var o = await current.ScheduleAsync(contactId, opportunityId, input, scope, prefix, ct);
         return o.IsOk ? (o.Value, null) : (null, o.Errors.ToDictionary(kv => kv.Key, kv => kv.Value));
     }
 
@@ -91,7 +91,7 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
         if (!visible) return Outcome<NextAction>.Invalid(opportunityId is null ? "contactId" : "opportunityId", l["There is no such record that you can see."]);
         if (await current.HasOpenAsync(contactId, opportunityId, ct))
             return Outcome<NextAction>.Conflict("This item already has a next action.", l["Complete or reschedule the current next action instead."]);
-        return await current.ScheduleAsync(opportunityId is null ? contactId : null, opportunityId, input, scope.UserId, prefix, ct);
+        return await current.ScheduleAsync(opportunityId is null ? contactId : null, opportunityId, input, scope, prefix, ct);
     }, ct);
 
     /// <summary>
@@ -107,7 +107,7 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
         db.Entry(a).Property(x => x.Version).OriginalValue = a.Version;
         var merged = new NextActionInput(change.Type.Or(a.Type), change.DueDate.Or(a.DueDate), change.DueTime.Or(a.DueTime), change.Note.Or(a.Note),
             change.AssigneeId.Or(a.AssigneeId));
-        var result = await current.ReplaceDetailsAsync(a, merged, scope.UserId, "action", ct);
+        var result = await current.ReplaceDetailsAsync(a, merged, scope, "action", ct);
         if (!result.IsOk) return result;
         try
         {
@@ -161,7 +161,7 @@ public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocal
         }
         if (c.Next is { } next)
         {
-            var scheduled = await current.ScheduleAsync(item.Contact, item.OpportunityId, next, scope.UserId, "next", ct);
+            var scheduled = await current.ScheduleAsync(item.Contact, item.OpportunityId, next, scope, "next", ct);
             return scheduled.IsOk ? new Completed(a, scheduled.Value) : scheduled.As<Completed>();
         }
         return new Completed(a, null);

@@ -49,7 +49,7 @@ public static class TasksApi
         var today = await CurrentAction.TodayAsync(db, scope.UserId, time, ct);
         var inBucket = NextActionQueries.InBucket(query, bucket, today);
         var (total, capped) = await Api.CappedCountAsync(inBucket, ct);
-        var items = await NextActionDto.QueryAsync(db, inBucket.Skip((p - 1) * size).Take(size), ct);
+        var items = await NextActionDto.QueryAsync(db, scope, inBucket.Skip((p - 1) * size).Take(size), ct);
         return TypedResults.Ok(new Paged<NextActionDto>(items, total, p, size, capped));
     }
 
@@ -63,7 +63,7 @@ public static class TasksApi
     private static async Task<Results<Ok<NextActionDto>, ValidationProblem, ProblemHttpResult>> Get(
         long id, ProspectorDb db, AccessScope scope, HttpContext http, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
-        var dto = (await NextActionDto.QueryAsync(db, NextActionQueries.Visible(db, scope).Where(a => a.Id == id), ct)).FirstOrDefault();
+        var dto = (await NextActionDto.QueryAsync(db, scope, NextActionQueries.Visible(db, scope).Where(a => a.Id == id), ct)).FirstOrDefault();
         var found = dto is null ? Outcome<NextActionDto>.NotFound("Next action not found", l["There is no next action {0} that you can see.", id]) : dto;
         if (dto is not null) http.Response.Headers.ETag = Api.ETag(dto.Version);
         return found.ToOk();
@@ -76,7 +76,7 @@ public static class TasksApi
         var input = new NextActionInput(body.Type, body.DueDate, body.DueTime, body.Note, body.AssigneeId);
         var planned = await actions.PlanAsync(body.ContactId, body.OpportunityId, input, scope, "task", ct);
         if (!planned.IsOk) return planned.As<NextActionDto>().ToCreated(d => "", d => d);
-        var dto = (await NextActionDto.QueryAsync(db, db.NextActions.Where(a => a.Id == planned.Value!.Id), ct))[0];
+        var dto = (await NextActionDto.QueryAsync(db, scope, db.NextActions.Where(a => a.Id == planned.Value!.Id), ct))[0];
         return TypedResults.Created($"/api/v1/tasks/{dto.Id}", dto);
     }
 
@@ -95,7 +95,7 @@ public static class TasksApi
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
         var saved = await actions.RescheduleAsync(id, version, change, scope, ct);
         if (!saved.IsOk) return saved.As<NextActionDto>().ToOk();
-        var dto = (await NextActionDto.QueryAsync(db, db.NextActions.Where(x => x.Id == id), ct))[0];
+        var dto = (await NextActionDto.QueryAsync(db, scope, db.NextActions.Where(x => x.Id == id), ct))[0];
         http.Response.Headers.ETag = Api.ETag(dto.Version);
         return TypedResults.Ok(dto);
     }
@@ -120,7 +120,7 @@ public static class TasksApi
         var completed = await actions.CompleteAsync(id, body.Value, scope, ct);
         if (!completed.IsOk) return completed.As<CompletionResult>().ToOk();
         var ids = new[] { id, completed.Value!.Next?.Id ?? 0 };
-        var dtos = await NextActionDto.QueryAsync(db, db.NextActions.Where(x => ids.Contains(x.Id)), ct);
+        var dtos = await NextActionDto.QueryAsync(db, scope, db.NextActions.Where(x => ids.Contains(x.Id)), ct);
         return TypedResults.Ok(new CompletionResult(dtos.First(d => d.Id == id), dtos.FirstOrDefault(d => d.Id == completed.Value.Next?.Id)));
     }
 }

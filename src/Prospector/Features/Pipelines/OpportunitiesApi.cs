@@ -49,7 +49,7 @@ public static class OpportunitiesApi
         if (state is { } st) q = q.Where(o => o.State == st);
         if (contactId is { } c) q = q.Where(o => o.ContactId == c);
         var (total, capped) = await Api.CappedCountAsync(q, ct);
-        var items = await OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(q, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
+        var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(q, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
         return TypedResults.Ok(new Paged<OpportunityDto>(items, total, p, size, capped));
     }
 

@@ -9,29 +9,40 @@ namespace Prospector.Features.Pipelines;
 public static class OpportunityQueries
 {
     /// <summary>Opportunities as DTOs with names and their current next action, in one round trip per page.</summary>
-    public static async Task<List<OpportunityDto>> ToDtosAsync(ProspectorDb db, IQueryable<Opportunity> query, CancellationToken ct)
+    /// <remarks>
+    /// As <paramref name="viewer"/> may read them: a deal's contact and company are named (and linked) only when the viewer may
+    /// see them too; a team-B deal on a team-A contact does not tell team B the contact's name
+    /// (docs/decisions/0009-access-between-teams.md).
+    /// </remarks>
+    public static async Task<List<OpportunityDto>> ToDtosAsync(ProspectorDb db, AccessScope viewer, IQueryable<Opportunity> query, CancellationToken ct)
     {
+        var contacts = viewer.Filter(db.Contacts);
+        var companies = viewer.Filter(db.Companies);
         var rows = await query.Select(o => new
         {
             o,
+            SeesContact = o.ContactId == null || contacts.Any(c => c.Id == o.ContactId),
+            SeesCompany = o.CompanyId == null || companies.Any(c => c.Id == o.CompanyId),
             ContactName = o.Contact == null ? null : Contact.NameOf(o.Contact.FirstName, o.Contact.NamePrefix, o.Contact.LastName),
             CompanyName = o.Company == null ? null : o.Company.Name,
             OwnerName = db.Users.Where(u => u.Id == o.OwnerId).Select(u => u.DisplayName).FirstOrDefault(),
         }).ToListAsync(ct);
         var ids = rows.Select(r => r.o.Id).ToList();
-        var actions = (await NextActionDto.QueryAsync(db, db.NextActions.Where(a => a.OpportunityId != null && ids.Contains(a.OpportunityId.Value)
+        var actions = (await NextActionDto.QueryAsync(db, viewer, db.NextActions.Where(a => a.OpportunityId != null && ids.Contains(a.OpportunityId.Value)
             && a.Status == NextActionStatus.Open), ct)).ToDictionary(a => a.OpportunityId!.Value);
-        return rows.Select(r => From(r.o, r.ContactName?.Trim(), r.CompanyName, r.OwnerName, actions.GetValueOrDefault(r.o.Id))).ToList();
+        return rows.Select(r => From(r.o, r.SeesContact, r.SeesContact ? r.ContactName?.Trim() : null, r.SeesCompany,
+            r.SeesCompany ? r.CompanyName : null, r.OwnerName, actions.GetValueOrDefault(r.o.Id))).ToList();
     }
 
-    public static OpportunityDto From(Opportunity o, string? contactName, string? companyName, string? ownerName, NextActionDto? next) =>
-        new(o.Id, o.Title, o.ContactId, contactName, o.CompanyId, companyName, o.PipelineId, o.StepId, o.Amount, o.Currency, o.Probability,
+    public static OpportunityDto From(Opportunity o, bool seesContact, string? contactName, bool seesCompany, string? companyName, string? ownerName,
+        NextActionDto? next) =>
+        new(o.Id, o.Title, seesContact ? o.ContactId : null, contactName, seesCompany ? o.CompanyId : null, companyName, o.PipelineId, o.StepId, o.Amount, o.Currency, o.Probability,
             o.ExpectedCloseDate, o.State, o.StandbyUntil, o.CloseReason, o.ClosedAt, o.OwnerId, ownerName, o.TeamId, next, o.Version,
             o.CreatedAt, o.UpdatedAt);
 
     /// <summary>The deal as the user can see it, or null when it does not exist or is not visible.</summary>
     public static async Task<OpportunityDto?> FindAsync(ProspectorDb db, AccessScope scope, long id, CancellationToken ct = default) =>
-        (await ToDtosAsync(db, scope.Filter(db.Opportunities).Where(o => o.Id == id), ct)).FirstOrDefault();
+        (await ToDtosAsync(db, scope, scope.Filter(db.Opportunities).Where(o => o.Id == id), ct)).FirstOrDefault();
 
     /// <summary>How long a change keeps a card at the top of its column.</summary>
     public static readonly TimeSpan Recent = TimeSpan.FromDays(1);

@@ -38,7 +38,7 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
         else if (contact is null) errors["contactId"] = [l["There is no such record that you can see."]];
         if (body.CompanyId is { } co && !await scope.Filter(db.Companies).AnyAsync(x => x.Id == co, ct))
             errors["companyId"] = [l["There is no company {0} that you can see.", co]];
-        await CheckAsync(new OpportunityEdit(body.Title, body.Amount, body.Currency, body.Probability, body.OwnerId), titleRequired: false, scope, errors, ct);
+        await CheckAsync(new OpportunityEdit(body.Title, body.Amount, body.Currency, body.Probability, body.OwnerId), titleRequired: false, null, scope, errors, ct);
         if (actions.Validate(body.NextAction, "nextAction") is { } actionErrors) foreach (var (k, v) in actionErrors) errors[k] = v;
         var pipeline = await db.Pipelines.Include(p => p.Steps)
             .Where(p => body.PipelineId == null ? p.IsDefault : p.Id == body.PipelineId).OrderBy(p => p.SortOrder).FirstOrDefaultAsync(ct);
@@ -48,14 +48,16 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
         if (errors.Count > 0) return Outcome<OpportunityDto>.Invalid(errors);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ownerId = body.OwnerId ?? contact!.OwnerId ?? scope.UserId;
+        // Unless named, the deal goes to the contact's owner when the user may hand it to them (the hand-over rule), else to the user.
+        var ownerId = body.OwnerId
+            ?? (contact!.OwnerId is { } holder && await scope.HandOverProblemAsync(db, holder, ct) is null ? holder : scope.UserId);
         var o = new Opportunity
         {
             Title = string.IsNullOrWhiteSpace(body.Title) ? contact!.DisplayName : body.Title.Trim(), ContactId = contact!.Id,
             CompanyId = body.CompanyId ?? contact.CompanyId, PipelineId = pipeline!.Id, StepId = step!.Id, Amount = body.Amount ?? 0,
             Currency = (body.Currency ?? await db.WorkspaceSettings.Select(s => s.DefaultCurrency).FirstAsync(ct)).ToUpperInvariant(),
             Probability = body.Probability ?? step.DefaultProbability, ExpectedCloseDate = body.ExpectedCloseDate, State = OpportunityState.Open,
-            OwnerId = ownerId, TeamId = ownerId == contact.OwnerId ? contact.TeamId : await References.DefaultTeamAsync(db, ownerId, ct),
+            OwnerId = ownerId, TeamId = ownerId == contact!.OwnerId ? contact.TeamId : await References.DefaultTeamAsync(db, ownerId, ct),
         };
         db.Opportunities.Add(o);
         await db.SaveChangesAsync(ct);
@@ -63,7 +65,7 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
         if (scheduleErrors is not null) return Outcome<OpportunityDto>.Invalid(scheduleErrors);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return await DtoAsync(o.Id, ct);
+        return await DtoAsync(o.Id, scope, ct);
     }
 
     /// <summary>
@@ -74,7 +76,7 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
         ChangeAsync(id, expectedVersion, scope, ct, async o =>
         {
             var errors = new Dictionary<string, string[]>();
-            await CheckAsync(edit, titleRequired: true, scope, errors, ct);
+            await CheckAsync(edit, titleRequired: true, o.OwnerId, scope, errors, ct);
             if (errors.Count > 0) return errors;
             if (edit.Title is not null) o.Title = edit.Title.Trim();
             if (edit.Amount is { } amount) o.Amount = amount;
@@ -152,21 +154,21 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
             db.ChangeTracker.Clear();
             return Outcome<OpportunityDto>.Stale(await db.Opportunities.Where(x => x.Id == id).Select(x => x.Version).FirstAsync(ct));
         }
-        return await DtoAsync(id, ct);
+        return await DtoAsync(id, scope, ct);
     }
 
-    private async Task CheckAsync(OpportunityEdit e, bool titleRequired, AccessScope scope, Dictionary<string, string[]> errors, CancellationToken ct)
+    private async Task CheckAsync(OpportunityEdit e, bool titleRequired, long? ownerBefore, AccessScope scope, Dictionary<string, string[]> errors, CancellationToken ct)
     {
         if (e.Title is { } t && ((titleRequired && string.IsNullOrWhiteSpace(t)) || t.Trim().Length > MaxTitle))
             errors["title"] = [l["{0} must be 1 to {1} characters.", "title", MaxTitle]];
         if (e.Amount is < 0) errors["amount"] = [l["The amount cannot be negative."]];
         if (e.Probability is < 0 or > 100) errors["probability"] = [l["{0} must be between {1} and {2}.", "probability", 0, 100]];
         if (e.Currency is { } cur && !(cur.Length == 3 && cur.All(char.IsAsciiLetter))) errors["currency"] = [l["Use a three-letter currency code such as EUR."]];
-        if (e.OwnerId is { } owner && await References.OwnerProblemAsync(db, scope, owner, ct) is { } problem) errors["ownerId"] = [l[problem, owner]];
+        if (e.OwnerId is { } owner && owner != ownerBefore && await scope.HandOverProblemAsync(db, owner, ct) is { } problem) errors["ownerId"] = [l[problem, owner]];
     }
 
-    private async Task<Outcome<OpportunityDto>> DtoAsync(long id, CancellationToken ct) =>
-        (await OpportunityQueries.ToDtosAsync(db, db.Opportunities.Where(x => x.Id == id), ct))[0];
+    private async Task<Outcome<OpportunityDto>> DtoAsync(long id, AccessScope scope, CancellationToken ct) =>
+        (await OpportunityQueries.ToDtosAsync(db, scope, db.Opportunities.Where(x => x.Id == id), ct))[0];
 
     private Outcome<OpportunityDto> Missing(long id) => Outcome<OpportunityDto>.NotFound(NotFoundTitle, l["There is no opportunity {0} that you can see.", id]);
 

@@ -54,12 +54,12 @@ public static class PipelineQueries
         if (pipeline is null) return null;
         var inPlay = InPlay(db, scope, pipelineId, ownerId, teamId);
         var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
-        var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
+        var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, scope, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
         var columns = new List<BoardColumn>();
         foreach (var step in pipeline.Steps.OrderBy(s => s.SortOrder))
         {
             var mine = rows.Where(t => t.StepId == step.Id).ToList();
-            var items = await OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(inPlay.Where(o => o.StepId == step.Id), nowUtc).Take(perColumn), ct);
+            var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(inPlay.Where(o => o.StepId == step.Id), nowUtc).Take(perColumn), ct);
             if (focused?.StepId == step.Id) items = [focused, .. items.Where(i => i.Id != focused.Id)];
             columns.Add(new BoardColumn(step.Id, step.Name, step.DefaultProbability, mine.Sum(t => t.Count),
                 PipelineNumbers.Totals(mine.Where(t => !t.Standby), t => t.Sum), items, mine.Where(t => t.Standby).Sum(t => t.Count)));
@@ -73,7 +73,7 @@ public static class PipelineQueries
         IReadOnlyCollection<long> shown, int count, DateTime nowUtc, CancellationToken ct = default)
     {
         var q = InPlay(db, scope, pipelineId, ownerId, teamId).Where(o => o.StepId == stepId && !shown.Contains(o.Id));
-        return OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(q, nowUtc).Take(count), ct);
+        return OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(q, nowUtc).Take(count), ct);
     }
 
     /// <summary>One page of the list view: the deals in play in board order, with the (capped) total.</summary>
@@ -82,6 +82,6 @@ public static class PipelineQueries
     {
         var q = InPlay(db, scope, pipelineId, ownerId, teamId);
         var (total, _) = await Api.CappedCountAsync(q, ct);
-        return (await OpportunityQueries.ToDtosAsync(db, OpportunityQueries.BoardOrder(q, nowUtc).Skip(skip).Take(take), ct), total);
+        return (await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(q, nowUtc).Skip(skip).Take(take), ct), total);
     }
 }

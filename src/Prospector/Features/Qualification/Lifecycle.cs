@@ -181,7 +181,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         {
             await db.SaveChangesAsync(ct);
             var first = await current.ScheduleAsync(null, opportunity.Id,
-                new NextActionInput(NextActionType.Call, (await TodayAsync(scope, ct)).AddDays(1), null, l["Needs analysis"], null), scope.UserId, "nextAction", ct);
+                new NextActionInput(NextActionType.Call, (await TodayAsync(scope, ct)).AddDays(1), null, l["Needs analysis"], null), scope, "nextAction", ct);
             if (!first.IsOk) return first.As<Opportunity>();
         }
         c.RecontactOn = null;
@@ -222,7 +222,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     private async Task<Outcome<Done>> ScheduleAsync(Contact c, DateOnly date, string note, AccessScope scope, CancellationToken ct,
         params (string Field, string As)[] fields)
     {
-        var scheduled = await current.ScheduleAsync(c.Id, null, new NextActionInput(NextActionType.Call, date, null, note, null), scope.UserId, "next", ct);
+        var scheduled = await current.ScheduleAsync(c.Id, null, new NextActionInput(NextActionType.Call, date, null, note, null), scope, "next", ct);
         if (scheduled.IsOk) return Ok;
         if (scheduled.Kind != OutcomeKind.Invalid) return scheduled.As<Done>();
         var names = fields.ToDictionary(f => "next." + f.Field, f => f.As);

@@ -137,19 +137,20 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
             .OrderBy(a => a.DueAtUtc).Take(200)
             .Select(a => new
             {
-                a.Type, a.DueDate, a.DueTime, a.ContactId, a.OpportunityId,
+                a.Id, a.Type, a.DueDate, a.DueTime, a.ContactId, a.OpportunityId,
                 Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName) : ""
             })
             .ToListAsync(ct);
         var dates = await db.PersonalDates.Where(d => d.Month == today.Month && d.Day == today.Day && d.Contact!.OwnerId == user.Id)
             .Select(d => new { d.Kind, d.ContactId, Name = Contact.NameOf(d.Contact!.FirstName, d.Contact.NamePrefix, d.Contact.LastName) }).ToListAsync(ct);
         if (actions.Count == 0 && dates.Count == 0) return null;
+        var seen = await AssigneeView.VisibleAsync(db, actions.Select(a => (a.Id, user.Id)), ct);
         return ReminderTexts.In(user, () =>
         {
             var overdue = actions.Where(a => a.DueDate < today).Select(a => new DigestItem(a.DueDate.ToString("d", CultureInfo.CurrentCulture),
-                $"{texts.Label(a.Type)}: {a.Name.Trim()}", a.OpportunityId is { } o ? $"/opportunities/{o}" : $"/contacts/{a.ContactId}")).ToList();
+                $"{texts.Label(a.Type)}: {(seen.Contains(a.Id) ? a.Name.Trim() : texts.Hidden(user))}", a.OpportunityId is { } o ? $"/opportunities/{o}" : $"/contacts/{a.ContactId}")).ToList();
             var due = actions.Where(a => a.DueDate == today).Select(a => new DigestItem(a.DueTime?.ToString("t", CultureInfo.CurrentCulture) ?? "",
-                $"{texts.Label(a.Type)}: {a.Name.Trim()}", a.OpportunityId is { } o ? $"/opportunities/{o}" : $"/contacts/{a.ContactId}")).ToList();
+                $"{texts.Label(a.Type)}: {(seen.Contains(a.Id) ? a.Name.Trim() : texts.Hidden(user))}", a.OpportunityId is { } o ? $"/opportunities/{o}" : $"/contacts/{a.ContactId}")).ToList();
             var personal = dates.Select(d => new DigestItem("", $"{texts.Label(d.Kind)}: {d.Name.Trim()}", $"/contacts/{d.ContactId}")).ToList();
             return texts.Digest(user, title, overdue, due, personal);
         });

@@ -66,10 +66,11 @@ public sealed class ReminderPlanner(ProspectorDb db, IOptions<ReminderOptions> o
                 a.Id, a.Type, a.DueDate, a.DueTime, a.DueAtUtc, a.AssigneeId, a.ContactId, a.OpportunityId,
                 Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName) : "",
             }).ToListAsync(ct);
+        var seen = await AssigneeView.VisibleAsync(db, due.Select(a => (a.Id, a.AssigneeId!.Value)), ct);
         foreach (var a in due)
         {
             if (!users.TryGetValue(a.AssigneeId!.Value, out var user)) continue;
-            var title = texts.ActionTitle(user, a.Type, a.Name.Trim(), a.DueDate, a.DueTime);
+            var title = texts.ActionTitle(user, a.Type, seen.Contains(a.Id) ? a.Name.Trim() : texts.Hidden(user), a.DueDate, a.DueTime);
             var link = a.OpportunityId is { } oid ? $"/opportunities/{oid}" : $"/contacts/{a.ContactId}";
             Add(planned, user, ReminderKind.NextAction, a.Id, a.DueAtUtc, title, link, now);
         }

@@ -31,6 +31,9 @@ public sealed class ReminderTexts(IStringLocalizer<SharedResource> l, IOptions<R
                 : l["{0} on {1}", what, occurrence.ToString("M", CultureInfo.CurrentCulture)].Value;
         });
 
+    /// <summary>Stands for the name of an item the reminder's user may not see.</summary>
+    public string Hidden(ReminderUser user) => In(user, () => l["a record you cannot see"].Value);
+
     public string DigestTitle(ReminderUser user, DateOnly day) =>
         In(user, () => l["Your day: {0}", day.ToString("D", CultureInfo.CurrentCulture)].Value);
 

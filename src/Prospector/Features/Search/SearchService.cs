@@ -101,7 +101,9 @@ public static class SearchService
         // Opportunities are few next to contacts; a scan of the open ones is fine. Titles are matched case-blind
         // on a word start in C#, as SQLite's lower() knows no umlauts.
         var rows = await scope.Filter(db.Opportunities).OrderByDescending(o => o.UpdatedAt).Take(5000)
-            .Select(o => new { o.Id, o.Title, o.ContactId, Company = o.Company!.Name }).ToListAsync(ct);
+            // A linked company the user may not see is not named (docs/decisions/0009-access-between-teams.md).
+            .Select(o => new { o.Id, o.Title, o.ContactId, Company = scope.Filter(db.Companies).Where(c => c.Id == o.CompanyId).Select(c => c.Name).FirstOrDefault() })
+            .ToListAsync(ct);
         return rows.Where(o => TextKeys.Fold(o.Title).Split(' ') is var titleWords
                                && words.All(w => titleWords.Any(t => t.StartsWith(w, StringComparison.Ordinal))))
             .Take(limit)
@@ -148,7 +150,7 @@ public static class SearchService
             {
                 a.Id, a.ContactId, a.CompanyId, a.OpportunityId, a.Subject, a.Notes, a.OccurredAt, a.Channel,
                 Contact = db.Contacts.Where(c => c.Id == a.ContactId).Select(c => c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).FirstOrDefault(),
-                Company = db.Companies.Where(c => c.Id == a.CompanyId).Select(c => c.Name).FirstOrDefault(),
+                Company = scope.Filter(db.Companies).Where(c => c.Id == a.CompanyId).Select(c => c.Name).FirstOrDefault(),
             }).ToListAsync(ct);
         return rows.Where(a => Contains(a.Subject + " " + a.Notes, tokens)).Take(limit)
             .Select(a => new SearchHit(SearchKind.Note, a.Id, (a.Contact ?? a.Company ?? a.Subject ?? "").Replace("  ", " ").Trim(),
