@@ -27,6 +27,14 @@ public sealed class ReportService(ProspectorDb db, TimeProvider time, IStringLoc
     public Task<Outcome<ReportBasis>> BasisAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
         ReportBasis.ResolveAsync(db, scope, f, time, l, ct);
 
+    /// <summary>The ids of the contacts behind one funnel number (for the contacts list), or why the filter is wrong.</summary>
+    public async Task<Outcome<IQueryable<long>>> ContactIdsAsync(ReportFilter f, ContactSlice slice, Stage? stage, string? reason, AccessScope scope,
+        CancellationToken ct = default)
+    {
+        var basis = await ReportBasis.ResolveAsync(db, scope, f, time, l, ct);
+        return basis.IsOk ? Outcome<IQueryable<long>>.Ok(ContactSlices.Ids(basis.Value!, slice, stage, reason)) : Outcome<IQueryable<long>>.Invalid(basis.Errors);
+    }
+
     private async Task<Outcome<T>> RunAsync<T>(ReportFilter f, AccessScope scope, Func<ReportBasis, Task<T>> compute, CancellationToken ct)
     {
         var basis = await ReportBasis.ResolveAsync(db, scope, f, time, l, ct);
