@@ -28,8 +28,11 @@ public static class ContactSlices
         return q.Select(c => c.Id);
     }
 
-    private static IQueryable<Contact> Having(ReportBasis b, IQueryable<LifecycleEvent> events) =>
-        b.Contacts().Where(c => events.Any(e => e.ContactId == c.Id));
+    private static IQueryable<Contact> Having(ReportBasis b, IQueryable<LifecycleEvent> events)
+    {
+        var ids = events.Select(e => e.ContactId);
+        return b.Contacts().Where(c => ids.Contains(c.Id));
+    }
 
     /// <summary>The link to the contacts list showing one slice under the report's filter.</summary>
     public static string Link(ReportFilter f, ContactSlice slice, Stage? stage = null, string? reason = null)

@@ -39,7 +39,8 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
 
         var disqualified = await cohort.Where(c => c.LeadStatus == LeadStatus.Unqualified)
             .GroupBy(c => c.UnqualifiedReason).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
-        var cohortDeals = b.Opportunities().Where(o => cohort.Any(c => c.Id == o.ContactId));
+        var cohortIds = cohort.Select(c => (long?)c.Id);
+        var cohortDeals = b.Opportunities().Where(o => cohortIds.Contains(o.ContactId));
         var cohortDrops = disqualified.Select(d => new DropOut(DropOutKind.Disqualified, d.Key ?? "", d.N))
             .Concat(await DealDropsAsync(cohortDeals, ct)).OrderBy(d => d.Kind).ThenByDescending(d => d.Count).ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
 
@@ -52,9 +53,11 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     {
         var up = StageOrder.AtLeast(Stage.Lead);
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
-        var events = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage));
-        return b.Contacts().Where(c => events.Where(e => e.ContactId == c.Id).Min(e => (DateTime?)e.At) >= start
-            && events.Where(e => e.ContactId == c.Id).Min(e => (DateTime?)e.At) < end);
+        // Each contact's first such change, grouped once over the events (not a correlated MIN per contact).
+        var firsts = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage))
+            .GroupBy(e => e.ContactId).Select(g => new { Id = g.Key, First = g.Min(e => e.At) })
+            .Where(x => x.First >= start && x.First < end).Select(x => x.Id);
+        return b.Contacts().Where(c => firsts.Contains(c.Id));
     }
 
     /// <summary>Of <paramref name="contacts"/>, those that ever reached <paramref name="stage"/> or a later one (by an event or where they are now).</summary>
@@ -62,15 +65,16 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     {
         var up = StageOrder.AtLeast(stage);
         var now = StageOrder.All.Where(x => x >= stage).ToList();
-        var events = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage));
-        return contacts.Where(c => now.Contains(c.Stage) || events.Any(e => e.ContactId == c.Id));
+        var ids = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage)).Select(e => e.ContactId);
+        return contacts.Where(c => now.Contains(c.Stage) || ids.Contains(c.Id));
     }
 
     /// <summary>Contacts with an upward move into <paramref name="stage"/> within the period.</summary>
     public static IQueryable<Contact> EnteredInPeriod(ReportBasis b, Stage stage)
     {
-        var moves = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && e.ToStage == stage).Where(b.InPeriod).Where(StageOrder.Upward);
-        return b.Contacts().Where(c => moves.Any(e => e.ContactId == c.Id));
+        var ids = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && e.ToStage == stage).Where(b.InPeriod).Where(StageOrder.Upward)
+            .Select(e => e.ContactId);
+        return b.Contacts().Where(c => ids.Contains(c.Id));
     }
 
     private static async Task<List<PeriodStep>> PeriodStepsAsync(ReportBasis b, CancellationToken ct)
@@ -78,25 +82,25 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         var moves = b.StageEvents().Where(b.InPeriod);
         var entered = await moves.Where(StageOrder.Upward).GroupBy(e => e.ToStage)
             .Select(g => new { g.Key, N = g.Select(e => e.ContactId).Distinct().Count() }).ToListAsync(ct);
-        var upMoves = moves.Where(StageOrder.Upward);
-        var still = await b.Contacts().Where(c => upMoves.Any(e => e.ContactId == c.Id && e.ToStage == c.Stage))
-            .GroupBy(c => c.Stage).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        var still = new List<(Stage Key, int N)>();
+        foreach (var s in StageOrder.All)
+            still.Add((s, await EnteredInPeriod(b, s).CountAsync(c => c.Stage == s, ct)));
         var result = new List<PeriodStep>();
         foreach (var s in StageOrder.All)
         {
             var from = moves.Where(e => e.FromStage == s && e.ToStage != s);
             var on = await from.Where(StageOrder.Upward).Select(e => e.ContactId).Distinct().CountAsync(ct);
             var back = await from.Where(Definitions.Not(StageOrder.Upward)).Select(e => e.ContactId).Distinct().CountAsync(ct);
-            result.Add(new PeriodStep(s, entered.FirstOrDefault(x => x.Key == s)?.N ?? 0, on, back, still.FirstOrDefault(x => x.Key == s)?.N ?? 0));
+            result.Add(new PeriodStep(s, entered.FirstOrDefault(x => x.Key == s)?.N ?? 0, on, back, still.First(x => x.Key == s).N));
         }
         return result;
     }
 
     private static async Task<List<DropOut>> PeriodDropsAsync(ReportBasis b, CancellationToken ct)
     {
-        var contacts = b.Contacts();
+        var ids = b.Contacts().Select(c => c.Id);
         var disqualified = await b.Db.LifecycleEvents
-            .Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified && contacts.Any(c => c.Id == e.ContactId))
+            .Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified && ids.Contains(e.ContactId))
             .Where(b.InPeriod).GroupBy(e => e.Reason).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         return disqualified.Select(d => new DropOut(DropOutKind.Disqualified, d.Key ?? "", d.N))
             .Concat(await DealDropsAsync(b.Opportunities().Where(b.ClosedInPeriod), ct))

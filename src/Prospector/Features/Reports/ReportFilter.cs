@@ -83,7 +83,8 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
             if (!string.IsNullOrWhiteSpace(Filter.Source)) { var s = Filter.Source.Trim(); contacts = contacts.Where(c => c.Source == s); }
             if (Filter.ListId is { } l) contacts = contacts.Where(c => c.SourceListId == l);
             if (!string.IsNullOrWhiteSpace(Filter.Country)) { var k = Filter.Country.Trim().ToUpperInvariant(); contacts = contacts.Where(c => c.Country == k); }
-            q = q.Where(x => contacts.Any(c => c.Id == x.ContactId));
+            var ids = contacts.Select(c => (long?)c.Id);
+            q = q.Where(x => ids.Contains(x.ContactId));
         }
         return q;
     }
@@ -91,8 +92,9 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
     /// <summary>Stage changes of the reported contacts.</summary>
     public IQueryable<LifecycleEvent> StageEvents()
     {
-        var contacts = Contacts();
-        return Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && contacts.Any(c => c.Id == e.ContactId));
+        // An IN over the reported contacts' ids (evaluated once), not a correlated lookup per event.
+        var ids = Contacts().Select(c => c.Id);
+        return Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && ids.Contains(e.ContactId));
     }
 
     public Expression<Func<LifecycleEvent, bool>> InPeriod
