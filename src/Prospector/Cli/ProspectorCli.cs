@@ -33,6 +33,7 @@ public static partial class ProspectorCli
         root.Subcommands.Add(TokenCommand());
         root.Subcommands.Add(ImportCommand());
         root.Subcommands.Add(ExportCommand());
+        root.Subcommands.Add(ReportCommand());
         return root;
     }
 

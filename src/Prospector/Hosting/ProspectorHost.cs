@@ -16,6 +16,7 @@ using Prospector.Features.NextActions;
 using Prospector.Features.Pipelines;
 using Prospector.Features.Qualification;
 using Prospector.Features.Reminders;
+using Prospector.Features.Reports;
 using Prospector.Features.Search;
 using Prospector.Features.Settings;
 
@@ -83,6 +84,7 @@ public static class ProspectorHost
         s.AddScoped<IItemCloser, ContactCloser>();
         s.AddScoped<IItemCloser, OpportunityCloser>();
         s.AddScoped<Prospector.Features.Settings.WorkspaceService>();
+        s.AddScoped<ReportService>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -173,6 +175,7 @@ public static class ProspectorHost
         api.MapSearchApi();
         api.MapListsApi();
         api.MapImportsApi();
+        api.MapReportsApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

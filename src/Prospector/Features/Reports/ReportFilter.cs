@@ -1,0 +1,128 @@
+using System.Linq.Expressions;
+using Microsoft.Extensions.Localization;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Reports;
+
+/// <summary>
+/// The one filter every report takes (page, API, CLI): a period of whole days in the user's time zone (From and To both
+/// included; a day starts at the user's midnight) and the record filters team, owner, source, prospecting list and country.
+/// Missing days default to this calendar year up to today.
+/// </summary>
+public sealed record ReportFilter(DateOnly? From = null, DateOnly? To = null, long? TeamId = null, long? OwnerId = null,
+    string? Source = null, long? ListId = null, string? Country = null)
+{
+    public const int MaxDays = 3660;
+}
+
+/// <summary>The resolved period: its days, the UTC instants they span ([StartUtc, EndUtc)), the zone and today in it.</summary>
+public sealed record ReportPeriod(DateOnly From, DateOnly To, DateTime StartUtc, DateTime EndUtc, string TimeZone, DateOnly Today)
+{
+    /// <summary>The first UTC instant of a day in the zone (the user's midnight).</summary>
+    public static DateTime MidnightUtc(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        // A midnight that does not exist (a DST jump at 00:00) starts at the first minute that does.
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
+
+    /// <summary>The first day of each month the period touches, in order.</summary>
+    public IEnumerable<DateOnly> Months()
+    {
+        for (var m = new DateOnly(From.Year, From.Month, 1); m <= To; m = m.AddMonths(1)) yield return m;
+    }
+}
+
+/// <summary>What a report counts: the records the user may see (<see cref="AccessScope"/>), narrowed by the filter.</summary>
+public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilter Filter, ReportPeriod Period)
+{
+    public static async Task<Outcome<ReportBasis>> ResolveAsync(ProspectorDb db, AccessScope scope, ReportFilter f, TimeProvider time,
+        IStringLocalizer l, CancellationToken ct)
+    {
+        var zoneId = await UserTime.ZoneOfAsync(db, scope.UserId, ct) ?? "UTC";
+        var zone = UserTime.Zone(zoneId);
+        var today = DateOnly.FromDateTime(UserTime.ToLocal(time.GetUtcNow().UtcDateTime, zoneId));
+        var from = f.From ?? new DateOnly(today.Year, 1, 1);
+        var to = f.To ?? (f.From is { } given && given > today ? new DateOnly(given.Year, 12, 31) : today);
+        if (from > to) return Outcome<ReportBasis>.Invalid("from", l["The start of the period is after its end."]);
+        if (to.DayNumber - from.DayNumber >= ReportFilter.MaxDays)
+            return Outcome<ReportBasis>.Invalid("to", l["A report covers at most ten years."]);
+        if (f.Source is { Length: > 200 } || f.Country is { Length: > 2 })
+            return Outcome<ReportBasis>.Invalid(f.Country is { Length: > 2 } ? "country" : "source", l["This value is too long."]);
+        var period = new ReportPeriod(from, to, ReportPeriod.MidnightUtc(from, zone), ReportPeriod.MidnightUtc(to.AddDays(1), zone), zoneId, today);
+        return Outcome<ReportBasis>.Ok(new ReportBasis(db, scope, f with { From = from, To = to }, period));
+    }
+
+    /// <summary>Contacts the user may see (not in the recycle bin), by their current team, owner, source, list and country.</summary>
+    public IQueryable<Contact> Contacts()
+    {
+        var q = Scope.Filter(Db.Contacts);
+        if (Filter.TeamId is { } t) q = q.Where(c => c.TeamId == t);
+        if (Filter.OwnerId is { } o) q = q.Where(c => c.OwnerId == o);
+        if (!string.IsNullOrWhiteSpace(Filter.Source)) { var s = Filter.Source.Trim(); q = q.Where(c => c.Source == s); }
+        if (Filter.ListId is { } l) q = q.Where(c => c.SourceListId == l);
+        if (!string.IsNullOrWhiteSpace(Filter.Country)) { var k = Filter.Country.Trim().ToUpperInvariant(); q = q.Where(c => c.Country == k); }
+        return q;
+    }
+
+    /// <summary>
+    /// Deals the user may see, by the deal's own team and owner; source, list and country are those of the deal's contact
+    /// (a deal without a visible contact drops out when one of them is set).
+    /// </summary>
+    public IQueryable<Opportunity> Opportunities()
+    {
+        var q = Scope.Filter(Db.Opportunities);
+        if (Filter.TeamId is { } t) q = q.Where(o => o.TeamId == t);
+        if (Filter.OwnerId is { } o) q = q.Where(x => x.OwnerId == o);
+        if (!string.IsNullOrWhiteSpace(Filter.Source) || Filter.ListId is not null || !string.IsNullOrWhiteSpace(Filter.Country))
+        {
+            var contacts = Scope.Filter(Db.Contacts);
+            if (!string.IsNullOrWhiteSpace(Filter.Source)) { var s = Filter.Source.Trim(); contacts = contacts.Where(c => c.Source == s); }
+            if (Filter.ListId is { } l) contacts = contacts.Where(c => c.SourceListId == l);
+            if (!string.IsNullOrWhiteSpace(Filter.Country)) { var k = Filter.Country.Trim().ToUpperInvariant(); contacts = contacts.Where(c => c.Country == k); }
+            var ids = contacts.Select(c => (long?)c.Id);
+            q = q.Where(x => ids.Contains(x.ContactId));
+        }
+        return q;
+    }
+
+    /// <summary>Stage changes of the reported contacts.</summary>
+    public IQueryable<LifecycleEvent> StageEvents()
+    {
+        // An IN over the reported contacts' ids (evaluated once), not a correlated lookup per event.
+        var ids = Contacts().Select(c => c.Id);
+        return Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && ids.Contains(e.ContactId));
+    }
+
+    public Expression<Func<LifecycleEvent, bool>> InPeriod
+    {
+        get { var (s, e) = (Period.StartUtc, Period.EndUtc); return x => x.At >= s && x.At < e; }
+    }
+
+    public Expression<Func<Opportunity, bool>> ClosedInPeriod
+    {
+        get { var (s, e) = (Period.StartUtc, Period.EndUtc); return o => o.ClosedAt != null && o.ClosedAt >= s && o.ClosedAt < e; }
+    }
+}
+
+/// <summary>The order of the stages, for SQL where enums are stored as their code names (strings compare alphabetically).</summary>
+public static class StageOrder
+{
+    public static readonly Stage[] All = Enum.GetValues<Stage>();
+
+    /// <summary>The stages from <paramref name="s"/> up, as nullable values for comparing with <see cref="LifecycleEvent.ToStage"/>.</summary>
+    public static List<Stage?> AtLeast(Stage s) => [.. All.Where(x => x >= s).Select(x => (Stage?)x)];
+
+    /// <summary>A stage change that goes up the funnel (or is the contact's first stage).</summary>
+    public static readonly Expression<Func<LifecycleEvent, bool>> Upward = e =>
+        e.FromStage == null
+        || (e.FromStage == Stage.Suspect && e.ToStage != Stage.Suspect)
+        || (e.FromStage == Stage.Lead && (e.ToStage == Stage.Prospect || e.ToStage == Stage.Customer || e.ToStage == Stage.RepeatCustomer))
+        || (e.FromStage == Stage.Prospect && (e.ToStage == Stage.Customer || e.ToStage == Stage.RepeatCustomer))
+        || (e.FromStage == Stage.Customer && e.ToStage == Stage.RepeatCustomer);
+
+    public static bool IsUpward(Stage? from, Stage? to) => from is null || (to is { } t && t > from);
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Localization;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Reports;
+
+/// <summary>
+/// The reports, computed from what is recorded (lifecycle events, deals) for the records the user may see; the page, the API
+/// and the CLI all call these methods. docs/reports.md defines each figure.
+/// </summary>
+public sealed class ReportService(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
+{
+    public Task<Outcome<FunnelReport>> FunnelAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
+        RunAsync(f, scope, b => FunnelReport.ComputeAsync(b, ct), ct);
+
+    public Task<Outcome<WinLossReport>> WinLossAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
+        RunAsync(f, scope, b => WinLossReport.ComputeAsync(b, ct), ct);
+
+    public Task<Outcome<ForecastReport>> ForecastAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
+        RunAsync(f, scope, b => ForecastReport.ComputeAsync(b, ct), ct);
+
+    public Task<Outcome<StageTimesReport>> StageTimesAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
+        RunAsync(f, scope, b => StageTimesReport.ComputeAsync(b, time, ct), ct);
+
+    /// <summary>The resolved period and filter, for links from a report to the records behind a number.</summary>
+    public Task<Outcome<ReportBasis>> BasisAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
+        ReportBasis.ResolveAsync(db, scope, f, time, l, ct);
+
+    /// <summary>The ids of the contacts behind one funnel number (for the contacts list), or why the filter is wrong.</summary>
+    public async Task<Outcome<IQueryable<long>>> ContactIdsAsync(ReportFilter f, ContactSlice slice, Stage? stage, string? reason, AccessScope scope,
+        CancellationToken ct = default)
+    {
+        var basis = await ReportBasis.ResolveAsync(db, scope, f, time, l, ct);
+        return basis.IsOk ? Outcome<IQueryable<long>>.Ok(ContactSlices.Ids(basis.Value!, slice, stage, reason)) : Outcome<IQueryable<long>>.Invalid(basis.Errors);
+    }
+
+    private async Task<Outcome<T>> RunAsync<T>(ReportFilter f, AccessScope scope, Func<ReportBasis, Task<T>> compute, CancellationToken ct)
+    {
+        var basis = await ReportBasis.ResolveAsync(db, scope, f, time, l, ct);
+        if (!basis.IsOk) return Outcome<T>.Invalid(basis.Errors);
+        return Outcome<T>.Ok(await compute(basis.Value!));
+    }
+}

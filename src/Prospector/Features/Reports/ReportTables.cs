@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using Prospector.Data;
+
+namespace Prospector.Features.Reports;
+
+/// <summary>A report as plain tables (a name, a header, rows of text): what the CSV export and the CLI print.</summary>
+public sealed record ReportTable(string Name, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)
+{
+    /// <summary>
+    /// CSV with the culture's list separator (";" where the decimal mark is a comma); a cell that a spreadsheet would read as a
+    /// formula (= + - @, tab, CR) is prefixed with an apostrophe; numbers are written by the caller in the same culture.
+    /// </summary>
+    public string ToCsv(CultureInfo culture)
+    {
+        var sep = culture.NumberFormat.NumberDecimalSeparator == "," ? ';' : ',';
+        var sb = new StringBuilder();
+        foreach (var row in Rows.Prepend(Header))
+            sb.Append(string.Join(sep, row.Select(c => Cell(c, sep)))).Append("\r\n");
+        return sb.ToString();
+    }
+
+    private static string Cell(string c, char sep)
+    {
+        if (c.Length > 0 && "=+-@\t\r".Contains(c[0]) && !double.TryParse(c, NumberStyles.Any, CultureInfo.InvariantCulture, out _)
+            && !double.TryParse(c, NumberStyles.Any, CultureInfo.CurrentCulture, out _)) c = "'" + c;
+        return c.IndexOfAny([sep, '"', '\n', '\r']) >= 0 ? "\"" + c.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : c;
+    }
+}
+
+/// <summary>
+/// Turns each report into its tables. <c>t</c> translates the English texts (the page's localizer; the CLI keeps
+/// English), <c>stage</c> names a stage in the workspace's words; numbers are written in the culture <c>c</c>.
+/// </summary>
+public static class ReportTables
+{
+    private static string N(int n, CultureInfo c) => n.ToString(c);
+    private static string D(double? d, CultureInfo c) => d is { } v ? v.ToString("0.#", c) : "";
+    private static string P(double? r, CultureInfo c) => r is { } v ? (v * 100).ToString("0.#", c) : "";
+    private static string M(decimal m, CultureInfo c) => m.ToString("0.00", c);
+
+    public static List<ReportTable> Funnel(FunnelReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c) =>
+    [
+        new(t("Cohort"), [t("Stage"), t("Reached"), t("Conversion %")],
+            [.. r.CohortSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Reached, c), P(s.Conversion, c)])]),
+        new(t("In the period"), [t("Stage"), t("Entered"), t("Moved on"), t("Moved back"), t("Still there")],
+            [.. r.PeriodSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Entered, c), N(s.MovedOn, c), N(s.MovedBack, c), N(s.StillThere, c)])]),
+        new(t("Drop-outs of the cohort"), [t("Why"), t("Reason"), t("Count")], [.. r.CohortDropOuts.Select(d => Drop(d, t, c))]),
+        new(t("Drop-outs in the period"), [t("Why"), t("Reason"), t("Count")], [.. r.PeriodDropOuts.Select(d => Drop(d, t, c))]),
+    ];
+
+    private static IReadOnlyList<string> Drop(DropOut d, Func<string, string> t, CultureInfo c) => [t(d.Kind.ToString()), d.Reason, N(d.Count, c)];
+
+    public static List<ReportTable> WinLoss(WinLossReport r, Func<string, string> t, CultureInfo c) =>
+    [
+        new(t("Win rate"), [t("By"), t("Name"), t("Won"), t("Lost"), t("Cancelled"), t("Win rate %")],
+            [.. r.Rows.Select(x => (IReadOnlyList<string>)[t(x.Dimension.ToString()), x.Name, N(x.Won, c), N(x.Lost, c), N(x.Cancelled, c), P(x.WinRate, c)])]),
+        new(t("Reasons"), [t("Why"), t("Reason"), t("Count")], [.. r.Reasons.Select(d => Drop(d, t, c))]),
+        new(t("Won amounts"), [t("Currency"), t("Won"), t("Total"), t("Average")],
+            [.. r.WonAmounts.Select(a => (IReadOnlyList<string>)[a.Currency, N(a.Count, c), M(a.Total, c), M(a.Average, c)])]),
+    ];
+
+    public static List<ReportTable> Forecast(ForecastReport r, Func<string, string> t, CultureInfo c) =>
+    [
+        new(t("Forecast"), [t("Month"), t("Currency"), t("Open deals"), t("Open"), t("Weighted"), t("Won deals"), t("Won")],
+            [.. r.Months.Select(m => (IReadOnlyList<string>)[m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), m.Currency,
+                N(m.OpenCount, c), M(m.Open, c), M(m.Weighted, c), N(m.WonCount, c), M(m.Won, c)])]),
+        new(t("Overdue"), [t("Currency"), t("Open deals"), t("Open")],
+            [.. r.Overdue.Select(a => (IReadOnlyList<string>)[a.Currency, N(a.Count, c), M(a.Total, c)])]),
+    ];
+
+    public static List<ReportTable> StageTimes(StageTimesReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c) =>
+    [
+        new(t("Stage times"), [t("Stage"), t("Measured"), t("Median days"), t("75th percentile days")],
+            [.. r.Stages.Select(s => Duration(Enum.TryParse<Stage>(s.Name, out var st) ? stage(st) : s.Name, s, c)),
+             Duration(t("Lead to won"), r.LeadToWon, c), Duration(t("Deal created to won"), r.DealToWon, c), Duration(t("Age of open deals"), r.OpenDealAge, c)]),
+    ];
+
+    private static IReadOnlyList<string> Duration(string name, DurationRow d, CultureInfo c) => [name, N(d.Count, c), D(d.MedianDays, c), D(d.P75Days, c)];
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Reports;
+
+/// <summary>
+/// /api/v1/reports: the same reports as the Reports page, for the records the caller may see, with the same filters as query
+/// parameters (from and to are days in the caller's time zone, both included).
+/// </summary>
+public static class ReportsApi
+{
+    private const string Filters = " Filters: from, to (days in the caller's time zone, both included; default this calendar year up to today), " +
+        "teamId, ownerId, source, listId, country (ISO code). Counts only records the caller may see; docs/reports.md defines each figure.";
+
+    public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/reports").WithTags("Reports");
+        g.MapGet("/funnel", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
+                string? source, long? listId, string? country) =>
+            Answer(reports.FunnelAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
+            .WithSummary("The sales funnel: a cohort of new leads and what moved in the period.")
+            .WithDescription("Cohort: contacts that first became a Lead (or higher) in the period, and how many of them reached each later stage by now. " +
+                "Period: per stage, contacts that entered, moved on, moved back, and are still there; drop-outs by reason." + Filters);
+        g.MapGet("/win-loss", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
+                string? source, long? listId, string? country) =>
+            Answer(reports.WinLossAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
+            .WithSummary("Win rate by owner, team, source, pipeline and step; lost and cancelled reasons; won amounts per currency.")
+            .WithDescription("Deals closed in the period as they stand now. Win rate = won / (won + lost)." + Filters);
+        g.MapGet("/forecast", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
+                string? source, long? listId, string? country) =>
+            Answer(reports.ForecastAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
+            .WithSummary("Open pipeline by expected close month, unweighted and weighted, against won deals; overdue deals.")
+            .WithDescription("Open deals (not on standby) by the month of their expected close date; won deals by the month they were won in." + Filters);
+        g.MapGet("/stage-times", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
+                string? source, long? listId, string? country) =>
+            Answer(reports.StageTimesAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
+            .WithSummary("Median and 75th-percentile days per stage, sales-cycle length and open deal age.")
+            .WithDescription("Stays in a stage that ended in the period; won deals closed in the period; open deals now." + Filters);
+        return app;
+    }
+
+    private static async Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>> Answer<T>(Task<Outcome<T>> work) => (await work).ToOk();
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+
+namespace Prospector.Features.Reports;
+
+public enum WinLossDimension { Owner, Team, Source, Pipeline, Step }
+
+/// <summary>Deals closed in the period for one owner, team, source, pipeline or step; the win rate is won / (won + lost).</summary>
+public sealed record WinLossRow(WinLossDimension Dimension, string? Key, string Name, int Won, int Lost, int Cancelled, double? WinRate);
+
+public sealed record CurrencyAmount(string Currency, int Count, decimal Total, decimal Average);
+
+/// <summary>
+/// Deals closed (won, lost, cancelled) within the period, as they stand now: a deal reopened since is not counted.
+/// Amounts are per currency, never added across currencies.
+/// </summary>
+public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Cancelled, double? WinRate, IReadOnlyList<WinLossRow> Rows,
+    IReadOnlyList<DropOut> Reasons, IReadOnlyList<CurrencyAmount> WonAmounts)
+{
+    public static async Task<WinLossReport> ComputeAsync(ReportBasis b, CancellationToken ct)
+    {
+        var closed = b.Opportunities().Where(b.ClosedInPeriod)
+            .Where(o => o.State == OpportunityState.Won || o.State == OpportunityState.Lost || o.State == OpportunityState.Cancelled);
+        var rows = new List<WinLossRow>();
+
+        var byOwner = await closed.GroupBy(o => o.OwnerId).Select(g => new
+        {
+            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
+            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
+        }).ToListAsync(ct);
+        var ownerIds = byOwner.Where(x => x.Key != null).Select(x => x.Key!.Value).ToList();
+        var owners = await b.Db.Users.Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        rows.AddRange(byOwner.Select(x => Row(WinLossDimension.Owner, x.Key?.ToString(), x.Key is { } id ? owners.GetValueOrDefault(id, "") : "", x.W, x.L, x.C)));
+
+        var byTeam = await closed.GroupBy(o => o.TeamId).Select(g => new
+        {
+            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
+            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
+        }).ToListAsync(ct);
+        var teams = await b.Db.Teams.ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        rows.AddRange(byTeam.Select(x => Row(WinLossDimension.Team, x.Key?.ToString(), x.Key is { } id ? teams.GetValueOrDefault(id, "") : "", x.W, x.L, x.C)));
+
+        var bySource = await closed.GroupBy(o => o.Contact!.Source).Select(g => new
+        {
+            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
+            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
+        }).ToListAsync(ct);
+        rows.AddRange(bySource.Select(x => Row(WinLossDimension.Source, x.Key, x.Key ?? "", x.W, x.L, x.C)));
+
+        var byPipeline = await closed.GroupBy(o => o.PipelineId).Select(g => new
+        {
+            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
+            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
+        }).ToListAsync(ct);
+        var pipelines = await b.Db.Pipelines.IgnoreQueryFilters().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        rows.AddRange(byPipeline.Select(x => Row(WinLossDimension.Pipeline, x.Key.ToString(), pipelines.GetValueOrDefault(x.Key, ""), x.W, x.L, x.C)));
+
+        var byStep = await closed.GroupBy(o => o.StepId).Select(g => new
+        {
+            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
+            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
+        }).ToListAsync(ct);
+        var steps = await b.Db.PipelineSteps.Select(s => new { s.Id, s.Name, s.PipelineId, s.SortOrder }).ToDictionaryAsync(s => s.Id, ct);
+        rows.AddRange(byStep.OrderBy(x => steps.GetValueOrDefault(x.Key)?.PipelineId).ThenBy(x => steps.GetValueOrDefault(x.Key)?.SortOrder)
+            .Select(x => Row(WinLossDimension.Step, x.Key.ToString(), steps.GetValueOrDefault(x.Key) is { } s
+                ? (pipelines.Count > 1 ? $"{pipelines.GetValueOrDefault(s.PipelineId, "")}: {s.Name}" : s.Name) : "", x.W, x.L, x.C)));
+
+        var won = byOwner.Sum(x => x.W);
+        var lost = byOwner.Sum(x => x.L);
+        var cancelled = byOwner.Sum(x => x.C);
+        // Summed as double (SQLite has no decimal arithmetic), rounded back to cents.
+        var amounts = (await closed.Where(o => o.State == OpportunityState.Won).GroupBy(o => o.Currency)
+                .Select(g => new { g.Key, N = g.Count(), Sum = g.Sum(o => (double)o.Amount) }).ToListAsync(ct))
+            .Select(a => new CurrencyAmount(a.Key, a.N, Math.Round((decimal)a.Sum, 2), Math.Round((decimal)a.Sum / a.N, 2)))
+            .OrderByDescending(a => a.Count).ThenBy(a => a.Currency, StringComparer.Ordinal).ToList();
+        var reasons = (await FunnelReport.DealDropsAsync(closed, ct)).OrderByDescending(d => d.Count).ThenBy(d => d.Kind)
+            .ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
+        var ordered = rows.Where(r => r.Dimension != WinLossDimension.Step)
+            .OrderBy(r => r.Dimension).ThenByDescending(r => r.Won + r.Lost + r.Cancelled).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .Concat(rows.Where(r => r.Dimension == WinLossDimension.Step)).ToList();
+        return new WinLossReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), won, lost, cancelled,
+            FunnelReport.Rate(won, won + lost), ordered, reasons, amounts);
+    }
+
+    private static WinLossRow Row(WinLossDimension d, string? key, string name, int won, int lost, int cancelled) =>
+        new(d, key, name, won, lost, cancelled, FunnelReport.Rate(won, won + lost));
+}

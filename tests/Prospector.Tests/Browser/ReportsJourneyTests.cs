@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prospector.Tests.Browser;
+
+/// <summary>
+/// A manager's Monday in a real browser, in English and in German: the Reports page shows the funnel of this year's new
+/// leads, and a funnel number opens exactly the contacts it counts.
+/// </summary>
+[Collection("Browser")]
+public sealed class ReportsJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task A_funnel_number_opens_the_contacts_it_counts_in_English_and_German()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        try
+        {
+            await page.SetUpAdminAsync(server);
+            var prospect = await NewLeadAsync(page, "Wagenknecht");
+            await NewLeadAsync(page, "Oosterhuis");
+            var moved = await page.APIRequest.PostAsync($"/api/v1/contacts/{prospect}/stage",
+                new() { DataObject = new { stage = "Prospect", reason = "Budget confirmed on the phone", @override = true } });
+            Assert.Equal(200, moved.Status);
+
+            await page.GoAsync("/reports");
+            await Expect(page.GetByTestId("cohort-Lead")).ToHaveTextAsync("2");
+            await Expect(page.GetByTestId("cohort-Prospect")).ToHaveTextAsync("1");
+            await OpensOnlyAsync(page, "Wagenknecht", "Oosterhuis");
+
+            await page.GotoAsync("/account/culture?culture=de&redirect=/reports");
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^de"), new() { Timeout = 60_000 });
+            await page.GoAsync("/reports");
+            await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Verkaufstrichter" })).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("cohort-Prospect")).ToHaveTextAsync("1");
+            await OpensOnlyAsync(page, "Wagenknecht", "Oosterhuis");
+            await Expect(page.GetByTestId("report-slice")).ToContainTextAsync("Die Kontakte hinter einer Kennzahl");
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-reports-failure.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    private static async Task<long> NewLeadAsync(IPage page, string lastName)
+    {
+        var res = await page.APIRequest.PostAsync("/api/v1/contacts", new() { DataObject = new { firstName = "Jana", lastName, stage = "Lead" } });
+        Assert.Equal(201, res.Status);
+        return (await res.JsonAsync())!.Value.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>Clicks the Prospect number of the cohort: the contacts list shows the one prospect, not the other lead.</summary>
+    private static async Task OpensOnlyAsync(IPage page, string shown, string hidden)
+    {
+        await page.GetByTestId("cohort-Prospect").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/contacts\?report=Cohort&stage=Prospect&from=\d{4}-01-01"));
+        await page.WaitForSelectorAsync("#app-state[data-interactive=yes]", new() { State = WaitForSelectorState.Attached });
+        var grid = page.GetByTestId("contacts-grid");
+        await Expect(grid).ToContainTextAsync(shown);
+        await Expect(grid).Not.ToContainTextAsync(hidden);
+        await Expect(page.GetByTestId("contact-total")).ToHaveTextAsync("1");
+    }
+}
