@@ -1,8 +1,12 @@
--- wrk script for bench/run.sh: sends the API token (env BENCH_TOKEN, if set) and prints one machine-readable line
+-- wrk script for bench/run.sh and auth.sh: sends the API token (env BENCH_TOKEN) or a cookie (env BENCH_COOKIE), if set, and prints one machine-readable line
 -- at the end: requests/s, p50 and p99 latency in ms, non-2xx/3xx responses and socket errors.
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
+end
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
 end
 wrk.headers["Accept"] = "application/json"
 

@@ -43,6 +43,7 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<OneTimeToken> OneTimeTokens => Set<OneTimeToken>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<WorkspaceSettings> WorkspaceSettings => Set<WorkspaceSettings>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

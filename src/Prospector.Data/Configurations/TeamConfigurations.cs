@@ -48,6 +48,18 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
     }
 }
 
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> b)
+    {
+        b.Property(t => t.KeyHash).HasMaxLength(64);
+        b.Property(t => t.UserAgent).HasMaxLength(200);
+        b.HasIndex(t => t.KeyHash).IsUnique();
+        b.HasIndex(t => t.UserId);
+        b.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class OneTimeTokenConfiguration : IEntityTypeConfiguration<OneTimeToken>
 {
     public void Configure(EntityTypeBuilder<OneTimeToken> b)

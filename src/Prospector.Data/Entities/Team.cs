@@ -64,6 +64,23 @@ public sealed class ApiToken
     public DateTime? RevokedAt { get; set; }
 }
 
+/// <summary>
+/// A signed-in browser. Its sign-in cookie names this row (by the SHA-256 of a random key) and works only while the row
+/// exists: signing out deletes it, "sign out everywhere", a password change and deactivation delete all of a user's.
+/// </summary>
+public sealed class UserSession
+{
+    public long Id { get; set; }
+    public long UserId { get; set; }
+    public User? User { get; set; }
+    public string KeyHash { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    /// <summary>Last request seen, to within a few minutes; a session idle for the cookie's lifetime is over.</summary>
+    public DateTime LastSeenAt { get; set; }
+    /// <summary>The browser's User-Agent at sign-in (cut to 200 characters), so a user can tell sessions apart.</summary>
+    public string? UserAgent { get; set; }
+}
+
 /// <summary>A single-use secret such as the first-start setup link; only its hash is stored.</summary>
 public sealed class OneTimeToken
 {

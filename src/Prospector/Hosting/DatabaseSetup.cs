@@ -81,23 +81,39 @@ public static class DatabaseSetup
         return $"{b.Host}:{b.Port}/{b.Database}";
     }
 
-    /// <summary>Durability and concurrency settings that SQLite keeps per connection.</summary>
+    /// <summary>
+    /// Durability and concurrency settings that SQLite keeps per connection. Pooled connections keep them too, so they are
+    /// set once per underlying connection (the native handle), not at every open: most requests open a pooled one.
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         private const string Sql = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+
+        private static bool IsConfigured(DbConnection connection) =>
+            connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _);
+
+        private static void MarkConfigured(DbConnection connection)
+        {
+            if (connection is SqliteConnection { Handle: { } handle }) Configured.AddOrUpdate(handle, Sql);
+        }
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
+            if (IsConfigured(connection)) return;
             using var cmd = connection.CreateCommand();
             cmd.CommandText = Sql;
             cmd.ExecuteNonQuery();
+            MarkConfigured(connection);
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
         {
+            if (IsConfigured(connection)) return;
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = Sql;
             await cmd.ExecuteNonQueryAsync(ct);
+            MarkConfigured(connection);
         }
     }
 }

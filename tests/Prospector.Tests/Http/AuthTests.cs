@@ -70,14 +70,126 @@ public abstract partial class AuthTests(ProspectorFactory app)
         Assert.Equal(HttpStatusCode.Found, (await SignInAsync(browser, user.Email, Password)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/me")).StatusCode);
 
+        var copy = CopyOf(browser);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("/api/v1/me")).StatusCode);
+
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PostAsync($"/api/v1/users/{user.Id}/deactivate", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(0, await OpenSessionsAsync(user.Id));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/contacts")).StatusCode);
 
         // Nor can they sign in again.
         var again = await SignInAsync(Browser(app), user.Email, Password);
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
     }
+
+    [Fact]
+    public async Task A_copied_cookie_stops_working_when_its_browser_signs_out_while_other_browsers_stay_signed_in()
+    {
+        var user = await app.UserAsync("Rep", "Nord");
+        var laptop = Browser(app);
+        var phone = Browser(app);
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(laptop, user.Email, Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(phone, user.Email, Password)).StatusCode);
+        var stolen = CopyOf(laptop);
+        Assert.Equal(HttpStatusCode.OK, (await stolen.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(2, await OpenSessionsAsync(user.Id));
+
+        var signedOut = await SignOutAsync(laptop);
+        Assert.Equal(HttpStatusCode.Found, signedOut.StatusCode);
+        Assert.Equal("/account/login", signedOut.RedirectPath());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stolen.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stolen.GetAsync("/api/v1/contacts")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await laptop.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(1, await OpenSessionsAsync(user.Id));
+    }
+
+    [Fact]
+    public async Task Sign_out_everywhere_ends_every_browser_and_every_copied_cookie_but_keeps_api_tokens()
+    {
+        var user = await app.UserAsync("Rep", "Nord");
+        var admin = await app.UserAsync("Admin");
+        var laptop = Browser(app);
+        var phone = Browser(app);
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(laptop, user.Email, Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(phone, user.Email, Password)).StatusCode);
+        var stolen = CopyOf(phone);
+
+        // The user themself (from a script with their token here; the profile page calls the same service).
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Client.PostAsync("/api/v1/me/sign-out-everywhere", null)).StatusCode);
+        foreach (var c in new[] { laptop, phone, stolen })
+            Assert.Equal(HttpStatusCode.Unauthorized, (await c.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/v1/me")).StatusCode);
+
+        // An admin for them: a new sign-in works until the admin signs the user out everywhere.
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(laptop, user.Email, Password)).StatusCode);
+        var copy = CopyOf(laptop);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PostAsync($"/api/v1/users/{user.Id}/sign-out-everywhere", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await laptop.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(0, await OpenSessionsAsync(user.Id));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Client.PostAsync("/api/v1/users/987654321/sign-out-everywhere", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Changing_the_password_ends_every_session_and_only_the_new_password_signs_in()
+    {
+        await using var own = new ProspectorFactory(app.Provider); // wrong passwords below count against the shared throttle
+        var user = await own.UserAsync("Rep", "Nord");
+        var laptop = Browser(own);
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(laptop, user.Email, Password)).StatusCode);
+        var stolen = CopyOf(laptop, own);
+        Assert.Equal(HttpStatusCode.OK, (await stolen.GetAsync("/api/v1/me")).StatusCode);
+
+        var wrong = await user.Client.PostAsync("/api/v1/me/password", TestHttp.Json("""{"currentPassword":"not it","newPassword":"a brand new passphrase"}"""));
+        await TestHttp.AssertValidationProblemAsync(wrong, "currentPassword");
+        var tooShort = await user.Client.PostAsync("/api/v1/me/password", TestHttp.Json($$"""{"currentPassword":"{{Password}}","newPassword":"short"}"""));
+        await TestHttp.AssertValidationProblemAsync(tooShort, "newPassword");
+        Assert.Equal(HttpStatusCode.OK, (await stolen.GetAsync("/api/v1/me")).StatusCode);
+
+        var changed = await user.Client.PostAsync("/api/v1/me/password", TestHttp.Json($$"""{"currentPassword":"{{Password}}","newPassword":"a brand new passphrase"}"""));
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stolen.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await laptop.GetAsync("/api/v1/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(Browser(own), user.Email, Password)).StatusCode);
+        var again = Browser(own);
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(again, user.Email, "a brand new passphrase")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    /// <summary>Another client that sends the same sign-in cookie, as an attacker with a copy of it would.</summary>
+    private HttpClient CopyOf(HttpClient browser, ProspectorFactory? factory = null)
+    {
+        var copy = (factory ?? app).CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        var cookie = CookieOf(browser);
+        copy.DefaultRequestHeaders.Add("Cookie", $"prospector.auth={cookie}");
+        return copy;
+    }
+
+    /// <summary>The browser's sign-in cookie, read back by asking the app which cookie it would send.</summary>
+    private static string CookieOf(HttpClient browser) => BrowserCookies.TryGetValue(browser, out var c) ? c : throw new InvalidOperationException("not signed in");
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HttpClient, string> BrowserCookies = new();
+
+    /// <summary>Signs out as the page's Sign out button does: the form with its antiforgery token, posted with the cookie.</summary>
+    private static async Task<HttpResponseMessage> SignOutAsync(HttpClient browser)
+    {
+        var page = await browser.GetAsync("/settings");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var token = InputTag().Matches(html).Select(m => m.Value)
+            .Where(t => Attribute(t, "name") == "__RequestVerificationToken").Select(t => Attribute(t, "value")).FirstOrDefault();
+        Assert.NotNull(token);
+        return await browser.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token! }));
+    }
+
+    private Task<int> OpenSessionsAsync(long userId) =>
+        app.WithDbAsync((_, sp) => sp.GetRequiredService<Sessions>().CountAsync(userId));
 
     [Fact]
     public async Task The_setup_link_creates_the_first_admin_once()
@@ -123,7 +235,10 @@ public abstract partial class AuthTests(ProspectorFactory app)
         var form = await ReadFormAsync(page);
         form.Fill("email", email);
         form.Fill("password", password);
-        return await browser.PostAsync("/account/login", form.Content());
+        var res = await browser.PostAsync("/account/login", form.Content());
+        if (CookiesOf(res).FirstOrDefault(c => c.StartsWith("prospector.auth=", StringComparison.Ordinal)) is { } set)
+            BrowserCookies.AddOrUpdate(browser, set["prospector.auth=".Length..].Split(';')[0]);
+        return res;
     }
 
     /// <summary>The page's form as a browser would submit it: every named input (hidden ones included).</summary>

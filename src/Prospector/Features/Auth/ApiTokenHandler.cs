@@ -1,20 +1,35 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Auth;
 
 /// <summary>Authenticates `Authorization: Bearer psk_…` with a personal API token, checked on every request.</summary>
 public sealed class ApiTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ProspectorDb db, IUserClaimsPrincipalFactory<User> principals, TimeProvider time)
+    ProspectorDb db, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    private sealed record TokenUser(long TokenId, DateTime? LastUsedAt, long UserId, string? UserName, string? Email, string? Stamp, string? Role);
+
+    /// <summary>
+    /// Token, user and role in one indexed read: the claims a cookie would carry (id, name, e-mail, security stamp, role).
+    /// Users hold one role (<see cref="UserAdmin"/> gives exactly one); Prospector keeps no user or role claims besides.
+    /// </summary>
+    private static readonly PerProvider<Func<ProspectorDb, string, Task<TokenUser?>>> Find = new(() =>
+        EF.CompileAsyncQuery((ProspectorDb db, string hash) =>
+            db.ApiTokens.AsNoTracking()
+                .Where(t => t.Hash == hash && t.RevokedAt == null && t.User!.DeactivatedAt == null)
+                .Select(t => new TokenUser(t.Id, t.LastUsedAt, t.UserId, t.User!.UserName, t.User.Email, t.User.SecurityStamp,
+                    db.UserRoles.Where(r => r.UserId == t.UserId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault()))
+                .FirstOrDefault()));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -23,19 +38,23 @@ public sealed class ApiTokenHandler(
             return AuthenticateResult.NoResult();
         var hash = Secrets.Hash(header["Bearer ".Length..].Trim());
         // Revocation and deactivation take effect on the very next request: nothing is cached.
-        var token = await db.ApiTokens.Include(t => t.User)
-            .FirstOrDefaultAsync(t => t.Hash == hash && t.RevokedAt == null, Context.RequestAborted);
-        if (token?.User is null || token.User.DeactivatedAt is not null)
+        if (await Find.For(db)(db, hash) is not { } token)
             return AuthenticateResult.Fail("Invalid or revoked API token.");
         var now = time.GetUtcNow().UtcDateTime;
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(5))
         {
-            await db.ApiTokens.Where(t => t.Id == token.Id)
+            await db.ApiTokens.Where(t => t.Id == token.TokenId)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
         }
-        var principal = await principals.CreateAsync(token.User);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("token_id", token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return AuthenticateResult.Success(new AuthenticationTicket(
-            new ClaimsPrincipal(new ClaimsIdentity(principal.Claims, SchemeName)), SchemeName));
+        List<Claim> claims =
+        [
+            new(ClaimTypes.NameIdentifier, token.UserId.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, token.UserName ?? ""),
+            new("token_id", token.TokenId.ToString(CultureInfo.InvariantCulture)),
+        ];
+        if (token.Email is { } email) claims.Add(new Claim(ClaimTypes.Email, email));
+        if (token.Stamp is { } stamp) claims.Add(new Claim(Sessions.StampClaim, stamp));
+        if (token.Role is { } role) claims.Add(new Claim(ClaimTypes.Role, role));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 
 namespace Prospector.Features.Auth;
@@ -53,7 +52,9 @@ public static class AuthSetup
                 o.SlidingExpiration = true;
                 o.Events = new CookieAuthenticationEvents
                 {
-                    OnValidatePrincipal = ValidateUserStillActive,
+                    OnSigningIn = StartSession,
+                    OnSigningOut = EndSession,
+                    OnValidatePrincipal = ValidateSession,
                     // Scripts get status codes, people get the sign-in page.
                     OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized),
                     OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden),
@@ -68,22 +69,35 @@ public static class AuthSetup
 
         services.AddSingleton<LoginThrottle>();
         services.AddScoped<UserAdmin>();
+        services.AddScoped<Sessions>();
         return services;
     }
 
-    /// <summary>A deactivated or deleted user, or one whose security stamp changed, is signed out on the next request.</summary>
-    private static async Task ValidateUserStillActive(CookieValidatePrincipalContext ctx)
+    /// <summary>Every sign-in opens a server-side session; the cookie carries its key (see <see cref="Sessions"/>).</summary>
+    private static async Task StartSession(CookieSigningInContext ctx)
     {
-        var id = ctx.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        var stamp = ctx.Principal?.FindFirstValue("AspNet.Identity.SecurityStamp");
-        var db = ctx.HttpContext.RequestServices.GetRequiredService<ProspectorDb>();
-        var ok = long.TryParse(id, out var userId) && await db.Users.AnyAsync(u =>
-            u.Id == userId && u.DeactivatedAt == null && u.SecurityStamp == stamp, ctx.HttpContext.RequestAborted);
-        if (!ok)
-        {
-            ctx.RejectPrincipal();
-            await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
-        }
+        if (ctx.Principal?.Identity is not ClaimsIdentity identity
+            || !long.TryParse(identity.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var userId)) return;
+        foreach (var old in identity.FindAll(Sessions.KeyClaim).ToList()) identity.RemoveClaim(old);
+        var sessions = ctx.HttpContext.RequestServices.GetRequiredService<Sessions>();
+        var key = await sessions.StartAsync(userId, ctx.Request.Headers.UserAgent.ToString(), ctx.HttpContext.RequestAborted);
+        identity.AddClaim(new Claim(Sessions.KeyClaim, key));
+    }
+
+    /// <summary>Signing out ends the session on the server: a copy of the cookie no longer works.</summary>
+    private static Task EndSession(CookieSigningOutContext ctx) =>
+        ctx.HttpContext.RequestServices.GetRequiredService<Sessions>().EndAsync(ctx.HttpContext.User, ctx.HttpContext.RequestAborted);
+
+    /// <summary>
+    /// A cookie whose session was ended (sign-out, sign-out everywhere, password change, deactivation), whose user is
+    /// deactivated or deleted, or whose security stamp changed is rejected at this very request.
+    /// </summary>
+    private static async Task ValidateSession(CookieValidatePrincipalContext ctx)
+    {
+        var sessions = ctx.HttpContext.RequestServices.GetRequiredService<Sessions>();
+        if (ctx.Principal is { } p && await sessions.IsOpenAsync(p, ctx.HttpContext.RequestAborted)) return;
+        ctx.RejectPrincipal();
+        await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
     }
 
     private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)

@@ -1,14 +1,12 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Microsoft.EntityFrameworkCore;
-using Prospector.Data;
 
 namespace Prospector.Features.Auth;
 
 /// <summary>
 /// An open Blazor page keeps its user for as long as the connection lives. Every minute this checks that the
-/// user is still active and their security stamp unchanged; a deactivated user is signed out of open pages too.
+/// user is still active, their security stamp unchanged and the page's sign-in session open (<see cref="Sessions"/>):
+/// a deactivated user, or one signed out everywhere, is signed out of open pages too, within that minute.
 /// </summary>
 internal sealed class RevalidatingAuthState(ILoggerFactory logger, IServiceScopeFactory scopes)
     : RevalidatingServerAuthenticationStateProvider(logger)
@@ -17,11 +15,7 @@ internal sealed class RevalidatingAuthState(ILoggerFactory logger, IServiceScope
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
     {
-        var principal = state.User;
-        if (!long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)) return false;
-        var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ProspectorDb>();
-        return await db.Users.AnyAsync(u => u.Id == id && u.DeactivatedAt == null && (stamp == null || u.SecurityStamp == stamp), ct);
+        return await scope.ServiceProvider.GetRequiredService<Sessions>().IsOpenAsync(state.User, ct);
     }
 }

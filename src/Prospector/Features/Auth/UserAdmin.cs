@@ -133,14 +133,48 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
     }
 
     /// <summary>
-    /// Deactivates an active user. A new security stamp ends every cookie of the user at their next request;
-    /// the token handler checks DeactivatedAt. Not found when there is no such active user.
+    /// Deactivates an active user. Their sign-in sessions end and a new security stamp ends every cookie of the user at its
+    /// next request; the token handler checks DeactivatedAt. Not found when there is no such active user.
     /// </summary>
-    public async Task<Outcome<Done>> DeactivateAsync(long id, CancellationToken ct = default) =>
-        await db.Users.Where(u => u.Id == id && u.DeactivatedAt == null).ExecuteUpdateAsync(s => s
+    public async Task<Outcome<Done>> DeactivateAsync(long id, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Users.Where(u => u.Id == id && u.DeactivatedAt == null).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.DeactivatedAt, time.GetUtcNow().UtcDateTime)
-            .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")), ct) == 1
-            ? new Done() : Outcome<Done>.NotFound("User not found", l["There is no active user {0}.", id]);
+            .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")), ct);
+        if (changed != 1) return Outcome<Done>.NotFound("User not found", l["There is no active user {0}.", id]);
+        await db.UserSessions.Where(s => s.UserId == id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        return new Done();
+    }
+
+    /// <summary>
+    /// Signs a user out in every browser (the user themself, or an admin for them): every sign-in session ends, so every
+    /// copy of their cookie is refused from its next request and open pages sign out within a minute. API tokens stay;
+    /// they are revoked one by one. Not found when there is no such user.
+    /// </summary>
+    public async Task<Outcome<int>> SignOutEverywhereAsync(long id, CancellationToken ct = default)
+    {
+        if (!await db.Users.AnyAsync(u => u.Id == id, ct)) return Outcome<int>.NotFound("User not found", l["There is no user {0}.", id]);
+        return await db.UserSessions.Where(s => s.UserId == id).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Changes the user's own password after checking the current one. Every sign-in session of the user ends (also the
+    /// one that changed it: they sign in again with the new password), and the security stamp changes.
+    /// </summary>
+    public async Task<Outcome<Done>> ChangePasswordAsync(long id, string? currentPassword, string? newPassword, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(currentPassword)) return Outcome<Done>.Invalid("currentPassword", l["Enter your current password."]);
+        if (string.IsNullOrEmpty(newPassword)) return Outcome<Done>.Invalid("newPassword", l["Enter a new password."]);
+        if (await users.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { DeactivatedAt: null } user)
+            return Outcome<Done>.NotFound("User not found", l["There is no active user {0}.", id]);
+        if (!await users.CheckPasswordAsync(user, currentPassword)) return Outcome<Done>.Invalid("currentPassword", l["The current password is wrong."]);
+        var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!changed.Succeeded) return Outcome<Done>.Invalid(new Dictionary<string, string[]> { ["newPassword"] = changed.Errors.Select(e => e.Description).ToArray() });
+        await db.UserSessions.Where(s => s.UserId == id).ExecuteDeleteAsync(ct);
+        return new Done();
+    }
 
     /// <summary>Issues a personal API token; the plain value is returned once and never stored.</summary>
     public async Task<(ApiToken Token, string Secret)> CreateTokenAsync(long userId, string name)

@@ -11,6 +11,9 @@ namespace Prospector.Features.Settings;
 public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version,
     int? RetentionDays = null);
 
+/// <summary>The body of <c>POST /me/password</c>: the current password and the new one.</summary>
+public sealed record PasswordInput(string? CurrentPassword, string? NewPassword);
+
 /// <summary>The body of <c>POST /tokens</c>: what the token is for (up to 100 characters).</summary>
 public sealed record TokenInput(string? Name) : IReadFieldByField;
 
@@ -35,8 +38,14 @@ public static class SettingsApi
         users.MapGet("/", ListUsers);
         users.MapPost("/", CreateUser);
         users.MapPost("/{id:long}/deactivate", DeactivateUser);
+        users.MapPost("/{id:long}/sign-out-everywhere", SignUserOutEverywhere)
+            .WithSummary("Signs the user out in every browser: each copy of their sign-in cookie stops working at its next request (API tokens stay).");
 
         app.MapGet("/me", Me).WithTags("Users");
+        app.MapPost("/me/sign-out-everywhere", SignOutEverywhere).WithTags("Users")
+            .WithSummary("Signs you out in every browser, this one included: each copy of your sign-in cookie stops working at its next request (API tokens stay).");
+        app.MapPost("/me/password", ChangePassword).WithTags("Users").Accepts<PasswordInput>("application/json")
+            .WithSummary("Changes your password (the current one is checked); every sign-in session of yours ends, so you sign in again with the new one.");
         var ws = app.MapGroup("/workspace").WithTags("Workspace");
         ws.MapGet("/", GetWorkspace);
         ws.MapPut("/", UpdateWorkspace).RequireAuthorization(Policies.Admin).WithIfMatch();
@@ -78,12 +87,34 @@ public static class SettingsApi
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeactivateUser(long id, UserAdmin admin, CancellationToken ct) =>
         (await admin.DeactivateAsync(id, ct)).ToNoContent();
 
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SignUserOutEverywhere(long id, UserAdmin admin, CancellationToken ct) =>
+        (await admin.SignOutEverywhereAsync(id, ct)).ToNoContent();
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SignOutEverywhere(AccessScope scope, UserAdmin admin, CancellationToken ct) =>
+        (await admin.SignOutEverywhereAsync(scope.UserId, ct)).ToNoContent();
+
+    private static readonly IReadOnlySet<string> PasswordFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "currentPassword", "newPassword" };
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        HttpRequest request, AccessScope scope, UserAdmin admin, CancellationToken ct)
+    {
+        var (f, errors) = await JsonFields.ReadAsync(request, PasswordFields, ct);
+        if (f is null) return TypedResults.ValidationProblem(errors!);
+        string? current = null, next = null;
+        f.String("currentPassword", 1000, v => current = v);
+        f.String("newPassword", 1000, v => next = v);
+        if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
+        return (await admin.ChangePasswordAsync(scope.UserId, current, next, ct)).ToNoContent();
+    }
+
     private static async Task<Ok<UserDto>> Me(ClaimsPrincipal user, ProspectorDb db, CancellationToken ct)
     {
         var id = Auth.Me.Id(user);
-        var u = await db.Users.Include(x => x.Teams).ThenInclude(t => t.Team).FirstAsync(x => x.Id == id, ct);
         var role = Roles.All.FirstOrDefault(user.IsInRole) ?? "";
-        return TypedResults.Ok(new UserDto(u.Id, u.Email!, u.DisplayName, role, u.Teams.Select(t => t.Team!.Name).ToList(), u.DeactivatedAt is null));
+        var u = await db.Users.AsNoTracking().Where(x => x.Id == id)
+            .Select(x => new UserDto(x.Id, x.Email!, x.DisplayName, role, x.Teams.Select(t => t.Team!.Name).ToList(), x.DeactivatedAt == null))
+            .FirstAsync(ct);
+        return TypedResults.Ok(u);
     }
 
     private static async Task<Ok<WorkspaceDto>> GetWorkspace(WorkspaceService workspace, HttpResponse response, CancellationToken ct)

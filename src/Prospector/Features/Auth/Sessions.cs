@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.Common;
+
+namespace Prospector.Features.Auth;
+
+/// <summary>
+/// Server-side sign-in sessions. The sign-in cookie carries a random session key; the cookie is accepted only while the
+/// <see cref="UserSession"/> row with that key's hash exists, its user is active and the user's security stamp is the one
+/// in the cookie. That is one indexed read per request (a compiled query), on every instance alike, so signing out,
+/// "sign out everywhere", a password change and deactivation end a copied cookie at its very next request.
+/// </summary>
+public sealed class Sessions(ProspectorDb db, TimeProvider time)
+{
+    /// <summary>The claim in the sign-in cookie that names the session.</summary>
+    public const string KeyClaim = "prospector.session";
+    public const string StampClaim = "AspNet.Identity.SecurityStamp";
+
+    /// <summary>As long as the cookie's sliding lifetime: a session idle for longer is over.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
+
+    /// <summary>How stale <see cref="UserSession.LastSeenAt"/> may get before a request writes it (writes are rare).</summary>
+    private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(5);
+
+    private static readonly PerProvider<Func<ProspectorDb, string, long, string, DateTime, Task<DateTime?>>> LastSeen = new(() =>
+        EF.CompileAsyncQuery((ProspectorDb db, string hash, long userId, string stamp, DateTime idleSince) =>
+            db.UserSessions.AsNoTracking()
+                .Where(s => s.KeyHash == hash && s.UserId == userId && s.LastSeenAt > idleSince
+                    && s.User!.DeactivatedAt == null && s.User.SecurityStamp == stamp)
+                .Select(s => (DateTime?)s.LastSeenAt)
+                .FirstOrDefault()));
+
+    /// <summary>Opens a session for a user who just signed in and returns its key (for the cookie); drops their expired ones.</summary>
+    public async Task<string> StartAsync(long userId, string? userAgent, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.UserSessions.Where(s => s.UserId == userId && s.LastSeenAt <= now - Lifetime).ExecuteDeleteAsync(ct);
+        var key = Secrets.New();
+        db.UserSessions.Add(new UserSession
+        {
+            UserId = userId,
+            KeyHash = Secrets.Hash(key),
+            CreatedAt = now,
+            LastSeenAt = now,
+            UserAgent = userAgent is { Length: > 200 } ua ? ua[..200] : userAgent,
+        });
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    /// <summary>True while the principal's session is open, its user active and their security stamp unchanged.</summary>
+    public async Task<bool> IsOpenAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    {
+        if (!long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+            || principal.FindFirstValue(KeyClaim) is not { Length: > 0 } key
+            || principal.FindFirstValue(StampClaim) is not { } stamp)
+            return false; // also every cookie issued before sessions existed: its user signs in once more
+        var hash = Secrets.Hash(key);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (await LastSeen.For(db)(db, hash, userId, stamp, now - Lifetime) is not { } seen) return false;
+        if (now - seen > TouchEvery)
+            await db.UserSessions.Where(s => s.KeyHash == hash).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+        return true;
+    }
+
+    /// <summary>Ends the principal's own session (sign out); nothing happens when it has none.</summary>
+    public async Task EndAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    {
+        if (principal.FindFirstValue(KeyClaim) is not { Length: > 0 } key) return;
+        var hash = Secrets.Hash(key);
+        await db.UserSessions.Where(s => s.KeyHash == hash).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>Ends every session of a user, in every browser; returns how many there were.</summary>
+    public Task<int> EndAllAsync(long userId, CancellationToken ct = default) =>
+        db.UserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+
+    /// <summary>How many sessions of the user are open (signed-in browsers).</summary>
+    public Task<int> CountAsync(long userId, CancellationToken ct = default)
+    {
+        var idleSince = time.GetUtcNow().UtcDateTime - Lifetime;
+        return db.UserSessions.CountAsync(s => s.UserId == userId && s.LastSeenAt > idleSince, ct);
+    }
+}
