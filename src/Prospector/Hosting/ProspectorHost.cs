@@ -149,6 +149,7 @@ public static class ProspectorHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestLocalization();
+        app.UseNulGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -198,6 +198,20 @@ public abstract class RequestBodyTests(ProspectorFactory app)
         Assert.Equal("Patchy", (await rep.GetJsonAsync($"/api/v1/contacts/{lead}")).GetProperty("lastName").GetString());
         Assert.Equal(1200m, after.GetProperty("amount").GetDecimal());
     }
+
+    [Fact]
+    public async Task A_NUL_character_in_a_body_or_a_query_is_a_400_naming_the_field_on_both_databases()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var body = await rep.PostAsync("/api/v1/contacts", TestHttp.Json("""{"lastName":"Nul\u0000Byte"}"""));
+        await TestHttp.AssertValidationProblemAsync(body, "lastName");
+        var nested = await rep.PostAsync("/api/v1/contacts", TestHttp.Json("""{"lastName":"Ok","customFields":{"size":"a\u0000"}}"""));
+        await TestHttp.AssertValidationProblemAsync(nested, "customFields.size");
+        var query = await rep.GetAsync("/api/v1/contacts?q=M%00ller");
+        await TestHttp.AssertValidationProblemAsync(query, "q");
+        Assert.Equal(HttpStatusCode.BadRequest, (await rep.GetAsync("/api/v1/search?q=%00")).StatusCode);
+        Assert.Equal(0, (await rep.GetJsonAsync("/api/v1/contacts?q=Nul")).GetProperty("total").GetInt32());
+    }
 }
 
 public sealed class RequestBodyTestsSqlite(SqliteApp f) : RequestBodyTests(f.Factory), IClassFixture<SqliteApp>;

@@ -167,6 +167,8 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
     {
         if (string.IsNullOrEmpty(currentPassword)) return Outcome<Done>.Invalid("currentPassword", l["Enter your current password."]);
         if (string.IsNullOrEmpty(newPassword)) return Outcome<Done>.Invalid("newPassword", l["Enter a new password."]);
+        if (currentPassword.Length > 1000 || newPassword.Length > 1000)
+            return Outcome<Done>.Invalid(currentPassword.Length > 1000 ? "currentPassword" : "newPassword", l["{0} is longer than {1} characters.", "password", 1000]);
         if (await users.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { DeactivatedAt: null } user)
             return Outcome<Done>.NotFound("User not found", l["There is no active user {0}.", id]);
         if (!await users.CheckPasswordAsync(user, currentPassword)) return Outcome<Done>.Invalid("currentPassword", l["The current password is wrong."]);

@@ -40,6 +40,9 @@ public sealed class JsonFields
             // counts would be a guess, and JsonObject would throw on it. Say so instead.
             if (FirstRepeatedName(doc.RootElement) is { } repeated)
                 return (null, new() { [repeated] = [T("The field '{0}' appears more than once.", repeated)] });
+            // A NUL character cannot be stored (PostgreSQL refuses it in text) and is never meant: name the field.
+            if (FirstFieldWithNul(doc.RootElement, "body") is { } nul)
+                return (null, new() { [nul] = [T("{0} contains a character that cannot be stored (NUL).", nul)] });
             node = JsonNode.Parse(doc.RootElement.GetRawText(), new JsonNodeOptions { PropertyNameCaseInsensitive = true });
         }
         catch (JsonException e)
@@ -52,6 +55,31 @@ public sealed class JsonFields
         if (unknown.Count > 0)
             return (null, unknown.ToDictionary(k => k, k => new[] { T("Unknown field '{0}'.", k) }));
         return (new JsonFields(obj, l), null);
+    }
+
+    /// <summary>The path of the first string (value or member name), at any depth, that contains a NUL character.</summary>
+    public static string? FirstFieldWithNul(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                return e.GetString()!.Contains('\0', StringComparison.Ordinal) ? path : null;
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    var inner = path == "body" ? p.Name : $"{path}.{p.Name}";
+                    if (p.Name.Contains('\0', StringComparison.Ordinal)) return path;
+                    if (FirstFieldWithNul(p.Value, inner) is { } found) return found;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                    if (FirstFieldWithNul(item, $"{path}[{i++}]") is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>The first object member name, at any depth, that appears twice in its object (ignoring case).</summary>

@@ -44,7 +44,7 @@ public static class SettingsApi
         app.MapGet("/me", Me).WithTags("Users");
         app.MapPost("/me/sign-out-everywhere", SignOutEverywhere).WithTags("Users")
             .WithSummary("Signs you out in every browser, this one included: each copy of your sign-in cookie stops working at its next request (API tokens stay).");
-        app.MapPost("/me/password", ChangePassword).WithTags("Users").Accepts<PasswordInput>("application/json")
+        app.MapPost("/me/password", ChangePassword).WithTags("Users")
             .WithSummary("Changes your password (the current one is checked); every sign-in session of yours ends, so you sign in again with the new one.");
         var ws = app.MapGroup("/workspace").WithTags("Workspace");
         ws.MapGet("/", GetWorkspace);
@@ -93,19 +93,10 @@ public static class SettingsApi
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SignOutEverywhere(AccessScope scope, UserAdmin admin, CancellationToken ct) =>
         (await admin.SignOutEverywhereAsync(scope.UserId, ct)).ToNoContent();
 
-    private static readonly IReadOnlySet<string> PasswordFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "currentPassword", "newPassword" };
-
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
-        HttpRequest request, AccessScope scope, UserAdmin admin, CancellationToken ct)
-    {
-        var (f, errors) = await JsonFields.ReadAsync(request, PasswordFields, ct);
-        if (f is null) return TypedResults.ValidationProblem(errors!);
-        string? current = null, next = null;
-        f.String("currentPassword", 1000, v => current = v);
-        f.String("newPassword", 1000, v => next = v);
-        if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
-        return (await admin.ChangePasswordAsync(scope.UserId, current, next, ct)).ToNoContent();
-    }
+        Body<PasswordInput> body, AccessScope scope, UserAdmin admin, CancellationToken ct) =>
+        // Read as typed: a password is taken exactly as sent (no trimming); the service checks it.
+        (await admin.ChangePasswordAsync(scope.UserId, body.Value.CurrentPassword, body.Value.NewPassword, ct)).ToNoContent();
 
     private static async Task<Ok<UserDto>> Me(ClaimsPrincipal user, ProspectorDb db, CancellationToken ct)
     {
