@@ -144,8 +144,12 @@ public static class ProspectorHost
     private static void Configure(WebApplication app)
     {
         app.UseForwardedHeaders();
+        // CSP, nosniff, referrer policy and no-store on every answer, error pages included (docs/decisions/0009).
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A state-changing browser request from a page of another origin is refused before anything else runs.
+        app.UseCrossOriginGuard();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
