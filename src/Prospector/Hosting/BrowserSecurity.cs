@@ -55,9 +55,9 @@ public static class BrowserSecurity
     {
         if (IsCrossOrigin(http.Request))
         {
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await Results.Problem(statusCode: 403, title: "Cross-origin request refused",
-                detail: "This request did not come from a page of this app. Reload the app and try again.").ExecuteAsync(http);
+            var l = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+            await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-origin request refused",
+                detail: l["This request did not come from a page of this app. Reload the app and try again."]).ExecuteAsync(http);
             return;
         }
         await next(http);

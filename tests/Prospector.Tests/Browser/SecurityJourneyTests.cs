@@ -70,7 +70,7 @@ public sealed class SecurityJourneyTests(BrowserFixture browser)
         }
         var company = await PostAsync("/api/v1/companies", new { name = "Evil GmbH", website = "javascript:alert(document.cookie)", email = "info@evil.example", phone = "+49 30 1234567" });
         var contact = await PostAsync("/api/v1/contacts", new { firstName = "Eva", lastName = "Böse", email = "eva@evil.example", phone = "+49 30 7654321", companyId = company });
-        await PostAsync("/api/v1/opportunities", new { contactId = contact, title = "Evil deal", amount = 1000 });
+        await PostAsync("/api/v1/opportunities", new { contactId = contact, title = "Evil deal", amount = 1000, nextAction = new { type = "Call", dueDate = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) } });
         var list = await ImportAsync(page, listId: true);
 
         var pages = new (string Url, string Ready)[]

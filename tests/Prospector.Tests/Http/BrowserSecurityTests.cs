@@ -114,6 +114,43 @@ public abstract partial class BrowserSecurityTests(ProspectorFactory app)
         Assert.Contains(res.Headers.GetValues("Set-Cookie"), c => c.Contains("uic%3Den", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Hostile_values_in_fields_shown_as_links_never_become_a_script_href_on_the_page()
+    {
+        var rep = await app.UserAsync("Rep", "Nord");
+        var browser = await SignedInAsync(rep.Email);
+        var pages = new List<string>();
+        foreach (var value in Unit.SafeUrlTests.Hostile)
+        {
+            // Whatever the API accepts must render safely; what it refuses (a bad e-mail) cannot render at all.
+            var company = await rep.Client.PostAsync("/api/v1/companies", TestHttp.Json(System.Text.Json.JsonSerializer.Serialize(
+                new { name = TestHttp.Unique("Evil"), website = value, email = value, phone = value })));
+            if (company.StatusCode != HttpStatusCode.Created)
+                company = await rep.Client.PostAsync("/api/v1/companies", TestHttp.Json(System.Text.Json.JsonSerializer.Serialize(new { name = TestHttp.Unique("Evil"), website = value })));
+            Assert.True(company.StatusCode == HttpStatusCode.Created, $"{value}: {(int)company.StatusCode} {await company.Content.ReadAsStringAsync()}");
+            pages.Add($"/companies/{(await company.ReadJsonAsync()).GetProperty("id").GetInt64()}");
+            var contact = await rep.Client.PostAsync("/api/v1/contacts", TestHttp.Json(System.Text.Json.JsonSerializer.Serialize(
+                new { lastName = TestHttp.Unique("Evil"), phone = value, mobile = value })));
+            if (contact.StatusCode != HttpStatusCode.Created)
+                contact = await rep.Client.PostAsync("/api/v1/contacts", TestHttp.Json(System.Text.Json.JsonSerializer.Serialize(new { lastName = TestHttp.Unique("Evil") })));
+            var contactId = (await contact.ReadJsonAsync()).GetProperty("id").GetInt64();
+            await rep.Client.CreateAsync("/api/v1/activities", new { contactId, channel = "Phone", direction = "Outbound", outcome = "Reached", notes = $"[offer]({value}) <{value}>" });
+            pages.Add($"/contacts/{contactId}");
+        }
+        foreach (var url in pages)
+        {
+            var html = await browser.GetStringAsync(url);
+            foreach (Match m in AnchorHref().Matches(html))
+            {
+                var href = new string(WebUtility.HtmlDecode(m.Groups[1].Value).Where(c => !char.IsControl(c) && !char.IsWhiteSpace(c)).ToArray());
+                Assert.True(href.Length == 0 || href[0] == '/' || href[0] == '#' || Regex.IsMatch(href, "^(https?|mailto|tel):", RegexOptions.IgnoreCase)
+                    || !href.Contains(':', StringComparison.Ordinal), $"{url}: <a href=\"{m.Groups[1].Value}\">");
+            }
+        }
+        // The website shown as text, so the test did look at the value.
+        Assert.Contains("vbscript:msgbox(1)", await browser.GetStringAsync(pages[Array.IndexOf(Unit.SafeUrlTests.Hostile, "vbscript:msgbox(1)") * 2]), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> OddRedirects => new()
     {
         "/%09/evil.example", "%2F%09%2Fevil.example", "//evil.example", "/\\evil.example", "%2F%5Cevil.example", "https://evil.example/",
@@ -299,6 +336,9 @@ public abstract partial class BrowserSecurityTests(ProspectorFactory app)
         var m = Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"");
         return m.Success ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
     }
+
+    [GeneratedRegex("<a\\b[^>]*\\bhref=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex AnchorHref();
 
     [GeneratedRegex("<input\\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputTag();

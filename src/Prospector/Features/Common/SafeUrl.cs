@@ -63,3 +63,6 @@ public static partial class SafeUrl
     [GeneratedRegex(@"^\+?[0-9 ()./\-]{3,40}$", RegexOptions.CultureInvariant)]
     private static partial Regex PhoneChars();
 }
+
+/// <summary>What a piece of user data shown as a link is.</summary>
+public enum LinkKind { Web, Mail, Tel }
