@@ -43,9 +43,18 @@ public sealed class SecurityJourneyTests(BrowserFixture browser)
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^en"));
 
         // The same requests from the app's own page still work: the language menu and sign-out.
+        var shots = Environment.GetEnvironmentVariable("PROSPECTOR_SCREENSHOTS");
         await page.GetByTestId("language-menu").ClickAsync();
-        await page.Locator("[data-testid=language-form] button[value=de]").ClickAsync();
+        var german = page.Locator("[data-testid=language-form] button[value=de]");
+        await Expect(german).ToBeVisibleAsync();
+        if (shots is not null) await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "language-menu-1400-en.png") });
+        await german.ClickAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^de"));
+        if (shots is not null)
+        {
+            await page.WaitForSelectorAsync("#app-state[data-interactive=yes]", new() { State = WaitForSelectorState.Attached });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "settings-after-switch-1400-de.png") });
+        }
         await page.GoAsync("/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Abmelden" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
