@@ -144,7 +144,7 @@ public static partial class ProspectorCli
     private static async Task<long?> UserIdAsync(ProspectorDb db, string? email, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(email)) return null;
-        var normalized = email.Trim().ToUpperInvariant();
+        var normalized = Prospector.Features.Auth.Identities.Key(email);
         return await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct)
             ?? throw new StartupException($"There is no user {email}.");
     }

@@ -121,7 +121,7 @@ public static partial class ProspectorCli
         {
             await using var sp = await OpenAsync(parse, ct);
             var db = sp.ServiceProvider.GetRequiredService<ProspectorDb>();
-            var address = parse.GetValue(email)!.Trim().ToUpperInvariant();
+            var address = Prospector.Features.Auth.Identities.Key(parse.GetValue(email));
             var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == address, ct)
                 ?? throw new StartupException($"There is no user {parse.GetValue(email)}.");
             var (_, secret) = await sp.ServiceProvider.GetRequiredService<UserAdmin>()

@@ -146,8 +146,12 @@ public static class ProspectorHost
     private static void Configure(WebApplication app)
     {
         app.UseForwardedHeaders();
+        // CSP, nosniff, referrer policy and no-store on every answer, error pages included (docs/decisions/0010).
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A state-changing browser request from a page of another origin is refused before anything else runs.
+        app.UseCrossOriginGuard();
         app.UseRequestLocalization();
         app.UseNulGuard();
         app.UseAuthentication();

@@ -70,6 +70,15 @@ public static class PageExtensions
         await Assertions.Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
     }
 
+    /// <summary>Chooses the UI language with the app bar's language menu (a form post that also saves it in the profile).</summary>
+    public static async Task ChooseLanguageAsync(this IPage page, string language)
+    {
+        await page.GoAsync("/");
+        await page.GetByTestId("language-menu").ClickAsync();
+        await page.Locator($"[data-testid=language-form] button[value={language}]").ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", new System.Text.RegularExpressions.Regex("^" + language));
+    }
+
     /// <summary>
     /// Selects a tab and waits until it is the selected one. Right after a page turns interactive, MudTabs may still
     /// be settling and select its first tab again; a person never clicks that fast, a test does, so it clicks again.

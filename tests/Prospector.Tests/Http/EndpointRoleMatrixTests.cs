@@ -142,6 +142,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("ANY /health/ready",                                  Ok, Ok, Ok, Ok),
         new("GET /openapi/{documentName}.json",                   Ok, Ok, Ok, Ok),
         new("GET /account/culture",                               A, A, A, A, Query: "?culture=en&redirect=/"),
+        new("POST /account/culture",                              A, A, A, A),
         new("POST /account/logout",                               R, A, A, A),
     ];
 

@@ -67,6 +67,8 @@ public static class AuthSetup
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.ManagerOrAdmin, p => p.RequireRole(Roles.Admin, Roles.Manager));
 
+        // After AddIdentityCore: replaces its upper-case-only normalizer, so look-alike spellings are one account.
+        services.AddSingleton<ILookupNormalizer, IdentityNormalizer>();
         services.AddSingleton<LoginThrottle>();
         services.AddScoped<UserAdmin>();
         services.AddScoped<Sessions>();

@@ -15,7 +15,6 @@ public static class CultureCookie
                 HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true,
             });
 
-    /// <summary>A path on this site, never another host ("//evil.example" is not local), else "/".</summary>
-    public static string LocalPath(string? url) =>
-        url is { Length: > 0 } u && u.StartsWith('/') && !u.StartsWith("//", StringComparison.Ordinal) && !u.StartsWith("/\\", StringComparison.Ordinal) ? u : "/";
+    /// <summary>Where a sign-in or language switch sends back to: a path on this site (<see cref="Common.SafeUrl.Local"/>), else "/".</summary>
+    public static string LocalPath(string? url) => Common.SafeUrl.Local(url);
 }

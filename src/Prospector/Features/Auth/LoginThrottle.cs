@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Prospector.Features.Auth;
 
 /// <summary>
-/// Counts failed sign-ins per client address and per account name; after too many in the window the
+/// Counts failed sign-ins per client address and per account name (in its canonical spelling, <see cref="Identities"/>); after too many in the window the
 /// next attempt is refused (429) before the password is even checked. Successful sign-ins do not count.
 /// Kept in memory: with several instances each applies the limit on its own, which still caps guessing.
 /// The per-address limit is higher than the per-account one: behind a proxy without forwarded headers many
@@ -55,5 +55,5 @@ public sealed class LoginThrottle(TimeProvider time)
         while (q.Count > 0 && q.Peek() < cutoff) q.Dequeue();
     }
 
-    private static string[] Keys(string ip, string account) => ["ip:" + ip, "account:" + account.Trim().ToLowerInvariant()];
+    private static string[] Keys(string ip, string account) => ["ip:" + ip, "account:" + Identities.Canonical(account)];
 }

@@ -24,7 +24,7 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
     /// <summary>Adds a user as an admin does it (API, users panel): the address and role are checked before Identity checks the password.</summary>
     public async Task<Outcome<UserDto>> AddUserAsync(NewUser input)
     {
-        var email = input.Email?.Trim();
+        var email = Identities.Canonical(input.Email);
         if (string.IsNullOrEmpty(email) || !JsonFields.IsEmail(email)) return Outcome<UserDto>.Invalid("email", l["Enter a valid e-mail address."]);
         if (Roles.All.FirstOrDefault(r => r.Equals(input.Role?.Trim(), StringComparison.OrdinalIgnoreCase)) is not { } role)
             return Outcome<UserDto>.Invalid("role", l["{0} must be one of: {1}.", "role", string.Join(", ", Roles.All)]);
@@ -95,8 +95,8 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
         await EnsureRolesAsync();
         var user = new User
         {
-            UserName = email.Trim(),
-            Email = email.Trim(),
+            UserName = Identities.Canonical(email),
+            Email = Identities.Canonical(email),
             EmailConfirmed = true,
             DisplayName = string.IsNullOrWhiteSpace(displayName) ? email.Split('@')[0] : displayName.Trim(),
             Culture = culture,

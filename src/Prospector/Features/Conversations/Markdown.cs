@@ -1,6 +1,7 @@
 using Ganss.Xss;
 using Markdig;
 using Microsoft.AspNetCore.Components;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Conversations;
 
@@ -27,12 +28,22 @@ public static class Markdown
         {
             if (e.Node is AngleSharp.Html.Dom.IHtmlAnchorElement a)
             {
+                // The same rule as every other link from user data (SafeUrl): absolute http(s), mailto: or tel:, else plain text.
+                if (SafeHref(a.GetAttribute("href")) is { } href) a.SetAttribute("href", href);
+                else a.RemoveAttribute("href");
                 a.SetAttribute("rel", "noopener noreferrer nofollow");
                 a.SetAttribute("target", "_blank");
             }
         };
         return s;
     }
+
+    private static string? SafeHref(string? href) =>
+        href is null ? null
+        : href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ? SafeUrl.Mail(Uri.UnescapeDataString(href[7..]))
+        : href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) ? SafeUrl.Tel(Uri.UnescapeDataString(href[4..]))
+        : href.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || href.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? SafeUrl.Web(href)
+        : null;
 
     public static string ToHtml(string? markdown) =>
         string.IsNullOrWhiteSpace(markdown) ? "" : Sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Pipeline));
