@@ -158,7 +158,7 @@ public abstract partial class BrowserSecurityTests(ProspectorFactory app)
     public static TheoryData<string> OddRedirects => new()
     {
         "/%09/evil.example", "%2F%09%2Fevil.example", "//evil.example", "/\\evil.example", "%2F%5Cevil.example", "https://evil.example/",
-        "http:evil.example", "javascript:alert(1)", "/%0d%0aSet-Cookie:%20x=1", "/%00/evil.example", "%09//evil.example",
+        "http:evil.example", "javascript:alert(1)", "/%0d%0aSet-Cookie:%20x=1", "%09//evil.example",
         "/" + new string('a', 5000), "evil.example", "/%E2%80%A8/evil.example", " //evil.example",
     };
 

@@ -211,6 +211,10 @@ public abstract class RequestBodyTests(ProspectorFactory app)
         await TestHttp.AssertValidationProblemAsync(query, "q");
         Assert.Equal(HttpStatusCode.BadRequest, (await rep.GetAsync("/api/v1/search?q=%00")).StatusCode);
         Assert.Equal(0, (await rep.GetJsonAsync("/api/v1/contacts?q=Nul")).GetProperty("total").GetInt32());
+        // Also outside the API: a redirect target with NUL is refused, never followed.
+        var redirect = await rep.GetAsync("/account/culture?culture=de&redirect=/%00/evil.example");
+        Assert.Equal(HttpStatusCode.BadRequest, redirect.StatusCode);
+        Assert.Null(redirect.Headers.Location);
     }
 }
 
