@@ -34,10 +34,10 @@ public sealed record ReportTable(string Name, IReadOnlyList<string> Header, IRea
 /// </summary>
 public static class ReportTables
 {
-    private static string N(int n, CultureInfo c) => n.ToString(c);
+    private static string N(int n, CultureInfo c) => n.ToString("#,##0", c);
     private static string D(double? d, CultureInfo c) => d is { } v ? v.ToString("0.#", c) : "";
     private static string P(double? r, CultureInfo c) => r is { } v ? (v * 100).ToString("0.#", c) : "";
-    private static string M(decimal m, CultureInfo c) => m.ToString("0.00", c);
+    private static string M(decimal m, CultureInfo c) => m.ToString("#,##0.00", c);
 
     public static List<ReportTable> Funnel(FunnelReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c) =>
     [
