@@ -34,6 +34,8 @@ public static partial class ProspectorCli
         root.Subcommands.Add(ImportCommand());
         root.Subcommands.Add(ExportCommand());
         root.Subcommands.Add(ReportCommand());
+        root.Subcommands.Add(BackupCommand());
+        root.Subcommands.Add(RestoreCommand());
         return root;
     }
 
