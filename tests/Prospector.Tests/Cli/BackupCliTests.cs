@@ -31,6 +31,7 @@ public sealed class BackupCliTests : IDisposable
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
             using var stop = new CancellationTokenSource();
             var acknowledged = new List<long>();
+            var thirtyWritten = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var writer = Task.Run(async () =>
             {
                 for (var i = 0; !stop.IsCancellationRequested; i++)
@@ -38,14 +39,17 @@ public sealed class BackupCliTests : IDisposable
                     var res = await http.PostAsJsonAsync("/api/v1/contacts", new { lastName = $"Last{i}", firstName = "Load" });
                     Assert.Equal(HttpStatusCode.Created, res.StatusCode);
                     var id = (await res.ReadJsonAsync()).GetProperty("id").GetInt64();
-                    lock (acknowledged) acknowledged.Add(id);
+                    lock (acknowledged)
+                    {
+                        acknowledged.Add(id);
+                        if (acknowledged.Count == 30) thirtyWritten.SetResult();
+                    }
                 }
             });
-            while (true)
-            {
-                lock (acknowledged) if (acknowledged.Count >= 30) break;
-                await Task.Delay(50);
-            }
+            // Wait for the writer (or its failure), never a fixed time.
+            await Task.WhenAny(thirtyWritten.Task, writer);
+            if (!thirtyWritten.Task.IsCompleted) await writer; // surfaces the failed write
+            Assert.True(thirtyWritten.Task.IsCompleted, "the writer stopped before 30 writes");
             lock (acknowledged) acknowledgedBeforeBackup.AddRange(acknowledged);
             var made = await ProspectorExe.RunAsync(["backup", "-o", backup, "--data-dir", data]);
             Assert.True(made.ExitCode == 0, made.StdErr);
