@@ -23,8 +23,8 @@ public static partial class ProspectorCli
 
     private static Command ReportCommand()
     {
-        var name = new Argument<string>("NAME") { Description = "funnel, win-loss, forecast or stage-times" };
-        name.AcceptOnlyFromAmong("funnel", "win-loss", "forecast", "stage-times");
+        var name = new Argument<string>("NAME") { Description = "funnel, win-loss, forecast, stage-times, activity or lists" };
+        name.AcceptOnlyFromAmong("funnel", "win-loss", "forecast", "stage-times", "activity", "lists");
         var from = new Option<string?>("--from") { Description = "First day of the period, yyyy-MM-dd (default: 1 January this year)" };
         var to = new Option<string?>("--to") { Description = "Last day of the period, yyyy-MM-dd (default: today)" };
         var team = new Option<string?>("--team") { Description = "Team name or id" };
@@ -35,7 +35,7 @@ public static partial class ProspectorCli
         var asUser = new Option<string?>("--as") { Description = "Count only what this user (e-mail) may see, in their time zone (default: everything, UTC)" };
         var format = new Option<string>("--format") { Description = "table, csv or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
-        var cmd = new Command("report", "Print a report: funnel, win-loss, forecast or stage-times.") { name, from, to, team, owner, source, list, country, asUser, format };
+        var cmd = new Command("report", "Print a report: funnel, win-loss, forecast, stage-times, activity or lists.") { name, from, to, team, owner, source, list, country, asUser, format };
         cmd.SetAction(async (parse, ct) => await Guarded(async () =>
         {
             await using var sp = await OpenAsync(parse, ct);
@@ -65,6 +65,8 @@ public static partial class ProspectorCli
                 "win-loss" => ReportOf(await reports.WinLossAsync(filter, scope, ct), r => ReportTables.WinLoss(r, English, c)),
                 "forecast" => ReportOf(await reports.ForecastAsync(filter, scope, ct), r => ReportTables.Forecast(r, English, c)),
                 "stage-times" => ReportOf(await reports.StageTimesAsync(filter, scope, ct), r => ReportTables.StageTimes(r, English, StageName, c)),
+                "activity" => ReportOf(await reports.ActivityAsync(filter, scope, ct), r => ReportTables.Activity(r, English, StageName, c)),
+                "lists" => ReportOf(await reports.ListsAsync(filter, scope, ct), r => ReportTables.Lists(r, English, c)),
                 _ => ReportOf(await reports.FunnelAsync(filter, scope, ct), r => ReportTables.Funnel(r, English, StageName, c)),
             };
             switch (parse.GetValue(format))

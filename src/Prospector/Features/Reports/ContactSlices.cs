@@ -4,7 +4,7 @@ using Prospector.Data;
 namespace Prospector.Features.Reports;
 
 /// <summary>The contacts behind a funnel number, for the contacts list (/contacts?report=…): the same queries the report counts with.</summary>
-public enum ContactSlice { Cohort, CohortDisqualified, Entered, MovedOn, MovedBack, StillThere, Disqualified }
+public enum ContactSlice { Cohort, CohortDisqualified, Entered, MovedOn, MovedBack, StillThere, Disqualified, FromList }
 
 public static class ContactSlices
 {
@@ -19,6 +19,11 @@ public static class ContactSlices
             ContactSlice.Cohort => FunnelReport.Reached(b, FunnelReport.CohortOf(b), s),
             ContactSlice.CohortDisqualified => FunnelReport.CohortOf(b).Where(c => c.LeadStatus == LeadStatus.Unqualified && (c.UnqualifiedReason ?? "") == r),
             ContactSlice.Entered => FunnelReport.EnteredInPeriod(b, s),
+            // The lists report: contacts created from a list (listId) now at a stage (Customer includes repeat customers), or
+            // without a stage, the disqualified ones.
+            ContactSlice.FromList when stage is null => b.Contacts().Where(c => c.SourceListId != null && c.LeadStatus == LeadStatus.Unqualified),
+            ContactSlice.FromList => b.Contacts().Where(c => c.SourceListId != null && c.LeadStatus != LeadStatus.Unqualified
+                && (c.Stage == s || (s == Stage.Customer && c.Stage == Stage.RepeatCustomer))),
             ContactSlice.StillThere => FunnelReport.EnteredInPeriod(b, s).Where(c => c.Stage == s),
             ContactSlice.MovedOn => Having(b, moves.Where(e => e.FromStage == s && e.ToStage != s).Where(StageOrder.Upward)),
             ContactSlice.MovedBack => Having(b, moves.Where(e => e.FromStage == s && e.ToStage != s).Where(Common.Definitions.Not(StageOrder.Upward))),

@@ -76,5 +76,48 @@ public static class ReportTables
              Duration(t("Lead to won"), r.LeadToWon, c), Duration(t("Deal created to won"), r.DealToWon, c), Duration(t("Age of open deals"), r.OpenDealAge, c)]),
     ];
 
+    /// <summary>Conversations per rep and bucket with a column per channel; the reps' hygiene; the gates overridden.</summary>
+    public static List<ReportTable> Activity(ActivityReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c)
+    {
+        var channels = ActivityReport.Conversational;
+        var byRep = r.Conversations.GroupBy(x => (x.Start, x.UserId, x.Rep)).Select(g => (IReadOnlyList<string>)
+            [g.Key.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Key.Rep, .. channels.Select(ch => N(g.Where(x => x.Channel == ch).Sum(x => x.Count), c)),
+             N(g.Sum(x => x.Count), c)]);
+        return
+        [
+            new(t("Conversations"), [t(r.Bucket == "week" ? "Week" : "Month"), t("Rep"), .. channels.Select(ch => t(ChannelText(ch))), t("Total")], [.. byRep]),
+            new(t("Reps"), [t("Rep"), t("Conversations"), t("Next actions done"), t("Overdue"), t("Without next action"), t("Gates overridden")],
+                [.. r.Reps.Select(x => (IReadOnlyList<string>)[x.Rep, N(x.Conversations, c), N(x.ActionsDone, c), N(x.ActionsOverdue, c), N(x.WithoutNextAction, c), N(x.GateOverrides, c)])]),
+            new(t("Gates overridden"), [t("When"), t("Contact"), t("To stage"), t("By"), t("Reason")],
+                [.. r.Overrides.Select(x => (IReadOnlyList<string>)[x.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC", x.Contact,
+                    x.ToStage is { } s ? stage(s) : "", x.By, x.Reason ?? ""])]),
+        ];
+    }
+
+    /// <summary>A channel's English name, the key of its translation (as on the timeline).</summary>
+    public static string ChannelText(Channel ch) => ch switch
+    {
+        Channel.Phone => "Phone call",
+        Channel.Email => "E-mail",
+        Channel.Sms => "SMS",
+        Channel.Social => "Social media",
+        Channel.InPerson => "In person",
+        Channel.Video => "Video call",
+        Channel.Letter => "Letter",
+        _ => "Note",
+    };
+
+    /// <summary>Per list its rows by state and what its contacts became; cancel reasons per list.</summary>
+    public static List<ReportTable> Lists(ListsReport r, Func<string, string> t, CultureInfo c) =>
+    [
+        new(t("Prospecting lists"), [t("List"), t("Rows"), t("Open"), t("Converted"), t("Cancelled"), t("Duplicates"), t("Leads"), t("Prospects"),
+            t("Customers"), t("Disqualified"), t("Customers %"), t("Won")],
+            [.. r.Lists.Select(x => (IReadOnlyList<string>)[x.Name, N(x.Rows, c), N(x.Open, c), N(x.Converted, c), N(x.Cancelled, c), N(x.Duplicates, c),
+                N(x.Leads, c), N(x.Prospects, c), N(x.Customers, c), N(x.Disqualified, c), P(x.CustomerRate, c),
+                string.Join(" · ", x.Won.Select(w => w.Currency + " " + M(w.Total, c)))])]),
+        new(t("Cancelled rows by reason"), [t("List"), t("Reason"), t("Count")],
+            [.. r.Lists.SelectMany(x => x.CancelReasons.Select(cr => (IReadOnlyList<string>)[x.Name, cr.Reason, N(cr.Count, c)]))]),
+    ];
+
     private static IReadOnlyList<string> Duration(string name, DurationRow d, CultureInfo c) => [name, N(d.Count, c), D(d.MedianDays, c), D(d.P75Days, c)];
 }

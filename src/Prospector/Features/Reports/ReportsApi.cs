@@ -37,6 +37,17 @@ public static class ReportsApi
             Answer(reports.StageTimesAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
             .WithSummary("Median and 75th-percentile days per stage, sales-cycle length and open deal age.")
             .WithDescription("Stays in a stage that ended in the period; won deals closed in the period; open deals now." + Filters);
+        g.MapGet("/activity", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
+                string? source, long? listId, string? country) =>
+            Answer(reports.ActivityAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
+            .WithSummary("Conversations per channel per rep per week; next actions done and overdue, items without a next action, gates overridden.")
+            .WithDescription("Conversations are logged activities other than notes, by the rep who logged them, per week (periods up to 13 weeks) " +
+                "or month. ownerId is the rep; teamId the team's members. Overdue and without-next-action are as they stand now." + Filters);
+        g.MapGet("/lists", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
+                string? source, long? listId, string? country) =>
+            Answer(reports.ListsAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
+            .WithSummary("Per prospecting list: rows converted, cancelled by reason, duplicates, still open, and what its contacts became.")
+            .WithDescription("Lists created up to the end of the period, as they stand now; ownerId and teamId are the list's owner and team." + Filters);
         return app;
     }
 

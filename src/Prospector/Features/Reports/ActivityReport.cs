@@ -1,0 +1,148 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Features.NextActions;
+
+namespace Prospector.Features.Reports;
+
+/// <summary>Conversations one rep logged on one channel within one week (or month) of the period.</summary>
+public sealed record ConversationCount(DateOnly Start, long? UserId, string Rep, Channel Channel, int Count);
+
+/// <summary>
+/// One rep's hygiene: conversations logged and next actions completed in the period; next actions overdue, open items
+/// without a next action and qualification gates they overrode, as they stand now (overrides: in the period).
+/// </summary>
+public sealed record RepActivity(long? UserId, string Rep, int Conversations, int ActionsDone, int ActionsOverdue, int WithoutNextAction, int GateOverrides);
+
+/// <summary>A qualification gate passed although a required criterion was not met, and who did it.</summary>
+public sealed record GateOverride(long ContactId, string Contact, Stage? ToStage, string? Reason, long? ById, string By, DateTime At);
+
+/// <summary>
+/// Activity and hygiene. Conversations are logged activities on a channel (notes are not conversations), counted for the
+/// rep who logged them, by week when the period is at most 13 weeks and by month otherwise (buckets start on Monday or the
+/// 1st in the user's time zone, clipped to the period). The owner filter is the rep; team, the rep's team members.
+/// </summary>
+public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyList<DateOnly> Buckets, IReadOnlyList<ConversationCount> Conversations,
+    IReadOnlyList<RepActivity> Reps, IReadOnlyList<GateOverride> Overrides)
+{
+    public const int MaxOverridesListed = 100;
+
+    public static readonly Channel[] Conversational = [.. Enum.GetValues<Channel>().Where(c => c != Channel.Note)];
+
+    public static async Task<ActivityReport> ComputeAsync(ReportBasis b, CancellationToken ct)
+    {
+        var zone = Common.UserTime.Zone(b.Period.TimeZone);
+        var weekly = b.Period.To.DayNumber - b.Period.From.DayNumber < 13 * 7;
+        var starts = BucketStarts(b.Period, weekly);
+
+        var conversations = ConversationsOf(b);
+        var counts = new List<(DateOnly Start, long? User, Channel Channel, int N)>();
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var (from, to) = (ReportPeriod.MidnightUtc(starts[i], zone), i + 1 < starts.Count ? ReportPeriod.MidnightUtc(starts[i + 1], zone) : b.Period.EndUtc);
+            var start = starts[i];
+            var rows = await conversations.Where(a => a.OccurredAt >= from && a.OccurredAt < to)
+                .GroupBy(a => new { a.UserId, a.Channel }).Select(g => new { g.Key.UserId, g.Key.Channel, N = g.Count() }).ToListAsync(ct);
+            counts.AddRange(rows.Select(r => (start, r.UserId, r.Channel, r.N)));
+        }
+
+        var (s, e) = (b.Period.StartUtc, b.Period.EndUtc);
+        var actions = ByRep(b, NextActionQueries.Visible(b.Db, b.Scope).Where(a => a.Status != NextActionStatus.Cancelled), a => a.AssigneeId);
+        if (ContactFiltered(b)) { var ids = b.Contacts().Select(c => (long?)c.Id); actions = actions.Where(a => ids.Contains(a.ContactId)); }
+        var done = await actions.Where(a => a.Status == NextActionStatus.Done && a.CompletedAt >= s && a.CompletedAt < e)
+            .GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
+        var today = b.Period.Today;
+        var overdue = await actions.Where(a => a.Status == NextActionStatus.Open && a.DueDate < today)
+            .GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
+
+        var without = new Dictionary<long, int>();
+        var contactsWithout = NextActionQueries.ContactsWithout(b.Db, b.Scope, null);
+        var contactIds = b.Contacts().Select(c => c.Id);
+        foreach (var x in await contactsWithout.Where(c => contactIds.Contains(c.Id)).GroupBy(c => c.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
+            without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
+        var dealIds = b.Opportunities().Select(o => o.Id);
+        foreach (var x in await NextActionQueries.OpportunitiesWithout(b.Db, b.Scope, null).Where(o => dealIds.Contains(o.Id))
+                     .GroupBy(o => o.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
+            without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
+
+        var overrides = ByRep(b, b.StageEvents().Where(x => x.Override).Where(b.InPeriod), x => x.ById);
+        var overrideCounts = await overrides.GroupBy(x => x.ById).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
+        var overrideRows = await overrides.OrderByDescending(x => x.At).ThenByDescending(x => x.Id).Take(MaxOverridesListed)
+            .Select(x => new { x.ContactId, x.ToStage, x.Reason, x.ById, x.At })
+            .ToListAsync(ct);
+        var overrideContacts = overrideRows.Select(x => x.ContactId).Distinct().ToList();
+        var contactNames = await b.Contacts().Where(c => overrideContacts.Contains(c.Id))
+            .Select(c => new { c.Id, Name = Contact.NameOf(c.FirstName, c.NamePrefix, c.LastName) }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+
+        var userIds = counts.Select(c => c.User ?? 0).Concat(done.Keys).Concat(overdue.Keys).Concat(without.Keys).Concat(overrideCounts.Keys)
+            .Concat(overrideRows.Select(x => x.ById ?? 0)).Where(id => id != 0).Distinct().ToList();
+        var names = await b.Db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        string Name(long? id) => id is { } v && v != 0 ? names.GetValueOrDefault(v, "") : "";
+
+        var perRep = counts.GroupBy(c => c.User ?? 0).ToDictionary(g => g.Key, g => g.Sum(c => c.N));
+        var reps = perRep.Keys.Concat(done.Keys).Concat(overdue.Keys).Concat(without.Keys).Concat(overrideCounts.Keys).Distinct()
+            .Select(id => new RepActivity(id == 0 ? null : id, Name(id), perRep.GetValueOrDefault(id), done.GetValueOrDefault(id),
+                overdue.GetValueOrDefault(id), without.GetValueOrDefault(id), overrideCounts.GetValueOrDefault(id)))
+            .OrderBy(r => r.UserId is null).ThenBy(r => r.Rep, StringComparer.CurrentCulture).ThenBy(r => r.UserId).ToList();
+
+        return new ActivityReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), weekly ? "week" : "month", starts,
+            [.. counts.OrderBy(c => c.Start).ThenBy(c => Name(c.User), StringComparer.CurrentCulture).ThenBy(c => c.User).ThenBy(c => c.Channel)
+                .Select(c => new ConversationCount(c.Start, c.User, Name(c.User), c.Channel, c.N))],
+            reps,
+            [.. overrideRows.Select(x => new GateOverride(x.ContactId, contactNames.GetValueOrDefault(x.ContactId, ""), x.ToStage, x.Reason, x.ById, Name(x.ById), x.At))]);
+    }
+
+    /// <summary>Conversations (not notes) the user may see, for the reported contacts when a contact filter is set.</summary>
+    public static IQueryable<Activity> ConversationsOf(ReportBasis b)
+    {
+        var q = b.Scope.FilterAbout(b.Db.Activities, b.Db).Where(a => a.Channel != Channel.Note);
+        q = ByRep(b, q, a => a.UserId);
+        if (ContactFiltered(b))
+        {
+            var ids = b.Contacts().Select(c => (long?)c.Id);
+            q = q.Where(a => ids.Contains(a.ContactId));
+        }
+        return q;
+    }
+
+    /// <summary>Source, list or country narrow conversations and next actions to those about the reported contacts.</summary>
+    private static bool ContactFiltered(ReportBasis b) =>
+        !string.IsNullOrWhiteSpace(b.Filter.Source) || b.Filter.ListId is not null || !string.IsNullOrWhiteSpace(b.Filter.Country);
+
+    /// <summary>Narrows to the rep (owner filter) or the team's members (team filter), by the given user column.</summary>
+    private static IQueryable<T> ByRep<T>(ReportBasis b, IQueryable<T> q, Expression<Func<T, long?>> user)
+    {
+        if (b.Filter.OwnerId is { } o)
+            q = q.Where(Compose(user, u => u == o));
+        if (b.Filter.TeamId is { } t)
+        {
+            var members = b.Db.TeamMembers.Where(m => m.TeamId == t).Select(m => (long?)m.UserId);
+            q = q.Where(Compose(user, u => members.Contains(u)));
+        }
+        return q;
+    }
+
+    private static Expression<Func<T, bool>> Compose<T>(Expression<Func<T, long?>> user,
+        Expression<Func<long?, bool>> test)
+    {
+        var body = new ParameterSwap(test.Parameters[0], user.Body).Visit(test.Body);
+        return Expression.Lambda<Func<T, bool>>(body, user.Parameters);
+    }
+
+    private sealed class ParameterSwap(ParameterExpression from, Expression to)
+        : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            node == from ? to : base.VisitParameter(node);
+    }
+
+    /// <summary>The first day of each bucket: the period's first day, then each Monday (or 1st of a month) after it.</summary>
+    public static List<DateOnly> BucketStarts(ReportPeriod p, bool weekly)
+    {
+        var starts = new List<DateOnly> { p.From };
+        var toMonday = ((int)DayOfWeek.Monday - (int)p.From.DayOfWeek + 7) % 7;
+        var next = weekly ? p.From.AddDays(toMonday == 0 ? 7 : toMonday) : new DateOnly(p.From.Year, p.From.Month, 1).AddMonths(1);
+        for (; next <= p.To; next = weekly ? next.AddDays(7) : next.AddMonths(1)) starts.Add(next);
+        return starts;
+    }
+}

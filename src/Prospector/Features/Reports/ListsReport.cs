@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+
+namespace Prospector.Features.Reports;
+
+public sealed record ReasonCount(string Reason, int Count);
+
+/// <summary>
+/// One prospecting list as it stands now: its rows by state (open, converted, cancelled by reason, duplicates) and what the
+/// contacts created from it became — by their current stage (disqualified ones apart), and deals won (amounts per currency).
+/// </summary>
+public sealed record ListPerformance(long ListId, string Name, DateTime CreatedAt, int Rows, int Open, int Converted, int Cancelled, int Duplicates,
+    IReadOnlyList<ReasonCount> CancelReasons, int Contacts, int Leads, int Prospects, int Customers, int Disqualified, double? CustomerRate,
+    IReadOnlyList<CurrencyAmount> Won);
+
+/// <summary>
+/// Which bought list or trade fair was worth it. Lists the user may see (owner and team filters apply to the list; the list
+/// filter picks one), with rows and contacts as they are now; the period picks the lists created up to its end.
+/// Contacts count when the user may see them (a report never counts a record the user may not see).
+/// </summary>
+public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance> Lists)
+{
+    public const int MaxLists = 200;
+
+    public static async Task<ListsReport> ComputeAsync(ReportBasis b, CancellationToken ct)
+    {
+        var lists = b.Scope.Filter(b.Db.ProspectingLists).Where(l => l.CreatedAt < b.Period.EndUtc);
+        if (b.Filter.TeamId is { } t) lists = lists.Where(l => l.TeamId == t);
+        if (b.Filter.OwnerId is { } o) lists = lists.Where(l => l.OwnerId == o);
+        if (b.Filter.ListId is { } id) lists = lists.Where(l => l.Id == id);
+        var heads = await lists.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Take(MaxLists)
+            .Select(l => new { l.Id, l.Name, l.CreatedAt }).ToListAsync(ct);
+        var ids = heads.Select(h => h.Id).ToList();
+
+        var states = await b.Db.ListRows.Where(r => ids.Contains(r.ListId)).GroupBy(r => new { r.ListId, r.State })
+            .Select(g => new { g.Key.ListId, g.Key.State, N = g.Count() }).ToListAsync(ct);
+        var reasons = await b.Db.ListRows.Where(r => ids.Contains(r.ListId) && r.State == ListRowState.Cancelled)
+            .GroupBy(r => new { r.ListId, r.CancelReason }).Select(g => new { g.Key.ListId, g.Key.CancelReason, N = g.Count() }).ToListAsync(ct);
+
+        // The contacts from these lists the user may see (source and country filters apply; owner and team chose the lists).
+        var contacts = ContactsOf(b).Where(c => c.SourceListId != null && ids.Contains(c.SourceListId.Value));
+        var stages = await contacts.GroupBy(c => new { c.SourceListId, c.Stage, Out = c.LeadStatus == LeadStatus.Unqualified })
+            .Select(g => new { g.Key.SourceListId, g.Key.Stage, g.Key.Out, N = g.Count() }).ToListAsync(ct);
+        var contactIds = contacts.Select(c => (long?)c.Id);
+        var won = await b.Scope.Filter(b.Db.Opportunities).Where(x => x.State == OpportunityState.Won && contactIds.Contains(x.ContactId))
+            .GroupBy(x => new { x.Contact!.SourceListId, x.Currency })
+            .Select(g => new { g.Key.SourceListId, g.Key.Currency, N = g.Count(), Sum = g.Sum(x => (double)x.Amount) }).ToListAsync(ct);
+
+        return new ListsReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), [.. heads.Select(h =>
+        {
+            int State(ListRowState s) => states.Where(x => x.ListId == h.Id && x.State == s).Sum(x => x.N);
+            int Stage(params Stage[] s) => stages.Where(x => x.SourceListId == h.Id && !x.Out && s.Contains(x.Stage)).Sum(x => x.N);
+            var total = stages.Where(x => x.SourceListId == h.Id).Sum(x => x.N);
+            var customers = Stage(Data.Stage.Customer, Data.Stage.RepeatCustomer);
+            return new ListPerformance(h.Id, h.Name, h.CreatedAt, states.Where(x => x.ListId == h.Id).Sum(x => x.N), State(ListRowState.Open),
+                State(ListRowState.Converted), State(ListRowState.Cancelled), State(ListRowState.Duplicate),
+                [.. reasons.Where(r => r.ListId == h.Id).OrderByDescending(r => r.N).ThenBy(r => r.CancelReason, StringComparer.Ordinal)
+                    .Select(r => new ReasonCount(r.CancelReason ?? "", r.N))],
+                total, Stage(Data.Stage.Lead), Stage(Data.Stage.Prospect), customers,
+                stages.Where(x => x.SourceListId == h.Id && x.Out).Sum(x => x.N), FunnelReport.Rate(customers, total),
+                [.. won.Where(w => w.SourceListId == h.Id).OrderByDescending(w => w.N).ThenBy(w => w.Currency, StringComparer.Ordinal)
+                    .Select(w => new CurrencyAmount(w.Currency, w.N, Math.Round((decimal)w.Sum, 2), Math.Round((decimal)w.Sum / w.N, 2)))]);
+        })]);
+    }
+
+    /// <summary>The contacts the user may see, by source and country (owner and team filters choose the lists, not the contacts).</summary>
+    public static IQueryable<Contact> ContactsOf(ReportBasis b) =>
+        new ReportBasis(b.Db, b.Scope, b.Filter with { OwnerId = null, TeamId = null, ListId = null }, b.Period).Contacts();
+}
