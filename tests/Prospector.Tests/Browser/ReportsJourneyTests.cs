@@ -6,7 +6,8 @@ namespace Prospector.Tests.Browser;
 
 /// <summary>
 /// A manager's Monday in a real browser, in English and in German: the Reports page shows the funnel of this year's new
-/// leads, and a funnel number opens exactly the contacts it counts.
+/// leads, and a funnel number opens exactly the contacts it counts; the activity report lists a gate overridden, and its row
+/// opens the contact.
 /// </summary>
 [Collection("Browser")]
 public sealed class ReportsJourneyTests(BrowserFixture browser)
@@ -36,6 +37,14 @@ public sealed class ReportsJourneyTests(BrowserFixture browser)
             await Expect(page.GetByTestId("cohort-Prospect")).ToHaveTextAsync("1");
             await OpensOnlyAsync(page, "Wagenknecht", "Oosterhuis");
             await Expect(page.GetByTestId("report-slice")).ToContainTextAsync("Die Kontakte hinter einer Kennzahl");
+
+            // Activity: the gate passed with a manager's override is counted, and its row opens the contact.
+            await page.GoAsync("/reports?tab=activity");
+            await Expect(page.GetByTestId("activity-totals")).ToContainTextAsync("Übergangene Qualifizierungsschranken");
+            await page.GetByTestId("drill").Filter(new() { HasText = "Wagenknecht" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex($@"/contacts/{prospect}$"));
+            await page.GoAsync("/reports?tab=lists");
+            await Expect(page.GetByText("Zeilen je Liste")).ToBeVisibleAsync();
         }
         catch
         {
