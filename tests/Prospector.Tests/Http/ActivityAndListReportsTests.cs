@@ -140,6 +140,7 @@ public abstract class ActivityAndListReportsTests(ProspectorFactory app)
             await db.SaveChangesAsync();
             return c.Id;
         });
+        await NewContactAsync(Stage.Suspect);
         var lead = await NewContactAsync(Stage.Lead);
         var prospect = await NewContactAsync(Stage.Prospect);
         var customer = await NewContactAsync(Stage.RepeatCustomer);
@@ -163,8 +164,8 @@ public abstract class ActivityAndListReportsTests(ProspectorFactory app)
         var l = Assert.Single(r.GetProperty("lists").EnumerateArray());
         int I(string name) => l.GetProperty(name).GetInt32();
         Assert.Equal((9, 2, 3, 3, 1), (I("rows"), I("open"), I("converted"), I("cancelled"), I("duplicates")));
-        Assert.Equal((4, 1, 1, 1, 1), (I("contacts"), I("leads"), I("prospects"), I("customers"), I("disqualified")));
-        Assert.Equal(0.25, l.GetProperty("customerRate").GetDouble());
+        Assert.Equal((5, 1, 1, 1, 1, 1), (I("contacts"), I("suspects"), I("leads"), I("prospects"), I("customers"), I("disqualified")));
+        Assert.Equal(0.2, l.GetProperty("customerRate").GetDouble());
         Assert.Equal(["Wrong number 2", "Not interested 1"],
             l.GetProperty("cancelReasons").EnumerateArray().Select(x => $"{x.GetProperty("reason").GetString()} {x.GetProperty("count").GetInt32()}"));
         var won = Assert.Single(l.GetProperty("won").EnumerateArray());

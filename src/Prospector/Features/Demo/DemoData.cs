@@ -92,8 +92,48 @@ public static class DemoData
         await AddQualificationAsync(db, people, users[0].Id, random, now, ct);
         await db.SaveChangesAsync(ct);
         await AddQuestionsAsync(db, random, now, ct);
+        await AddListsAsync(db, people, random, ct);
         output.WriteLine($"Demo data ready: {companies} companies, {contacts} contacts, {users.Count} users.");
         output.WriteLine($"Demo login: {AdminEmail} / {Password}   (also: manager@demo.prospector, rep.nord@demo.prospector, rep.sued@demo.prospector)");
+    }
+
+    /// <summary>
+    /// Two prospecting lists — a trade fair's visitors and a bought address list — with the contacts of that source as
+    /// their converted rows, and rows still open, cancelled (by reason) and duplicate, for the lists report.
+    /// </summary>
+    private static async Task AddListsAsync(ProspectorDb db, List<Contact> people, Randomizer random, CancellationToken ct)
+    {
+        string[] reasons = [nameof(Lists.CancelReason.NotInterested), nameof(Lists.CancelReason.WrongTargetMarket),
+            nameof(Lists.CancelReason.Unreachable), nameof(Lists.CancelReason.NoBudget)];
+        foreach (var (name, source, open, cancelled) in new[] { ("Messe Hannover 2026", "Trade fair", 40, 25), ("Adressliste Maschinenbau Q3", "Purchased list", 120, 90) })
+        {
+            var list = new ProspectingList { Name = name, Columns = "[\"Name\",\"Company\",\"E-mail\",\"Phone\"]", DefaultCountry = "DE" };
+            db.ProspectingLists.Add(list);
+            await db.SaveChangesAsync(ct);
+            var n = 0;
+            ListRow Row(ListRowState state, string rowName, string? company, string? email) => new()
+            {
+                ListId = list.Id, RowNumber = ++n, State = state, Name = rowName, Company = company, Email = email,
+                Cells = System.Text.Json.JsonSerializer.Serialize(new[] { rowName, company ?? "", email ?? "", "" }),
+            };
+            foreach (var c in people.Where(p => p.Source == source))
+            {
+                c.SourceListId = list.Id;
+                var converted = Row(ListRowState.Converted, c.DisplayName, null, c.Email);
+                converted.ContactId = c.Id;
+                db.ListRows.Add(converted);
+            }
+            var f = new Faker("de") { Random = random };
+            for (var k = 0; k < open + cancelled + 12; k++)
+            {
+                var row = Row(k < open ? ListRowState.Open : k < open + cancelled ? ListRowState.Cancelled : ListRowState.Duplicate,
+                    f.Name.FullName(), f.Company.CompanyName(), null);
+                if (row.State == ListRowState.Cancelled) row.CancelReason = reasons[random.Number(reasons.Length - 1)];
+                db.ListRows.Add(row);
+            }
+            list.RowCount = n;
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     private static void AddWork(ProspectorDb db, List<Contact> people, Pipeline pipeline, long adminId, Randomizer random, DateTime now)

@@ -10,7 +10,7 @@ public sealed record ReasonCount(string Reason, int Count);
 /// contacts created from it became — by their current stage (disqualified ones apart), and deals won (amounts per currency).
 /// </summary>
 public sealed record ListPerformance(long ListId, string Name, DateTime CreatedAt, int Rows, int Open, int Converted, int Cancelled, int Duplicates,
-    IReadOnlyList<ReasonCount> CancelReasons, int Contacts, int Leads, int Prospects, int Customers, int Disqualified, double? CustomerRate,
+    IReadOnlyList<ReasonCount> CancelReasons, int Contacts, int Suspects, int Leads, int Prospects, int Customers, int Disqualified, double? CustomerRate,
     IReadOnlyList<CurrencyAmount> Won);
 
 /// <summary>
@@ -56,7 +56,7 @@ public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance
                 State(ListRowState.Converted), State(ListRowState.Cancelled), State(ListRowState.Duplicate),
                 [.. reasons.Where(r => r.ListId == h.Id).OrderByDescending(r => r.N).ThenBy(r => r.CancelReason, StringComparer.Ordinal)
                     .Select(r => new ReasonCount(r.CancelReason ?? "", r.N))],
-                total, Stage(Data.Stage.Lead), Stage(Data.Stage.Prospect), customers,
+                total, Stage(Data.Stage.Suspect), Stage(Data.Stage.Lead), Stage(Data.Stage.Prospect), customers,
                 stages.Where(x => x.SourceListId == h.Id && x.Out).Sum(x => x.N), FunnelReport.Rate(customers, total),
                 [.. won.Where(w => w.SourceListId == h.Id).OrderByDescending(w => w.N).ThenBy(w => w.Currency, StringComparer.Ordinal)
                     .Select(w => new CurrencyAmount(w.Currency, w.N, Math.Round((decimal)w.Sum, 2), Math.Round((decimal)w.Sum / w.N, 2)))]);

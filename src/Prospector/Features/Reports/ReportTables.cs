@@ -81,7 +81,7 @@ public static class ReportTables
     {
         var channels = ActivityReport.Conversational;
         var byRep = r.Conversations.GroupBy(x => (x.Start, x.UserId, x.Rep)).Select(g => (IReadOnlyList<string>)
-            [g.Key.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Key.Rep, .. channels.Select(ch => N(g.Where(x => x.Channel == ch).Sum(x => x.Count), c)),
+            [Day(g.Key.Start, c), g.Key.Rep, .. channels.Select(ch => N(g.Where(x => x.Channel == ch).Sum(x => x.Count), c)),
              N(g.Sum(x => x.Count), c)]);
         return
         [
@@ -89,10 +89,27 @@ public static class ReportTables
             new(t("Reps"), [t("Rep"), t("Conversations"), t("Next actions done"), t("Overdue"), t("Without next action"), t("Gates overridden")],
                 [.. r.Reps.Select(x => (IReadOnlyList<string>)[x.Rep, N(x.Conversations, c), N(x.ActionsDone, c), N(x.ActionsOverdue, c), N(x.WithoutNextAction, c), N(x.GateOverrides, c)])]),
             new(t("Gates overridden"), [t("When"), t("Contact"), t("To stage"), t("By"), t("Reason")],
-                [.. r.Overrides.Select(x => (IReadOnlyList<string>)[x.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC", x.Contact,
+                [.. r.Overrides.Select(x => (IReadOnlyList<string>)[Common.UserTime.ToLocal(x.At, r.Period.TimeZone).ToString(c.Equals(CultureInfo.InvariantCulture) ? "yyyy-MM-dd HH:mm" : "g", c), x.Contact,
                     x.ToStage is { } s ? stage(s) : "", x.By, x.Reason ?? ""])]),
         ];
     }
+
+    /// <summary>A list row's cancel reason in words (the list grid's), or the text as given.</summary>
+    public static string CancelReasonText(string reason, Func<string, string> t) =>
+        Enum.TryParse<Prospector.Features.Lists.CancelReason>(reason, out var r) ? t(r switch
+        {
+            Prospector.Features.Lists.CancelReason.NotInterested => "Not interested",
+            Prospector.Features.Lists.CancelReason.WrongTargetMarket => "Wrong target market",
+            Prospector.Features.Lists.CancelReason.NoBudget => "No budget",
+            Prospector.Features.Lists.CancelReason.NoAuthority => "No authority to decide",
+            Prospector.Features.Lists.CancelReason.Duplicate => "Duplicate",
+            Prospector.Features.Lists.CancelReason.Unreachable => "Unreachable",
+            _ => "Other",
+        }) : reason;
+
+    /// <summary>Days as the culture writes them; yyyy-MM-dd for scripts (the invariant culture).</summary>
+    private static string Day(DateOnly d, CultureInfo c) =>
+        d.ToString(c.Equals(CultureInfo.InvariantCulture) ? "yyyy-MM-dd" : "d", c);
 
     /// <summary>A channel's English name, the key of its translation (as on the timeline).</summary>
     public static string ChannelText(Channel ch) => ch switch
@@ -110,13 +127,13 @@ public static class ReportTables
     /// <summary>Per list its rows by state and what its contacts became; cancel reasons per list.</summary>
     public static List<ReportTable> Lists(ListsReport r, Func<string, string> t, CultureInfo c) =>
     [
-        new(t("Prospecting lists"), [t("List"), t("Rows"), t("Open"), t("Converted"), t("Cancelled"), t("Duplicates"), t("Leads"), t("Prospects"),
+        new(t("Prospecting lists"), [t("List"), t("Rows"), t("Open"), t("Converted"), t("Cancelled"), t("Duplicates"), t("Suspects"), t("Leads"), t("Prospects"),
             t("Customers"), t("Disqualified"), t("Customers %"), t("Won")],
             [.. r.Lists.Select(x => (IReadOnlyList<string>)[x.Name, N(x.Rows, c), N(x.Open, c), N(x.Converted, c), N(x.Cancelled, c), N(x.Duplicates, c),
-                N(x.Leads, c), N(x.Prospects, c), N(x.Customers, c), N(x.Disqualified, c), P(x.CustomerRate, c),
+                N(x.Suspects, c), N(x.Leads, c), N(x.Prospects, c), N(x.Customers, c), N(x.Disqualified, c), P(x.CustomerRate, c),
                 string.Join(" · ", x.Won.Select(w => w.Currency + " " + M(w.Total, c)))])]),
         new(t("Cancelled rows by reason"), [t("List"), t("Reason"), t("Count")],
-            [.. r.Lists.SelectMany(x => x.CancelReasons.Select(cr => (IReadOnlyList<string>)[x.Name, cr.Reason, N(cr.Count, c)]))]),
+            [.. r.Lists.SelectMany(x => x.CancelReasons.Select(cr => (IReadOnlyList<string>)[x.Name, CancelReasonText(cr.Reason, t), N(cr.Count, c)]))]),
     ];
 
     private static IReadOnlyList<string> Duration(string name, DurationRow d, CultureInfo c) => [name, N(d.Count, c), D(d.MedianDays, c), D(d.P75Days, c)];
