@@ -185,6 +185,7 @@ public static class ProspectorHost
         api.MapImportsApi();
         api.MapReportsApi();
         Prospector.Features.Privacy.PrivacyApi.MapPrivacyApi(api);
+        Prospector.Features.Auth.SecurityEventsApi.MapSecurityEventsApi(api);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -33,10 +33,10 @@ public abstract partial class AuthTests
         var now = app.Clock.GetUtcNow().UtcDateTime;
         Assert.InRange(failed.At, now.AddMinutes(-1), now.AddSeconds(1));
 
-        var unknown = $"nobody-{TestHttp.Unique()}@test.example";
+        var unknown = $"Nobody-{TestHttp.Unique()}@Test.Example";
         Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(browser, unknown, wrong)).StatusCode);
         var failedUnknown = (await EventsAsync(AuditAction.SignInFailed)).Last();
-        Assert.Equal(unknown, failedUnknown.UserName);
+        Assert.Equal(unknown.ToLowerInvariant(), failedUnknown.UserName);
         Assert.Equal(0, failedUnknown.EntityId);
 
         Assert.Equal(HttpStatusCode.Found, (await SignInAsync(browser, user.Email, Password)).StatusCode);
@@ -68,5 +68,14 @@ public abstract partial class AuthTests
         // Revoking it again changes nothing and records nothing.
         Assert.Equal(HttpStatusCode.NotFound, (await user.Client.DeleteAsync($"/api/v1/tokens/{id}")).StatusCode);
         Assert.Single(await EventsAsync(AuditAction.TokenRevoked), e => e.EntityId == id);
+
+        // Admins read them back: newest first, filtered by user, with the address.
+        var admin = await app.UserAsync("Admin");
+        var events = (await admin.Client.GetJsonAsync($"/api/v1/security-events?userId={user.Id}")).EnumerateArray().ToList();
+        Assert.Equal(["TokenRevoked", "TokenCreated"], events.Take(2).Select(e => e.GetProperty("action").GetString()));
+        Assert.All(events, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("remoteIp").GetString())));
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Client.GetAsync("/api/v1/security-events")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Client.GetAsync("/api/v1/security-events?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Client.GetAsync("/api/v1/security-events?action=Updated")).StatusCode);
     }
 }

@@ -60,6 +60,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         // GDPR requests: managers and admins export a person they can see; only admins erase.
         new("GET /api/v1/contacts/{id:long}/personal-data",       U, F, A, A),
         new("POST /api/v1/contacts/{id:long}/erase",              U, F, F, A),
+        new("GET /api/v1/security-events/",                       U, F, F, A),
         new("GET /api/v1/qualification/criteria/",                U, A, A, A),
         new("PUT /api/v1/qualification/criteria/",                U, F, F, A, """{"gates":[]}"""),
         new("GET /api/v1/companies/",                             U, A, A, A),

@@ -90,8 +90,8 @@ public abstract class PersonalDataTests(ProspectorFactory app)
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(p.Id, doc.RootElement.GetProperty("contactId").GetInt64());
         Assert.Contains(doc.RootElement.GetProperty("listRows").EnumerateArray(),
-            r => r.GetProperty("OriginalCells").GetProperty("Bemerkung").GetString()!.StartsWith("Zqcell", StringComparison.Ordinal));
-        Assert.Contains(doc.RootElement.GetProperty("auditEntries").EnumerateArray(), e => e.GetProperty("Changes").GetString()!.Contains("Zqnotes", StringComparison.Ordinal));
+            r => r.GetProperty("originalCells").GetProperty("Bemerkung").GetString()!.StartsWith("Zqcell", StringComparison.Ordinal));
+        Assert.Contains(doc.RootElement.GetProperty("auditEntries").EnumerateArray(), e => e.GetProperty("changes").GetString()!.Contains("Zqnotes", StringComparison.Ordinal));
         // …and in the CSV of its kind.
         foreach (var (file, value) in new[] { ("contact.csv", p.Values[0]), ("consents.csv", p.Values[11]), ("personal-dates.csv", p.Values[13]),
                      ("activities.csv", p.Values[15]), ("open-questions.csv", p.Values[16]), ("next-actions.csv", p.Values[17]),

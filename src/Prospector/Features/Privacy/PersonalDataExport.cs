@@ -9,7 +9,6 @@ using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Audit;
 using Prospector.Features.Common;
-using Prospector.Features.Lists;
 
 namespace Prospector.Features.Privacy;
 
@@ -42,7 +41,7 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
         var kinds = await CollectAsync(scope, contact, ct);
         db.AuditEntries.Add(log.Entry(AuditAction.PersonalDataExported, nameof(Contact), contactId));
         await db.SaveChangesAsync(ct);
-        return new PersonalDataFile($"personal-data-contact-{contactId}.zip", await ZipAsync(contact.Id, kinds, ct));
+        return new PersonalDataFile($"personal-data-contact-{contactId}.zip", Zip(contact.Id, kinds));
     }
 
     /// <summary>Each kind by its file name, as rows of column → value.</summary>
@@ -53,8 +52,8 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
             ? await scope.Filter(db.Companies).Where(c => c.Id == cid).Select(c => c.Name).FirstOrDefaultAsync(ct) : null;
         var tags = await db.Contacts.Where(c => c.Id == id).SelectMany(c => c.Tags.Select(t => t.Name)).ToListAsync(ct);
         var contactRow = Row(contact);
-        contactRow["Company"] = company;
-        contactRow["Tags"] = string.Join(", ", tags);
+        contactRow["company"] = company;
+        contactRow["tags"] = string.Join(", ", tags);
 
         var activities = await db.Activities.IgnoreQueryFilters().AsNoTracking().Where(a => a.ContactId == id).OrderBy(a => a.OccurredAt).ToListAsync(ct);
         var actions = await db.NextActions.IgnoreQueryFilters().AsNoTracking().Where(a => a.ContactId == id).OrderBy(a => a.DueAtUtc).ToListAsync(ct);
@@ -78,18 +77,18 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
         {
             var d = Row(r);
             var list = lists.GetValueOrDefault(r.ListId);
-            d["List"] = list?.Name;
+            d["list"] = list?.Name;
             var columns = list is null ? [] : JsonSerializer.Deserialize<List<string>>(list.Columns) ?? [];
             var cells = JsonSerializer.Deserialize<List<string?>>(r.Cells) ?? [];
             // The original cells by their column names, as the person's data came in.
-            d["OriginalCells"] = cells.Select((v, i) => new KeyValuePair<string, string?>(i < columns.Count ? columns[i] : $"Column {i + 1}", v))
+            d["originalCells"] = cells.Select((v, i) => new KeyValuePair<string, string?>(i < columns.Count ? columns[i] : $"Column {i + 1}", v))
                 .ToDictionary(kv => kv.Key, kv => kv.Value);
             return d;
         }).ToList();
 
         var custom = contact.CustomFields is { Length: > 0 } json
             ? (JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [])
-                .Select(kv => new Dictionary<string, object?> { ["Field"] = kv.Key, ["Value"] = kv.Value.ToString() }).ToList()
+                .Select(kv => new Dictionary<string, object?> { ["field"] = kv.Key, ["value"] = kv.Value.ToString() }).ToList()
             : [];
 
         return
@@ -112,15 +111,19 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
 
     private List<Dictionary<string, object?>> Rows<T>(IEnumerable<T> entities) where T : class => entities.Select(Row).ToList();
 
-    /// <summary>Every mapped column of the row, by property name (the model decides, not a hand-kept list).</summary>
+    /// <summary>Every mapped column of the row, by property name in camelCase (the model decides, not a hand-kept list).</summary>
     private Dictionary<string, object?> Row<T>(T entity) where T : class
     {
         var type = db.Model.FindEntityType(typeof(T))!;
         return type.GetProperties().Where(p => p.PropertyInfo is not null)
-            .ToDictionary(p => p.Name, p => p.PropertyInfo!.GetValue(entity));
+            .ToDictionary(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name), p => p.PropertyInfo!.GetValue(entity));
     }
 
-    private async Task<byte[]> ZipAsync(long contactId, List<(string Name, List<Dictionary<string, object?>> Rows)> kinds, CancellationToken ct)
+    /// <summary>"list-rows" (the CSV's name) → "listRows" (the JSON document's key).</summary>
+    private static string Key(string fileName) =>
+        string.Concat(fileName.Split('-').Select((w, i) => i == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+
+    private byte[] Zip(long contactId, List<(string Name, List<Dictionary<string, object?>> Rows)> kinds)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -130,9 +133,9 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
                 ["contactId"] = contactId,
                 ["exportedAt"] = time.GetUtcNow().UtcDateTime,
             };
-            foreach (var (name, rows) in kinds) document[name] = name == "contact" ? rows[0] : rows;
+            foreach (var (name, rows) in kinds) document[Key(name)] = name == "contact" ? rows[0] : rows;
             Write(zip, "personal-data.json", JsonSerializer.SerializeToUtf8Bytes(document, Json));
-            foreach (var (name, rows) in kinds) Write(zip, $"{name}.csv", await CsvAsync(rows, ct));
+            foreach (var (name, rows) in kinds) Write(zip, $"{name}.csv", Csv(rows));
         }
         return buffer.ToArray();
     }
@@ -143,19 +146,29 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
         s.Write(content);
     }
 
-    /// <summary>Columns are the union of the rows' keys; nested values (the original cells) as JSON text.</summary>
-    private static async Task<byte[]> CsvAsync(List<Dictionary<string, object?>> rows, CancellationToken ct)
+    /// <summary>
+    /// Columns are the union of the rows' keys; nested values (the original cells) as JSON text. UTF-8 with BOM, RFC 4180
+    /// quoting, every cell (header included) formula-escaped by the one rule of all exports (<see cref="CellText"/>).
+    /// </summary>
+    private static byte[] Csv(List<Dictionary<string, object?>> rows)
     {
         var header = rows.SelectMany(r => r.Keys).Distinct().ToList();
-        using var buffer = new MemoryStream();
-        await Exporter.WriteAsync(buffer, ExportFormat.Csv, header, Cells(rows, header), ct);
-        return buffer.ToArray();
+        var sb = new StringBuilder();
+        Line(sb, header);
+        foreach (var r in rows) Line(sb, header.Select(h => Text(r.GetValueOrDefault(h))).ToList());
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
     }
 
-    private static async IAsyncEnumerable<string?[]> Cells(List<Dictionary<string, object?>> rows, List<string> header)
+    private static void Line(StringBuilder sb, IReadOnlyList<string?> cells)
     {
-        foreach (var r in rows) yield return header.Select(h => Text(r.GetValueOrDefault(h))).ToArray();
-        await Task.CompletedTask;
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            var v = CellText.Escape(cells[i]);
+            if (v.AsSpan().IndexOfAny(",\"\r\n;\t") >= 0) sb.Append('"').Append(v.Replace("\"", "\"\"")).Append('"');
+            else sb.Append(v);
+        }
+        sb.Append("\r\n");
     }
 
     private static string? Text(object? v) => v switch
