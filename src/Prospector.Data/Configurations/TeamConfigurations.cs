@@ -88,6 +88,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     {
         b.Property(a => a.EntityType).HasMaxLength(64);
         b.Property(a => a.UserName).HasMaxLength(256);
+        b.Property(a => a.RemoteIp).HasMaxLength(64);
         b.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
     }
 }

@@ -77,6 +77,11 @@ public sealed class Contact : TrackedRecord, IOwned
     public string? Notes { get; set; }
     /// <summary>Set while the contact waits in standby / keep-for-later until this date.</summary>
     public DateOnly? RecontactOn { get; set; }
+    /// <summary>
+    /// Set when the person's data was erased (GDPR Art. 17): the row stays as a tombstone without personal data, so reports
+    /// still count its stage history.
+    /// </summary>
+    public DateTime? ErasedAt { get; set; }
     public List<Tag> Tags { get; set; } = [];
     public List<ConsentRecord> Consents { get; set; } = [];
     public List<PersonalDate> PersonalDates { get; set; } = [];

@@ -108,7 +108,15 @@ public sealed class WorkspaceSettings : IVersioned
     public int Version { get; set; }
 }
 
-public enum AuditAction { Created, Updated, Deleted, Restored }
+/// <summary>
+/// What an audit entry records: a change to a record, or a security event (sign-ins, tokens, personal-data exports,
+/// erasures, backups), which names no record's fields.
+/// </summary>
+public enum AuditAction
+{
+    Created, Updated, Deleted, Restored,
+    SignedIn, SignInFailed, TokenCreated, TokenRevoked, PersonalDataExported, Erased, BackedUp,
+}
 
 /// <summary>One change to one record: who, when, and each field from → to (JSON).</summary>
 public sealed class AuditEntry
@@ -122,4 +130,6 @@ public sealed class AuditEntry
     public DateTime At { get; set; }
     /// <summary>JSON array of { field, from, to }.</summary>
     public string Changes { get; set; } = "[]";
+    /// <summary>Security events: the address the request came from (after the trusted proxies), or "cli".</summary>
+    public string? RemoteIp { get; set; }
 }

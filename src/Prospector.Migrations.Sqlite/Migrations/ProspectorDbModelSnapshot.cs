@@ -300,6 +300,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("UserId")
                         .HasColumnType("INTEGER");
 
@@ -494,6 +498,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.Property<string>("EmailKey")
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ErasedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FirstName")

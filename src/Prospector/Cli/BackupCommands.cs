@@ -19,10 +19,27 @@ public static partial class ProspectorCli
         cmd.SetAction(async (parse, ct) => await Guarded(async () =>
         {
             await using var app = ProspectorHost.Build(HostArgs(parse));
-            Console.WriteLine(await Backups.BackupAsync(app.Configuration, parse.GetValue(output)!, parse.GetValue(Force), ct));
+            var target = Path.GetFullPath(parse.GetValue(output)!);
+            Console.WriteLine(await Backups.BackupAsync(app.Configuration, target, parse.GetValue(Force), ct));
+            await RecordBackupAsync(app, target, ct);
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The backup in the audit trail (who, when, which file). A database too old to take the entry only gets a warning.</summary>
+    private static async Task RecordBackupAsync(WebApplication app, string target, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Prospector.Features.Audit.SecurityLog>().RecordAsync(Prospector.Data.AuditAction.BackedUp,
+                "Database", 0, details: [new Prospector.Data.FieldChange("File", null, target)], ct: ct);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            await Console.Error.WriteLineAsync($"warning: the backup was written but could not be recorded in the audit trail: {e.Message}");
+        }
     }
 
     private static Command RestoreCommand()

@@ -36,6 +36,7 @@ public static partial class ProspectorCli
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(BackupCommand());
         root.Subcommands.Add(RestoreCommand());
+        root.Subcommands.Add(ContactCommand());
         return root;
     }
 

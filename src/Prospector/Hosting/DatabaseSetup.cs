@@ -87,7 +87,8 @@ public static class DatabaseSetup
     /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
-        private const string Sql = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+        // secure_delete: freed space is overwritten with zeros, so an erased person's text does not linger in free pages.
+        private const string Sql = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;";
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
 
         private static bool IsConfigured(DbConnection connection) =>

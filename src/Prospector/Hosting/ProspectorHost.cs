@@ -85,6 +85,9 @@ public static class ProspectorHost
         s.AddScoped<IItemCloser, OpportunityCloser>();
         s.AddScoped<Prospector.Features.Settings.WorkspaceService>();
         s.AddScoped<ReportService>();
+        s.AddScoped<Prospector.Features.Audit.SecurityLog>();
+        s.AddScoped<Prospector.Features.Privacy.PersonalDataExport>();
+        s.AddScoped<Prospector.Features.Privacy.Erasure>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -181,6 +184,8 @@ public static class ProspectorHost
         api.MapListsApi();
         api.MapImportsApi();
         api.MapReportsApi();
+        Prospector.Features.Privacy.PrivacyApi.MapPrivacyApi(api);
+        Prospector.Features.Auth.SecurityEventsApi.MapSecurityEventsApi(api);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
@@ -201,6 +206,8 @@ internal sealed class HttpAuditActor(IHttpContextAccessor http, CurrentUserHolde
 public sealed class CurrentUserHolder
 {
     public ClaimsPrincipal? User { get; set; }
+    /// <summary>The browser's address as the circuit's connection saw it, for security events in the audit trail.</summary>
+    public string? RemoteIp { get; set; }
 }
 
 /// <summary>Applies migrations and prepares a fresh workspace before the server takes requests.</summary>

@@ -57,6 +57,10 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/contacts/{id:long}/disqualify",         U, A, A, A, """{"reason":"matrix"}"""),
         new("POST /api/v1/contacts/{id:long}/outcome",            U, A, A, A, """{"outcome":"NotReady"}"""),
         new("GET /api/v1/contacts/{id:long}/lifecycle",           U, A, A, A),
+        // GDPR requests: managers and admins export a person they can see; only admins erase.
+        new("GET /api/v1/contacts/{id:long}/personal-data",       U, F, A, A),
+        new("POST /api/v1/contacts/{id:long}/erase",              U, F, F, A),
+        new("GET /api/v1/security-events/",                       U, F, F, A),
         new("GET /api/v1/qualification/criteria/",                U, A, A, A),
         new("PUT /api/v1/qualification/criteria/",                U, F, F, A, """{"gates":[]}"""),
         new("GET /api/v1/companies/",                             U, A, A, A),

@@ -20,6 +20,7 @@ public abstract class AppPage : ComponentBase
     [Inject] protected NavigationManager Nav { get; set; } = default!;
     [Inject] protected IDialogService PageDialogs { get; set; } = default!;
     [Inject] protected TimeProvider PageClock { get; set; } = default!;
+    [Inject] private IHttpContextAccessor PageHttp { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> Texts { get; set; } = default!;
     [CascadingParameter] protected Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -60,7 +61,9 @@ public abstract class AppPage : ComponentBase
     {
         var user = (await AuthState).User;
         await using var scope = Scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUserHolder>().User = user;
+        var holder = scope.ServiceProvider.GetRequiredService<CurrentUserHolder>();
+        holder.User = user;
+        holder.RemoteIp = PageHttp.HttpContext?.Connection.RemoteIpAddress?.ToString();
         var access = await scope.ServiceProvider.GetRequiredService<RecordAccess>().ScopeAsync(user);
         return await work(scope.ServiceProvider, access);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -17,7 +18,8 @@ public sealed record NewUser(string? Email, string? Password, string? Role, stri
 /// Users, their profiles and their API tokens: the one place that creates, changes, deactivates and revokes them, for the
 /// setup page, the settings page, the CLI and the API alike.
 /// </summary>
-public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleManager<Role> roles, TimeProvider time, IStringLocalizer<SharedResource> l)
+public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleManager<Role> roles, TimeProvider time, IStringLocalizer<SharedResource> l,
+    Prospector.Features.Audit.SecurityLog log)
 {
     public const int MaxTokenName = 100, MaxDisplayName = 100;
 
@@ -69,7 +71,10 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
     {
         var revoked = await db.ApiTokens.Where(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow().UtcDateTime), ct);
-        return revoked == 1 ? new Done() : Outcome<Done>.NotFound("Token not found", l["You have no active token {0}.", tokenId]);
+        if (revoked != 1) return Outcome<Done>.NotFound("Token not found", l["You have no active token {0}.", tokenId]);
+        await log.RecordAsync(AuditAction.TokenRevoked, nameof(ApiToken), tokenId,
+            details: [new FieldChange("UserId", null, userId.ToString(CultureInfo.InvariantCulture))], ct: ct);
+        return new Done();
     }
 
     public async Task EnsureRolesAsync()
@@ -192,6 +197,8 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
         };
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync();
+        await log.RecordAsync(AuditAction.TokenCreated, nameof(ApiToken), token.Id,
+            details: [new FieldChange("UserId", null, userId.ToString(CultureInfo.InvariantCulture)), new FieldChange("Name", null, token.Name)]);
         return (token, secret);
     }
 

@@ -45,7 +45,14 @@ public static class Labels
         AuditAction.Created => l["Created"],
         AuditAction.Updated => l["Changed"],
         AuditAction.Deleted => l["Deleted"],
-        _ => l["Restored"],
+        AuditAction.Restored => l["Restored"],
+        AuditAction.PersonalDataExported => l["Personal data exported"],
+        AuditAction.Erased => l["Personal data erased"],
+        AuditAction.SignedIn => l["Signed in"],
+        AuditAction.SignInFailed => l["Failed sign-in"],
+        AuditAction.TokenCreated => l["API token created"],
+        AuditAction.TokenRevoked => l["API token revoked"],
+        _ => l["Backed up"],
     };
 
     public static string ActionType(IStringLocalizer l, NextActionType t) => t switch

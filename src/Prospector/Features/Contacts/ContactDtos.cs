@@ -19,7 +19,7 @@ public sealed record ContactDto(
     Stage Stage, LeadStatus LeadStatus, string? Source, long? OwnerId, string? OwnerName, long? TeamId,
     IReadOnlyList<string> Tags, string? CustomFields, string? Notes,
     IReadOnlyList<ConsentDto> Consents, IReadOnlyList<PersonalDateDto> PersonalDates,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt) : IRecordDto<Contact, ContactDto>
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt, DateTime? ErasedAt = null) : IRecordDto<Contact, ContactDto>
 {
     public static ContactDto From(Contact c) => new(
         c.Id, c.Version, c.Salutation, c.FirstName, c.NamePrefix, c.LastName, c.DisplayName,
@@ -32,7 +32,7 @@ public sealed record ContactDto(
             .OrderBy(x => x.Channel).Select(x => new ConsentDto(x.Channel, x.Status, x.GivenAt, x.Method, x.Note)).ToList(),
         c.PersonalDates.OrderBy(d => d.Month).ThenBy(d => d.Day)
             .Select(d => new PersonalDateDto(d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore)).ToList(),
-        c.CreatedAt, c.UpdatedAt, c.DeletedAt);
+        c.CreatedAt, c.UpdatedAt, c.DeletedAt, c.ErasedAt);
 }
 
 /// <summary>The writable fields of a contact (documentation of POST and PATCH bodies; all optional in PATCH).</summary>
