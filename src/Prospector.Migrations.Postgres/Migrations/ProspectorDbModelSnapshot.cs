@@ -1776,6 +1776,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("CustomersNeedNextAction")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("DefaultCountry")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -1814,6 +1817,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                         new
                         {
                             Id = 1,
+                            CustomersNeedNextAction = false,
                             DefaultCountry = "DE",
                             DefaultCurrency = "EUR",
                             Name = "Prospector",
