@@ -143,7 +143,7 @@ public abstract class RepeatSalesAndStepsTests(ProspectorFactory app)
         var board = $"/api/v1/pipelines/{small.GetProperty("pipelineId").GetInt64()}/board";
 
         static List<string> Titles(JsonElement b) => b.GetProperty("columns").EnumerateArray()
-            .SelectMany(c => c.GetProperty("items").EnumerateArray()).Select(i => i.Str("title")).ToList();
+            .SelectMany(c => c.GetProperty("items").EnumerateArray()).Select(i => i.Str("title")!).ToList();
         var byAmount = await rep.GetJsonAsync($"{board}?q={word.ToUpperInvariant()}&sort=Amount");
         Assert.Equal([$"{word} large", $"{word} small"], Titles(byAmount));
         var byDue = await rep.GetJsonAsync($"{board}?q={word}&sort=NextActionDue");
@@ -168,7 +168,9 @@ public abstract class RepeatSalesAndStepsTests(ProspectorFactory app)
     public async Task Moving_a_contact_back_a_stage_needs_a_reason_and_is_a_lifecycle_event()
     {
         var rep = (await app.UserAsync("Rep", "Nord")).Client;
-        var prospect = (await rep.CreateAsync(Contacts, new { lastName = "Zurück", stage = "Prospect" })).GetProperty("id").GetInt64();
+        var prospect = await rep.NewLeadAsync("Zurück");
+        await rep.QualifyAsync(prospect);
+        Assert.Equal(HttpStatusCode.OK, (await rep.PostAsJsonAsync($"{Contacts}/{prospect}/outcome", new { outcome = "Yes", amount = 800m })).StatusCode);
         await TestHttp.AssertValidationProblemAsync(await rep.MoveAsync(prospect, "Lead"), "reason");
         Assert.Equal("Prospect", (await rep.GetJsonAsync($"{Contacts}/{prospect}")).Str("stage"));
 
