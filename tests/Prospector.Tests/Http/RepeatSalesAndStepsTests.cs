@@ -176,7 +176,7 @@ public abstract class RepeatSalesAndStepsTests(ProspectorFactory app)
 
         Assert.Equal(HttpStatusCode.OK, (await rep.MoveAsync(prospect, "Lead", "No budget before next year")).StatusCode);
         Assert.Equal("Lead", (await rep.GetJsonAsync($"{Contacts}/{prospect}")).Str("stage"));
-        var back = (await rep.LifecycleAsync(prospect)).Last(e => e.Str("kind") == "StageChanged");
+        var back = (await rep.LifecycleAsync(prospect)).Single(e => e.Str("kind") == "StageChanged" && e.Str("toStage") == "Lead" && e.Str("fromStage") is not null);
         Assert.Equal(("Prospect", "Lead", "No budget before next year"), (back.Str("fromStage"), back.Str("toStage"), back.Str("reason")));
     }
 }
