@@ -192,7 +192,7 @@ public sealed class PhoneJourneyTests(BrowserFixture browser)
                     var signOut = page.GetByRole(AriaRole.Button, new() { Name = SignOut[culture] });
                     if (!await signOut.IsVisibleAsync())
                     {
-                        await page.GetByRole(AriaRole.Button, new() { Name = Account[culture] }).ClickAsync();
+                        await page.GetByRole(AriaRole.Button, new() { Name = Account[culture], Exact = true }).ClickAsync();
                         await Expect(signOut).ToBeVisibleAsync();
                     }
                     else if (await signOut.BoundingBoxAsync() is not { } box || box.X < 0 || box.X + box.Width > width)
