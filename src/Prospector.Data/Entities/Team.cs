@@ -105,6 +105,8 @@ public sealed class WorkspaceSettings : IVersioned
     public string DefaultCurrency { get; set; } = "EUR";
     /// <summary>How long a record without consent is kept after disqualification.</summary>
     public int RetentionDays { get; set; } = 365;
+    /// <summary>When on, customers and repeat customers always have a next action (account care), like open leads and deals.</summary>
+    public bool CustomersNeedNextAction { get; set; }
     public int Version { get; set; }
 }
 

@@ -1783,6 +1783,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("CustomersNeedNextAction")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("DefaultCountry")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -1821,6 +1824,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                         new
                         {
                             Id = 1,
+                            CustomersNeedNextAction = false,
                             DefaultCountry = "DE",
                             DefaultCurrency = "EUR",
                             Name = "Prospector",

@@ -1715,6 +1715,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("CustomersNeedNextAction")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DefaultCountry")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -1753,6 +1756,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         new
                         {
                             Id = 1,
+                            CustomersNeedNextAction = false,
                             DefaultCountry = "DE",
                             DefaultCurrency = "EUR",
                             Name = "Prospector",

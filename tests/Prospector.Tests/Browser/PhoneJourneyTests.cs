@@ -16,6 +16,8 @@ public sealed class PhoneJourneyTests(BrowserFixture browser)
     private const string Email = "petra@example.de", Password = "lange-geheime-phrase";
 
     /// <summary>A fresh server with the first administrator and a rep's small day of work, made through the API.</summary>
+    private long _customerId, _dealId;
+
     private async Task<(ServerProcess Server, long ContactId, long ListId)> ServerWithDataAsync()
     {
         var server = await ServerProcess.StartAsync();
@@ -44,6 +46,14 @@ public sealed class PhoneJourneyTests(BrowserFixture browser)
             await PostAsync("/api/v1/opportunities", new { contactId = contact, title = deal, amount = 24000, nextAction = new { type = "Call", dueDate = soon, note = "Termin vereinbaren" } });
             await PostAsync("/api/v1/activities", new { contactId = contact, channel = "Phone", direction = "Outbound", outcome = "Reached", durationMinutes = 12, notes = "Angebot besprochen." });
         }
+        // A customer (first deal won, a check-in is theirs to plan) and a deal moved one step, for the deal page's step bar and history.
+        var company = await PostAsync("/api/v1/companies", new { name = "Brandt Mühlenwerke GmbH" });
+        _customerId = await PostAsync("/api/v1/contacts", new { firstName = "Jonas", lastName = "Brandt", stage = "Lead", companyId = company });
+        var firstOrder = await PostAsync("/api/v1/opportunities", new { contactId = _customerId, title = "Erstauftrag Mahlwerke", amount = 18000, nextAction = new { type = "Call", dueDate = soon } });
+        Assert.Equal(200, (await api.PostAsync($"/api/v1/opportunities/{firstOrder}/win", new() { DataObject = new { } })).Status);
+        _dealId = await PostAsync("/api/v1/opportunities", new { contactId = _customerId, title = "Nachbestellung – Brandt Mühlenwerke GmbH", amount = 18000, nextAction = new { type = "Meeting", dueDate = soon, note = "Mengen abstimmen" } });
+        var steps = (await (await api.GetAsync("/api/v1/pipelines")).JsonAsync())!.Value[0].GetProperty("steps");
+        Assert.Equal(200, (await api.PostAsync($"/api/v1/opportunities/{_dealId}/move", new() { DataObject = new { stepId = steps[1].GetProperty("id").GetInt64() } })).Status);
         var listId = await ListAsync(page);
         await context.CloseAsync();
         return (server, first, listId);
@@ -168,6 +178,8 @@ public sealed class PhoneJourneyTests(BrowserFixture browser)
                     ("list", $"/lists/{listId}", "#list-grid"),
                     ("search", "/search?q=m%C3%BCller", "[data-testid=search-result], [data-testid=search-empty]"),
                     ("conversations", "/conversations", "[data-testid=conversations] tbody tr"),
+                    ("deal", $"/opportunities/{_dealId}", "[data-testid=step-history-row]"),
+                    ("customer", $"/contacts/{_customerId}", "[data-testid=care-hint]"),
                 };
                 foreach (var (name, url, ready) in pages)
                 {
@@ -180,7 +192,7 @@ public sealed class PhoneJourneyTests(BrowserFixture browser)
                     var signOut = page.GetByRole(AriaRole.Button, new() { Name = SignOut[culture] });
                     if (!await signOut.IsVisibleAsync())
                     {
-                        await page.GetByRole(AriaRole.Button, new() { Name = Account[culture] }).ClickAsync();
+                        await page.GetByRole(AriaRole.Button, new() { Name = Account[culture], Exact = true }).ClickAsync();
                         await Expect(signOut).ToBeVisibleAsync();
                     }
                     else if (await signOut.BoundingBoxAsync() is not { } box || box.X < 0 || box.X + box.Width > width)

@@ -102,6 +102,8 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("DELETE /api/v1/pipelines/{id:long}",                 U, F, F, A),
         new("GET /api/v1/opportunities/",                         U, A, A, A),
         new("GET /api/v1/opportunities/{id:long}",                U, A, A, A),
+        new("GET /api/v1/opportunities/suggestion",               U, A, A, A, Query: "?contactId=1"),
+        new("GET /api/v1/opportunities/{id:long}/steps",          U, A, A, A),
         new("POST /api/v1/opportunities/",                        U, A, A, A, """{"contactId":{contact},"amount":1000,"nextAction":{"type":"Call","dueDate":"2030-01-01"}}"""),
         new("PATCH /api/v1/opportunities/{id:long}",              U, A, A, A, """{"amount":2000}"""),
         new("POST /api/v1/opportunities/{id:long}/move",          U, A, A, A, """{"stepId":1}"""),

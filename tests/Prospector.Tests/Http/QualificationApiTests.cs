@@ -112,8 +112,9 @@ public abstract class QualificationApiTests(ProspectorFactory app)
         var adminsLead = await admin.NewLeadAsync();
         Assert.Equal(HttpStatusCode.OK, (await admin.MoveAsync(adminsLead, "Prospect", "Known customer elsewhere", @override: true)).StatusCode);
 
-        // Going back needs no gate, and a rep cannot make a customer by hand.
-        var back = await rep.MoveAsync(repsLead, "Suspect");
+        // Going back needs no gate but a reason (issue 17), and a rep cannot make a customer by hand.
+        await TestHttp.AssertValidationProblemAsync(await rep.MoveAsync(repsLead, "Suspect"), "reason");
+        var back = await rep.MoveAsync(repsLead, "Suspect", "Wrong contact person");
         Assert.Equal(HttpStatusCode.OK, back.StatusCode);
         Assert.Equal("Suspect", (await back.ReadJsonAsync()).Str("stage"));
         await TestHttp.AssertValidationProblemAsync(await rep.MoveAsync(repsLead, "Customer", "won", @override: true), "stage");

@@ -21,6 +21,14 @@ public static class Definitions
         c => (c.Stage == Stage.Lead || c.Stage == Stage.Prospect) && c.LeadStatus != LeadStatus.Unqualified;
 
     /// <summary>
+    /// A customer or repeat customer (not disqualified): after the first sale it is looked after ("account care": check-in,
+    /// re-order, renewal). A next action is optional, unless the workspace turns on "every customer has a next action"
+    /// (<see cref="WorkspaceSettings.CustomersNeedNextAction"/>); then it counts like a contact in play. See <c>CurrentAction.NeedingAction</c>.
+    /// </summary>
+    public static readonly Expression<Func<Contact, bool>> CustomerInCare =
+        c => (c.Stage == Stage.Customer || c.Stage == Stage.RepeatCustomer) && c.LeadStatus != LeadStatus.Unqualified;
+
+    /// <summary>
     /// A deal that counts in the pipeline value and the weighted forecast: open and not on standby. Standby deals are counted
     /// and summed separately ("on standby"), because nobody expects them to close before their date.
     /// </summary>

@@ -37,12 +37,24 @@ public sealed class CurrentAction(ProspectorDb db, TimeProvider time, IStringLoc
     public static async Task<DateOnly> TodayAsync(ProspectorDb db, long? userId, TimeProvider time, CancellationToken ct = default) =>
         Today(time.GetUtcNow().UtcDateTime, await UserTime.ZoneOfAsync(db, userId, ct));
 
-    /// <summary>Of <paramref name="contacts"/>, those that are items of their own (in play, no open deal): they need an action.</summary>
+    /// <summary>
+    /// Of <paramref name="contacts"/>, those that are items of their own (in play, no open deal): they need an action. Customers
+    /// (<see cref="Definitions.CustomerInCare"/>) need one too when the workspace says "every customer has a next action".
+    /// </summary>
     public static IQueryable<Contact> NeedingAction(ProspectorDb db, IQueryable<Contact> contacts)
     {
         var openDeals = db.Opportunities.Where(Definitions.OpenDeal);
-        return contacts.Where(Definitions.ContactInPlay).Where(c => !openDeals.Any(o => o.ContactId == c.Id));
+        var settings = db.WorkspaceSettings;
+        // Definitions.ContactInPlay, or Definitions.CustomerInCare when the setting is on, as one condition.
+        return contacts.Where(c => c.LeadStatus != LeadStatus.Unqualified
+                && (c.Stage == Stage.Lead || c.Stage == Stage.Prospect
+                    || ((c.Stage == Stage.Customer || c.Stage == Stage.RepeatCustomer) && settings.Any(s => s.CustomersNeedNextAction))))
+            .Where(c => !openDeals.Any(o => o.ContactId == c.Id));
     }
+
+    /// <summary>Whether a contact may have a next action without needing one: a customer looked after ("account care").</summary>
+    public Task<bool> IsInCareAsync(long? contactId, CancellationToken ct = default) =>
+        db.Contacts.Where(Definitions.CustomerInCare).AnyAsync(c => c.Id == contactId, ct);
 
     /// <summary>Whether an item (a contact, or an opportunity) is open, i.e. must always have a next action.</summary>
     public Task<bool> IsOpenAsync(long? contactId, long? opportunityId, CancellationToken ct = default) =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
@@ -16,6 +17,13 @@ public static class OpportunitiesApi
         var g = app.MapGroup("/opportunities").WithTags("Opportunities");
         g.MapGet("/", List);
         g.MapGet("/{id:long}", Get);
+        g.MapGet("/suggestion", Suggest)
+            .WithSummary("What a new opportunity for a contact would be: for a customer the next sale, filled from the last won deal.")
+            .WithDescription("For a Customer or RepeatCustomer: the pipeline, amount and currency of their last won deal, titled \"Re-order – <company>\". " +
+                "Otherwise \"<Company> – <person>\" in the default pipeline. Always the pipeline's first step, closing in 30 days, a call tomorrow as " +
+                "the first next action. Nothing is saved: POST the (edited) suggestion to /opportunities to create the deal.");
+        g.MapGet("/{id:long}/steps", Steps)
+            .WithSummary("The steps the opportunity went through and how it was closed, with dates (from the audit trail), oldest first.");
         g.MapPost("/", async (Body<OpportunityCreate> body, AccessScope scope, OpportunityService deals, CancellationToken ct) =>
             (await deals.CreateAsync(body.Value, scope, ct)).ToCreated(o => $"/api/v1/opportunities/{o.Id}", o => o));
         g.MapPatch("/{id:long}", Patch).WithIfMatch();
@@ -40,18 +48,25 @@ public static class OpportunitiesApi
 
     private static async Task<Results<Ok<Paged<OpportunityDto>>, ValidationProblem>> List(
         ProspectorDb db, AccessScope scope, TimeProvider time, CancellationToken ct, long? pipelineId = null, long? stepId = null,
-        OpportunityState? state = null, long? ownerId = null, long? teamId = null, long? contactId = null, int? page = null, int? pageSize = null)
+        OpportunityState? state = null, long? ownerId = null, long? teamId = null, long? contactId = null, int? page = null, int? pageSize = null, string? q = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
-        var q = PipelineQueries.OpportunityFilter(db, scope, pipelineId, ownerId, teamId);
-        if (stepId is { } s) q = q.Where(o => o.StepId == s);
-        if (state is { } st) q = q.Where(o => o.State == st);
-        if (contactId is { } c) q = q.Where(o => o.ContactId == c);
-        var (total, capped) = await Api.CappedCountAsync(q, ct);
-        var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(q, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
+        var deals = PipelineQueries.OpportunityFilter(db, scope, pipelineId, ownerId, teamId, q);
+        if (stepId is { } s) deals = deals.Where(o => o.StepId == s);
+        if (state is { } st) deals = deals.Where(o => o.State == st);
+        if (contactId is { } c) deals = deals.Where(o => o.ContactId == c);
+        var (total, capped) = await Api.CappedCountAsync(deals, ct);
+        var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(deals, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
         return TypedResults.Ok(new Paged<OpportunityDto>(items, total, p, size, capped));
     }
+
+    private static async Task<Results<Ok<OpportunityCreate>, ValidationProblem, ProblemHttpResult>> Suggest(
+        AccessScope scope, OpportunityService deals, IStringLocalizer<SharedResource> l, CancellationToken ct, long? contactId = null) =>
+        contactId is { } id ? (await deals.SuggestAsync(id, scope, ct)).ToOk() : Api.Invalid("contactId", l["{0} is required.", "contactId"]);
+
+    private static async Task<Results<Ok<List<StepChange>>, ValidationProblem, ProblemHttpResult>> Steps(
+        long id, AccessScope scope, OpportunityService deals, CancellationToken ct) => (await deals.StepHistoryAsync(id, scope, ct)).ToOk();
 
     private static Task<Results<Ok<OpportunityDto>, ValidationProblem, ProblemHttpResult>> Get(
         long id, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) => Answer(deals.FindAsync(id, scope, ct), res);

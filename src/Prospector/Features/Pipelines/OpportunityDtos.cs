@@ -23,7 +23,22 @@ public sealed record BoardColumn(long StepId, string Name, int DefaultProbabilit
 /// <see cref="Numbers"/> the pipeline value as the dashboard shows it (open deals; standby apart).
 /// </summary>
 public sealed record BoardView(long PipelineId, string Name, IReadOnlyList<BoardColumn> Columns, IReadOnlyList<AmountTotal> Forecast,
-    PipelineValue Numbers);
+    PipelineValue Numbers, IReadOnlyList<ClosedColumn>? Closed = null);
+
+/// <summary>The closed deals of one kind (won, lost, cancelled) the board shows when asked: how many, their value, the first cards.</summary>
+public sealed record ClosedColumn(OpportunityState State, int Count, IReadOnlyList<AmountTotal> Totals, IReadOnlyList<OpportunityDto> Items);
+
+/// <summary>How a column's cards are ordered (the board's "Sort"): see <c>OpportunityQueries.Order</c>.</summary>
+public enum BoardSort { Default, NextActionDue, Amount, Age, LastActivity }
+
+/// <summary>
+/// What the board shows: deals matching <see cref="Search"/>, each column in <see cref="Sort"/> order and, with
+/// <see cref="ShowClosed"/>, the won, lost and cancelled deals closed since <see cref="ClosedSince"/> (a day in the user's zone; null: all).
+/// </summary>
+public sealed record BoardOptions(string? Search = null, BoardSort Sort = BoardSort.Default, bool ShowClosed = false, DateOnly? ClosedSince = null)
+{
+    public static readonly BoardOptions Default = new();
+}
 
 public sealed record OpportunityCreate(string? Title, long? ContactId, long? CompanyId, long? PipelineId, long? StepId, decimal? Amount,
     string? Currency, int? Probability, DateOnly? ExpectedCloseDate, long? OwnerId, NextActionInput? NextAction);

@@ -44,6 +44,23 @@ public static class OpportunityQueries
     public static async Task<OpportunityDto?> FindAsync(ProspectorDb db, AccessScope scope, long id, CancellationToken ct = default) =>
         (await ToDtosAsync(db, scope, scope.Filter(db.Opportunities).Where(o => o.Id == id), ct)).FirstOrDefault();
 
+    /// <summary>
+    /// A column's order as the user picks it: <see cref="BoardSort.Default"/> is <see cref="BoardOrder"/>; the next action due
+    /// first (none at all on top); the largest amount first; the oldest deal first; the deal with the longest silence first
+    /// (no conversation at all on top). Ties: the newest deal first.
+    /// </summary>
+    public static IQueryable<Opportunity> Order(ProspectorDb db, IQueryable<Opportunity> q, BoardSort sort, DateTime nowUtc) => sort switch
+    {
+        BoardSort.NextActionDue => q.OrderBy(o => db.NextActions.Where(a => a.OpportunityId == o.Id && a.Status == NextActionStatus.Open)
+            .Min(a => (DateTime?)a.DueAtUtc) ?? DateTime.MinValue).ThenByDescending(o => o.Id),
+        // Amounts are decimals, which SQLite cannot order by: as doubles they order the same way.
+        BoardSort.Amount => q.OrderByDescending(o => (double)o.Amount).ThenByDescending(o => o.Id),
+        BoardSort.Age => q.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id),
+        BoardSort.LastActivity => q.OrderBy(o => db.Activities.Where(a => a.OpportunityId == o.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue)
+            .ThenByDescending(o => o.Id),
+        _ => BoardOrder(q, nowUtc),
+    };
+
     /// <summary>How long a change keeps a card at the top of its column.</summary>
     public static readonly TimeSpan Recent = TimeSpan.FromDays(1);
 

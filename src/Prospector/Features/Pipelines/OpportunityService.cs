@@ -29,6 +29,44 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
     public async Task<Outcome<OpportunityDto>> FindAsync(long id, AccessScope scope, CancellationToken ct = default) =>
         await OpportunityQueries.FindAsync(db, scope, id, ct) is { } dto ? dto : Missing(id);
 
+    /// <summary>How many days ahead a new deal is expected to close when nobody says otherwise.</summary>
+    public const int DefaultCloseInDays = 30;
+
+    /// <summary>
+    /// What "New opportunity" proposes for a contact, at any stage. For a customer or repeat customer it is the next sale,
+    /// filled from the last won deal the user can see: its pipeline, amount and currency, titled "Re-order – company". Otherwise
+    /// "Company – person" in the default pipeline. Its first step, closing in 30 days, a call tomorrow as the first next action.
+    /// </summary>
+    public async Task<Outcome<OpportunityCreate>> SuggestAsync(long contactId, AccessScope scope, CancellationToken ct = default)
+    {
+        var contact = await scope.Filter(db.Contacts).FirstOrDefaultAsync(c => c.Id == contactId, ct);
+        if (contact is null) return Outcome<OpportunityCreate>.NotFound("Contact not found", l["There is no contact {0} that you can see.", contactId]);
+        var company = contact.CompanyId is { } coid ? await scope.Filter(db.Companies).Where(x => x.Id == coid).Select(x => x.Name).FirstOrDefaultAsync(ct) : null;
+        var lastWon = contact.Stage >= Stage.Customer
+            ? await scope.Filter(db.Opportunities).Where(o => o.ContactId == contactId && o.State == OpportunityState.Won)
+                .OrderByDescending(o => o.ClosedAt).ThenByDescending(o => o.Id).FirstOrDefaultAsync(ct)
+            : null;
+        var pipeline = await db.Pipelines.Include(p => p.Steps)
+            .OrderByDescending(p => lastWon != null && p.Id == lastWon.PipelineId).ThenByDescending(p => p.IsDefault).ThenBy(p => p.SortOrder)
+            .FirstAsync(ct);
+        var firstStep = pipeline.Steps.OrderBy(x => x.SortOrder).First();
+        var today = await NextActionQueries.TodayAsync(db, scope.UserId, time, ct);
+        var who = string.IsNullOrWhiteSpace(company) ? contact.DisplayName : company.Trim();
+        var title = lastWon is not null ? l["Re-order – {0}", who].Value
+            : string.IsNullOrWhiteSpace(company) ? contact.DisplayName : $"{company.Trim()} – {contact.DisplayName}";
+        var currency = lastWon?.Currency ?? await db.WorkspaceSettings.Select(x => x.DefaultCurrency).FirstAsync(ct);
+        return new OpportunityCreate(title.Length > MaxTitle ? title[..MaxTitle] : title, contact.Id, contact.CompanyId, pipeline.Id, firstStep.Id,
+            lastWon?.PipelineId == pipeline.Id ? lastWon.Amount : null, currency, null, today.AddDays(DefaultCloseInDays), null,
+            new NextActionInput(NextActionType.Call, today.AddDays(1), null, null, null));
+    }
+
+    /// <summary>The steps a deal went through and how it closed, with dates, from the audit trail (<see cref="StepHistory"/>).</summary>
+    public async Task<Outcome<List<StepChange>>> StepHistoryAsync(long id, AccessScope scope, CancellationToken ct = default)
+    {
+        if (!await scope.Filter(db.Opportunities).AnyAsync(o => o.Id == id, ct)) return Missing(id).As<List<StepChange>>();
+        return await StepHistory.OfAsync(db, id, ct);
+    }
+
     /// <summary>A new deal for a contact, with its first next action (required: an open deal always has one).</summary>
     public async Task<Outcome<OpportunityDto>> CreateAsync(OpportunityCreate body, AccessScope scope, CancellationToken ct = default)
     {

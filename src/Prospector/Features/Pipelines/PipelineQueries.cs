@@ -27,19 +27,40 @@ public static class PipelineQueries
     public static Task<string> DefaultCurrencyAsync(ProspectorDb db, CancellationToken ct = default) =>
         db.WorkspaceSettings.Select(s => s.DefaultCurrency).FirstAsync(ct);
 
-    /// <summary>The deals the user can see, narrowed to a pipeline, an owner and a team when given.</summary>
-    public static IQueryable<Opportunity> OpportunityFilter(ProspectorDb db, AccessScope scope, long? pipelineId, long? ownerId, long? teamId)
+    /// <summary>
+    /// The deals the user can see, narrowed to a pipeline, an owner and a team when given, and to a <paramref name="search"/>:
+    /// every word must be part of the title, the company's name or the contact's name (only names the user may see count).
+    /// </summary>
+    public static IQueryable<Opportunity> OpportunityFilter(ProspectorDb db, AccessScope scope, long? pipelineId, long? ownerId, long? teamId,
+        string? search = null)
     {
         var q = scope.Filter(db.Opportunities);
         if (pipelineId is { } pid) q = q.Where(o => o.PipelineId == pid);
         if (ownerId is { } owner) q = q.Where(o => o.OwnerId == owner);
         if (teamId is { } team) q = q.Where(o => o.TeamId == team);
+        var contacts = scope.Filter(db.Contacts);
+        var companies = scope.Filter(db.Companies);
+        foreach (var word in (search ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(5))
+        {
+            var lower = word.ToLowerInvariant();
+            var folded = TextKeys.Fold(word);
+            q = q.Where(o => o.Title.ToLower().Contains(lower)
+                || companies.Any(c => c.Id == o.CompanyId && c.Name.ToLower().Contains(lower))
+                || contacts.Any(c => c.Id == o.ContactId && c.NameKey.Contains(folded)));
+        }
         return q;
     }
 
     /// <summary>The deals in play (<see cref="Definitions.OpenDeal"/>) of the filter: the board's cards and the list view's rows.</summary>
-    public static IQueryable<Opportunity> InPlay(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId) =>
-        OpportunityFilter(db, scope, pipelineId, ownerId, teamId).Where(Definitions.OpenDeal);
+    public static IQueryable<Opportunity> InPlay(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, string? search = null) =>
+        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, search).Where(Definitions.OpenDeal);
+
+    /// <summary>Closed deals as the board shows them when asked: won, lost or cancelled, closed on or after <paramref name="sinceUtc"/>.</summary>
+    public static IQueryable<Opportunity> Closed(ProspectorDb db, AccessScope scope, long pipelineId, BoardOptions options, long? ownerId, long? teamId,
+        DateTime? sinceUtc) =>
+        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, options.Search)
+            .Where(o => o.State == OpportunityState.Won || o.State == OpportunityState.Lost || o.State == OpportunityState.Cancelled)
+            .Where(o => sinceUtc == null || o.ClosedAt >= sinceUtc);
 
     /// <summary>
     /// The deals in play of a pipeline by step: counts and values per column from one grouped query (<see cref="PipelineNumbers"/>),
@@ -48,40 +69,64 @@ public static class PipelineQueries
     /// just moved) is always among its column's cards, first.
     /// </summary>
     public static async Task<BoardView?> BoardAsync(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, int perColumn,
-        DateTime nowUtc, long? focus, CancellationToken ct = default)
+        DateTime nowUtc, long? focus, CancellationToken ct = default, BoardOptions? options = null)
     {
+        options ??= BoardOptions.Default;
         var pipeline = await db.Pipelines.Include(p => p.Steps).FirstOrDefaultAsync(p => p.Id == pipelineId, ct);
         if (pipeline is null) return null;
-        var inPlay = InPlay(db, scope, pipelineId, ownerId, teamId);
+        var inPlay = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search);
         var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
         var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, scope, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
         var columns = new List<BoardColumn>();
         foreach (var step in pipeline.Steps.OrderBy(s => s.SortOrder))
         {
             var mine = rows.Where(t => t.StepId == step.Id).ToList();
-            var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(inPlay.Where(o => o.StepId == step.Id), nowUtc).Take(perColumn), ct);
+            var items = await OpportunityQueries.ToDtosAsync(db, scope,
+                OpportunityQueries.Order(db, inPlay.Where(o => o.StepId == step.Id), options.Sort, nowUtc).Take(perColumn), ct);
             if (focused?.StepId == step.Id) items = [focused, .. items.Where(i => i.Id != focused.Id)];
             columns.Add(new BoardColumn(step.Id, step.Name, step.DefaultProbability, mine.Sum(t => t.Count),
                 PipelineNumbers.Totals(mine.Where(t => !t.Standby), t => t.Sum), items, mine.Where(t => t.Standby).Sum(t => t.Count)));
         }
         var numbers = PipelineNumbers.Summarise(rows);
-        return new BoardView(pipeline.Id, pipeline.Name, columns, numbers.Weighted, numbers);
+        List<ClosedColumn>? closed = null;
+        if (options.ShowClosed)
+        {
+            closed = [];
+            var since = options.ClosedSince is { } day ? await SinceUtcAsync(db, scope, day, ct) : (DateTime?)null;
+            var all = Closed(db, scope, pipelineId, options, ownerId, teamId, since);
+            foreach (var state in new[] { OpportunityState.Won, OpportunityState.Lost, OpportunityState.Cancelled })
+            {
+                var these = all.Where(o => o.State == state);
+                var sums = await these.GroupBy(o => o.Currency).Select(g => new { g.Key, Count = g.Count(), Sum = g.Sum(o => (double)o.Amount) }).ToListAsync(ct);
+                var items = await OpportunityQueries.ToDtosAsync(db, scope,
+                    (options.Sort == BoardSort.Default ? these.OrderByDescending(o => o.ClosedAt).ThenByDescending(o => o.Id)
+                        : OpportunityQueries.Order(db, these, options.Sort, nowUtc)).Take(perColumn), ct);
+                closed.Add(new ClosedColumn(state, sums.Sum(x => x.Count), sums.Select(x => new AmountTotal(x.Key, Math.Round((decimal)x.Sum, 2))).OrderByDescending(t => t.Amount).ToList(), items));
+            }
+        }
+        return new BoardView(pipeline.Id, pipeline.Name, columns, numbers.Weighted, numbers, closed);
     }
+
+    /// <summary>The start of a day in the user's zone, in UTC: "closed since" is the user's day, like every date they pick.</summary>
+    private static async Task<DateTime> SinceUtcAsync(ProspectorDb db, AccessScope scope, DateOnly day, CancellationToken ct) =>
+        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), UserTime.Zone(await UserTime.ZoneOfAsync(db, scope.UserId, ct)));
 
     /// <summary>A column's next cards in board order, leaving out those already shown (a focused card may be shown out of order).</summary>
     public static Task<List<OpportunityDto>> MoreAsync(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, long stepId,
-        IReadOnlyCollection<long> shown, int count, DateTime nowUtc, CancellationToken ct = default)
+        IReadOnlyCollection<long> shown, int count, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
-        var q = InPlay(db, scope, pipelineId, ownerId, teamId).Where(o => o.StepId == stepId && !shown.Contains(o.Id));
-        return OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(q, nowUtc).Take(count), ct);
+        options ??= BoardOptions.Default;
+        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search).Where(o => o.StepId == stepId && !shown.Contains(o.Id));
+        return OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Take(count), ct);
     }
 
     /// <summary>One page of the list view: the deals in play in board order, with the (capped) total.</summary>
     public static async Task<(List<OpportunityDto> Items, int Total)> ListPageAsync(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId,
-        long? teamId, int skip, int take, DateTime nowUtc, CancellationToken ct = default)
+        long? teamId, int skip, int take, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
-        var q = InPlay(db, scope, pipelineId, ownerId, teamId);
+        options ??= BoardOptions.Default;
+        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search);
         var (total, _) = await Api.CappedCountAsync(q, ct);
-        return (await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(q, nowUtc).Skip(skip).Take(take), ct), total);
+        return (await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Skip(skip).Take(take), ct), total);
     }
 }

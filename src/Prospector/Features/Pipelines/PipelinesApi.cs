@@ -19,7 +19,10 @@ public static class PipelinesApi
     {
         var g = app.MapGroup("/pipelines").WithTags("Pipelines");
         g.MapGet("/", List);
-        g.MapGet("/{id:long}/board", Board);
+        g.MapGet("/{id:long}/board", Board)
+            .WithDescription("The deals in play by step. q: words each found in the title, the company or the contact; sort: Default (recently " +
+                "changed, then the soonest expected close), NextActionDue, Amount (largest first), Age (oldest first), LastActivity (longest " +
+                "silence first); closed=true adds \"closed\": the won, lost and cancelled deals, closed on or after closedSince (a day in your zone) when given.");
         g.MapPost("/", async (Body<PipelineInput> body, PipelineSetup setup, CancellationToken ct) =>
                 (await setup.SaveAsync(null, body.Value, ct)).ToCreated(p => $"/api/v1/pipelines/{p.Id}", p => p))
             .RequireAuthorization(Policies.Admin);
@@ -34,10 +37,14 @@ public static class PipelinesApi
 
     private static async Task<Results<Ok<BoardView>, ValidationProblem, ProblemHttpResult>> Board(
         long id, AccessScope scope, ProspectorDb db, PipelineSetup setup, IStringLocalizer<SharedResource> l, TimeProvider time, CancellationToken ct,
-        long? ownerId = null, long? teamId = null, int perColumn = 25, long? focus = null)
+        long? ownerId = null, long? teamId = null, int perColumn = 25, long? focus = null, string? q = null, BoardSort? sort = null,
+        bool? closed = null, DateOnly? closedSince = null)
     {
         if (perColumn is < 1 or > 200) return Api.Invalid("perColumn", l["{0} must be between {1} and {2}.", "perColumn", 1, 200]);
-        var board = await PipelineQueries.BoardAsync(db, scope, id, ownerId, teamId, perColumn, time.GetUtcNow().UtcDateTime, focus, ct);
+        if (q is { Length: > 200 }) return Api.Invalid("q", l["{0} is longer than {1} characters.", "q", 200]);
+        if (closedSince is not null && closed != true) return Api.Invalid("closedSince", l["closedSince needs closed=true."]);
+        var options = new BoardOptions(q, sort ?? BoardSort.Default, closed == true, closedSince);
+        var board = await PipelineQueries.BoardAsync(db, scope, id, ownerId, teamId, perColumn, time.GetUtcNow().UtcDateTime, focus, ct, options);
         return board is null ? OutcomeResults.ProblemOf(setup.Missing<BoardView>(id)) : TypedResults.Ok(board);
     }
 }

@@ -76,6 +76,8 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
         if (reason is { Length: > 1000 }) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", 1000]);
         if (target >= Stage.Customer && !scope.IsManagerOrAdmin)
             return Invalid("stage", l["A contact becomes a customer when an opportunity is won."]);
+        // Back a stage (a prospect that turns out to be a lead after all): the reason goes into the lifecycle, so the funnel can be read.
+        if (target < c.Stage && reason is null) return Invalid("reason", l["Say why the contact moves back to an earlier stage."]);
         var crossed = GateRules.Crossed(c.Stage, target);
         var unmet = crossed.Count == 0 ? [] : (await EvaluateAsync(c.Id, ct)).Where(e => crossed.Contains(e.Gate) && !e.Met).ToList();
         var overridden = false;

@@ -9,7 +9,7 @@ using Prospector.Features.Common;
 namespace Prospector.Features.Settings;
 
 public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version,
-    int? RetentionDays = null);
+    int? RetentionDays = null, bool CustomersNeedNextAction = false);
 
 /// <summary>The body of <c>POST /me/password</c>: the current password and the new one.</summary>
 public sealed record PasswordInput(string? CurrentPassword, string? NewPassword);
@@ -22,7 +22,7 @@ public sealed record TokenInput(string? Name) : IReadFieldByField;
 /// sent back as GET gave it; it is not read (If-Match is).
 /// </summary>
 public sealed record WorkspaceInput(string? Name, bool? RepsSeeAll, Terminology? Terminology, string? DefaultCountry, string? DefaultCurrency,
-    int? RetentionDays, int? Version) : IReadFieldByField;
+    int? RetentionDays, int? Version, bool? CustomersNeedNextAction = null) : IReadFieldByField;
 
 /// <summary>The user's own API tokens, user administration and workspace settings; the work is <see cref="UserAdmin"/>'s and <see cref="WorkspaceService"/>'s.</summary>
 public static class SettingsApi
@@ -125,7 +125,7 @@ public static class SettingsApi
         if (Api.IfMatchVersion(request) is not { } expected) return Api.PreconditionRequired();
         var f = body.Fields;
         string? name = null, country = null, currency = null;
-        bool? repsSeeAll = null;
+        bool? repsSeeAll = null, customersNeedNextAction = null;
         Terminology? terminology = null;
         int? retention = null;
         // Only the types are read here; what a value may be is the service's to say, for the page and the API alike.
@@ -133,10 +133,11 @@ public static class SettingsApi
         f.String("defaultCountry", 100, v => country = v ?? "");
         f.String("defaultCurrency", 100, v => currency = v ?? "");
         f.Bool("repsSeeAll", v => repsSeeAll = v);
+        f.Bool("customersNeedNextAction", v => customersNeedNextAction = v);
         f.Enum<Terminology>("terminology", v => terminology = v);
         f.Int("retentionDays", int.MinValue, int.MaxValue, v => retention = v);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
-        var saved = await workspace.UpdateAsync(expected, new WorkspaceChange(name, repsSeeAll, terminology, country, currency, retention), scope, ct);
+        var saved = await workspace.UpdateAsync(expected, new WorkspaceChange(name, repsSeeAll, terminology, country, currency, retention, customersNeedNextAction), scope, ct);
         if (saved.Value is { } dto) request.HttpContext.Response.Headers.ETag = Api.ETag(dto.Version);
         return saved.ToOk();
     }
