@@ -11,6 +11,7 @@ using Prospector.Features.Calendar;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
 using Prospector.Features.Conversations;
+using Prospector.Features.Forms;
 using Prospector.Features.Lists;
 using Prospector.Features.NextActions;
 using Prospector.Features.Pipelines;
@@ -93,6 +94,7 @@ public static class ProspectorHost
         s.AddScoped<ReminderPlanner>();
         s.AddSingleton<ReminderDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
+        s.AddWebForms(config);
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).
@@ -157,6 +159,7 @@ public static class ProspectorHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -165,6 +168,7 @@ public static class ProspectorHost
 
         app.MapAccountEndpoints();
         app.MapCalendarFile();
+        app.MapWebForms();
         // Every API endpoint sits under one parent group; each feature maps its own routes relative to it.
         var api = app.MapGroup("/api/v1");
         api.MapContactsApi();
@@ -181,6 +185,7 @@ public static class ProspectorHost
         api.MapListsApi();
         api.MapImportsApi();
         api.MapReportsApi();
+        api.MapFormsApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
