@@ -177,7 +177,7 @@ public abstract partial class WebFormTests : IAsyncLifetime
         Assert.Equal(0, await _app.WithDbAsync((db, _) => db.Contacts.CountAsync(c => c.EmailKey!.EndsWith("@spam.example"))));
 
         var review = (await admin.Client.GetJsonAsync($"/api/v1/forms/{formId}/submissions?status=Review")).EnumerateArray().ToList();
-        Assert.Equal(["honeypot", "too fast", "token"], review.Select(r => r.GetProperty("reviewReason").GetString()!).Order().ToArray());
+        Assert.Equal(["honeypot", "token", "too fast"], review.Select(r => r.GetProperty("reviewReason").GetString()!).Order(StringComparer.Ordinal).ToArray());
         var tooFast = review.Single(r => r.GetProperty("reviewReason").GetString() == "too fast").GetProperty("id").GetInt64();
         var bot = review.Single(r => r.GetProperty("reviewReason").GetString() == "honeypot").GetProperty("id").GetInt64();
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
 
@@ -17,7 +18,8 @@ public static class FormHtml
     public const string LanguageField = "_lang";
     public const string ConsentField = "consent";
 
-    private static readonly HtmlEncoder H = HtmlEncoder.Default;
+    /// <summary>Encodes the markup characters (&lt; &gt; &amp; quotes); letters of every language stay readable.</summary>
+    private static readonly HtmlEncoder H = HtmlEncoder.Create(UnicodeRanges.All);
 
     private const string Style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1f2933}
