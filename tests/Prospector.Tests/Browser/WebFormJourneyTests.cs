@@ -62,7 +62,9 @@ public sealed class WebFormJourneyTests(BrowserFixture browser)
             (consent.GetProperty("channel").GetString(), consent.GetProperty("status").GetString(), consent.GetProperty("note").GetString()));
         await admin.GoAsync($"/contacts/{contactId}");
         await Expect(admin.GetByText("Call back within a day (web form: Demo request)").First).ToBeVisibleAsync();
-        await Expect(admin.GetByText("We would like a demo for 12 users.").First).ToBeVisibleAsync();
+        // The request itself is on the contact's timeline as an inbound conversation.
+        var timeline = await (await admin.APIRequest.GetAsync($"/api/v1/timeline?contactId={contactId}")).TextAsync();
+        Assert.Contains("We would like a demo for 12 users.", timeline, StringComparison.Ordinal);
 
         if (Environment.GetEnvironmentVariable("PROSPECTOR_SCREENSHOTS") is { } shots)
         {

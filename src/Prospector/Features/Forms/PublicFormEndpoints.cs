@@ -38,7 +38,7 @@ public static class PublicFormEndpoints
                 var l = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
                 var lang = Language(null, context.HttpContext);
                 await Html(context.HttpContext, StatusCodes.Status429TooManyRequests,
-                    FormHtml.Message(lang, l["Too many requests"], l["Too many forms were sent from your address. Please try again in a minute."]), ct);
+                    FormHtml.Message(lang, l["Too Many Requests"], l["Too many forms were sent from your address. Please try again in a minute."]), ct);
             };
         });
         return s;
