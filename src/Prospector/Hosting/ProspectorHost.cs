@@ -11,6 +11,7 @@ using Prospector.Features.Calendar;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
 using Prospector.Features.Conversations;
+using Prospector.Features.Forms;
 using Prospector.Features.Lists;
 using Prospector.Features.NextActions;
 using Prospector.Features.Pipelines;
@@ -96,6 +97,7 @@ public static class ProspectorHost
         s.AddScoped<ReminderPlanner>();
         s.AddSingleton<ReminderDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
+        s.AddWebForms(config);
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).
@@ -160,6 +162,7 @@ public static class ProspectorHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -168,6 +171,7 @@ public static class ProspectorHost
 
         app.MapAccountEndpoints();
         app.MapCalendarFile();
+        app.MapWebForms();
         // Every API endpoint sits under one parent group; each feature maps its own routes relative to it.
         var api = app.MapGroup("/api/v1");
         api.MapContactsApi();
@@ -186,6 +190,7 @@ public static class ProspectorHost
         api.MapReportsApi();
         Prospector.Features.Privacy.PrivacyApi.MapPrivacyApi(api);
         Prospector.Features.Auth.SecurityEventsApi.MapSecurityEventsApi(api);
+        api.MapFormsApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -143,6 +143,17 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("GET /api/v1/imports/{id:long}",                      U, A, A, A),
         new("GET /api/v1/imports/{id:long}/problems",             U, A, A, A),
         new("POST /api/v1/imports/{id:long}/revert",              U, A, A, A),
+        new("GET /api/v1/forms/",                                 U, F, F, A),
+        new("POST /api/v1/forms/",                                U, F, F, A, """{"name":"Matrix form"}"""),
+        new("GET /api/v1/forms/{id:long}",                        U, F, F, A),
+        new("PUT /api/v1/forms/{id:long}",                        U, F, F, A, """{"name":"Matrix form"}"""),
+        new("DELETE /api/v1/forms/{id:long}",                     U, F, F, A),
+        new("GET /api/v1/forms/{id:long}/submissions",            U, F, F, A),
+        new("POST /api/v1/forms/{id:long}/submissions/{submissionId:long}/accept", U, F, F, A),
+        new("DELETE /api/v1/forms/{id:long}/submissions/{submissionId:long}", U, F, F, A),
+        // The web-to-lead form is public by design: anyone may see and send it (an unknown slug answers 404).
+        new("GET /f/{slug}",                                      OkOr404, OkOr404, OkOr404, OkOr404),
+        new("POST /f/{slug}",                                     A, A, A, A),
         // Outside /api: public infrastructure, the sign-out and language forms.
         new("ANY /health/live",                                   Ok, Ok, Ok, Ok),
         new("ANY /health/ready",                                  Ok, Ok, Ok, Ok),
@@ -352,6 +363,14 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
             var import = await ListSteps.ImportAsync(owner.Client, TestHttp.Unique("Matrix"));
             return import.GetProperty(path.StartsWith("/api/v1/lists/", StringComparison.Ordinal) ? "listId" : "importId").GetInt64();
         }
+        if (path.StartsWith("/api/v1/forms/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var f = new Data.WebForm { Name = "Matrix", Slug = TestHttp.Unique("matrix").ToLowerInvariant(), OwnerId = owner.Id, CreatedAt = DateTime.UtcNow };
+                db.WebForms.Add(f);
+                await db.SaveChangesAsync();
+                return f.Id;
+            });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;
         if (path.StartsWith("/api/v1/tokens/", StringComparison.Ordinal))
