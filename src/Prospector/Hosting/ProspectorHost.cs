@@ -156,6 +156,8 @@ public static class ProspectorHost
         app.UseNulGuard();
         app.UseAuthentication();
         app.UseAuthorization();
+        // A query parameter an API endpoint does not take is a 400 naming it (after 401/403, before any handler).
+        app.UseQueryGuard();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
