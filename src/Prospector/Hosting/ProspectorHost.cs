@@ -85,6 +85,9 @@ public static class ProspectorHost
         s.AddScoped<IItemCloser, OpportunityCloser>();
         s.AddScoped<Prospector.Features.Settings.WorkspaceService>();
         s.AddScoped<ReportService>();
+        s.AddScoped<TeamAdmin>();
+        s.AddScoped<BookHandOver>();
+        s.AddScoped<PasswordReset>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -173,6 +176,7 @@ public static class ProspectorHost
         api.MapQualificationApi();
         api.MapCompaniesApi();
         api.MapSettingsApi();
+        api.MapTeamsApi();
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();
         api.MapTasksApi();
