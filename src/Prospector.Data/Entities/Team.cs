@@ -38,6 +38,8 @@ public sealed class Team
 {
     public long Id { get; set; }
     public string Name { get; set; } = "";
+    /// <summary>An archived team takes no new members and no new records; its members and records stay as they are.</summary>
+    public DateTime? ArchivedAt { get; set; }
     public List<TeamMember> Members { get; set; } = [];
 }
 

@@ -112,7 +112,7 @@ public static partial class ProspectorCli
             if (generated) Console.WriteLine($"Password: {password}");
             return 0;
         }));
-        return new Command("user", "Manage users.") { add };
+        return new Command("user", "Manage users.") { add, UserSetCommand(), UserReassignCommand() };
     }
 
     private static Command TokenCommand()

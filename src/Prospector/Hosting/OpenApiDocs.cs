@@ -32,8 +32,8 @@ internal static class OpenApiDocs
             Add(op, "403", "Signed in, but your role may not do this.");
         if (d.ParameterDescriptions.Any(p => p.Source == BindingSource.Path))
             Add(op, "404", "No such record, or one you may not see (the two are never told apart).");
-        if (op.RequestBody is not null || d.ParameterDescriptions.Any(p => p.Source == BindingSource.Query))
-            Add(op, "400", "The request was not valid: `errors` names each field and what is wrong with it.", validation: true);
+        // Every operation: a query parameter it does not take is refused by name (Hosting/QueryGuard.cs).
+        Add(op, "400", "The request was not valid: `errors` names each field or query parameter and what is wrong with it.", validation: true);
         if (meta.OfType<IfMatchMetadata>().FirstOrDefault() is { } ifMatch)
         {
             op.Parameters ??= [];

@@ -89,6 +89,9 @@ public static class ProspectorHost
         s.AddScoped<Prospector.Features.Audit.SecurityLog>();
         s.AddScoped<Prospector.Features.Privacy.PersonalDataExport>();
         s.AddScoped<Prospector.Features.Privacy.Erasure>();
+        s.AddScoped<TeamAdmin>();
+        s.AddScoped<BookHandOver>();
+        s.AddScoped<PasswordReset>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -161,6 +164,8 @@ public static class ProspectorHost
         app.UseNulGuard();
         app.UseAuthentication();
         app.UseAuthorization();
+        // A query parameter an API endpoint does not take is a 400 naming it (after 401/403, before any handler).
+        app.UseQueryGuard();
         app.UseAntiforgery();
         app.UseRateLimiter();
 
@@ -178,6 +183,7 @@ public static class ProspectorHost
         api.MapQualificationApi();
         api.MapCompaniesApi();
         api.MapSettingsApi();
+        api.MapTeamsApi();
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();
         api.MapTasksApi();

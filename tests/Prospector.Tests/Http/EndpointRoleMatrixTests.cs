@@ -91,6 +91,15 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/users/",                                U, F, F, A, """{"email":"{unique}@test.example","password":"correct horse battery","role":"Rep"}"""),
         new("POST /api/v1/users/{id:long}/deactivate",            U, F, F, A),
         new("POST /api/v1/users/{id:long}/sign-out-everywhere",   U, F, F, A),
+        new("PATCH /api/v1/users/{id:long}",                      U, F, F, A, """{"role":"Rep"}"""),
+        new("POST /api/v1/users/{id:long}/reset-password",        U, F, F, A),
+        // A manager hands over the book of a member of their teams (the body names nobody: 400, but let in).
+        new("POST /api/v1/users/{id:long}/reassign",              U, F, A, A, """{"toUserId":null}"""),
+        new("GET /api/v1/teams/",                                 U, F, F, A),
+        new("POST /api/v1/teams/",                                U, F, F, A, """{"name":"{unique}"}"""),
+        new("PATCH /api/v1/teams/{id:long}",                      U, F, F, A, """{"name":"{unique}"}"""),
+        new("POST /api/v1/teams/{id:long}/archive",               U, F, F, A),
+        new("POST /api/v1/teams/{id:long}/unarchive",             U, F, F, A),
         new("POST /api/v1/me/sign-out-everywhere",                U, A, A, A),
         new("POST /api/v1/me/password",                           U, A, A, A, """{"currentPassword":"not the password","newPassword":"matrix matrix matrix"}"""),
         new("GET /api/v1/workspace/",                             U, A, A, A),
@@ -373,6 +382,14 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
             });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;
+        if (path.StartsWith("/api/v1/teams/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var t = new Data.Team { Name = TestHttp.Unique("Team") };
+                db.Teams.Add(t);
+                await db.SaveChangesAsync();
+                return t.Id;
+            });
         if (path.StartsWith("/api/v1/tokens/", StringComparison.Ordinal))
             return await app.WithDbAsync(async (_, sp) => (await sp.GetRequiredService<UserAdmin>().CreateTokenAsync(owner.Id, "matrix")).Token.Id);
         return path.StartsWith("/api/", StringComparison.Ordinal)

@@ -39,12 +39,13 @@ public sealed partial record AccessScope
         return active.Where(u => u.Id == me || db.TeamMembers.Any(m => m.UserId == u.Id && teams.Contains(m.TeamId)));
     }
 
-    /// <summary>The teams this user may move records into, for pickers.</summary>
+    /// <summary>The teams this user may move records into, for pickers: not archived ones.</summary>
     public IQueryable<Team> HandOverTeams(ProspectorDb db)
     {
-        if (IsAdmin) return db.Teams;
+        var open = db.Teams.Where(t => t.ArchivedAt == null);
+        if (IsAdmin) return open;
         var teams = TeamIds;
-        return db.Teams.Where(t => teams.Contains(t.Id));
+        return open.Where(t => teams.Contains(t.Id));
     }
 
     /// <summary>Whether this user may put a record into the shared pool (no owner, no team) that every team sees.</summary>

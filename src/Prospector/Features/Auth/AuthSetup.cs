@@ -92,12 +92,19 @@ public static class AuthSetup
 
     /// <summary>
     /// A cookie whose session was ended (sign-out, sign-out everywhere, password change, deactivation), whose user is
-    /// deactivated or deleted, or whose security stamp changed is rejected at this very request.
+    /// deactivated or deleted, or whose security stamp changed is rejected at this very request. A user whose role an admin
+    /// changed keeps the session with the new role from this request on (the cookie is reissued with it).
     /// </summary>
     private static async Task ValidateSession(CookieValidatePrincipalContext ctx)
     {
         var sessions = ctx.HttpContext.RequestServices.GetRequiredService<Sessions>();
-        if (ctx.Principal is { } p && await sessions.IsOpenAsync(p, ctx.HttpContext.RequestAborted)) return;
+        if (ctx.Principal is { } p && await sessions.RoleIfOpenAsync(p, ctx.HttpContext.RequestAborted) is { } role)
+        {
+            if (role == Sessions.RoleOf(p)) return;
+            ctx.ReplacePrincipal(Sessions.WithRole(p, role));
+            ctx.ShouldRenew = true;
+            return;
+        }
         ctx.RejectPrincipal();
         await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
     }

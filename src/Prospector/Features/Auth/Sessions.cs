@@ -24,12 +24,16 @@ public sealed class Sessions(ProspectorDb db, TimeProvider time)
     /// <summary>How stale <see cref="UserSession.LastSeenAt"/> may get before a request writes it (writes are rare).</summary>
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(5);
 
-    private static readonly PerProvider<Func<ProspectorDb, string, long, string, DateTime, Task<DateTime?>>> LastSeen = new(() =>
+    private sealed record Seen(DateTime LastSeenAt, string? Role);
+
+    /// <summary>The session's last request and its user's role now, in one read: a role changed by an admin counts from the next request.</summary>
+    private static readonly PerProvider<Func<ProspectorDb, string, long, string, DateTime, Task<Seen?>>> LastSeen = new(() =>
         EF.CompileAsyncQuery((ProspectorDb db, string hash, long userId, string stamp, DateTime idleSince) =>
             db.UserSessions.AsNoTracking()
                 .Where(s => s.KeyHash == hash && s.UserId == userId && s.LastSeenAt > idleSince
                     && s.User!.DeactivatedAt == null && s.User.SecurityStamp == stamp)
-                .Select(s => (DateTime?)s.LastSeenAt)
+                .Select(s => new Seen(s.LastSeenAt,
+                    db.UserRoles.Where(r => r.UserId == s.UserId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault()))
                 .FirstOrDefault()));
 
     /// <summary>Opens a session for a user who just signed in and returns its key (for the cookie); drops their expired ones.</summary>
@@ -50,19 +54,38 @@ public sealed class Sessions(ProspectorDb db, TimeProvider time)
         return key;
     }
 
-    /// <summary>True while the principal's session is open, its user active and their security stamp unchanged.</summary>
-    public async Task<bool> IsOpenAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    /// <summary>
+    /// True while the principal's session is open, its user active, their security stamp unchanged and their role the one
+    /// the principal carries (an open page whose user got another role starts over with it).
+    /// </summary>
+    public async Task<bool> IsOpenAsync(ClaimsPrincipal principal, CancellationToken ct = default) =>
+        await RoleIfOpenAsync(principal, ct) is { } role && role == RoleOf(principal);
+
+    /// <summary>The user's role now ("" for none) while the principal's session is open, its user active and their stamp unchanged; else null.</summary>
+    public async Task<string?> RoleIfOpenAsync(ClaimsPrincipal principal, CancellationToken ct = default)
     {
         if (!long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
             || principal.FindFirstValue(KeyClaim) is not { Length: > 0 } key
             || principal.FindFirstValue(StampClaim) is not { } stamp)
-            return false; // also every cookie issued before sessions existed: its user signs in once more
+            return null; // also every cookie issued before sessions existed: its user signs in once more
         var hash = Secrets.Hash(key);
         var now = time.GetUtcNow().UtcDateTime;
-        if (await LastSeen.For(db)(db, hash, userId, stamp, now - Lifetime) is not { } seen) return false;
-        if (now - seen > TouchEvery)
+        if (await LastSeen.For(db)(db, hash, userId, stamp, now - Lifetime) is not { } seen) return null;
+        if (now - seen.LastSeenAt > TouchEvery)
             await db.UserSessions.Where(s => s.KeyHash == hash).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
-        return true;
+        return seen.Role ?? "";
+    }
+
+    /// <summary>The role a principal carries ("" for none; users hold one role).</summary>
+    public static string RoleOf(ClaimsPrincipal principal) => principal.FindFirstValue(ClaimTypes.Role) ?? "";
+
+    /// <summary>The principal with <paramref name="role"/> in place of the role it carries.</summary>
+    public static ClaimsPrincipal WithRole(ClaimsPrincipal principal, string role)
+    {
+        var identity = ((ClaimsIdentity)principal.Identity!).Clone();
+        foreach (var old in identity.FindAll(identity.RoleClaimType).ToList()) identity.RemoveClaim(old);
+        if (role.Length > 0) identity.AddClaim(new Claim(identity.RoleClaimType, role));
+        return new ClaimsPrincipal(identity);
     }
 
     /// <summary>Ends the principal's own session (sign out); nothing happens when it has none.</summary>

@@ -30,6 +30,7 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
         if (string.IsNullOrEmpty(email) || !JsonFields.IsEmail(email)) return Outcome<UserDto>.Invalid("email", l["Enter a valid e-mail address."]);
         if (Roles.All.FirstOrDefault(r => r.Equals(input.Role?.Trim(), StringComparison.OrdinalIgnoreCase)) is not { } role)
             return Outcome<UserDto>.Invalid("role", l["{0} must be one of: {1}.", "role", string.Join(", ", Roles.All)]);
+        if (await ArchivedTeamAsync(input.Team) is { } archived) return Outcome<UserDto>.Invalid("team", archived);
         var (user, errors) = await CreateUserAsync(email, input.Password ?? "", role, input.DisplayName, input.Team, "en");
         if (user is null) return Outcome<UserDto>.Invalid(errors.GroupBy(FieldOf).ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
         return new UserDto(user.Id, user.Email!, user.DisplayName, role, string.IsNullOrWhiteSpace(input.Team) ? [] : [input.Team.Trim()], true);
@@ -90,8 +91,17 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
     {
         role = Roles.All.FirstOrDefault(r => r.Equals(role, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"Unknown role '{role}'. Use admin, manager or rep.", nameof(role));
+        if (await ArchivedTeamAsync(team) is { } archived) return (null, [archived]);
         var (user, errors) = await CreateUserAsync(email, password, role, displayName, team, culture);
         return (user, errors.Select(e => e.Description).ToList());
+    }
+
+    /// <summary>Why a new user cannot join the team of that name (it is archived), or null.</summary>
+    private async Task<string?> ArchivedTeamAsync(string? team)
+    {
+        if (string.IsNullOrWhiteSpace(team)) return null;
+        var name = team.Trim();
+        return await db.Teams.AnyAsync(t => t.Name == name && t.ArchivedAt != null) ? l[References.ArchivedTeam, name].Value : null;
     }
 
     private async Task<(User? User, IReadOnlyList<IdentityError> Errors)> CreateUserAsync(

@@ -22,7 +22,9 @@ public static class References
             f.Fail("ownerId", f.T(problem, o));
         if (f.Has("teamId") && record.TeamId is { } t && t != before?.TeamId)
         {
-            if (!await db.Teams.AnyAsync(x => x.Id == t, ct)) f.Fail("teamId", f.T("There is no team {0}.", t));
+            if (await db.Teams.Where(x => x.Id == t).Select(x => new { x.ArchivedAt }).FirstOrDefaultAsync(ct) is not { } team)
+                f.Fail("teamId", f.T("There is no team {0}.", t));
+            else if (team.ArchivedAt is not null) f.Fail("teamId", f.T(ArchivedTeam, t));
             else if (scope.HandOverTeamProblem(t) is { } refused) f.Fail("teamId", f.T(refused));
         }
         // Into the shared pool only on purpose, by a manager or admin: the field that emptied it is named.
@@ -38,9 +40,12 @@ public static class References
         (await scope.HandOverTargets(db).Union(db.Users.Where(u => u.Id == current)).OrderBy(u => u.DisplayName)
             .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => (u.Id, u.DisplayName)).ToList();
 
-    /// <summary>The team a new record of this owner belongs to when none is given: the owner's first team.</summary>
+    /// <summary>The problem (a resource key, {0} = the team) when a record or member is moved into an archived team.</summary>
+    public const string ArchivedTeam = "Team {0} is archived: it takes no new records or members.";
+
+    /// <summary>The team a new record of this owner belongs to when none is given: the owner's first team that is not archived.</summary>
     public static Task<long?> DefaultTeamAsync(ProspectorDb db, long? ownerId, CancellationToken ct) =>
-        db.TeamMembers.Where(m => m.UserId == ownerId).OrderBy(m => m.TeamId).Select(m => (long?)m.TeamId).FirstOrDefaultAsync(ct);
+        db.TeamMembers.Where(m => m.UserId == ownerId && m.Team!.ArchivedAt == null).OrderBy(m => m.TeamId).Select(m => (long?)m.TeamId).FirstOrDefaultAsync(ct);
 
     /// <summary>Active users by name, for owner pickers and filters.</summary>
     public static async Task<List<(long Id, string Name)>> ActiveUsersAsync(ProspectorDb db, CancellationToken ct = default) =>
