@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Prospector.Data;
-using Prospector.Features.Access;
 using Prospector.Features.Common;
 using Prospector.Features.Privacy;
 using Prospector.Hosting;
@@ -53,9 +51,6 @@ public static partial class ProspectorCli
         }));
         return new Command("contact", "GDPR requests about one contact.") { export, erase };
     }
-
-    /// <summary>The command line's access: an admin who sees every record.</summary>
-    private static readonly AccessScope Operator = new(0, Roles.Admin, [], [], SeesAll: true);
 
     private static string Problem<T>(Outcome<T> o, long id) =>
         o.Kind == OutcomeKind.NotFound ? $"There is no contact {id}." : $"{o.Title} {o.Detail}".Trim();

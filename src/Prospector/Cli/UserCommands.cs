@@ -12,6 +12,7 @@ namespace Prospector.Cli;
 public static partial class ProspectorCli
 {
     /// <summary>The command line acts as an admin: it runs on the server's own machine with its configuration.</summary>
+    /// <summary>The command line acts as an admin who sees everything (whoever runs it has the data directory anyway).</summary>
     private static readonly AccessScope Operator = new(0, Roles.Admin, [], [], SeesAll: true);
 
     private static Command UserSetCommand()
