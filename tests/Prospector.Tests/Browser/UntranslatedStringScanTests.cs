@@ -156,8 +156,17 @@ public sealed partial class UntranslatedStringScanTests(BrowserFixture browser)
         Assert.True(import.Ok, $"import: {import.Status} {await import.TextAsync()}");
         using var summary = JsonDocument.Parse(await import.TextAsync());
 
+        var me = await api.GetAsync("/api/v1/me");
+        using var meJson = JsonDocument.Parse(await me.TextAsync());
+        var form = await SendAsync("POST", "/api/v1/forms", new
+        {
+            name = "Anfrage Ladenbau", ownerId = meJson.RootElement.GetProperty("id").GetInt64(),
+            consentText = new { en = "I agree to be contacted.", de = "Ich bin mit der Kontaktaufnahme einverstanden.", nl = "Ik ga akkoord met contact." },
+        });
+
         return new()
         {
+            ["forms"] = Id(form),
             ["contacts"] = contactId,
             ["companies"] = Id(company),
             ["opportunities"] = Id(deal),
