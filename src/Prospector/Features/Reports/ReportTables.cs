@@ -94,18 +94,21 @@ public static class ReportTables
         ];
     }
 
-    /// <summary>A list row's cancel reason in words (the list grid's), or the text as given.</summary>
-    public static string CancelReasonText(string reason, Func<string, string> t) =>
-        Enum.TryParse<Prospector.Features.Lists.CancelReason>(reason, out var r) ? t(r switch
-        {
-            Prospector.Features.Lists.CancelReason.NotInterested => "Not interested",
-            Prospector.Features.Lists.CancelReason.WrongTargetMarket => "Wrong target market",
-            Prospector.Features.Lists.CancelReason.NoBudget => "No budget",
-            Prospector.Features.Lists.CancelReason.NoAuthority => "No authority to decide",
-            Prospector.Features.Lists.CancelReason.Duplicate => "Duplicate",
-            Prospector.Features.Lists.CancelReason.Unreachable => "Unreachable",
-            _ => "Other",
-        }) : reason;
+    /// <summary>
+    /// A list row's cancel reason in words (the list grid's: Lists' CancelReason names), or the text as given. Matched by
+    /// name so that Reports does not depend on the Lists folder (which depends on Contacts, which links here).
+    /// </summary>
+    public static string CancelReasonText(string reason, Func<string, string> t) => reason switch
+    {
+        "NotInterested" => t("Not interested"),
+        "WrongTargetMarket" => t("Wrong target market"),
+        "NoBudget" => t("No budget"),
+        "NoAuthority" => t("No authority to decide"),
+        "Duplicate" => t("Duplicate"),
+        "Unreachable" => t("Unreachable"),
+        "Other" => t("Other"),
+        _ => reason,
+    };
 
     /// <summary>Days as the culture writes them; yyyy-MM-dd for scripts (the invariant culture).</summary>
     private static string Day(DateOnly d, CultureInfo c) =>
