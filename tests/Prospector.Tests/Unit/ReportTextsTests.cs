@@ -9,8 +9,10 @@ public sealed class ReportTextsTests
     [Fact]
     public void Every_cancel_reason_of_a_list_row_has_words_in_the_lists_report()
     {
+        static string Translate(string english) => $"«{english}»";
         foreach (var reason in Enum.GetNames<CancelReason>())
-            Assert.NotEqual(reason, ReportTables.CancelReasonText(reason, english => english));
-        Assert.Equal("Anrufbeantworter", ReportTables.CancelReasonText("Anrufbeantworter", english => english));
+            Assert.StartsWith("«", ReportTables.CancelReasonText(reason, Translate), StringComparison.Ordinal);
+        Assert.Equal("«Wrong target market»", ReportTables.CancelReasonText(nameof(CancelReason.WrongTargetMarket), Translate));
+        Assert.Equal("Anrufbeantworter", ReportTables.CancelReasonText("Anrufbeantworter", Translate));
     }
 }
