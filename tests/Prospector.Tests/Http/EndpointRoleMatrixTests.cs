@@ -83,6 +83,8 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("GET /api/v1/reports/win-loss",                       U, A, A, A),
         new("GET /api/v1/reports/forecast",                       U, A, A, A),
         new("GET /api/v1/reports/stage-times",                    U, A, A, A),
+        new("GET /api/v1/reports/activity",                       U, A, A, A),
+        new("GET /api/v1/reports/lists",                          U, A, A, A),
         new("GET /api/v1/me",                                     U, A, A, A),
         new("GET /api/v1/tokens/",                                U, A, A, A),
         new("POST /api/v1/tokens/",                               U, A, A, A, """{"name":"matrix"}"""),
