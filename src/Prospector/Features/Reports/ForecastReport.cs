@@ -49,7 +49,7 @@ public sealed record ForecastReport(PeriodDto Period, IReadOnlyList<ForecastMont
         var today = b.Period.Today;
         var overdue = (await deals.Where(Definitions.InPipelineValue).Where(o => o.ExpectedCloseDate != null && o.ExpectedCloseDate < today)
                 .GroupBy(o => o.Currency).Select(g => new { g.Key, N = g.Count(), Sum = g.Sum(o => (double)o.Amount) }).ToListAsync(ct))
-            .Select(a => new CurrencyAmount(a.Key, a.N, Math.Round((decimal)a.Sum, 2), Math.Round((decimal)a.Sum / a.N, 2)))
+            .Select(a => CurrencyAmount.FromSum(a.Key, a.N, a.Sum))
             .OrderByDescending(a => a.Count).ThenBy(a => a.Currency, StringComparer.Ordinal).ToList();
         return new ForecastReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), rows, overdue, overdue.Sum(a => a.Count));
     }

@@ -59,7 +59,7 @@ public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance
                 total, Stage(Data.Stage.Suspect), Stage(Data.Stage.Lead), Stage(Data.Stage.Prospect), customers,
                 stages.Where(x => x.SourceListId == h.Id && x.Out).Sum(x => x.N), FunnelReport.Rate(customers, total),
                 [.. won.Where(w => w.SourceListId == h.Id).OrderByDescending(w => w.N).ThenBy(w => w.Currency, StringComparer.Ordinal)
-                    .Select(w => new CurrencyAmount(w.Currency, w.N, Math.Round((decimal)w.Sum, 2), Math.Round((decimal)w.Sum / w.N, 2)))]);
+                    .Select(w => CurrencyAmount.FromSum(w.Currency, w.N, w.Sum))]);
         })]);
     }
 

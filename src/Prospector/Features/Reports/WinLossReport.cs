@@ -8,7 +8,12 @@ public enum WinLossDimension { Owner, Team, Source, Pipeline, Step }
 /// <summary>Deals closed in the period for one owner, team, source, pipeline or step; the win rate is won / (won + lost).</summary>
 public sealed record WinLossRow(WinLossDimension Dimension, string? Key, string Name, int Won, int Lost, int Cancelled, double? WinRate);
 
-public sealed record CurrencyAmount(string Currency, int Count, decimal Total, decimal Average);
+public sealed record CurrencyAmount(string Currency, int Count, decimal Total, decimal Average)
+{
+    /// <summary>From a count and a sum taken as double in SQL (SQLite has no decimal arithmetic), rounded back to cents.</summary>
+    public static CurrencyAmount FromSum(string currency, int count, double sum) =>
+        new(currency, count, Math.Round((decimal)sum, 2), Math.Round((decimal)sum / count, 2));
+}
 
 /// <summary>
 /// Deals closed (won, lost, cancelled) within the period, as they stand now: a deal reopened since is not counted.
@@ -68,10 +73,9 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
         var won = byOwner.Sum(x => x.W);
         var lost = byOwner.Sum(x => x.L);
         var cancelled = byOwner.Sum(x => x.C);
-        // Summed as double (SQLite has no decimal arithmetic), rounded back to cents.
         var amounts = (await closed.Where(o => o.State == OpportunityState.Won).GroupBy(o => o.Currency)
                 .Select(g => new { g.Key, N = g.Count(), Sum = g.Sum(o => (double)o.Amount) }).ToListAsync(ct))
-            .Select(a => new CurrencyAmount(a.Key, a.N, Math.Round((decimal)a.Sum, 2), Math.Round((decimal)a.Sum / a.N, 2)))
+            .Select(a => CurrencyAmount.FromSum(a.Key, a.N, a.Sum))
             .OrderByDescending(a => a.Count).ThenBy(a => a.Currency, StringComparer.Ordinal).ToList();
         var reasons = (await FunnelReport.DealDropsAsync(closed, ct)).OrderByDescending(d => d.Count).ThenBy(d => d.Kind)
             .ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
