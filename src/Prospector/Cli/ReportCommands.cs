@@ -65,7 +65,7 @@ public static partial class ProspectorCli
                 "win-loss" => ReportOf(await reports.WinLossAsync(filter, scope, ct), r => ReportTables.WinLoss(r, English, c)),
                 "forecast" => ReportOf(await reports.ForecastAsync(filter, scope, ct), r => ReportTables.Forecast(r, English, c)),
                 "stage-times" => ReportOf(await reports.StageTimesAsync(filter, scope, ct), r => ReportTables.StageTimes(r, English, StageName, c)),
-                "activity" => ReportOf(await reports.ActivityAsync(filter, scope, ct), r => ReportTables.Activity(r, English, StageName, c)),
+                "activity" => ReportOf(await reports.ActivityAsync(filter, scope, ct), r => ReportTables.Activity(r, English, StageName, ch => ch.ToString(), c)),
                 "lists" => ReportOf(await reports.ListsAsync(filter, scope, ct), r => ReportTables.Lists(r, English, c)),
                 _ => ReportOf(await reports.FunnelAsync(filter, scope, ct), r => ReportTables.Funnel(r, English, StageName, c)),
             };

@@ -77,7 +77,7 @@ public static class ReportTables
     ];
 
     /// <summary>Conversations per rep and bucket with a column per channel; the reps' hygiene; the gates overridden.</summary>
-    public static List<ReportTable> Activity(ActivityReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c)
+    public static List<ReportTable> Activity(ActivityReport r, Func<string, string> t, Func<Stage, string> stage, Func<Channel, string> channel, CultureInfo c)
     {
         var channels = ActivityReport.Conversational;
         var byRep = r.Conversations.GroupBy(x => (x.Start, x.UserId, x.Rep)).Select(g => (IReadOnlyList<string>)
@@ -85,7 +85,7 @@ public static class ReportTables
              N(g.Sum(x => x.Count), c)]);
         return
         [
-            new(t("Conversations"), [t(r.Bucket == "week" ? "Week" : "Month"), t("Rep"), .. channels.Select(ch => t(ChannelText(ch))), t("Total")], [.. byRep]),
+            new(t("Conversations"), [t(r.Bucket == "week" ? "Week" : "Month"), t("Rep"), .. channels.Select(channel), t("Total")], [.. byRep]),
             new(t("Reps"), [t("Rep"), t("Conversations"), t("Next actions done"), t("Overdue"), t("Without next action"), t("Gates overridden")],
                 [.. r.Reps.Select(x => (IReadOnlyList<string>)[x.Rep, N(x.Conversations, c), N(x.ActionsDone, c), N(x.ActionsOverdue, c), N(x.WithoutNextAction, c), N(x.GateOverrides, c)])]),
             new(t("Gates overridden"), [t("When"), t("Contact"), t("To stage"), t("By"), t("Reason")],
@@ -113,19 +113,6 @@ public static class ReportTables
     /// <summary>Days as the culture writes them; yyyy-MM-dd for scripts (the invariant culture).</summary>
     private static string Day(DateOnly d, CultureInfo c) =>
         d.ToString(c.Equals(CultureInfo.InvariantCulture) ? "yyyy-MM-dd" : "d", c);
-
-    /// <summary>A channel's English name, the key of its translation (as on the timeline).</summary>
-    public static string ChannelText(Channel ch) => ch switch
-    {
-        Channel.Phone => "Phone call",
-        Channel.Email => "E-mail",
-        Channel.Sms => "SMS",
-        Channel.Social => "Social media",
-        Channel.InPerson => "In person",
-        Channel.Video => "Video call",
-        Channel.Letter => "Letter",
-        _ => "Note",
-    };
 
     /// <summary>Per list its rows by state and what its contacts became; cancel reasons per list.</summary>
     public static List<ReportTable> Lists(ListsReport r, Func<string, string> t, CultureInfo c) =>
