@@ -15,7 +15,9 @@ internal static class AuditTrail
         [nameof(TrackedRecord.Version), nameof(TrackedRecord.UpdatedAt), nameof(TrackedRecord.CreatedAt),
          nameof(Contact.NameKey), nameof(Contact.FirstNameKey), nameof(Contact.EmailKey), nameof(TrackedRecord.DeletedAt),
          // Derived from Phone: the history shows the number as entered.
-         nameof(Contact.PhoneE164)];
+         nameof(Contact.PhoneE164),
+         // Stamped with every step change, which the history already shows.
+         nameof(Opportunity.StepEnteredAt)];
 
     internal sealed class Pending(EntityEntry entry, AuditAction action, List<FieldChange> changes, DateTime at, IAuditActor? actor)
     {

@@ -134,10 +134,15 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
                     r.UpdatedAt = now;
                 }
                 if (e.Entity is IVersioned v) v.Version = 1;
+                if (e.Entity is Opportunity o) o.StepEnteredAt = now;
             }
             else if (e.State == EntityState.Modified)
             {
                 if (e.Entity is TrackedRecord r) r.UpdatedAt = now;
+                // Days in the current step count from here: every path that moves a deal saves through this.
+                if (e.Entity is Opportunity o && e.Property(nameof(Opportunity.StepId)) is { IsModified: true } step
+                    && !Equals(step.OriginalValue, step.CurrentValue))
+                    o.StepEnteredAt = now;
                 // SQLite has no rowversion: the version is ours. The original value stays in the WHERE clause.
                 if (e.Entity is IVersioned)
                 {

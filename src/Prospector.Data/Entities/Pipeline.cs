@@ -20,6 +20,8 @@ public sealed class PipelineStep
     public string Name { get; set; } = "";
     public int SortOrder { get; set; }
     public int DefaultProbability { get; set; }
+    /// <summary>A deal that stays longer than this many days in the step is rotting (marked on the board, in To do, in the digest); null: never.</summary>
+    public int? RottingAfterDays { get; set; }
 }
 
 /// <summary>One sale in progress.</summary>
@@ -32,6 +34,8 @@ public sealed class Opportunity : TrackedRecord, IOwned
     public Company? Company { get; set; }
     public long PipelineId { get; set; }
     public long StepId { get; set; }
+    /// <summary>When the deal entered its current step: stamped by <c>ProspectorDb</c> on every save that creates it or changes <see cref="StepId"/>.</summary>
+    public DateTime StepEnteredAt { get; set; }
     public decimal Amount { get; set; }
     /// <summary>ISO 4217.</summary>
     public string Currency { get; set; } = "EUR";

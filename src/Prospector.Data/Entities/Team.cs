@@ -109,6 +109,8 @@ public sealed class WorkspaceSettings : IVersioned
     public int RetentionDays { get; set; } = 365;
     /// <summary>When on, customers and repeat customers always have a next action (account care), like open leads and deals.</summary>
     public bool CustomersNeedNextAction { get; set; }
+    /// <summary>A customer with no conversation for this many months is listed under "customers not contacted" (and is <c>stale</c>).</summary>
+    public int CustomersNotContactedMonths { get; set; } = 6;
     public int Version { get; set; }
 }
 
