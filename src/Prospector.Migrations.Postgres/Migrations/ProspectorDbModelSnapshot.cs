@@ -1248,6 +1248,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTime>("StepEnteredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("StepId")
                         .HasColumnType("bigint");
 
@@ -1274,9 +1277,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("OwnerId");
 
-                    b.HasIndex("StepId");
-
                     b.HasIndex("TeamId");
+
+                    b.HasIndex("StepId", "StepEnteredAt");
 
                     b.HasIndex("PipelineId", "StepId", "State");
 
@@ -1373,6 +1376,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<long>("PipelineId")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("RottingAfterDays")
+                        .HasColumnType("integer");
 
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer");
@@ -1929,6 +1935,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<bool>("CustomersNeedNextAction")
                         .HasColumnType("boolean");
 
+                    b.Property<int>("CustomersNotContactedMonths")
+                        .HasColumnType("integer");
+
                     b.Property<string>("DefaultCountry")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -1968,6 +1977,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                         {
                             Id = 1,
                             CustomersNeedNextAction = false,
+                            CustomersNotContactedMonths = 6,
                             DefaultCountry = "DE",
                             DefaultCurrency = "EUR",
                             Name = "Prospector",

@@ -1202,6 +1202,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("StepEnteredAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("StepId")
                         .HasColumnType("INTEGER");
 
@@ -1228,9 +1231,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("OwnerId");
 
-                    b.HasIndex("StepId");
-
                     b.HasIndex("TeamId");
+
+                    b.HasIndex("StepId", "StepEnteredAt");
 
                     b.HasIndex("PipelineId", "StepId", "State");
 
@@ -1320,6 +1323,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("PipelineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RottingAfterDays")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SortOrder")
@@ -1857,6 +1863,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<bool>("CustomersNeedNextAction")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CustomersNotContactedMonths")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DefaultCountry")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -1896,6 +1905,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         {
                             Id = 1,
                             CustomersNeedNextAction = false,
+                            CustomersNotContactedMonths = 6,
                             DefaultCountry = "DE",
                             DefaultCurrency = "EUR",
                             Name = "Prospector",
