@@ -19,6 +19,9 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    /// <summary>The clock this context stamps writes with; reads that count days (days in a step, rotting) use the same.</summary>
+    public TimeProvider Clock => _time;
+
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Tag> Tags => Set<Tag>();

@@ -92,6 +92,7 @@ public static class ProspectorHost
         s.AddScoped<TeamAdmin>();
         s.AddScoped<BookHandOver>();
         s.AddScoped<PasswordReset>();
+        s.AddScoped<CheckIns>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -187,6 +188,7 @@ public static class ProspectorHost
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();
         api.MapTasksApi();
+        api.MapCheckInsApi();
         api.MapRemindersApi();
         api.MapCalendarFeed();
         api.MapActivitiesApi();

@@ -18,10 +18,12 @@ public static class CompaniesApi
 
     private static async Task<Results<Ok<Paged<CompanyListItem>>, ValidationProblem>> List(
         ProspectorDb db, AccessScope scope, CancellationToken ct,
-        string? q = null, CompanySort sort = CompanySort.Name, bool deleted = false, int? page = null, int? pageSize = null)
+        string? q = null, CompanySort sort = CompanySort.Name, bool deleted = false, int? page = null, int? pageSize = null,
+        DateOnly? lastContactedBefore = null, bool? stale = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
-        return TypedResults.Ok(await CompanyFields.PageAsync(db, scope, q, sort, deleted, p, size, ct));
+        var (quiet, contacted) = await QuietSince.OfAsync(db, scope, lastContactedBefore, stale, ct);
+        return TypedResults.Ok(await CompanyFields.PageAsync(db, scope, q, sort, deleted, p, size, ct, quiet, contacted));
     }
 }

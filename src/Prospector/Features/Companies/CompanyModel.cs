@@ -7,7 +7,8 @@ using Prospector.Features.Records;
 namespace Prospector.Features.Companies;
 
 public sealed record CompanyListItem(long Id, string Name, string? Domain, string? City, string? Country,
-    int ContactCount, long? OwnerId, string? OwnerName, DateTime UpdatedAt, int Version);
+    int ContactCount, long? OwnerId, string? OwnerName, DateTime UpdatedAt, int Version,
+    DateTime? LastContactedAt = null, int Touches = 0);
 
 public sealed record CompanyDto(
     long Id, int Version, string Name, string? Domain, string? Website, string? Email, string? Phone,
@@ -27,7 +28,7 @@ public sealed record CompanyInput(
     string? Country, string? Industry, string? Source, string? Notes, long? OwnerId, long? TeamId,
     IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields) : IReadFieldByField;
 
-public enum CompanySort { Name, NameDesc, Updated, UpdatedDesc }
+public enum CompanySort { Name, NameDesc, Updated, UpdatedDesc, LastContacted, LastContactedDesc }
 
 public static class CompanyFields
 {
@@ -97,15 +98,31 @@ public static class CompanyFields
         _ => query.OrderBy(c => c.NameKey).ThenBy(c => c.Id),
     };
 
+    /// <summary>Longest silence first (never contacted on top), or the latest contact first (Common/Engagement).</summary>
+    private static IQueryable<Company> OrderByLastContact(ProspectorDb db, IQueryable<Company> query, bool latestFirst)
+    {
+        var last = Engagement.Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        return latestFirst
+            ? query.OrderByDescending(c => last.Where(a => a.CompanyId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenByDescending(c => c.Id)
+            : query.OrderBy(c => last.Where(a => a.CompanyId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenBy(c => c.Id);
+    }
+
     public static async Task<Paged<CompanyListItem>> PageAsync(
-        ProspectorDb db, AccessScope scope, string? q, CompanySort sort, bool deleted, int page, int pageSize, CancellationToken ct)
+        ProspectorDb db, AccessScope scope, string? q, CompanySort sort, bool deleted, int page, int pageSize, CancellationToken ct,
+        DateTime? quietSinceUtc = null, DateTime? contactedSinceUtc = null)
     {
         var filtered = Filter(db, scope, q, deleted);
+        if (quietSinceUtc is { } quiet) filtered = filtered.Where(Engagement.CompanyQuietSince(db, quiet));
+        if (contactedSinceUtc is { } since) filtered = filtered.Where(Definitions.Not(Engagement.CompanyQuietSince(db, since)));
         var (total, capped) = await Api.CappedCountAsync(filtered, ct);
-        var items = await Order(filtered, sort).Skip((page - 1) * pageSize).Take(pageSize)
+        var ordered = sort is CompanySort.LastContacted or CompanySort.LastContactedDesc
+            ? OrderByLastContact(db, filtered, sort == CompanySort.LastContactedDesc) : Order(filtered, sort);
+        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CompanyListItem(c.Id, c.Name, c.Domain, c.City, c.Country, c.Contacts.Count,
-                c.OwnerId, c.Owner!.DisplayName, c.UpdatedAt, c.Version))
+                c.OwnerId, c.Owner!.DisplayName, c.UpdatedAt, c.Version, null, 0))
             .ToListAsync(ct);
+        var engagement = await Engagement.OfCompaniesAsync(db, items.Select(i => i.Id).ToList(), db.Clock.GetUtcNow().UtcDateTime, ct);
+        items = items.Select(i => engagement.TryGetValue(i.Id, out var e) ? i with { LastContactedAt = e.LastContactedAt, Touches = e.Touches } : i).ToList();
         return new Paged<CompanyListItem>(items, total, page, pageSize, capped);
     }
 }

@@ -6,7 +6,8 @@ namespace Prospector.Features.Contacts;
 
 public sealed record ContactListItem(
     long Id, string DisplayName, string? Email, string? Phone, long? CompanyId, string? CompanyName,
-    Stage Stage, LeadStatus LeadStatus, long? OwnerId, string? OwnerName, string? City, DateTime UpdatedAt, int Version);
+    Stage Stage, LeadStatus LeadStatus, long? OwnerId, string? OwnerName, string? City, DateTime UpdatedAt, int Version,
+    DateTime? LastContactedAt = null, int Touches = 0, DateTime? InStageSince = null);
 
 public sealed record ConsentDto(ConsentChannel Channel, ConsentStatus Status, DateTime GivenAt, string Method, string? Note);
 

@@ -5,12 +5,13 @@ using Prospector.Features.Common;
 
 namespace Prospector.Features.Contacts;
 
-public enum ContactSort { Name, NameDesc, Created, CreatedDesc, Updated, UpdatedDesc }
+public enum ContactSort { Name, NameDesc, Created, CreatedDesc, Updated, UpdatedDesc, LastContacted, LastContactedDesc }
 
 /// <summary>The one contact list query behind the API and the UI grid: visibility first, then filters, sort, page.</summary>
 public sealed record ContactQuery(
     string? Q = null, Stage? Stage = null, LeadStatus? Status = null, long? OwnerId = null, string? Tag = null,
-    long? CompanyId = null, ContactSort Sort = ContactSort.Name, bool Deleted = false, IQueryable<long>? Within = null)
+    long? CompanyId = null, ContactSort Sort = ContactSort.Name, bool Deleted = false, IQueryable<long>? Within = null,
+    DateTime? QuietSinceUtc = null, DateTime? ContactedSinceUtc = null)
 {
     /// <summary>
     /// Visible contacts matching the filters, unordered, as one query per search branch. A search word is a
@@ -28,6 +29,9 @@ public sealed record ContactQuery(
         // The contacts behind a report's number (a subquery of ids, from Reports' ContactSlices).
         if (Within is { } within) q = q.Where(c => within.Contains(c.Id));
         if (!string.IsNullOrWhiteSpace(Tag)) q = q.Where(c => c.Tags.Any(t => t.Name == Tag));
+        // Engagement (lastContactedBefore=, stale=): no conversation since, or one since (Common/Engagement).
+        if (QuietSinceUtc is { } quiet) q = q.Where(Engagement.ContactQuietSince(db, quiet));
+        if (ContactedSinceUtc is { } since) q = q.Where(Definitions.Not(Engagement.ContactQuietSince(db, since)));
         var words = TextKeys.Fold(Q).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0) return [q];
         foreach (var more in words.Skip(1))
@@ -66,13 +70,49 @@ public sealed record ContactQuery(
         _ => keys.OrderBy(k => k.NameKey, StringComparer.Ordinal).ThenBy(k => k.Id),
     };
 
+    private bool ByLastContact => Sort is ContactSort.LastContacted or ContactSort.LastContactedDesc;
+
+    /// <summary>Longest silence first (never contacted on top), or the latest contact first.</summary>
+    private IQueryable<Contact> OrderByLastContact(ProspectorDb db, IQueryable<Contact> q)
+    {
+        var last = Engagement.Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        return Sort == ContactSort.LastContacted
+            ? q.OrderBy(c => last.Where(a => a.ContactId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenBy(c => c.Id)
+            : q.OrderByDescending(c => last.Where(a => a.ContactId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenByDescending(c => c.Id);
+    }
+
     public async Task<Paged<ContactListItem>> PageAsync(ProspectorDb db, AccessScope scope, int page, int pageSize, CancellationToken ct)
     {
+        var result = await PageOfAsync(db, scope, page, pageSize, ct);
+        var ids = result.Items.Select(i => i.Id).ToList();
+        var engagement = await Engagement.OfContactsAsync(db, ids, db.Clock.GetUtcNow().UtcDateTime, ct);
+        var inStage = await db.LifecycleEvents.Where(e => ids.Contains(e.ContactId) && e.Kind == LifecycleEventKind.StageChanged)
+            .GroupBy(e => e.ContactId).Select(g => new { g.Key, At = g.Max(e => e.At) }).ToDictionaryAsync(x => x.Key, x => x.At, ct);
+        return result with
+        {
+            Items = result.Items.Select(i => i with
+            {
+                LastContactedAt = engagement.GetValueOrDefault(i.Id)?.LastContactedAt,
+                Touches = engagement.GetValueOrDefault(i.Id)?.Touches ?? 0,
+                InStageSince = inStage.TryGetValue(i.Id, out var at) ? at : null,
+            }).ToList(),
+        };
+    }
+
+    private async Task<Paged<ContactListItem>> PageOfAsync(ProspectorDb db, AccessScope scope, int page, int pageSize, CancellationToken ct)
+    {
         var branches = Branches(db, scope);
+        if (branches.Count > 1 && ByLastContact)
+        {
+            // A search sorted by last contact: the union of the branches, ordered as one.
+            var found = branches.Select(b => b.Select(c => c.Id)).Aggregate((a, b) => a.Union(b));
+            branches = [db.Contacts.IgnoreQueryFilters().Where(c => found.Contains(c.Id))];
+        }
         if (branches.Count == 1)
         {
             var (count, isCapped) = await Api.CappedCountAsync(branches[0], ct);
-            var rows = await Project(Order(branches[0]).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
+            var ordered = ByLastContact ? OrderByLastContact(db, branches[0]) : Order(branches[0]);
+            var rows = await Project(ordered.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
             return new Paged<ContactListItem>(rows, count, page, pageSize, isCapped);
         }
 

@@ -13,16 +13,21 @@ public static class ContactsApi
     {
         var g = app.MapGroup("/contacts").WithTags("Contacts");
         g.MapGet("/", List);
+        g.MapGet("/not-contacted", NotContacted.ListAsync)
+            .WithSummary("Customers not contacted for the workspace's N months, with a check-in already planned if any.");
         return g.MapRecordEndpoints<Contact, ContactInput, ContactDto, ContactService>();
     }
 
     private static async Task<Results<Ok<Paged<ContactListItem>>, ValidationProblem>> List(
         ProspectorDb db, AccessScope scope, CancellationToken ct,
         string? q = null, Stage? stage = null, LeadStatus? status = null, long? ownerId = null, string? tag = null,
-        long? companyId = null, ContactSort sort = ContactSort.Name, bool deleted = false, int? page = null, int? pageSize = null)
+        long? companyId = null, ContactSort sort = ContactSort.Name, bool deleted = false, int? page = null, int? pageSize = null,
+        DateOnly? lastContactedBefore = null, bool? stale = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
-        return TypedResults.Ok(await new ContactQuery(q, stage, status, ownerId, tag, companyId, sort, deleted).PageAsync(db, scope, p, size, ct));
+        var (quiet, contacted) = await QuietSince.OfAsync(db, scope, lastContactedBefore, stale, ct);
+        return TypedResults.Ok(await new ContactQuery(q, stage, status, ownerId, tag, companyId, sort, deleted,
+            QuietSinceUtc: quiet, ContactedSinceUtc: contacted).PageAsync(db, scope, p, size, ct));
     }
 }

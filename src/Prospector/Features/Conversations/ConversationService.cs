@@ -57,6 +57,7 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         // both writes share one transaction, so there is never an activity without its questions.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Activities.Add(a);
+        await StartWorkingAsync(a, scope, ct);
         await db.SaveChangesAsync(ct);
         foreach (var (kind, text) in questions)
             db.OpenQuestions.Add(new OpenQuestion
@@ -68,6 +69,20 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (await ActivityQueries.LoadAsync(db, scope, [a.Id], ct))[0];
+    }
+
+    /// <summary>
+    /// The seeds' working lead is one in contact: the first conversation (not a note) with a New lead makes it Working,
+    /// recorded as a lifecycle event like any other status change.
+    /// </summary>
+    private async Task StartWorkingAsync(Activity a, AccessScope scope, CancellationToken ct)
+    {
+        if (a.ContactId is not { } cid || !Engagement.IsConversation(a.Channel)) return;
+        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == cid && c.LeadStatus == LeadStatus.New
+            && (c.Stage == Stage.Suspect || c.Stage == Stage.Lead || c.Stage == Stage.Prospect), ct);
+        if (contact is null) return;
+        LifecycleLog.Status(db, contact, LeadStatus.New, LeadStatus.Working, l["First conversation logged"], scope.UserId, Now);
+        contact.LeadStatus = LeadStatus.Working;
     }
 
     public async Task<Outcome<ActivityDto>> FindAsync(AccessScope scope, long id, CancellationToken ct = default)

@@ -48,7 +48,8 @@ public static class OpportunitiesApi
 
     private static async Task<Results<Ok<Paged<OpportunityDto>>, ValidationProblem>> List(
         ProspectorDb db, AccessScope scope, TimeProvider time, CancellationToken ct, long? pipelineId = null, long? stepId = null,
-        OpportunityState? state = null, long? ownerId = null, long? teamId = null, long? contactId = null, int? page = null, int? pageSize = null, string? q = null)
+        OpportunityState? state = null, long? ownerId = null, long? teamId = null, long? contactId = null, int? page = null, int? pageSize = null, string? q = null,
+        bool? stale = null, DateOnly? lastContactedBefore = null, BoardSort sort = BoardSort.Default)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
@@ -56,8 +57,9 @@ public static class OpportunitiesApi
         if (stepId is { } s) deals = deals.Where(o => o.StepId == s);
         if (state is { } st) deals = deals.Where(o => o.State == st);
         if (contactId is { } c) deals = deals.Where(o => o.ContactId == c);
+        deals = await StalenessFilter.DealsAsync(db, scope, deals, stale, lastContactedBefore, ct);
         var (total, capped) = await Api.CappedCountAsync(deals, ct);
-        var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.BoardOrder(deals, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
+        var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, deals, sort, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
         return TypedResults.Ok(new Paged<OpportunityDto>(items, total, p, size, capped));
     }
 

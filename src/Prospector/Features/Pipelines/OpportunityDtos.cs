@@ -7,7 +7,15 @@ namespace Prospector.Features.Pipelines;
 public sealed record OpportunityDto(long Id, string Title, long? ContactId, string? ContactName, long? CompanyId, string? CompanyName,
     long PipelineId, long StepId, decimal Amount, string Currency, int Probability, DateOnly? ExpectedCloseDate, OpportunityState State,
     DateOnly? StandbyUntil, string? CloseReason, DateTime? ClosedAt, long? OwnerId, string? OwnerName, long? TeamId,
-    NextActionDto? NextAction, int Version, DateTime CreatedAt, DateTime UpdatedAt);
+    NextActionDto? NextAction, int Version, DateTime CreatedAt, DateTime UpdatedAt, DealSignals? Signals = null);
+
+/// <summary>
+/// How a deal is worked, in days of the viewer's time zone: in its step since <see cref="StepEnteredAt"/> (<see cref="DaysInStep"/>),
+/// <see cref="AgeDays"/> since it was created, its last conversation and touches (on the deal or with its contact; last 90 days),
+/// the step's "rotting after" limit and whether it is past it (<c>Common/Rotting</c>).
+/// </summary>
+public sealed record DealSignals(DateTime StepEnteredAt, int DaysInStep, int AgeDays, DateTime? LastContactedAt, int Touches,
+    int? RottingAfterDays, bool Rotting);
 
 public sealed record AmountTotal(string Currency, decimal Amount);
 
@@ -29,13 +37,15 @@ public sealed record BoardView(long PipelineId, string Name, IReadOnlyList<Board
 public sealed record ClosedColumn(OpportunityState State, int Count, IReadOnlyList<AmountTotal> Totals, IReadOnlyList<OpportunityDto> Items);
 
 /// <summary>How a column's cards are ordered (the board's "Sort"): see <c>OpportunityQueries.Order</c>.</summary>
-public enum BoardSort { Default, NextActionDue, Amount, Age, LastActivity }
+public enum BoardSort { Default, NextActionDue, Amount, Age, LastActivity, DaysInStep }
 
 /// <summary>
 /// What the board shows: deals matching <see cref="Search"/>, each column in <see cref="Sort"/> order and, with
 /// <see cref="ShowClosed"/>, the won, lost and cancelled deals closed since <see cref="ClosedSince"/> (a day in the user's zone; null: all).
+/// With <see cref="StaleOnly"/>, only rotting deals (<c>Common/Rotting</c>).
 /// </summary>
-public sealed record BoardOptions(string? Search = null, BoardSort Sort = BoardSort.Default, bool ShowClosed = false, DateOnly? ClosedSince = null)
+public sealed record BoardOptions(string? Search = null, BoardSort Sort = BoardSort.Default, bool ShowClosed = false, DateOnly? ClosedSince = null,
+    bool StaleOnly = false)
 {
     public static readonly BoardOptions Default = new();
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
+using Prospector.Features.Common;
 using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Pipelines;
@@ -30,8 +31,29 @@ public static class OpportunityQueries
         var ids = rows.Select(r => r.o.Id).ToList();
         var actions = (await NextActionDto.QueryAsync(db, viewer, db.NextActions.Where(a => a.OpportunityId != null && ids.Contains(a.OpportunityId.Value)
             && a.Status == NextActionStatus.Open), ct)).ToDictionary(a => a.OpportunityId!.Value);
+        var signals = await SignalsAsync(db, viewer, rows.Select(r => r.o).ToList(), ct);
         return rows.Select(r => From(r.o, r.SeesContact, r.SeesContact ? r.ContactName?.Trim() : null, r.SeesCompany,
-            r.SeesCompany ? r.CompanyName : null, r.OwnerName, actions.GetValueOrDefault(r.o.Id))).ToList();
+            r.SeesCompany ? r.CompanyName : null, r.OwnerName, actions.GetValueOrDefault(r.o.Id)) with { Signals = signals[r.o.Id] }).ToList();
+    }
+
+    /// <summary>Days in step, age, last contact, touches and rotting of each deal, in the viewer's days (<see cref="DealSignals"/>).</summary>
+    private static async Task<Dictionary<long, DealSignals>> SignalsAsync(ProspectorDb db, AccessScope viewer, List<Opportunity> deals, CancellationToken ct)
+    {
+        if (deals.Count == 0) return [];
+        var now = db.Clock.GetUtcNow().UtcDateTime;
+        var zone = UserTime.Zone(await UserTime.ZoneOfAsync(db, viewer.UserId, ct));
+        var today = Engagement.Today(now, zone);
+        var stepIds = deals.Select(d => d.StepId).Distinct().ToList();
+        var limits = await db.PipelineSteps.Where(s => stepIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.RottingAfterDays, ct);
+        var engagement = await Engagement.OfDealsAsync(db, deals.Select(d => (d.Id, d.ContactId)).ToList(), now, ct);
+        return deals.ToDictionary(d => d.Id, d =>
+        {
+            var days = Rotting.DaysIn(d.StepEnteredAt, today, zone);
+            var limit = limits.GetValueOrDefault(d.StepId);
+            var e = engagement.GetValueOrDefault(d.Id) ?? EngagementFigures.None;
+            return new DealSignals(d.StepEnteredAt, days, Rotting.DaysIn(d.CreatedAt, today, zone), e.LastContactedAt, e.Touches, limit,
+                Rotting.IsRotting(d.State, days, limit));
+        });
     }
 
     public static OpportunityDto From(Opportunity o, bool seesContact, string? contactName, bool seesCompany, string? companyName, string? ownerName,
@@ -56,6 +78,8 @@ public static class OpportunityQueries
         // Amounts are decimals, which SQLite cannot order by: as doubles they order the same way.
         BoardSort.Amount => q.OrderByDescending(o => (double)o.Amount).ThenByDescending(o => o.Id),
         BoardSort.Age => q.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id),
+        // Longest in its step first.
+        BoardSort.DaysInStep => q.OrderBy(o => o.StepEnteredAt).ThenBy(o => o.Id),
         BoardSort.LastActivity => q.OrderBy(o => db.Activities.Where(a => a.OpportunityId == o.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue)
             .ThenByDescending(o => o.Id),
         _ => BoardOrder(q, nowUtc),

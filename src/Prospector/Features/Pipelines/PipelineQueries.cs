@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
@@ -11,7 +12,7 @@ public static class PipelineQueries
     public static async Task<List<PipelineDto>> AllAsync(ProspectorDb db, CancellationToken ct = default) =>
         (await db.Pipelines.Include(p => p.Steps).OrderByDescending(p => p.IsDefault).ThenBy(p => p.SortOrder).ThenBy(p => p.Id).ToListAsync(ct))
         .Select(p => new PipelineDto(p.Id, p.Name, p.IsDefault, p.SortOrder,
-            p.Steps.OrderBy(s => s.SortOrder).Select(s => new StepDto(s.Id, s.Name, s.SortOrder, s.DefaultProbability)).ToList(), p.Version))
+            p.Steps.OrderBy(s => s.SortOrder).Select(s => new StepDto(s.Id, s.Name, s.SortOrder, s.DefaultProbability, s.RottingAfterDays)).ToList(), p.Version))
         .ToList();
 
     /// <summary>The steps of a pipeline in order, as (id, name).</summary>
@@ -74,7 +75,7 @@ public static class PipelineQueries
         options ??= BoardOptions.Default;
         var pipeline = await db.Pipelines.Include(p => p.Steps).FirstOrDefaultAsync(p => p.Id == pipelineId, ct);
         if (pipeline is null) return null;
-        var inPlay = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search);
+        var inPlay = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search), options, ct);
         var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
         var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, scope, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
         var columns = new List<BoardColumn>();
@@ -112,12 +113,13 @@ public static class PipelineQueries
         TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), UserTime.Zone(await UserTime.ZoneOfAsync(db, scope.UserId, ct)));
 
     /// <summary>A column's next cards in board order, leaving out those already shown (a focused card may be shown out of order).</summary>
-    public static Task<List<OpportunityDto>> MoreAsync(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, long stepId,
+    public static async Task<List<OpportunityDto>> MoreAsync(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, long stepId,
         IReadOnlyCollection<long> shown, int count, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
         options ??= BoardOptions.Default;
-        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search).Where(o => o.StepId == stepId && !shown.Contains(o.Id));
-        return OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Take(count), ct);
+        var q = (await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search), options, ct))
+            .Where(o => o.StepId == stepId && !shown.Contains(o.Id));
+        return await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Take(count), ct);
     }
 
     /// <summary>One page of the list view: the deals in play in board order, with the (capped) total.</summary>
@@ -125,8 +127,18 @@ public static class PipelineQueries
         long? teamId, int skip, int take, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
         options ??= BoardOptions.Default;
-        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search);
+        var q = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search), options, ct);
         var (total, _) = await Api.CappedCountAsync(q, ct);
         return (await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Skip(skip).Take(take), ct), total);
     }
+
+    /// <summary>The deals rotting today in the viewer's zone (<see cref="Rotting"/>).</summary>
+    public static async Task<Expression<Func<Opportunity, bool>>> RottingFilterAsync(ProspectorDb db, AccessScope scope, CancellationToken ct = default)
+    {
+        var zone = UserTime.Zone(await UserTime.ZoneOfAsync(db, scope.UserId, ct));
+        return Rotting.Filter(await Rotting.StepsAsync(db, ct), Engagement.Today(db.Clock.GetUtcNow().UtcDateTime, zone), zone);
+    }
+
+    private static async Task<IQueryable<Opportunity>> StaleOnlyAsync(ProspectorDb db, AccessScope scope, IQueryable<Opportunity> q, BoardOptions options,
+        CancellationToken ct) => options.StaleOnly ? q.Where(await RottingFilterAsync(db, scope, ct)) : q;
 }

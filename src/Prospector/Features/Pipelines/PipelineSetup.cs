@@ -13,6 +13,7 @@ public sealed class PipelineSetup(ProspectorDb db, IStringLocalizer<SharedResour
 {
     public const string NotFoundTitle = "Pipeline not found";
     public const int MaxName = 100;
+    public const int MaxRottingDays = 3650;
 
     public async Task<Outcome<PipelineDto>> SaveAsync(long? id, PipelineInput body, CancellationToken ct = default)
     {
@@ -34,6 +35,7 @@ public sealed class PipelineSetup(ProspectorDb db, IStringLocalizer<SharedResour
             var step = input.Id is { } sid ? pipeline.Steps.First(s => s.Id == sid) : new PipelineStep();
             if (input.Id is null) pipeline.Steps.Add(step);
             (step.Name, step.SortOrder, step.DefaultProbability) = (input.Name!.Trim(), i + 1, input.DefaultProbability ?? step.DefaultProbability);
+            if (input.RottingAfterDays is { } rot) step.RottingAfterDays = rot == 0 ? null : rot;
         }
         if (id is null)
         {
@@ -77,6 +79,8 @@ public sealed class PipelineSetup(ProspectorDb db, IStringLocalizer<SharedResour
             {
                 if (string.IsNullOrWhiteSpace(steps[i].Name) || steps[i].Name!.Trim().Length > MaxName) errors[$"steps[{i}].name"] = [l["{0} must be 1 to {1} characters.", "name", MaxName]];
                 if (steps[i].DefaultProbability is < 0 or > 100) errors[$"steps[{i}].defaultProbability"] = [l["{0} must be between {1} and {2}.", "defaultProbability", 0, 100]];
+                if (steps[i].RottingAfterDays is < 0 or > MaxRottingDays)
+                    errors[$"steps[{i}].rottingAfterDays"] = [l["{0} must be between {1} and {2}.", "rottingAfterDays", 0, MaxRottingDays]];
                 if (steps[i].Id is { } sid && pipeline.Steps.All(s => s.Id != sid)) errors[$"steps[{i}].id"] = [l["Step {0} is not a step of this pipeline.", sid]];
             }
         }

@@ -143,7 +143,14 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
             .ToListAsync(ct);
         var dates = await db.PersonalDates.Where(d => d.Month == today.Month && d.Day == today.Day && d.Contact!.OwnerId == user.Id)
             .Select(d => new { d.Kind, d.ContactId, Name = Contact.NameOf(d.Contact!.FirstName, d.Contact.NamePrefix, d.Contact.LastName) }).ToListAsync(ct);
-        if (actions.Count == 0 && dates.Count == 0) return null;
+        // The owner's rotting deals (Common/Rotting), judged by the day in the owner's zone.
+        var zone = UserTime.Zone(user.TimeZone);
+        var rotting = await db.Opportunities.Where(o => o.OwnerId == user.Id)
+            .Where(Rotting.Filter(await Rotting.StepsAsync(db, ct), today, zone))
+            .OrderBy(o => o.StepEnteredAt).Take(50)
+            .Select(o => new { o.Id, o.Title, o.StepEnteredAt, Step = db.PipelineSteps.Where(s => s.Id == o.StepId).Select(s => s.Name).FirstOrDefault() })
+            .ToListAsync(ct);
+        if (actions.Count == 0 && dates.Count == 0 && rotting.Count == 0) return null;
         var seen = await AssigneeView.VisibleAsync(db, actions.Select(a => (a.Id, user.Id)), ct);
         return ReminderTexts.In(user, () =>
         {
@@ -152,7 +159,9 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
             var due = actions.Where(a => a.DueDate == today).Select(a => new DigestItem(a.DueTime?.ToString("t", CultureInfo.CurrentCulture) ?? "",
                 $"{texts.Label(a.Type)}: {(seen.Contains(a.Id) ? a.Name.Trim() : texts.Hidden(user))}", a.OpportunityId is { } o ? $"/opportunities/{o}" : $"/contacts/{a.ContactId}")).ToList();
             var personal = dates.Select(d => new DigestItem("", $"{texts.Label(d.Kind)}: {d.Name.Trim()}", $"/contacts/{d.ContactId}")).ToList();
-            return texts.Digest(user, title, overdue, due, personal);
+            var stale = rotting.Select(o => new DigestItem(texts.DaysInStep(Rotting.DaysIn(o.StepEnteredAt, today, zone), o.Step ?? ""), o.Title.Trim(),
+                $"/opportunities/{o.Id}")).ToList();
+            return texts.Digest(user, title, overdue, due, personal, stale);
         });
     }
 }

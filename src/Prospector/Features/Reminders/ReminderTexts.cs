@@ -48,11 +48,12 @@ public sealed class ReminderTexts(IStringLocalizer<SharedResource> l, IOptions<R
     });
 
     public MailMessage Digest(ReminderUser user, string title, IReadOnlyList<DigestItem> overdue, IReadOnlyList<DigestItem> today,
-        IReadOnlyList<DigestItem> dates) => In(user, () =>
+        IReadOnlyList<DigestItem> dates, IReadOnlyList<DigestItem>? rotting = null) => In(user, () =>
     {
         var text = new StringBuilder().AppendLine(title).AppendLine();
         var html = new StringBuilder($"<h2>{Esc(title)}</h2>");
-        foreach (var (heading, items) in new[] { (l["Overdue"].Value, overdue), (l["Today"].Value, today), (l["Birthdays and anniversaries"].Value, dates) })
+        foreach (var (heading, items) in new[] { (l["Overdue"].Value, overdue), (l["Today"].Value, today), (l["Birthdays and anniversaries"].Value, dates),
+                     (l["Rotting deals"].Value, rotting ?? []) })
         {
             if (items.Count == 0) continue;
             text.AppendLine($"{heading} ({items.Count})");
@@ -68,6 +69,9 @@ public sealed class ReminderTexts(IStringLocalizer<SharedResource> l, IOptions<R
         var subject = l["{0} overdue, {1} today", overdue.Count, today.Count].Value + " · Prospector";
         return new MailMessage(user.Email!, user.DisplayName, subject, text.ToString(), html.ToString());
     });
+
+    /// <summary>"12 days in Offer": how long a rotting deal has waited in its step (the step name translated when it is a default one).</summary>
+    public string DaysInStep(int days, string step) => l["{0} days in {1}", days, Labels.Step(l, step)].Value;
 
     public string Label(NextActionType type) => Labels.ActionType(l, type);
 

@@ -9,7 +9,7 @@ using Prospector.Features.Common;
 namespace Prospector.Features.Settings;
 
 public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version,
-    int? RetentionDays = null, bool CustomersNeedNextAction = false);
+    int? RetentionDays = null, bool CustomersNeedNextAction = false, int CustomersNotContactedMonths = 6);
 
 /// <summary>The body of <c>POST /me/password</c>: the current password and the new one.</summary>
 public sealed record PasswordInput(string? CurrentPassword, string? NewPassword);
@@ -22,7 +22,9 @@ public sealed record TokenInput(string? Name) : IReadFieldByField;
 /// sent back as GET gave it; it is not read (If-Match is).
 /// </summary>
 public sealed record WorkspaceInput(string? Name, bool? RepsSeeAll, Terminology? Terminology, string? DefaultCountry, string? DefaultCurrency,
-    int? RetentionDays, int? Version, bool? CustomersNeedNextAction = null) : IReadFieldByField;
+    int? RetentionDays, int? Version, bool? CustomersNeedNextAction = null,
+    [property: System.ComponentModel.Description("A customer with no conversation for this many months (1 to 60) is listed as not contacted and counts as stale=true.")]
+    int? CustomersNotContactedMonths = null) : IReadFieldByField;
 
 /// <summary>The user's own API tokens, user administration and workspace settings; the work is <see cref="UserAdmin"/>'s and <see cref="WorkspaceService"/>'s.</summary>
 public static class SettingsApi
@@ -127,7 +129,7 @@ public static class SettingsApi
         string? name = null, country = null, currency = null;
         bool? repsSeeAll = null, customersNeedNextAction = null;
         Terminology? terminology = null;
-        int? retention = null;
+        int? retention = null, notContactedMonths = null;
         // Only the types are read here; what a value may be is the service's to say, for the page and the API alike.
         f.String("name", int.MaxValue, v => name = v ?? "");
         f.String("defaultCountry", 100, v => country = v ?? "");
@@ -136,8 +138,10 @@ public static class SettingsApi
         f.Bool("customersNeedNextAction", v => customersNeedNextAction = v);
         f.Enum<Terminology>("terminology", v => terminology = v);
         f.Int("retentionDays", int.MinValue, int.MaxValue, v => retention = v);
+        f.Int("customersNotContactedMonths", int.MinValue, int.MaxValue, v => notContactedMonths = v);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
-        var saved = await workspace.UpdateAsync(expected, new WorkspaceChange(name, repsSeeAll, terminology, country, currency, retention, customersNeedNextAction), scope, ct);
+        var saved = await workspace.UpdateAsync(expected, new WorkspaceChange(name, repsSeeAll, terminology, country, currency, retention, customersNeedNextAction,
+            notContactedMonths), scope, ct);
         if (saved.Value is { } dto) request.HttpContext.Response.Headers.ETag = Api.ETag(dto.Version);
         return saved.ToOk();
     }

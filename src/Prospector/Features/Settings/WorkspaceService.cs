@@ -9,7 +9,7 @@ namespace Prospector.Features.Settings;
 /// <summary>A change to the workspace settings; a field left null stays as it is.</summary>
 public sealed record WorkspaceChange(
     string? Name = null, bool? RepsSeeAll = null, Terminology? Terminology = null, string? DefaultCountry = null, string? DefaultCurrency = null,
-    int? RetentionDays = null, bool? CustomersNeedNextAction = null);
+    int? RetentionDays = null, bool? CustomersNeedNextAction = null, int? CustomersNotContactedMonths = null);
 
 /// <summary>
 /// The workspace settings, read and changed in one place for the API and the settings page: the same checks (in the
@@ -17,7 +17,7 @@ public sealed record WorkspaceChange(
 /// </summary>
 public sealed class WorkspaceService(ProspectorDb db, IStringLocalizer<SharedResource> l)
 {
-    public const int MaxName = 100, MinRetentionDays = 1, MaxRetentionDays = 3650;
+    public const int MaxName = 100, MinRetentionDays = 1, MaxRetentionDays = 3650, MaxNotContactedMonths = 60;
 
     public async Task<WorkspaceDto> GetAsync(CancellationToken ct = default) => Dto(await db.WorkspaceSettings.AsNoTracking().FirstAsync(ct));
 
@@ -36,6 +36,7 @@ public sealed class WorkspaceService(ProspectorDb db, IStringLocalizer<SharedRes
         if (change.DefaultCurrency is { } currency) s.DefaultCurrency = currency.Trim().ToUpperInvariant();
         if (change.RetentionDays is { } days) s.RetentionDays = days;
         if (change.CustomersNeedNextAction is { } care) s.CustomersNeedNextAction = care;
+        if (change.CustomersNotContactedMonths is { } months) s.CustomersNotContactedMonths = months;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -58,9 +59,12 @@ public sealed class WorkspaceService(ProspectorDb db, IStringLocalizer<SharedRes
             errors["defaultCurrency"] = [l["The currency is a three-letter ISO code such as EUR."]];
         if (c.RetentionDays is < MinRetentionDays or > MaxRetentionDays)
             errors["retentionDays"] = [l["Keep them for {0} to {1} days.", MinRetentionDays, MaxRetentionDays]];
+        if (c.CustomersNotContactedMonths is < 1 or > MaxNotContactedMonths)
+            errors["customersNotContactedMonths"] = [l["Choose 1 to {0} months.", MaxNotContactedMonths]];
         return errors;
     }
 
     private static WorkspaceDto Dto(WorkspaceSettings s) =>
-        new(s.Name, s.RepsSeeAll, s.Terminology, s.DefaultCountry, s.DefaultCurrency, s.Version, s.RetentionDays, s.CustomersNeedNextAction);
+        new(s.Name, s.RepsSeeAll, s.Terminology, s.DefaultCountry, s.DefaultCurrency, s.Version, s.RetentionDays, s.CustomersNeedNextAction,
+            s.CustomersNotContactedMonths);
 }
