@@ -68,16 +68,24 @@ public static class Engagement
         return result;
     }
 
-    /// <summary>Contacts with no conversation since <paramref name="sinceUtc"/> (never contacted included).</summary>
-    public static Expression<Func<Contact, bool>> ContactQuietSince(ProspectorDb db, DateTime sinceUtc) =>
-        c => !db.Activities.Any(a => a.ContactId == c.Id && a.Channel != Channel.Note && a.OccurredAt >= sinceUtc);
+    /// <summary>Contacts with no conversation since <paramref name="sinceUtc"/> (never contacted included; one logged ahead does not count yet).</summary>
+    public static Expression<Func<Contact, bool>> ContactQuietSince(ProspectorDb db, DateTime sinceUtc)
+    {
+        var conversations = Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        return c => !conversations.Any(a => a.ContactId == c.Id && a.OccurredAt >= sinceUtc);
+    }
 
-    public static Expression<Func<Company, bool>> CompanyQuietSince(ProspectorDb db, DateTime sinceUtc) =>
-        c => !db.Activities.Any(a => a.CompanyId == c.Id && a.Channel != Channel.Note && a.OccurredAt >= sinceUtc);
+    public static Expression<Func<Company, bool>> CompanyQuietSince(ProspectorDb db, DateTime sinceUtc)
+    {
+        var conversations = Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        return c => !conversations.Any(a => a.CompanyId == c.Id && a.OccurredAt >= sinceUtc);
+    }
 
-    public static Expression<Func<Opportunity, bool>> DealQuietSince(ProspectorDb db, DateTime sinceUtc) =>
-        o => !db.Activities.Any(a => (a.OpportunityId == o.Id || (o.ContactId != null && a.ContactId == o.ContactId))
-            && a.Channel != Channel.Note && a.OccurredAt >= sinceUtc);
+    public static Expression<Func<Opportunity, bool>> DealQuietSince(ProspectorDb db, DateTime sinceUtc)
+    {
+        var conversations = Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        return o => !conversations.Any(a => (a.OpportunityId == o.Id || (o.ContactId != null && a.ContactId == o.ContactId)) && a.OccurredAt >= sinceUtc);
+    }
 
     /// <summary>The start of <paramref name="day"/> in <paramref name="zone"/>, in UTC: a date a user gives is their day.</summary>
     public static DateTime StartOfDayUtc(DateOnly day, TimeZoneInfo zone) =>

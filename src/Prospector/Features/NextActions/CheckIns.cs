@@ -17,7 +17,7 @@ public sealed record CheckInBody(long? ContactId, DateOnly? DueDate);
 /// </summary>
 public sealed class CheckIns(ProspectorDb db, NextActions actions, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
-    /// <summary>The note of a check-in: stored as written (like the care quick picks), shown translated.</summary>
+    /// <summary>The note of a check-in, written in the user's language as the care quick picks write it.</summary>
     public const string Note = "Check-in";
 
     public async Task<Outcome<NextAction>> PlanAsync(long? contactId, DateOnly? dueDate, AccessScope scope, CancellationToken ct = default)
@@ -28,7 +28,7 @@ public sealed class CheckIns(ProspectorDb db, NextActions actions, TimeProvider 
         if (contact.Stage is not (Stage.Customer or Stage.RepeatCustomer) || contact.LeadStatus == LeadStatus.Unqualified)
             return Outcome<NextAction>.Invalid("contactId", l["A check-in is account care: only for customers and repeat customers."]);
         var day = dueDate ?? await CurrentAction.TodayAsync(db, scope.UserId, time, ct);
-        return await actions.PlanAsync(id, null, new NextActionInput(NextActionType.Call, day, null, Note, null), scope, "task", ct);
+        return await actions.PlanAsync(id, null, new NextActionInput(NextActionType.Call, day, null, l[Note].Value, null), scope, "task", ct);
     }
 }
 
