@@ -45,6 +45,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
     [
         //   endpoint                                          anon Rep Mgr Admin
         new("GET /api/v1/contacts/",                              U, A, A, A),
+        new("GET /api/v1/contacts/not-contacted",                 U, A, A, A),
         new("POST /api/v1/contacts/",                             U, A, A, A, Contact),
         new("GET /api/v1/contacts/{id:long}",                     U, A, A, A),
         new("PATCH /api/v1/contacts/{id:long}",                   U, A, A, A, Change),
@@ -129,6 +130,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/tasks/",                                U, A, A, A, """{"contactId":{contact},"type":"Call","dueDate":"2030-01-01"}"""),
         new("PATCH /api/v1/tasks/{id:long}",                      U, A, A, A, """{"note":"matrix"}"""),
         new("POST /api/v1/tasks/{id:long}/complete",              U, A, A, A, """{"outcome":"Reached","close":{"as":"Won"}}"""),
+        new("POST /api/v1/tasks/check-in",                        U, A, A, A, """{"contactId":{contact}}"""),
         new("GET /api/v1/reminders/",                             U, A, A, A),
         new("POST /api/v1/reminders/{id:long}/read",              U, A, A, A),
         new("POST /api/v1/reminders/read-all",                    U, A, A, A),

@@ -91,6 +91,7 @@ public static class DemoData
         AddWork(db, people, pipeline, users[0].Id, random, now);
         await AddQualificationAsync(db, people, users[0].Id, random, now, ct);
         await db.SaveChangesAsync(ct);
+        await AgeDealsAsync(db, pipeline, random, now, ct);
         await AddQuestionsAsync(db, random, now, ct);
         await AddListsAsync(db, people, random, ct);
         output.WriteLine($"Demo data ready: {companies} companies, {contacts} contacts, {users.Count} users.");
@@ -133,6 +134,24 @@ public static class DemoData
             }
             list.RowCount = n;
             await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Open deals of different ages, and "rotting after 14 days" on the steps, so the board and To do show deals gone quiet.
+    /// The dates are set after the save, which stamps the step's start with the moment of the write.
+    /// </summary>
+    private static async Task AgeDealsAsync(ProspectorDb db, Pipeline pipeline, Randomizer random, DateTime now, CancellationToken ct)
+    {
+        foreach (var step in pipeline.Steps) step.RottingAfterDays = 14;
+        await db.SaveChangesAsync(ct);
+        var open = await db.Opportunities.Where(o => o.State == OpportunityState.Open).Select(o => o.Id).ToListAsync(ct);
+        foreach (var id in open)
+        {
+            var entered = now.AddDays(-random.Number(0, 30)).AddHours(-random.Number(0, 12));
+            var created = entered.AddDays(-random.Number(0, 40));
+            await db.Opportunities.Where(o => o.Id == id)
+                .ExecuteUpdateAsync(u => u.SetProperty(o => o.StepEnteredAt, entered).SetProperty(o => o.CreatedAt, created), ct);
         }
     }
 
