@@ -68,7 +68,7 @@ public sealed class StaleDealsJourneyTests(BrowserFixture browser)
                 await Expect(freshCard.GetByTestId("rotting")).ToHaveCountAsync(0);
 
                 // One switch: only the deals gone quiet.
-                await page.GetByTestId("stale-only").Locator("input").CheckAsync();
+                await page.GetByTestId("stale-only").ClickAsync();
                 await Expect(freshCard).ToHaveCountAsync(0);
                 await Expect(page.GetByTestId("card")).ToHaveCountAsync(1);
                 await Expect(quietCard).ToBeVisibleAsync();
