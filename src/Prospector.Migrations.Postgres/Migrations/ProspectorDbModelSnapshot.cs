@@ -373,6 +373,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -426,6 +429,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("Domain")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("LeadSourceId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("NameKey")
@@ -549,6 +555,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("LeadStatus")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -588,6 +597,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<DateOnly?>("RecontactOn")
                         .HasColumnType("date");
+
+                    b.Property<long?>("ReferredById")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Salutation")
                         .HasMaxLength(50)
@@ -634,12 +646,18 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("PhoneE164")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
+                    b.HasIndex("ReferredById")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
                     b.HasIndex("SourceListId");
 
                     b.HasIndex("UpdatedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("CompanyId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("LeadSourceId", "NameKey")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("LeadStatus", "NameKey")
@@ -846,6 +864,38 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("ListId");
 
                     b.ToTable("Imports");
+                });
+
+            modelBuilder.Entity("Prospector.Data.LeadSource", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("LeadSources");
                 });
 
             modelBuilder.Entity("Prospector.Data.LifecycleEvent", b =>
@@ -1409,6 +1459,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Mapping")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1435,6 +1488,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LeadSourceId");
 
                     b.HasIndex("OwnerId");
 
@@ -1869,6 +1924,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1910,6 +1968,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LeadSourceId");
 
                     b.HasIndex("OwnerId");
 
@@ -2072,6 +2132,11 @@ namespace Prospector.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Prospector.Data.Company", b =>
                 {
+                    b.HasOne("Prospector.Data.LeadSource", "LeadSource")
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -2081,6 +2146,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("LeadSource");
 
                     b.Navigation("Owner");
 
@@ -2103,9 +2170,19 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasForeignKey("CompanyId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Prospector.Data.LeadSource", "LeadSource")
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Prospector.Data.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ReferredById")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Prospector.Data.Team", "Team")
@@ -2114,6 +2191,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Company");
+
+                    b.Navigation("LeadSource");
 
                     b.Navigation("Owner");
 
@@ -2213,6 +2292,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Prospector.Data.ProspectingList", b =>
+                {
+                    b.HasOne("Prospector.Data.LeadSource", null)
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Prospector.Data.QualificationAnswer", b =>
                 {
                     b.HasOne("Prospector.Data.Contact", null)
@@ -2260,6 +2347,11 @@ namespace Prospector.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Prospector.Data.WebForm", b =>
                 {
+                    b.HasOne("Prospector.Data.LeadSource", null)
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
