@@ -35,7 +35,8 @@ public enum BoardSort { Default, NextActionDue, Amount, Age, LastActivity }
 /// What the board shows: deals matching <see cref="Search"/>, each column in <see cref="Sort"/> order and, with
 /// <see cref="ShowClosed"/>, the won, lost and cancelled deals closed since <see cref="ClosedSince"/> (a day in the user's zone; null: all).
 /// </summary>
-public sealed record BoardOptions(string? Search = null, BoardSort Sort = BoardSort.Default, bool ShowClosed = false, DateOnly? ClosedSince = null)
+public sealed record BoardOptions(string? Search = null, BoardSort Sort = BoardSort.Default, bool ShowClosed = false, DateOnly? ClosedSince = null,
+    long? SourceId = null)
 {
     public static readonly BoardOptions Default = new();
 }

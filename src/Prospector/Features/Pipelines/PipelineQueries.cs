@@ -32,9 +32,11 @@ public static class PipelineQueries
     /// every word must be part of the title, the company's name or the contact's name (only names the user may see count).
     /// </summary>
     public static IQueryable<Opportunity> OpportunityFilter(ProspectorDb db, AccessScope scope, long? pipelineId, long? ownerId, long? teamId,
-        string? search = null)
+        string? search = null, long? sourceId = null)
     {
         var q = scope.Filter(db.Opportunities);
+        // A deal's source is its contact's (a deal without a contact: its company's).
+        if (sourceId is { } src) q = q.Where(o => o.Contact!.LeadSourceId == src || (o.ContactId == null && o.Company!.LeadSourceId == src));
         if (pipelineId is { } pid) q = q.Where(o => o.PipelineId == pid);
         if (ownerId is { } owner) q = q.Where(o => o.OwnerId == owner);
         if (teamId is { } team) q = q.Where(o => o.TeamId == team);
@@ -52,13 +54,14 @@ public static class PipelineQueries
     }
 
     /// <summary>The deals in play (<see cref="Definitions.OpenDeal"/>) of the filter: the board's cards and the list view's rows.</summary>
-    public static IQueryable<Opportunity> InPlay(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, string? search = null) =>
-        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, search).Where(Definitions.OpenDeal);
+    public static IQueryable<Opportunity> InPlay(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, string? search = null,
+        long? sourceId = null) =>
+        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, search, sourceId).Where(Definitions.OpenDeal);
 
     /// <summary>Closed deals as the board shows them when asked: won, lost or cancelled, closed on or after <paramref name="sinceUtc"/>.</summary>
     public static IQueryable<Opportunity> Closed(ProspectorDb db, AccessScope scope, long pipelineId, BoardOptions options, long? ownerId, long? teamId,
         DateTime? sinceUtc) =>
-        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, options.Search)
+        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId)
             .Where(o => o.State == OpportunityState.Won || o.State == OpportunityState.Lost || o.State == OpportunityState.Cancelled)
             .Where(o => sinceUtc == null || o.ClosedAt >= sinceUtc);
 
@@ -74,7 +77,7 @@ public static class PipelineQueries
         options ??= BoardOptions.Default;
         var pipeline = await db.Pipelines.Include(p => p.Steps).FirstOrDefaultAsync(p => p.Id == pipelineId, ct);
         if (pipeline is null) return null;
-        var inPlay = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search);
+        var inPlay = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId);
         var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
         var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, scope, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
         var columns = new List<BoardColumn>();
@@ -116,7 +119,7 @@ public static class PipelineQueries
         IReadOnlyCollection<long> shown, int count, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
         options ??= BoardOptions.Default;
-        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search).Where(o => o.StepId == stepId && !shown.Contains(o.Id));
+        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId).Where(o => o.StepId == stepId && !shown.Contains(o.Id));
         return OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Take(count), ct);
     }
 
@@ -125,7 +128,7 @@ public static class PipelineQueries
         long? teamId, int skip, int take, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
         options ??= BoardOptions.Default;
-        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search);
+        var q = InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId);
         var (total, _) = await Api.CappedCountAsync(q, ct);
         return (await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Skip(skip).Take(take), ct), total);
     }
