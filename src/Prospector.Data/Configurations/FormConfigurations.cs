@@ -10,6 +10,7 @@ internal sealed class WebFormConfiguration : IEntityTypeConfiguration<WebForm>
         b.Property(f => f.Name).HasMaxLength(200);
         b.Property(f => f.Slug).HasMaxLength(80);
         b.HasIndex(f => f.Slug).IsUnique();
+        b.HasOne<LeadSource>().WithMany().HasForeignKey(f => f.LeadSourceId).OnDelete(DeleteBehavior.Restrict);
         b.Property(f => f.Fields).HasMaxLength(2000);
         b.Property(f => f.ConsentTextEn).HasMaxLength(2000);
         b.Property(f => f.ConsentTextDe).HasMaxLength(2000);

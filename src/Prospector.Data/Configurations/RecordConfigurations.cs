@@ -37,6 +37,8 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
         b.HasIndex(c => c.DeletedAt).HasFilter(Live.Deleted);
         b.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(c => c.Team).WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne(c => c.LeadSource).WithMany().HasForeignKey(c => c.LeadSourceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(c => c.LeadSourceId).HasFilter(Live.Filter);
         b.HasMany(c => c.Tags).WithMany(t => t.Companies).UsingEntity("CompanyTags");
     }
 }
@@ -79,6 +81,10 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasIndex(c => c.CreatedAt).HasFilter(Live.Filter);
         b.HasIndex(c => c.UpdatedAt).HasFilter(Live.Filter);
         b.HasIndex(c => c.SourceListId);
+        b.HasIndex(c => new { c.LeadSourceId, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => c.ReferredById).HasFilter(Live.Filter);
+        b.HasOne(c => c.LeadSource).WithMany().HasForeignKey(c => c.LeadSourceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Contact>().WithMany().HasForeignKey(c => c.ReferredById).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => c.DeletedAt).HasFilter(Live.Deleted);
         b.HasOne(c => c.Company).WithMany(c => c.Contacts).HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
@@ -86,6 +92,16 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasMany(c => c.Tags).WithMany(t => t.Contacts).UsingEntity("ContactTags");
         b.HasMany(c => c.Consents).WithOne().HasForeignKey(c => c.ContactId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.PersonalDates).WithOne(d => d.Contact).HasForeignKey(d => d.ContactId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LeadSourceConfiguration : IEntityTypeConfiguration<LeadSource>
+{
+    public void Configure(EntityTypeBuilder<LeadSource> b)
+    {
+        b.Property(s => s.Key).HasMaxLength(60);
+        b.Property(s => s.Name).HasMaxLength(100);
+        b.HasIndex(s => s.Key).IsUnique();
     }
 }
 

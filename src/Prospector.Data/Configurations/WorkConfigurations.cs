@@ -11,6 +11,7 @@ internal sealed class ProspectingListConfiguration : IEntityTypeConfiguration<Pr
         b.Property(l => l.DefaultCountry).HasMaxLength(2);
         b.HasIndex(l => l.OwnerId);
         b.HasIndex(l => l.TeamId);
+        b.HasOne<LeadSource>().WithMany().HasForeignKey(l => l.LeadSourceId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

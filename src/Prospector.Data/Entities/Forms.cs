@@ -33,6 +33,8 @@ public sealed class WebForm : IVersioned, IAudited
     public string? RedirectUrl { get; set; }
     /// <summary>Written as the lead's source.</summary>
     public string? Source { get; set; }
+    /// <summary>The managed lead source the form's leads get (<see cref="Source"/> is its detail text).</summary>
+    public long? LeadSourceId { get; set; }
     /// <summary>Every lead goes to this user…</summary>
     public long? OwnerId { get; set; }
     /// <summary>…or, when no owner is set, to the reps of this team in turn (round-robin).</summary>

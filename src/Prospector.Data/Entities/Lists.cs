@@ -10,6 +10,8 @@ public sealed class ProspectingList : TrackedRecord, IOwned
     public string Name { get; set; } = "";
     public string? Description { get; set; }
     public string? DefaultCountry { get; set; }
+    /// <summary>The lead source contacts made from this list get.</summary>
+    public long? LeadSourceId { get; set; }
     /// <summary>Original header names, as a JSON array.</summary>
     public string Columns { get; set; } = "[]";
     /// <summary>Column → Prospector field, as a JSON object.</summary>

@@ -27,6 +27,10 @@ public sealed class Company : TrackedRecord, IOwned
     /// <summary>ISO 3166-1 alpha-2.</summary>
     public string? Country { get; set; }
     public string? Industry { get; set; }
+    /// <summary>Where the company came from: one of the workspace's managed lead sources.</summary>
+    public long? LeadSourceId { get; set; }
+    public LeadSource? LeadSource { get; set; }
+    /// <summary>Free detail on the source ("Hannover Messe 2026"); before sources were a managed list, the whole source.</summary>
     public string? Source { get; set; }
     public string? Notes { get; set; }
     public long? OwnerId { get; set; }
@@ -67,7 +71,13 @@ public sealed class Contact : TrackedRecord, IOwned
     public Stage Stage { get; set; } = Stage.Lead;
     public LeadStatus LeadStatus { get; set; } = LeadStatus.New;
     public string? UnqualifiedReason { get; set; }
+    /// <summary>Where the contact came from: one of the workspace's managed lead sources.</summary>
+    public long? LeadSourceId { get; set; }
+    public LeadSource? LeadSource { get; set; }
+    /// <summary>Free detail on the source ("Hannover Messe 2026"); before sources were a managed list, the whole source.</summary>
     public string? Source { get; set; }
+    /// <summary>The contact who referred this one ("referred by").</summary>
+    public long? ReferredById { get; set; }
     public long? SourceListId { get; set; }
     public long? OwnerId { get; set; }
     public User? Owner { get; set; }
@@ -95,6 +105,20 @@ public sealed class Contact : TrackedRecord, IOwned
     /// </summary>
     public static string NameOf(string? firstName, string? namePrefix, string? lastName) =>
         string.Join(' ', new[] { firstName, namePrefix, lastName }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()));
+}
+
+/// <summary>
+/// A lead source from the workspace's managed list (trade fair, referral…). <see cref="Key"/> never changes (API filters use
+/// it); <see cref="Name"/> is what people see (the defaults' English names are translated). A retired source stays on the
+/// records that have it but is not offered for new ones.
+/// </summary>
+public sealed class LeadSource
+{
+    public long Id { get; set; }
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public int SortOrder { get; set; }
+    public DateTime? RetiredAt { get; set; }
 }
 
 public sealed class Tag

@@ -373,6 +373,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -426,6 +429,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("Domain")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("LeadSourceId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("NameKey")
@@ -549,6 +555,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("LeadStatus")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -588,6 +597,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<DateOnly?>("RecontactOn")
                         .HasColumnType("date");
+
+                    b.Property<long?>("ReferredById")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Salutation")
                         .HasMaxLength(50)
@@ -634,12 +646,18 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("PhoneE164")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
+                    b.HasIndex("ReferredById")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
                     b.HasIndex("SourceListId");
 
                     b.HasIndex("UpdatedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("CompanyId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("LeadSourceId", "NameKey")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("LeadStatus", "NameKey")
@@ -846,6 +864,38 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("ListId");
 
                     b.ToTable("Imports");
+                });
+
+            modelBuilder.Entity("Prospector.Data.LeadSource", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("LeadSources");
                 });
 
             modelBuilder.Entity("Prospector.Data.LifecycleEvent", b =>
@@ -1415,6 +1465,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Mapping")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1441,6 +1494,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LeadSourceId");
 
                     b.HasIndex("OwnerId");
 
@@ -1875,6 +1930,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1916,6 +1974,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LeadSourceId");
 
                     b.HasIndex("OwnerId");
 
@@ -2082,6 +2142,11 @@ namespace Prospector.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Prospector.Data.Company", b =>
                 {
+                    b.HasOne("Prospector.Data.LeadSource", "LeadSource")
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -2091,6 +2156,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("LeadSource");
 
                     b.Navigation("Owner");
 
@@ -2113,9 +2180,19 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasForeignKey("CompanyId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Prospector.Data.LeadSource", "LeadSource")
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Prospector.Data.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ReferredById")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Prospector.Data.Team", "Team")
@@ -2124,6 +2201,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Company");
+
+                    b.Navigation("LeadSource");
 
                     b.Navigation("Owner");
 
@@ -2223,6 +2302,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Prospector.Data.ProspectingList", b =>
+                {
+                    b.HasOne("Prospector.Data.LeadSource", null)
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Prospector.Data.QualificationAnswer", b =>
                 {
                     b.HasOne("Prospector.Data.Contact", null)
@@ -2270,6 +2357,11 @@ namespace Prospector.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Prospector.Data.WebForm", b =>
                 {
+                    b.HasOne("Prospector.Data.LeadSource", null)
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")

@@ -353,6 +353,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -405,6 +408,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("Domain")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("LeadSourceId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("NameKey")
@@ -522,6 +528,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LeadStatus")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -560,6 +569,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.Property<DateOnly?>("RecontactOn")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReferredById")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Salutation")
                         .HasMaxLength(50)
@@ -606,12 +618,18 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("PhoneE164")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
+                    b.HasIndex("ReferredById")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
                     b.HasIndex("SourceListId");
 
                     b.HasIndex("UpdatedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("CompanyId", "NameKey")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("LeadSourceId", "NameKey")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("LeadStatus", "NameKey")
@@ -812,6 +830,36 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("ListId");
 
                     b.ToTable("Imports");
+                });
+
+            modelBuilder.Entity("Prospector.Data.LeadSource", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("LeadSources");
                 });
 
             modelBuilder.Entity("Prospector.Data.LifecycleEvent", b =>
@@ -1361,6 +1409,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Mapping")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1387,6 +1438,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LeadSourceId");
 
                     b.HasIndex("OwnerId");
 
@@ -1803,6 +1856,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LeadSourceId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1844,6 +1900,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LeadSourceId");
 
                     b.HasIndex("OwnerId");
 
@@ -2010,6 +2068,11 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Prospector.Data.Company", b =>
                 {
+                    b.HasOne("Prospector.Data.LeadSource", "LeadSource")
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -2019,6 +2082,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("LeadSource");
 
                     b.Navigation("Owner");
 
@@ -2041,9 +2106,19 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasForeignKey("CompanyId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Prospector.Data.LeadSource", "LeadSource")
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Prospector.Data.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ReferredById")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Prospector.Data.Team", "Team")
@@ -2052,6 +2127,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Company");
+
+                    b.Navigation("LeadSource");
 
                     b.Navigation("Owner");
 
@@ -2151,6 +2228,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Prospector.Data.ProspectingList", b =>
+                {
+                    b.HasOne("Prospector.Data.LeadSource", null)
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Prospector.Data.QualificationAnswer", b =>
                 {
                     b.HasOne("Prospector.Data.Contact", null)
@@ -2198,6 +2283,11 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Prospector.Data.WebForm", b =>
                 {
+                    b.HasOne("Prospector.Data.LeadSource", null)
+                        .WithMany()
+                        .HasForeignKey("LeadSourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Prospector.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")

@@ -22,7 +22,8 @@ public static partial class ProspectorCli
         var owner = new Option<string?>("--owner") { Description = "E-mail of the user who owns the list (default: no owner, visible to all)" };
         var map = new Option<string[]>("--map") { Description = "Column=field, to correct the guessed mapping (repeatable)", AllowMultipleArgumentsPerToken = false };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read, check and count everything, save nothing" };
-        var cmd = new Command("import", "Import a CSV/TSV/XLSX file as a prospecting list.") { file, list, sheet, country, owner, map, dryRun };
+        var source = new Option<string?>("--source") { Description = "Lead source (key or id, e.g. bought-list) the list's contacts get" };
+        var cmd = new Command("import", "Import a CSV/TSV/XLSX file as a prospecting list.") { file, list, sheet, country, owner, map, dryRun, source };
         cmd.SetAction(async (parse, ct) => await Guarded(async () =>
         {
             await using var sp = await OpenAsync(parse, ct);
@@ -31,7 +32,7 @@ public static partial class ProspectorCli
             var path = parse.GetValue(file)!;
             if (!path.Exists) throw new StartupException($"There is no file {path.FullName}.");
             var request = new ImportRequest(path.FullName, path.Name, parse.GetValue(list)!, parse.GetValue(sheet), parse.GetValue(country), ownerId,
-                MapPairs: parse.GetValue(map) ?? [], DryRun: parse.GetValue(dryRun));
+                MapPairs: parse.GetValue(map) ?? [], DryRun: parse.GetValue(dryRun), Source: parse.GetValue(source));
             var scope = new AccessScope(ownerId ?? 0, Roles.Admin, [], [], SeesAll: true);
             var engine = sp.ServiceProvider.GetRequiredService<ImportEngine>();
             var run = await RunWithProgressAsync((progress, c) => engine.RunAsync(request, scope, progress, c), ct);

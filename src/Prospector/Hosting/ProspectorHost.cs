@@ -93,6 +93,7 @@ public static class ProspectorHost
         s.AddScoped<BookHandOver>();
         s.AddScoped<PasswordReset>();
         s.AddScoped<CheckIns>();
+        s.AddScoped<Prospector.Features.Sources.SourceAdmin>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -185,6 +186,7 @@ public static class ProspectorHost
         api.MapCompaniesApi();
         api.MapSettingsApi();
         api.MapTeamsApi();
+        Prospector.Features.Sources.SourcesApi.MapSourcesApi(api);
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();
         api.MapTasksApi();
@@ -233,6 +235,7 @@ internal sealed class DatabaseInitializer(IServiceProvider services, ILogger<Dat
         await DatabaseSetup.MigrateAsync(db, ct);
         await scope.ServiceProvider.GetRequiredService<UserAdmin>().EnsureRolesAsync();
         await QualificationDefaults.EnsureAsync(db, ct);
+        await Prospector.Features.Sources.SourceDefaults.EnsureAsync(db, ct);
         log.LogInformation("Database ready ({Provider}).", db.Database.ProviderName);
     }
 

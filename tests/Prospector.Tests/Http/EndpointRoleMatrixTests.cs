@@ -103,6 +103,12 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("PATCH /api/v1/teams/{id:long}",                      U, F, F, A, """{"name":"{unique}"}"""),
         new("POST /api/v1/teams/{id:long}/archive",               U, F, F, A),
         new("POST /api/v1/teams/{id:long}/unarchive",             U, F, F, A),
+        new("GET /api/v1/sources/",                               U, A, A, A),
+        new("POST /api/v1/sources/",                              U, F, F, A, """{"name":"{unique}"}"""),
+        new("PATCH /api/v1/sources/{id:long}",                    U, F, F, A, """{"name":"{unique}"}"""),
+        new("POST /api/v1/sources/{id:long}/retire",              U, F, F, A),
+        new("POST /api/v1/sources/{id:long}/unretire",            U, F, F, A),
+        new("GET /api/v1/contacts/{id:long}/referrals",           U, A, A, A),
         new("POST /api/v1/me/sign-out-everywhere",                U, A, A, A),
         new("POST /api/v1/me/password",                           U, A, A, A, """{"currentPassword":"not the password","newPassword":"matrix matrix matrix"}"""),
         new("GET /api/v1/workspace/",                             U, A, A, A),
@@ -394,6 +400,8 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 await db.SaveChangesAsync();
                 return t.Id;
             });
+        if (path.StartsWith("/api/v1/sources/", StringComparison.Ordinal))
+            return await app.WithDbAsync((db, _) => TestSources.IdAsync(db, TestHttp.Unique("matrix")));
         if (path.StartsWith("/api/v1/tokens/", StringComparison.Ordinal))
             return await app.WithDbAsync(async (_, sp) => (await sp.GetRequiredService<UserAdmin>().CreateTokenAsync(owner.Id, "matrix")).Token.Id);
         return path.StartsWith("/api/", StringComparison.Ordinal)

@@ -29,10 +29,11 @@ public abstract class PersonalDataTests(ProspectorFactory app)
         var (first, last) = ("Zqfirst" + u, "Zqlast" + u);
         var email = $"zqmail{u}@example.org";
         var phone = $"+49 30 55{digits}";
+        var sourceId = await app.WithDbAsync((db, _) => TestSources.IdAsync(db, source));
         var contact = await rep.Client.CreateAsync("/api/v1/contacts", new
         {
             firstName = first, lastName = last, email, phone, mobile = $"+49 171 66{digits}", jobTitle = "Zqjob" + u,
-            street = "Zqstreet" + u, city = "Zqcity" + u, notes = "Zqnotes" + u, source, stage = "Lead",
+            street = "Zqstreet" + u, city = "Zqcity" + u, notes = "Zqnotes" + u, sourceId, sourceDetail = "Zqsource" + u, stage = "Lead",
             consents = new[] { new { channel = "Email", status = "Granted", givenAt = "2025-01-10T10:00:00Z", method = "Zqproof" + u, note = "Zqconsentnote" + u } },
             personalDates = new[] { new { kind = "Birthday", label = "Zqdate" + u, month = 5, day = 17, year = 1980, remindDaysBefore = 7 } },
         });

@@ -23,7 +23,7 @@ internal sealed class ReportHistory(ProspectorFactory app, string source)
         {
             var c = new Contact
             {
-                LastName = "Report " + Guid.NewGuid().ToString("N")[..6], Source = Source, OwnerId = owner.Id, TeamId = owner.TeamId,
+                LastName = "Report " + Guid.NewGuid().ToString("N")[..6], LeadSourceId = await TestSources.IdAsync(db, Source), OwnerId = owner.Id, TeamId = owner.TeamId,
                 Stage = moves[^1].Stage, LeadStatus = disqualified is null ? LeadStatus.Working : LeadStatus.Unqualified,
                 UnqualifiedReason = disqualified?.Reason,
             };

@@ -142,9 +142,10 @@ public abstract class ReportPropertyTests(ProspectorFactory app)
         var r = new Random(contacts.Count);
         await app.WithDbAsync(async (db, _) =>
         {
+            var sourceId = await TestSources.IdAsync(db, source);
             var rows = contacts.Select(c => new Contact
             {
-                LastName = "Prop", Source = source, OwnerId = c.Owner, TeamId = c.Team, Stage = c.Stage, LeadStatus = c.Status, UnqualifiedReason = c.Why,
+                LastName = "Prop", LeadSourceId = sourceId, OwnerId = c.Owner, TeamId = c.Team, Stage = c.Stage, LeadStatus = c.Status, UnqualifiedReason = c.Why,
             }).ToList();
             db.Contacts.AddRange(rows);
             await db.SaveChangesAsync();

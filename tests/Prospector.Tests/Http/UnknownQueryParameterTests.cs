@@ -65,11 +65,11 @@ public abstract class UnknownQueryParameterTests(ProspectorFactory app)
     }
 
     [Fact]
-    public async Task The_contacts_list_refuses_source_and_takes_its_own_parameters_in_any_case()
+    public async Task The_contacts_list_refuses_an_unknown_parameter_and_takes_its_own_parameters_in_any_case()
     {
         var rep = await app.UserAsync("Rep", "Nord");
-        var res = await rep.Client.GetAsync("/api/v1/contacts?source=Referral");
-        await TestHttp.AssertValidationProblemAsync(res, "source");
+        var res = await rep.Client.GetAsync("/api/v1/contacts?origin=Referral");
+        await TestHttp.AssertValidationProblemAsync(res, "origin");
         var text = await res.Content.ReadAsStringAsync();
         Assert.Contains("stage", text, StringComparison.Ordinal); // says what it takes instead
 
@@ -78,7 +78,7 @@ public abstract class UnknownQueryParameterTests(ProspectorFactory app)
         // A parameter the endpoint does not take at all (no query parameters): named too.
         await TestHttp.AssertValidationProblemAsync(await rep.Client.GetAsync("/api/v1/me?verbose=true"), "verbose");
         // Without credentials the answer is still 401, not a hint about parameters.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/v1/contacts?source=Referral")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/v1/contacts?origin=Referral")).StatusCode);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public sealed record ContactDto(
     long Id, int Version, string? Salutation, string FirstName, string? NamePrefix, string LastName, string DisplayName,
     string? JobTitle, string? Email, string? Phone, string? PhoneE164, string? Mobile,
     long? CompanyId, string? CompanyName, string? Street, string? PostalCode, string? City, string? Country,
-    Stage Stage, LeadStatus LeadStatus, string? Source, long? OwnerId, string? OwnerName, long? TeamId,
+    Stage Stage, LeadStatus LeadStatus, long? SourceId, string? SourceKey, string? SourceName, string? SourceDetail, long? ReferredById,
+    long? OwnerId, string? OwnerName, long? TeamId,
     IReadOnlyList<string> Tags, string? CustomFields, string? Notes,
     IReadOnlyList<ConsentDto> Consents, IReadOnlyList<PersonalDateDto> PersonalDates,
     DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt, DateTime? ErasedAt = null) : IRecordDto<Contact, ContactDto>
@@ -26,7 +27,7 @@ public sealed record ContactDto(
         c.Id, c.Version, c.Salutation, c.FirstName, c.NamePrefix, c.LastName, c.DisplayName,
         c.JobTitle, c.Email, c.Phone, c.PhoneE164, c.Mobile,
         c.CompanyId, c.Company?.Name, c.Street, c.PostalCode, c.City, c.Country,
-        c.Stage, c.LeadStatus, c.Source, c.OwnerId, c.Owner?.DisplayName, c.TeamId,
+        c.Stage, c.LeadStatus, c.LeadSourceId, c.LeadSource?.Key, c.LeadSource?.Name, c.Source, c.ReferredById, c.OwnerId, c.Owner?.DisplayName, c.TeamId,
         c.Tags.Select(t => t.Name).Order().ToList(), c.CustomFields, c.Notes,
         // The current consent per channel is the latest statement for it.
         c.Consents.GroupBy(x => x.Channel).Select(g => g.OrderByDescending(x => x.GivenAt).ThenByDescending(x => x.Id).First())
@@ -36,10 +37,14 @@ public sealed record ContactDto(
         c.CreatedAt, c.UpdatedAt, c.DeletedAt, c.ErasedAt);
 }
 
-/// <summary>The writable fields of a contact (documentation of POST and PATCH bodies; all optional in PATCH).</summary>
+/// <summary>
+/// The writable fields of a contact (documentation of POST and PATCH bodies; all optional in PATCH). <c>sourceId</c> is one of
+/// the managed lead sources (GET /api/v1/sources; not a retired one unless the contact has it already), <c>sourceDetail</c>
+/// free text about it ("Hannover Messe 2026"); <c>referredById</c> the contact (one you can see) who referred this one.
+/// </summary>
 public sealed record ContactInput(
     string? Salutation, string? FirstName, string? NamePrefix, string? LastName, string? JobTitle,
     string? Email, string? Phone, string? Mobile, long? CompanyId, string? Street, string? PostalCode, string? City,
-    string? Country, Stage? Stage, LeadStatus? LeadStatus, string? Source, long? OwnerId, long? TeamId,
+    string? Country, Stage? Stage, LeadStatus? LeadStatus, long? SourceId, string? SourceDetail, long? ReferredById, long? OwnerId, long? TeamId,
     IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields, string? Notes,
     IReadOnlyList<ConsentDto>? Consents, IReadOnlyList<PersonalDateDto>? PersonalDates) : IReadFieldByField;

@@ -23,7 +23,9 @@ public static class ContactFields
         AddressFields.Read(f, v => c.Street = v, v => c.PostalCode = v, v => c.City = v, v => c.Country = v);
         f.Enum<Stage>("stage", v => c.Stage = v);
         f.Enum<LeadStatus>("leadStatus", v => c.LeadStatus = v);
-        f.String("source", 100, v => c.Source = v);
+        f.Id("sourceId", v => c.LeadSourceId = v);
+        f.String("sourceDetail", 100, v => c.Source = v);
+        f.Id("referredById", v => c.ReferredById = v);
         f.Id("ownerId", v => c.OwnerId = v);
         f.Id("teamId", v => c.TeamId = v);
         f.Object("customFields", v => c.CustomFields = v);

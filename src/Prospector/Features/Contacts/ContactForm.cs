@@ -5,6 +5,8 @@ namespace Prospector.Features.Contacts;
 
 public sealed record CompanyOption(long Id, string Name);
 
+public sealed record ContactOption(long Id, string Name);
+
 /// <summary>What the edit page binds to; turned into a typed <see cref="ContactChange"/> that the service checks with the API's rules.</summary>
 public sealed class ContactForm
 {
@@ -24,7 +26,9 @@ public sealed class ContactForm
     public string? Country { get; set; }
     public Stage Stage { get; set; } = Stage.Lead;
     public LeadStatus LeadStatus { get; set; } = LeadStatus.New;
-    public string? Source { get; set; }
+    public long? SourceId { get; set; }
+    public string? SourceDetail { get; set; }
+    public ContactOption? ReferredBy { get; set; }
     public long? OwnerId { get; set; }
     public string? Tags { get; set; }
     public string? Notes { get; set; }
@@ -69,7 +73,10 @@ public sealed class ContactForm
         Country = c.Country,
         Stage = c.Stage,
         LeadStatus = c.LeadStatus,
-        Source = c.Source,
+        SourceId = c.LeadSourceId,
+        SourceDetail = c.Source,
+        // The page puts the referrer's name in (redacted when the user may not see the referrer).
+        ReferredBy = c.ReferredById is { } r ? new ContactOption(r, "") : null,
         OwnerId = c.OwnerId,
         Tags = string.Join(", ", c.Tags.Select(t => t.Name).Order()),
         Notes = c.Notes,
@@ -89,7 +96,7 @@ public sealed class ContactForm
     /// </summary>
     public ContactChange ToChange(string? timeZone) => new(
         Salutation, FirstName, NamePrefix, LastName, JobTitle, Email, Phone, Mobile, Company?.Id, Street, PostalCode, City, Country,
-        Stage, LeadStatus, Source, OwnerId,
+        Stage, LeadStatus, SourceId, SourceDetail, ReferredBy?.Id, OwnerId,
         (Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         Notes,
         PersonalDates.Where(d => d.Date is not null).Select(d => new PersonalDateDto(

@@ -12,7 +12,7 @@ public static class ContactQueries
     {
         var set = includeDeleted ? db.Contacts.IgnoreQueryFilters() : db.Contacts;
         return await scope.Filter(set).Where(c => c.Id == id)
-            .Include(c => c.Company).Include(c => c.Owner).Include(c => c.Tags)
+            .Include(c => c.Company).Include(c => c.Owner).Include(c => c.LeadSource).Include(c => c.Tags)
             .Include(c => c.Consents).Include(c => c.PersonalDates)
             .AsSplitQuery().FirstOrDefaultAsync(ct);
     }

@@ -11,7 +11,7 @@ public enum ContactSort { Name, NameDesc, Created, CreatedDesc, Updated, Updated
 public sealed record ContactQuery(
     string? Q = null, Stage? Stage = null, LeadStatus? Status = null, long? OwnerId = null, string? Tag = null,
     long? CompanyId = null, ContactSort Sort = ContactSort.Name, bool Deleted = false, IQueryable<long>? Within = null,
-    DateTime? QuietSinceUtc = null, DateTime? ContactedSinceUtc = null)
+    DateTime? QuietSinceUtc = null, DateTime? ContactedSinceUtc = null, long? SourceId = null)
 {
     /// <summary>
     /// Visible contacts matching the filters, unordered, as one query per search branch. A search word is a
@@ -26,6 +26,7 @@ public sealed record ContactQuery(
         if (Status is { } st) q = q.Where(c => c.LeadStatus == st);
         if (OwnerId is { } o) q = q.Where(c => c.OwnerId == o);
         if (CompanyId is { } co) q = q.Where(c => c.CompanyId == co);
+        if (SourceId is { } src) q = q.Where(c => c.LeadSourceId == src);
         // The contacts behind a report's number (a subquery of ids, from Reports' ContactSlices).
         if (Within is { } within) q = q.Where(c => within.Contains(c.Id));
         if (!string.IsNullOrWhiteSpace(Tag)) q = q.Where(c => c.Tags.Any(t => t.Name == Tag));

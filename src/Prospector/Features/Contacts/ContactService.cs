@@ -15,7 +15,7 @@ namespace Prospector.Features.Contacts;
 public sealed record ContactChange(
     string? Salutation, string? FirstName, string? NamePrefix, string? LastName, string? JobTitle,
     string? Email, string? Phone, string? Mobile, long? CompanyId, string? Street, string? PostalCode, string? City,
-    string? Country, Stage Stage, LeadStatus LeadStatus, string? Source, long? OwnerId, IReadOnlyList<string> Tags,
+    string? Country, Stage Stage, LeadStatus LeadStatus, long? SourceId, string? SourceDetail, long? ReferredById, long? OwnerId, IReadOnlyList<string> Tags,
     string? Notes, IReadOnlyList<PersonalDateDto> PersonalDates, IReadOnlyList<ConsentDto>? Consents = null);
 
 /// <summary>

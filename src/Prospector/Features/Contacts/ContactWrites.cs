@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
@@ -10,7 +11,7 @@ public static class ContactWrites
     public static async Task<Dictionary<string, string[]>?> ApplyAsync(
         ProspectorDb db, AccessScope scope, Contact c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
     {
-        var (stageBefore, statusBefore) = (c.Stage, c.LeadStatus);
+        var (stageBefore, statusBefore, sourceBefore) = (c.Stage, c.LeadStatus, c.LeadSourceId);
         (long? OwnerId, long? TeamId)? holderBefore = isNew ? null : (c.OwnerId, c.TeamId);
         var tags = ContactFields.Apply(f, c, scope.UserId, now);
         LifecycleRules(f, c, scope, isNew, stageBefore, statusBefore, now);
@@ -23,12 +24,27 @@ public static class ContactWrites
         }
         if (f.Errors.Count == 0)
             await References.CheckAsync(db, scope, f, c.CompanyId, c, holderBefore, ct);
+        if (f.Errors.Count == 0)
+            await CheckSourceAsync(db, scope, f, c, sourceBefore, ct);
         if (f.Errors.Count == 0 && !scope.CanSee(c))
             f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Errors.Count > 0) return f.Errors;
         if (tags is not null) await References.SetTagsAsync(db, c.Tags, tags, ct);
         AddLifecycleEvents(db, c, scope, isNew, stageBefore, statusBefore, now);
         return null;
+    }
+
+    /// <summary>
+    /// The source must be a managed one (a retired one only if the contact has it already); "referred by" must be another
+    /// contact the user can see (the link would otherwise tell who is in someone else's book).
+    /// </summary>
+    private static async Task CheckSourceAsync(ProspectorDb db, AccessScope scope, JsonFields f, Contact c, long? sourceBefore, CancellationToken ct)
+    {
+        if (f.Has("sourceId") && c.LeadSourceId is { } s && await Sources.SourceLookup.ProblemAsync(db, s, sourceBefore, ct) is { } problem)
+            f.Fail("sourceId", f.T(problem.Key, problem.Arg));
+        if (f.Has("referredById") && c.ReferredById is { } r
+            && (r == c.Id || !await scope.Filter(db.Contacts).AnyAsync(x => x.Id == r, ct)))
+            f.Fail("referredById", r == c.Id ? f.T("A contact cannot refer itself.") : f.T("There is no contact {0} that you can see.", r));
     }
 
     /// <summary>

@@ -3,6 +3,9 @@ using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
 using Prospector.Features.Records;
+using Prospector.Features.Sources;
+using System.ComponentModel;
+using Microsoft.Extensions.Localization;
 
 namespace Prospector.Features.Contacts;
 
@@ -19,15 +22,18 @@ public static class ContactsApi
     }
 
     private static async Task<Results<Ok<Paged<ContactListItem>>, ValidationProblem>> List(
-        ProspectorDb db, AccessScope scope, CancellationToken ct,
+        ProspectorDb db, AccessScope scope, IStringLocalizer<SharedResource> l, CancellationToken ct,
         string? q = null, Stage? stage = null, LeadStatus? status = null, long? ownerId = null, string? tag = null,
         long? companyId = null, ContactSort sort = ContactSort.Name, bool deleted = false, int? page = null, int? pageSize = null,
-        DateOnly? lastContactedBefore = null, bool? stale = null)
+        DateOnly? lastContactedBefore = null, bool? stale = null,
+        [Description("A lead source by id or key (GET /api/v1/sources), retired ones too.")] string? source = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
+        var (sourceId, sourceError) = await SourceFilter.ReadAsync(db, source, ct, l);
+        if (sourceError is not null) return TypedResults.ValidationProblem(sourceError);
         var (quiet, contacted) = await QuietSince.OfAsync(db, scope, lastContactedBefore, stale, ct);
         return TypedResults.Ok(await new ContactQuery(q, stage, status, ownerId, tag, companyId, sort, deleted,
-            QuietSinceUtc: quiet, ContactedSinceUtc: contacted).PageAsync(db, scope, p, size, ct));
+            QuietSinceUtc: quiet, ContactedSinceUtc: contacted, SourceId: sourceId).PageAsync(db, scope, p, size, ct));
     }
 }

@@ -345,6 +345,21 @@ public static class DemoData
             });
         }
         await db.SaveChangesAsync(ct);
+        await Sources.SourceDefaults.AdoptFreeTextAsync(db, ct);
+        await ReferralsAsync(db, ct);
+    }
+
+    /// <summary>Some contacts came by referral: each is linked to an earlier contact of the same owner who referred them.</summary>
+    private static async Task ReferralsAsync(ProspectorDb db, CancellationToken ct)
+    {
+        var referral = await db.LeadSources.Where(s => s.Key == "referral").Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
+        var referred = await db.Contacts.Where(c => c.LeadSourceId == referral).OrderBy(c => c.Id).Take(300).ToListAsync(ct);
+        var referrers = await db.Contacts.Where(c => c.Stage == Stage.Customer || c.Stage == Stage.RepeatCustomer).OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.OwnerId }).Take(100).ToListAsync(ct);
+        for (var i = 0; i < referred.Count; i++)
+            if (referrers.Where(r => r.OwnerId == referred[i].OwnerId && r.Id != referred[i].Id).Skip(i % 3).FirstOrDefault() is { } by)
+                referred[i].ReferredById = by.Id;
+        await db.SaveChangesAsync(ct);
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;

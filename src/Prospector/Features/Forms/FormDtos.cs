@@ -18,14 +18,15 @@ public sealed record FormInput(
     [property: Description("The visitor must tick the consent box to send the form.")] bool? ConsentRequired,
     [property: Description("What the visitor reads after sending, per language; none: a standard thank-you.")] FormTexts? ThankYou,
     [property: Description("Instead of the thank-you text, send the visitor here: an https address or a path on this site.")] string? RedirectUrl,
-    [property: Description("Written as the lead's source (up to 100 characters).")] string? Source,
+    [property: Description("The managed lead source the form's leads get (GET /api/v1/sources); left out: website.")] long? SourceId,
+    [property: Description("Written as the lead's source detail (up to 100 characters), e.g. which page the form is on.")] string? Source,
     [property: Description("Every lead goes to this user; or leave it out and name a teamId.")] long? OwnerId,
     [property: Description("Leads go to the active reps of this team in turn (round-robin); only when ownerId is left out.")] long? TeamId,
     [property: Description("An inactive form answers 404 at its public address.")] bool? Active);
 
 /// <summary>A web form as the API shows it, with its public address and the HTML to paste into a website.</summary>
 public sealed record FormDto(long Id, string Name, string Slug, IReadOnlyList<FormField> Fields, FormTexts ConsentText, bool ConsentRequired,
-    FormTexts ThankYou, string? RedirectUrl, string? Source, long? OwnerId, long? TeamId, bool Active, int Version, string PublicUrl, string EmbedHtml,
+    FormTexts ThankYou, string? RedirectUrl, long? SourceId, string? Source, long? OwnerId, long? TeamId, bool Active, int Version, string PublicUrl, string EmbedHtml,
     int Accepted, int ToReview);
 
 /// <summary>One submission of a form: the values sent, and the contact it became (accepted) or why it waits for review.</summary>

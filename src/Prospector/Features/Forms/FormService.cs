@@ -129,6 +129,9 @@ public sealed class FormService(ProspectorDb db, TimeProvider time, IStringLocal
             Fail("redirectUrl", l["Give an https:// address or a path on this site starting with /."]);
         var source = input.Source?.Trim();
         if (source is { Length: > 100 }) Fail("source", l["{0} is longer than {1} characters.", "source", 100]);
+        var sourceId = input.SourceId ?? (await Sources.SourceLookup.FindAsync(db, "website", ct))?.Id;
+        if (input.SourceId is { } sid && await Sources.SourceLookup.ProblemAsync(db, sid, form.LeadSourceId, ct) is { } sourceProblem)
+            Fail("sourceId", l[sourceProblem.Key, sourceProblem.Arg]);
         if (input.OwnerId is null && input.TeamId is null) Fail("ownerId", l["Choose who gets the leads: a user, or a team whose reps take turns."]);
         else if (input.OwnerId is not null && input.TeamId is not null) Fail("teamId", l["Choose either a user or a team, not both."]);
         else if (input.OwnerId is { } owner && await scope.HandOverProblemAsync(db, owner, ct) is { } problem) Fail("ownerId", l[problem, owner]);
@@ -146,6 +149,7 @@ public sealed class FormService(ProspectorDb db, TimeProvider time, IStringLocal
         form.ConsentRequired = input.ConsentRequired ?? false;
         form.RedirectUrl = redirect;
         form.Source = string.IsNullOrEmpty(source) ? null : source;
+        form.LeadSourceId = sourceId;
         (form.OwnerId, form.TeamId) = (input.OwnerId, input.OwnerId is null ? input.TeamId : null);
         form.Active = input.Active ?? true;
         return null;

@@ -102,7 +102,7 @@ public static class FormView
     {
         var (accepted, review) = counts.TryGetValue(f.Id, out var c) ? c : (0, 0);
         return new(f.Id, f.Name, f.Slug, FormFields.Parse(f.Fields), LeadIntake.ConsentText(f), f.ConsentRequired,
-            new FormTexts(f.ThankYouEn, f.ThankYouDe, f.ThankYouNl), f.RedirectUrl, f.Source, f.OwnerId, f.TeamId, f.Active, f.Version,
+            new FormTexts(f.ThankYouEn, f.ThankYouDe, f.ThankYouNl), f.RedirectUrl, f.LeadSourceId, f.Source, f.OwnerId, f.TeamId, f.Active, f.Version,
             PublicUrl(f, baseUrl), Embed(f, baseUrl, tokens, l, lang), accepted, review);
     }
 }

@@ -103,13 +103,15 @@ public sealed class LeadIntake(ProspectorDb db, TimeProvider time, IStringLocali
     {
         string? Get(string k) => v.TryGetValue(k, out var s) && s.Trim().Length > 0 ? s.Trim() : null;
         long? companyId = null;
+        // A source retired after the form was set up is not given to new leads (its detail text still is).
+        var sourceId = form.LeadSourceId is { } fs && await db.LeadSources.AnyAsync(s => s.Id == fs && s.RetiredAt == null, ct) ? fs : (long?)null;
         if (Get("company") is { } companyName)
         {
             var key = TextKeys.Fold(companyName);
             var company = await owner.Filter(db.Companies).Where(c => c.NameKey == key).OrderBy(c => c.Id).FirstOrDefaultAsync(ct);
             if (company is null)
             {
-                company = new Company { Name = companyName, NameKey = key, Source = form.Source, OwnerId = owner.UserId };
+                company = new Company { Name = companyName, NameKey = key, Source = form.Source, LeadSourceId = sourceId, OwnerId = owner.UserId };
                 company.TeamId = await References.DefaultTeamAsync(db, owner.UserId, ct);
                 db.Companies.Add(company);
                 await db.SaveChangesAsync(ct);
@@ -117,7 +119,7 @@ public sealed class LeadIntake(ProspectorDb db, TimeProvider time, IStringLocali
             companyId = company.Id;
         }
         var change = new ContactChange(null, Get("firstName"), null, Get("lastName"), Get("jobTitle"), Get(FormFields.Email), Get("phone"), null,
-            companyId, null, null, null, null, Stage.Lead, LeadStatus.New, form.Source, owner.UserId, [], null, []);
+            companyId, null, null, null, null, Stage.Lead, LeadStatus.New, sourceId, form.Source, null, owner.UserId, [], null, []);
         return await contacts.CreateAsync(owner, change, ct);
     }
 

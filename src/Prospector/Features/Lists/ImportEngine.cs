@@ -9,7 +9,7 @@ namespace Prospector.Features.Lists;
 
 public sealed record ImportRequest(
     string FilePath, string FileName, string ListName, string? Sheet = null, string? Country = null, long? OwnerId = null,
-    Dictionary<string, ListField>? Mapping = null, IReadOnlyList<string>? MapPairs = null, bool DryRun = false);
+    Dictionary<string, ListField>? Mapping = null, IReadOnlyList<string>? MapPairs = null, bool DryRun = false, string? Source = null);
 
 /// <summary>Rows read so far and, where the reader knows it, the share of the file read (0–1).</summary>
 public sealed record ImportProgress(int RowsRead, double? Fraction);
@@ -104,6 +104,16 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
             country = Countries.ToIso(req.Country)
                 ?? throw new ImportFileException("'{0}' is not a country; give its two-letter code, such as DE, NL or AT.", req.Country.Trim()) { Field = "country" };
 
+        // The lead source the list's contacts get (id or key of a managed, not retired source); kept on the list.
+        long? sourceId = null;
+        if (!string.IsNullOrWhiteSpace(req.Source))
+        {
+            var source = await Sources.SourceLookup.FindAsync(db, req.Source, ct);
+            if (source is null) throw new ImportFileException(Sources.SourceLookup.Unknown, req.Source.Trim()) { Field = "source" };
+            if (source.RetiredAt is not null) throw new ImportFileException(Sources.SourceLookup.Retired, source.Name) { Field = "source" };
+            sourceId = source.Id;
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var name = req.ListName.Trim();
@@ -122,6 +132,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
         var listColumns = JsonSerializer.Deserialize<List<string>>(list.Columns) ?? [];
         var listMapping = JsonSerializer.Deserialize<Dictionary<string, ListField>>(list.Mapping) ?? [];
         country ??= list.DefaultCountry;
+        if (sourceId is not null && !req.DryRun) list.LeadSourceId = sourceId;
         await db.SaveChangesAsync(ct);
         var import = new Import
         {

@@ -20,9 +20,11 @@ public sealed record ImportPreviewForm(IFormFile File, string? Sheet);
 
 /// <summary>
 /// The multipart form of <c>POST /imports</c>: the file; the list to import into (made if it does not exist); the sheet;
-/// the default country; the mapping as JSON (column → field); the list's owner; <c>dryRun</c> true to check and count only.
+/// the default country; the mapping as JSON (column → field); the list's owner; <c>dryRun</c> true to check and count only;
+/// <c>source</c> the lead source (id or key, GET /api/v1/sources) the list's contacts get (kept on the list for later imports).
 /// </summary>
-public sealed record ImportForm(IFormFile File, string List, string? Sheet, string? Country, string? Mapping, long? OwnerId, bool? DryRun);
+public sealed record ImportForm(IFormFile File, string List, string? Sheet, string? Country, string? Mapping, long? OwnerId, bool? DryRun,
+    string? Source);
 
 /// <summary>
 /// Imports over HTTP: <c>POST /api/v1/imports/preview</c> (multipart: file, sheet) shows the columns, the first rows and
@@ -99,7 +101,7 @@ public static class ImportsApi
             }
             var dryRun = Text(form!, "dryRun") is "true" or "1";
             var run = await engine.RunAsync(new ImportRequest(upload.Path, upload.FileName, Text(form!, "list") ?? "", Text(form!, "sheet"),
-                Text(form!, "country"), ownerId, mapping, DryRun: dryRun), scope, null, ct);
+                Text(form!, "country"), ownerId, mapping, DryRun: dryRun, Source: Text(form!, "source")), scope, null, ct);
             if (run.Value is not { } summary) return Failed(run);
             return dryRun ? TypedResults.Ok(summary) : TypedResults.Created($"/api/v1/imports/{summary.ImportId}", summary);
         }

@@ -31,7 +31,7 @@ public sealed partial class ListWork
     private static JsonArray Birthday((int Month, int Day, int? Year) b) =>
         [new JsonObject { ["kind"] = nameof(PersonalDateKind.Birthday), ["month"] = b.Month, ["day"] = b.Day, ["year"] = b.Year, ["remindDaysBefore"] = 7 }];
 
-    private static JsonObject ContactBody(NormalRow n, ProspectingList list, ListRow row, JsonObject custom)
+    private static JsonObject ContactBody(NormalRow n, ProspectingList list, ListRow row, JsonObject custom, long? sourceId)
     {
         var o = new JsonObject
         {
@@ -40,7 +40,7 @@ public sealed partial class ListWork
             ["email"] = n.Email, ["phone"] = n.Phone, ["mobile"] = n.Mobile, ["street"] = n.Street, ["postalCode"] = n.PostalCode,
             ["city"] = n.City, ["country"] = n.Country ?? list.DefaultCountry, ["notes"] = n.Notes,
             ["stage"] = nameof(Stage.Lead), ["leadStatus"] = nameof(LeadStatus.Working),
-            ["source"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
+            ["sourceId"] = sourceId, ["sourceDetail"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
         };
         if (row.AssignedToId is { } a) o["ownerId"] = a;
         if (n.Birthday is { } b) o["personalDates"] = Birthday(b);
@@ -101,6 +101,7 @@ public sealed partial class ListWork
         if (row.AssignedToId is { } a) body["ownerId"] = a;
         var errors = await CompanyFields.ApplyAsync(db, scope, company, JsonFields.From(body, l), Now, isNew: true, ct);
         if (errors is not null) return null;
+        company.LeadSourceId = list.LeadSourceId;
         db.Companies.Add(company);
         return company;
     }

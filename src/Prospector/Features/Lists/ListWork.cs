@@ -178,7 +178,9 @@ public sealed partial class ListWork(ProspectorDb db, TimeProvider time, IString
             if (next is null) return Outcome<Done>.Invalid("nextAction", l["Plan the first next action for the new contact."]);
             if (nextActions.Validate(next, "nextAction") is { } invalid) return Outcome<Done>.Invalid(invalid);
             contact = new Contact();
-            var body = ContactBody(norm, list, row, custom);
+            // The list's lead source, unless it was retired since the import (the list's name stays as the source detail).
+            var sourceId = list.LeadSourceId is { } ls && await db.LeadSources.AnyAsync(s => s.Id == ls && s.RetiredAt == null, ct) ? ls : (long?)null;
+            var body = ContactBody(norm, list, row, custom, sourceId);
             if (await CompanyForAsync(norm, row, list, scope, ct) is { } company)
             {
                 if (company.Id == 0) contact.Company = company;

@@ -47,13 +47,16 @@ public static class OpportunitiesApi
     }
 
     private static async Task<Results<Ok<Paged<OpportunityDto>>, ValidationProblem>> List(
-        ProspectorDb db, AccessScope scope, TimeProvider time, CancellationToken ct, long? pipelineId = null, long? stepId = null,
+        ProspectorDb db, AccessScope scope, TimeProvider time, IStringLocalizer<SharedResource> l, CancellationToken ct, long? pipelineId = null, long? stepId = null,
         OpportunityState? state = null, long? ownerId = null, long? teamId = null, long? contactId = null, int? page = null, int? pageSize = null, string? q = null,
-        bool? stale = null, DateOnly? lastContactedBefore = null, BoardSort sort = BoardSort.Default)
+        bool? stale = null, DateOnly? lastContactedBefore = null, BoardSort sort = BoardSort.Default,
+        [System.ComponentModel.Description("A lead source by id or key (GET /api/v1/sources): the deal's contact's source, or its company's.")] string? source = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
-        var deals = PipelineQueries.OpportunityFilter(db, scope, pipelineId, ownerId, teamId, q);
+        var (sourceId, sourceError) = await Sources.SourceFilter.ReadAsync(db, source, ct, l);
+        if (sourceError is not null) return TypedResults.ValidationProblem(sourceError);
+        var deals = PipelineQueries.OpportunityFilter(db, scope, pipelineId, ownerId, teamId, q, sourceId);
         if (stepId is { } s) deals = deals.Where(o => o.StepId == s);
         if (state is { } st) deals = deals.Where(o => o.State == st);
         if (contactId is { } c) deals = deals.Where(o => o.ContactId == c);

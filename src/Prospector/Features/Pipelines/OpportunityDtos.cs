@@ -45,7 +45,7 @@ public enum BoardSort { Default, NextActionDue, Amount, Age, LastActivity, DaysI
 /// With <see cref="StaleOnly"/>, only rotting deals (<c>Common/Rotting</c>).
 /// </summary>
 public sealed record BoardOptions(string? Search = null, BoardSort Sort = BoardSort.Default, bool ShowClosed = false, DateOnly? ClosedSince = null,
-    bool StaleOnly = false)
+    bool StaleOnly = false, long? SourceId = null)
 {
     public static readonly BoardOptions Default = new();
 }

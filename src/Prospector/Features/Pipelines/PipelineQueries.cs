@@ -33,9 +33,11 @@ public static class PipelineQueries
     /// every word must be part of the title, the company's name or the contact's name (only names the user may see count).
     /// </summary>
     public static IQueryable<Opportunity> OpportunityFilter(ProspectorDb db, AccessScope scope, long? pipelineId, long? ownerId, long? teamId,
-        string? search = null)
+        string? search = null, long? sourceId = null)
     {
         var q = scope.Filter(db.Opportunities);
+        // A deal's source is its contact's (a deal without a contact: its company's).
+        if (sourceId is { } src) q = q.Where(o => o.Contact!.LeadSourceId == src || (o.ContactId == null && o.Company!.LeadSourceId == src));
         if (pipelineId is { } pid) q = q.Where(o => o.PipelineId == pid);
         if (ownerId is { } owner) q = q.Where(o => o.OwnerId == owner);
         if (teamId is { } team) q = q.Where(o => o.TeamId == team);
@@ -53,13 +55,14 @@ public static class PipelineQueries
     }
 
     /// <summary>The deals in play (<see cref="Definitions.OpenDeal"/>) of the filter: the board's cards and the list view's rows.</summary>
-    public static IQueryable<Opportunity> InPlay(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, string? search = null) =>
-        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, search).Where(Definitions.OpenDeal);
+    public static IQueryable<Opportunity> InPlay(ProspectorDb db, AccessScope scope, long pipelineId, long? ownerId, long? teamId, string? search = null,
+        long? sourceId = null) =>
+        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, search, sourceId).Where(Definitions.OpenDeal);
 
     /// <summary>Closed deals as the board shows them when asked: won, lost or cancelled, closed on or after <paramref name="sinceUtc"/>.</summary>
     public static IQueryable<Opportunity> Closed(ProspectorDb db, AccessScope scope, long pipelineId, BoardOptions options, long? ownerId, long? teamId,
         DateTime? sinceUtc) =>
-        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, options.Search)
+        OpportunityFilter(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId)
             .Where(o => o.State == OpportunityState.Won || o.State == OpportunityState.Lost || o.State == OpportunityState.Cancelled)
             .Where(o => sinceUtc == null || o.ClosedAt >= sinceUtc);
 
@@ -75,7 +78,7 @@ public static class PipelineQueries
         options ??= BoardOptions.Default;
         var pipeline = await db.Pipelines.Include(p => p.Steps).FirstOrDefaultAsync(p => p.Id == pipelineId, ct);
         if (pipeline is null) return null;
-        var inPlay = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search), options, ct);
+        var inPlay = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId), options, ct);
         var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
         var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, scope, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
         var columns = new List<BoardColumn>();
@@ -117,7 +120,7 @@ public static class PipelineQueries
         IReadOnlyCollection<long> shown, int count, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
         options ??= BoardOptions.Default;
-        var q = (await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search), options, ct))
+        var q = (await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId), options, ct))
             .Where(o => o.StepId == stepId && !shown.Contains(o.Id));
         return await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Take(count), ct);
     }
@@ -127,7 +130,7 @@ public static class PipelineQueries
         long? teamId, int skip, int take, DateTime nowUtc, CancellationToken ct = default, BoardOptions? options = null)
     {
         options ??= BoardOptions.Default;
-        var q = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search), options, ct);
+        var q = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId), options, ct);
         var (total, _) = await Api.CappedCountAsync(q, ct);
         return (await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, q, options.Sort, nowUtc).Skip(skip).Take(take), ct), total);
     }

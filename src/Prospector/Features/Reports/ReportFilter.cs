@@ -8,7 +8,8 @@ namespace Prospector.Features.Reports;
 
 /// <summary>
 /// The one filter every report takes (page, API, CLI): a period of whole days in the user's time zone (From and To both
-/// included; a day starts at the user's midnight) and the record filters team, owner, source, prospecting list and country.
+/// included; a day starts at the user's midnight) and the record filters team, owner, source (a managed lead source's id
+/// or key), prospecting list and country.
 /// Missing days default to this calendar year up to today.
 /// </summary>
 public sealed record ReportFilter(DateOnly? From = null, DateOnly? To = null, long? TeamId = null, long? OwnerId = null,
@@ -37,7 +38,7 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To, DateTime StartUtc,
 }
 
 /// <summary>What a report counts: the records the user may see (<see cref="AccessScope"/>), narrowed by the filter.</summary>
-public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilter Filter, ReportPeriod Period)
+public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilter Filter, ReportPeriod Period, long? SourceId = null)
 {
     public static async Task<Outcome<ReportBasis>> ResolveAsync(ProspectorDb db, AccessScope scope, ReportFilter f, TimeProvider time,
         IStringLocalizer l, CancellationToken ct)
@@ -52,8 +53,15 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
             return Outcome<ReportBasis>.Invalid("to", l["A report covers at most ten years."]);
         if (f.Source is { Length: > 200 } || f.Country is { Length: > 2 })
             return Outcome<ReportBasis>.Invalid(f.Country is { Length: > 2 } ? "country" : "source", l["This value is too long."]);
+        long? sourceId = null;
+        if (!string.IsNullOrWhiteSpace(f.Source))
+        {
+            if (await Sources.SourceLookup.FindAsync(db, f.Source, ct) is not { } source)
+                return Outcome<ReportBasis>.Invalid("source", l[Sources.SourceLookup.Unknown, f.Source.Trim()]);
+            sourceId = source.Id;
+        }
         var period = new ReportPeriod(from, to, ReportPeriod.MidnightUtc(from, zone), ReportPeriod.MidnightUtc(to.AddDays(1), zone), zoneId, today);
-        return Outcome<ReportBasis>.Ok(new ReportBasis(db, scope, f with { From = from, To = to }, period));
+        return Outcome<ReportBasis>.Ok(new ReportBasis(db, scope, f with { From = from, To = to }, period, sourceId));
     }
 
     /// <summary>Contacts the user may see (not in the recycle bin), by their current team, owner, source, list and country.</summary>
@@ -62,7 +70,7 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
         var q = Scope.Filter(Db.Contacts);
         if (Filter.TeamId is { } t) q = q.Where(c => c.TeamId == t);
         if (Filter.OwnerId is { } o) q = q.Where(c => c.OwnerId == o);
-        if (!string.IsNullOrWhiteSpace(Filter.Source)) { var s = Filter.Source.Trim(); q = q.Where(c => c.Source == s); }
+        if (SourceId is { } s) q = q.Where(c => c.LeadSourceId == s);
         if (Filter.ListId is { } l) q = q.Where(c => c.SourceListId == l);
         if (!string.IsNullOrWhiteSpace(Filter.Country)) { var k = Filter.Country.Trim().ToUpperInvariant(); q = q.Where(c => c.Country == k); }
         return q;
@@ -77,10 +85,10 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
         var q = Scope.Filter(Db.Opportunities);
         if (Filter.TeamId is { } t) q = q.Where(o => o.TeamId == t);
         if (Filter.OwnerId is { } o) q = q.Where(x => x.OwnerId == o);
-        if (!string.IsNullOrWhiteSpace(Filter.Source) || Filter.ListId is not null || !string.IsNullOrWhiteSpace(Filter.Country))
+        if (SourceId is not null || Filter.ListId is not null || !string.IsNullOrWhiteSpace(Filter.Country))
         {
             var contacts = Scope.Filter(Db.Contacts);
-            if (!string.IsNullOrWhiteSpace(Filter.Source)) { var s = Filter.Source.Trim(); contacts = contacts.Where(c => c.Source == s); }
+            if (SourceId is { } s) contacts = contacts.Where(c => c.LeadSourceId == s);
             if (Filter.ListId is { } l) contacts = contacts.Where(c => c.SourceListId == l);
             if (!string.IsNullOrWhiteSpace(Filter.Country)) { var k = Filter.Country.Trim().ToUpperInvariant(); contacts = contacts.Where(c => c.Country == k); }
             var ids = contacts.Select(c => (long?)c.Id);

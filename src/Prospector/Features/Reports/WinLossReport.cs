@@ -45,12 +45,14 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
         var teams = await b.Db.Teams.ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         rows.AddRange(byTeam.Select(x => Row(WinLossDimension.Team, x.Key?.ToString(), x.Key is { } id ? teams.GetValueOrDefault(id, "") : "", x.W, x.L, x.C)));
 
-        var bySource = await closed.GroupBy(o => o.Contact!.Source).Select(g => new
+        var bySource = await closed.GroupBy(o => o.Contact!.LeadSourceId).Select(g => new
         {
             g.Key, W = g.Count(o => o.State == OpportunityState.Won),
             L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
         }).ToListAsync(ct);
-        rows.AddRange(bySource.Select(x => Row(WinLossDimension.Source, x.Key, x.Key ?? "", x.W, x.L, x.C)));
+        var sources = await b.Db.LeadSources.ToDictionaryAsync(s => s.Id, s => (s.Key, s.Name), ct);
+        rows.AddRange(bySource.Select(x => x.Key is { } id && sources.TryGetValue(id, out var s)
+            ? Row(WinLossDimension.Source, s.Key, s.Name, x.W, x.L, x.C) : Row(WinLossDimension.Source, null, "", x.W, x.L, x.C)));
 
         var byPipeline = await closed.GroupBy(o => o.PipelineId).Select(g => new
         {
