@@ -13,6 +13,7 @@ public static class ContactsApi
     {
         var g = app.MapGroup("/contacts").WithTags("Contacts");
         g.MapGet("/", List);
+        g.MapUpcomingDates();
         return g.MapRecordEndpoints<Contact, ContactInput, ContactDto, ContactService>();
     }
 
