@@ -65,9 +65,10 @@ public sealed class TodoJourneyTests(BrowserFixture browser)
             await Expect(berndRow.GetByTestId("todo-call")).ToHaveCountAsync(0);
 
             // Reschedule → Tomorrow: the row leaves Today and the action is due tomorrow.
-            await PageExtensions.RepeatUntilAsync(() => annaRow.GetByTestId("todo-reschedule-open").ClickAsync(),
-                wait => Expect(lena.GetByTestId("todo-tomorrow")).ToBeVisibleAsync(new() { Timeout = wait }));
-            await lena.GetByTestId("todo-tomorrow").ClickAsync();
+            var tomorrow = lena.Locator(".mud-popover-open").GetByText(new System.Text.RegularExpressions.Regex("^Tomorrow"));
+            await PageExtensions.RepeatUntilAsync(() => annaRow.GetByRole(AriaRole.Button, new() { Name = "Reschedule" }).ClickAsync(),
+                wait => Expect(tomorrow).ToBeVisibleAsync(new() { Timeout = wait }));
+            await tomorrow.ClickAsync();
             await Expect(annaRow).ToHaveCountAsync(0);
             Assert.Equal(Due(1), (await GetAsync(page, $"/api/v1/tasks/{moved}")).GetProperty("dueDate").GetString());
 
@@ -76,7 +77,7 @@ public sealed class TodoJourneyTests(BrowserFixture browser)
             var panel = lena.GetByTestId("next-action-panel");
             await Expect(panel.GetByTestId("outcome")).ToBeVisibleAsync();
             await Expect(panel.GetByTestId("next-date")).ToBeVisibleAsync();
-            await panel.GetByTestId("next-note").Locator("input").FillAsync("Send the offer");
+            await panel.GetByTestId("next-note").FillAsync("Send the offer");
             await panel.GetByTestId("save-next-action").ClickAsync();
             await Expect(today.GetByTestId("todo-item")).ToHaveCountAsync(0);
             await Expect(lena.GetByTestId("todo-empty")).ToBeVisibleAsync();
