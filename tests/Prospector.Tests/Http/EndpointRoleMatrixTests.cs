@@ -52,6 +52,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("DELETE /api/v1/contacts/{id:long}",                  U, A, A, A),
         new("POST /api/v1/contacts/{id:long}/restore",            U, A, A, A),
         new("GET /api/v1/contacts/{id:long}/history",             U, A, A, A),
+        new("GET /api/v1/contacts/upcoming-dates",                U, A, A, A),
         new("GET /api/v1/contacts/{id:long}/qualification",       U, A, A, A),
         new("PUT /api/v1/contacts/{id:long}/qualification",       U, A, A, A, """{"answers":[]}"""),
         new("POST /api/v1/contacts/{id:long}/stage",              U, A, A, A, """{"stage":"Lead"}"""),
@@ -137,6 +138,8 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("PATCH /api/v1/tasks/{id:long}",                      U, A, A, A, """{"note":"matrix"}"""),
         new("POST /api/v1/tasks/{id:long}/complete",              U, A, A, A, """{"outcome":"Reached","close":{"as":"Won"}}"""),
         new("POST /api/v1/tasks/check-in",                        U, A, A, A, """{"contactId":{contact}}"""),
+        // Several at once: every id is access-checked inside; the empty list is refused (400), but let in.
+        new("POST /api/v1/tasks/bulk",                            U, A, A, A, """{"ids":[],"action":"Reschedule","dueDate":"2030-01-01"}"""),
         new("GET /api/v1/reminders/",                             U, A, A, A),
         new("POST /api/v1/reminders/{id:long}/read",              U, A, A, A),
         new("POST /api/v1/reminders/read-all",                    U, A, A, A),

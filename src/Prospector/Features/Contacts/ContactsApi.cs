@@ -18,6 +18,7 @@ public static class ContactsApi
         g.MapGet("/", List);
         g.MapGet("/not-contacted", NotContacted.ListAsync)
             .WithSummary("Customers not contacted for the workspace's N months, with a check-in already planned if any.");
+        g.MapUpcomingDates();
         return g.MapRecordEndpoints<Contact, ContactInput, ContactDto, ContactService>();
     }
 

@@ -153,23 +153,36 @@ public static partial class Exporter
     public static readonly string[] ContactHeader =
     [
         "Id", "Salutation", "First name", "Name prefix", "Last name", "Job title", "E-mail", "Phone", "Mobile", "Company", "Street",
-        "Postal code", "City", "Country", "Stage", "Lead status", "Source", "Owner", "Notes",
+        "Postal code", "City", "Country", "Stage", "Lead status", "Source", "Owner", "Notes", "Birthday",
     ];
+
+    /// <summary>
+    /// A birthday as the importer reads it back (<see cref="Normaliser.BirthdayOf"/>): ISO "1985-03-14", or "--03-14" when the
+    /// year is unknown (as Google Contacts writes it).
+    /// </summary>
+    public static string? BirthdayCell(int? month, int? day, int? year) => month is { } m && day is { } d
+        ? (year is { } y ? string.Create(CultureInfo.InvariantCulture, $"{y:0000}-{m:00}-{d:00}") : string.Create(CultureInfo.InvariantCulture, $"--{m:00}-{d:00}"))
+        : null;
 
     public static async IAsyncEnumerable<string?[]> ContactRows(IQueryable<Contact> contacts)
     {
         long last = 0;
         while (true)
         {
-            var page = await contacts.AsNoTracking().Where(c => c.Id > last).OrderBy(c => c.Id).Select(c => new string?[]
+            var page = await contacts.AsNoTracking().Where(c => c.Id > last).OrderBy(c => c.Id).Select(c => new
             {
-                c.Id.ToString(), c.Salutation, c.FirstName, c.NamePrefix, c.LastName, c.JobTitle, c.Email, c.Phone, c.Mobile,
-                c.Company != null ? c.Company.Name : null, c.Street, c.PostalCode, c.City, c.Country, c.Stage.ToString(), c.LeadStatus.ToString(),
-                c.Source, c.Owner != null ? c.Owner.Email : null, c.Notes,
+                Cells = new string?[]
+                {
+                    c.Id.ToString(), c.Salutation, c.FirstName, c.NamePrefix, c.LastName, c.JobTitle, c.Email, c.Phone, c.Mobile,
+                    c.Company != null ? c.Company.Name : null, c.Street, c.PostalCode, c.City, c.Country, c.Stage.ToString(), c.LeadStatus.ToString(),
+                    c.Source, c.Owner != null ? c.Owner.Email : null, c.Notes,
+                },
+                Birthday = c.PersonalDates.Where(d => d.Kind == PersonalDateKind.Birthday).OrderBy(d => d.Id)
+                    .Select(d => new { d.Month, d.Day, d.Year }).FirstOrDefault(),
             }).Take(2000).ToListAsync();
             if (page.Count == 0) yield break;
-            foreach (var row in page) yield return row;
-            last = long.Parse(page[^1][0]!, System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var row in page) yield return [.. row.Cells, BirthdayCell(row.Birthday?.Month, row.Birthday?.Day, row.Birthday?.Year)];
+            last = long.Parse(page[^1].Cells[0]!, System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 }

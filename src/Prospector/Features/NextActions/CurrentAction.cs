@@ -133,7 +133,8 @@ public sealed class CurrentAction(ProspectorDb db, TimeProvider time, IStringLoc
     {
         // An action without an assignee (written before every action got one) gets one now: the owner, else whoever edits it.
         var assignee = merged.AssigneeId ?? await DefaultAssigneeAsync(a.OpportunityId is null ? a.ContactId : null, a.OpportunityId, actor.UserId, ct);
-        if (Validate(merged with { AssigneeId = assignee }, prefix) is { } errors) return Outcome<NextAction>.Invalid(errors);
+        // A date left as it was is no new date in the past: an overdue action can be handed over or retyped as it stands.
+        if (Validate(merged with { AssigneeId = assignee }, prefix, allowPast: merged.DueDate == a.DueDate) is { } errors) return Outcome<NextAction>.Invalid(errors);
         // Handing the action to someone else passes the hand-over rule; keeping its assignee does not hand it over again.
         if (merged.AssigneeId is { } who && who != a.AssigneeId && await actor.HandOverProblemAsync(db, who, ct) is { } problem)
             return Outcome<NextAction>.Invalid($"{prefix}.assigneeId", l[problem, who]);

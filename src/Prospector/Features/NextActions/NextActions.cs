@@ -48,7 +48,7 @@ public interface IItemCloser
 /// outcome and then the next action or closing the item. Each method loads the visible action, checks, changes, saves and
 /// commits; <see cref="CurrentAction"/> keeps the "exactly one current next action" promise.
 /// </summary>
-public sealed class NextActions(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, CurrentAction current,
+public sealed partial class NextActions(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, CurrentAction current,
     IEnumerable<IItemCloser> closers)
 {
     public const int MaxNote = CurrentAction.MaxNote;

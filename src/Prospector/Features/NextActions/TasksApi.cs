@@ -34,6 +34,7 @@ public static class TasksApi
         g.MapPost("/", Create);
         g.MapPatch("/{id:long}", Patch).WithIfMatch();
         g.MapPost("/{id:long}/complete", Complete);
+        g.MapPost("/bulk", Bulk).WithSummary("Reschedules or reassigns several next actions at once: all or nothing (400 names each id or field refused).");
         return app;
     }
 
@@ -113,6 +114,16 @@ public static class TasksApi
         else if (TimeOnly.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) set(t);
         else f.Fail(name, f.T("{0} must be a time such as 14:30.", name));
     });
+
+    private static async Task<Results<Ok<TaskBulkResult>, ValidationProblem, ProblemHttpResult>> Bulk(
+        Body<TaskBulk> body, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
+    {
+        var changed = await actions.BulkAsync(body.Value, scope, ct);
+        if (!changed.IsOk) return changed.As<TaskBulkResult>().ToOk();
+        var ids = changed.Value!;
+        var dtos = await NextActionDto.QueryAsync(db, scope, db.NextActions.Where(a => ids.Contains(a.Id)).OrderBy(a => a.DueAtUtc), ct);
+        return TypedResults.Ok(new TaskBulkResult(dtos.Count, dtos));
+    }
 
     private static async Task<Results<Ok<CompletionResult>, ValidationProblem, ProblemHttpResult>> Complete(
         long id, Body<Completion> body, ProspectorDb db, AccessScope scope, NextActions actions, CancellationToken ct)
