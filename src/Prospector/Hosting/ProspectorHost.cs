@@ -92,6 +92,8 @@ public static class ProspectorHost
         s.AddScoped<TeamAdmin>();
         s.AddScoped<BookHandOver>();
         s.AddScoped<PasswordReset>();
+        s.AddScoped<Prospector.Features.CreditChecks.CreditCheckService>();
+        s.AddScoped<Renewals>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -186,6 +188,7 @@ public static class ProspectorHost
         api.MapTeamsApi();
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();
+        Prospector.Features.CreditChecks.CreditChecksApi.MapCreditChecksApi(api);
         api.MapTasksApi();
         api.MapRemindersApi();
         api.MapCalendarFeed();

@@ -34,6 +34,7 @@ public sealed class PipelineSetup(ProspectorDb db, IStringLocalizer<SharedResour
             var step = input.Id is { } sid ? pipeline.Steps.First(s => s.Id == sid) : new PipelineStep();
             if (input.Id is null) pipeline.Steps.Add(step);
             (step.Name, step.SortOrder, step.DefaultProbability) = (input.Name!.Trim(), i + 1, input.DefaultProbability ?? step.DefaultProbability);
+            step.IsCreditCheck = input.IsCreditCheck ?? step.IsCreditCheck;
         }
         if (id is null)
         {

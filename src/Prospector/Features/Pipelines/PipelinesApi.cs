@@ -7,9 +7,10 @@ using Prospector.Features.Common;
 
 namespace Prospector.Features.Pipelines;
 
-public sealed record StepDto(long Id, string Name, int SortOrder, int DefaultProbability);
+public sealed record StepDto(long Id, string Name, int SortOrder, int DefaultProbability, bool IsCreditCheck = false);
 public sealed record PipelineDto(long Id, string Name, bool IsDefault, int SortOrder, IReadOnlyList<StepDto> Steps, int Version);
-public sealed record StepInput(long? Id, string? Name, int? DefaultProbability);
+/// <summary>A step of a pipeline; <see cref="IsCreditCheck"/> marks the credit check step (a failed credit check stops a deal there; left out: unchanged).</summary>
+public sealed record StepInput(long? Id, string? Name, int? DefaultProbability, bool? IsCreditCheck = null);
 public sealed record PipelineInput(string? Name, bool? IsDefault, IReadOnlyList<StepInput>? Steps);
 
 /// <summary>/api/v1/pipelines: the pipelines and their steps (admins edit them through <see cref="PipelineSetup"/>) and the kanban board of each.</summary>
