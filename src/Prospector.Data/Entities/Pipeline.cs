@@ -53,10 +53,10 @@ public enum CreditCheckResult { Passed, Limited, Failed }
 
 /// <summary>
 /// One credit check of a deal's customer: passed, passed up to a limit, or failed; when, by which agency or source. The newest
-/// counts. A failed one stops the deal at the credit check step until a manager overrides it with a reason (kept here and in the
-/// audit trail).
+/// counts. A failed one stops the deal at the credit check step until a manager overrides it with a reason (kept here; the
+/// service writes both to the audit trail).
 /// </summary>
-public sealed class CreditCheck : IAudited
+public sealed class CreditCheck
 {
     public long Id { get; set; }
     public long OpportunityId { get; set; }

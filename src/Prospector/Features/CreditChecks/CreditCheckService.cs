@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
@@ -11,7 +13,7 @@ namespace Prospector.Features.CreditChecks;
 /// note), and — a manager or an admin only — override a failed one with a reason so the deal may go past the credit check step
 /// (<see cref="CreditGate"/>). Every write is in the audit trail (a credit check is an audited record).
 /// </summary>
-public sealed class CreditCheckService(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
+public sealed class CreditCheckService(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l, IAuditActor actor)
 {
     public const int MaxSource = 200, MaxNote = 1000, MaxReason = 500;
 
@@ -49,8 +51,15 @@ public sealed class CreditCheckService(ProspectorDb db, TimeProvider time, IStri
             Currency = failed || input.LimitAmount is null ? null : currency, CheckedOn = checkedOn, Source = Clean(input.Source), Note = Clean(input.Note),
             RecordedById = scope.UserId, RecordedAt = time.GetUtcNow().UtcDateTime,
         };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.CreditChecks.Add(check);
         await db.SaveChangesAsync(ct);
+        Audit(check.Id, AuditAction.Created, check.RecordedAt, new(nameof(CreditCheck.OpportunityId), null, $"{opportunityId}"),
+            new(nameof(CreditCheck.Result), null, $"{check.Result}"), new(nameof(CreditCheck.LimitAmount), null, check.LimitAmount?.ToString(CultureInfo.InvariantCulture)),
+            new(nameof(CreditCheck.Currency), null, check.Currency), new(nameof(CreditCheck.CheckedOn), null, check.CheckedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new(nameof(CreditCheck.Source), null, check.Source), new(nameof(CreditCheck.Note), null, check.Note));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return await Dtos(db.CreditChecks.Where(c => c.Id == check.Id)).FirstAsync(ct);
     }
 
@@ -69,6 +78,9 @@ public sealed class CreditCheckService(ProspectorDb db, TimeProvider time, IStri
         if (latest is not { Result: CreditCheckResult.Failed, OverriddenAt: null })
             return Outcome<CreditCheckDto>.Conflict("Nothing to override", l["The newest credit check of this deal has not failed, or is overridden already."]);
         (latest.OverrideReason, latest.OverriddenById, latest.OverriddenAt) = (reason, scope.UserId, time.GetUtcNow().UtcDateTime);
+        Audit(latest.Id, AuditAction.Updated, latest.OverriddenAt.Value, new(nameof(CreditCheck.OverrideReason), null, reason),
+            new(nameof(CreditCheck.OverriddenById), null, $"{scope.UserId}"));
+        // The check and its audit entry in one save: an override is never without its record.
         await db.SaveChangesAsync(ct);
         return await Dtos(db.CreditChecks.Where(c => c.Id == latest.Id)).FirstAsync(ct);
     }
@@ -77,6 +89,14 @@ public sealed class CreditCheckService(ProspectorDb db, TimeProvider time, IStri
         q.OrderByDescending(c => c.RecordedAt).ThenByDescending(c => c.Id).Select(c => new CreditCheckDto(c.Id, c.OpportunityId, c.Result, c.LimitAmount,
             c.Currency, c.CheckedOn, c.Source, c.Note, db.Users.Where(u => u.Id == c.RecordedById).Select(u => u.DisplayName).FirstOrDefault(), c.RecordedAt,
             c.OverrideReason, db.Users.Where(u => u.Id == c.OverriddenById).Select(u => u.DisplayName).FirstOrDefault(), c.OverriddenAt));
+
+    /// <summary>A credit check is not a tracked record: its entries are written here, in the same save as the change.</summary>
+    private void Audit(long id, AuditAction action, DateTime at, params FieldChange[] changes) =>
+        db.AuditEntries.Add(new AuditEntry
+        {
+            EntityType = nameof(CreditCheck), EntityId = id, Action = action, UserId = actor.UserId, UserName = actor.UserName, At = at,
+            Changes = JsonSerializer.Serialize(changes.Where(c => c.To is not null), JsonSerializerOptions.Web),
+        });
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
