@@ -66,7 +66,7 @@ public sealed class QuestionsAndCreditJourneyTests(BrowserFixture browser)
             await rep.GetByTestId("credit-record").ClickAsync();
             await rep.GetByTestId("credit-form-result").ClickAsync();
             await rep.Locator(".mud-popover-open").GetByText("Failed", new() { Exact = true }).ClickAsync();
-            await rep.GetByTestId("credit-form-source").Locator("input").FillAsync("Creditreform");
+            await rep.GetByTestId("credit-form-source").FillAsync("Creditreform");
             await rep.GetByTestId("credit-form-save").ClickAsync();
             await Expect(rep.GetByTestId("credit-result")).ToHaveTextAsync("Failed");
             await Expect(rep.GetByTestId("credit-blocked")).ToBeVisibleAsync();
