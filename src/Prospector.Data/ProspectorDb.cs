@@ -53,6 +53,7 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<WebForm> WebForms => Set<WebForm>();
     public DbSet<FormSubmission> FormSubmissions => Set<FormSubmission>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<CreditCheck> CreditChecks => Set<CreditCheck>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

@@ -143,6 +143,18 @@ internal sealed class OpenQuestionConfiguration : IEntityTypeConfiguration<OpenQ
     }
 }
 
+internal sealed class CreditCheckConfiguration : IEntityTypeConfiguration<CreditCheck>
+{
+    public void Configure(EntityTypeBuilder<CreditCheck> b)
+    {
+        b.Property(c => c.Currency).HasMaxLength(3);
+        b.Property(c => c.Source).HasMaxLength(200);
+        b.Property(c => c.Note).HasMaxLength(1000);
+        b.Property(c => c.OverrideReason).HasMaxLength(500);
+        b.HasIndex(c => new { c.OpportunityId, c.RecordedAt });
+    }
+}
+
 internal sealed class NextActionConfiguration : IEntityTypeConfiguration<NextAction>
 {
     public void Configure(EntityTypeBuilder<NextAction> b)

@@ -10,6 +10,9 @@ public enum NextActionStatus { Open, Done, Cancelled }
 
 public enum OpenQuestionKind { Question, Concern }
 
+/// <summary>What a question or concern is about, so they can be counted (the questions page, the win/loss report).</summary>
+public enum ConcernCategory { Price, Timing, Competitor, Integration, Authority, Other }
+
 /// <summary>Something that belongs to a contact, company or opportunity and is seen through that record.</summary>
 public interface IAboutRecord
 {
@@ -53,6 +56,8 @@ public sealed class OpenQuestion : IAboutRecord
     public long? ActivityId { get; set; }
     public long? NextActionId { get; set; }
     public OpenQuestionKind Kind { get; set; }
+    /// <summary>Null: not categorised (questions raised before categories existed).</summary>
+    public ConcernCategory? Category { get; set; }
     public string Text { get; set; } = "";
     public DateTime RaisedAt { get; set; }
     public DateTime? AnsweredAt { get; set; }

@@ -22,6 +22,8 @@ public sealed class PipelineStep
     public int DefaultProbability { get; set; }
     /// <summary>A deal that stays longer than this many days in the step is rotting (marked on the board, in To do, in the digest); null: never.</summary>
     public int? RottingAfterDays { get; set; }
+    /// <summary>The credit check step: a deal with a failed credit check cannot go past it unless a manager overrides.</summary>
+    public bool IsCreditCheck { get; set; }
 }
 
 /// <summary>One sale in progress.</summary>
@@ -45,6 +47,33 @@ public sealed class Opportunity : TrackedRecord, IOwned
     public DateOnly? StandbyUntil { get; set; }
     public string? CloseReason { get; set; }
     public DateTime? ClosedAt { get; set; }
+    /// <summary>A won deal's renewal or re-order day: the deal's next action (account care) is due then.</summary>
+    public DateOnly? RenewalDate { get; set; }
     public long? OwnerId { get; set; }
     public long? TeamId { get; set; }
+}
+
+public enum CreditCheckResult { Passed, Limited, Failed }
+
+/// <summary>
+/// One credit check of a deal's customer: passed, passed up to a limit, or failed; when, by which agency or source. The newest
+/// counts. A failed one stops the deal at the credit check step until a manager overrides it with a reason (kept here; the
+/// service writes both to the audit trail).
+/// </summary>
+public sealed class CreditCheck
+{
+    public long Id { get; set; }
+    public long OpportunityId { get; set; }
+    public CreditCheckResult Result { get; set; }
+    public decimal? LimitAmount { get; set; }
+    /// <summary>ISO 4217, with <see cref="LimitAmount"/>.</summary>
+    public string? Currency { get; set; }
+    public DateOnly CheckedOn { get; set; }
+    public string? Source { get; set; }
+    public string? Note { get; set; }
+    public long? RecordedById { get; set; }
+    public DateTime RecordedAt { get; set; }
+    public string? OverrideReason { get; set; }
+    public long? OverriddenById { get; set; }
+    public DateTime? OverriddenAt { get; set; }
 }

@@ -684,6 +684,64 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("Contacts");
                 });
 
+            modelBuilder.Entity("Prospector.Data.CreditCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("CheckedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<decimal?>("LimitAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("OpportunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("OverriddenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("OverriddenById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("RecordedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OpportunityId", "RecordedAt");
+
+                    b.ToTable("CreditChecks");
+                });
+
             modelBuilder.Entity("Prospector.Data.CustomFieldDefinition", b =>
                 {
                     b.Property<long>("Id")
@@ -1199,6 +1257,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("AnsweredById")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<long?>("CompanyId")
                         .HasColumnType("bigint");
 
@@ -1289,6 +1351,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<int>("Probability")
                         .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("RenewalDate")
+                        .HasColumnType("date");
 
                     b.Property<DateOnly?>("StandbyUntil")
                         .HasColumnType("date");
@@ -1418,6 +1483,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<int>("DefaultProbability")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("IsCreditCheck")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -94,6 +94,8 @@ public static class ProspectorHost
         s.AddScoped<PasswordReset>();
         s.AddScoped<CheckIns>();
         s.AddScoped<Prospector.Features.Sources.SourceAdmin>();
+        s.AddScoped<Prospector.Features.CreditChecks.CreditCheckService>();
+        s.AddScoped<Renewals>();
         s.Configure<SmtpOptions>(config.GetSection("Smtp"));
         s.Configure<ReminderOptions>(config.GetSection("Reminders"));
         s.AddSingleton<ReminderMail>();
@@ -189,6 +191,7 @@ public static class ProspectorHost
         Prospector.Features.Sources.SourcesApi.MapSourcesApi(api);
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();
+        Prospector.Features.CreditChecks.CreditChecksApi.MapCreditChecksApi(api);
         api.MapTasksApi();
         api.MapCheckInsApi();
         api.MapRemindersApi();

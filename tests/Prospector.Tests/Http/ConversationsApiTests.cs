@@ -41,7 +41,7 @@ public abstract class ConversationsApiTests(ProspectorFactory app)
         var phone = await rep.GetJsonAsync($"/api/v1/activities?contactId={contactId}&channel=Phone");
         Assert.Equal([Id(call)], phone.Ids());
 
-        var open = (await rep.GetJsonAsync($"/api/v1/questions?contactId={contactId}&open=true")).EnumerateArray().ToList();
+        var open = (await rep.GetJsonAsync($"/api/v1/questions?contactId={contactId}&open=true")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, open.Count);
         var concern = open.Single(q => q.GetProperty("kind").GetString() == "Concern");
         var answered = await rep.PostAsJsonAsync($"/api/v1/questions/{Id(concern)}/answer", new { answer = "15 % off the annual plan" });
@@ -51,7 +51,7 @@ public abstract class ConversationsApiTests(ProspectorFactory app)
         Assert.Equal("15 % off the annual plan", body.GetProperty("answer").GetString());
         Assert.NotNull(body.GetProperty("answeredBy").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await rep.PostAsJsonAsync($"/api/v1/questions/{Id(concern)}/answer", new { answer = "again" })).StatusCode);
-        Assert.Single((await rep.GetJsonAsync($"/api/v1/questions?contactId={contactId}&open=true")).EnumerateArray());
+        Assert.Single((await rep.GetJsonAsync($"/api/v1/questions?contactId={contactId}&open=true")).GetProperty("items").EnumerateArray());
 
         // The timeline has both conversations and the answer, newest first; filtered to phone calls only the call.
         var timeline = await rep.GetJsonAsync($"/api/v1/timeline?contactId={contactId}&type=Activity,Question");
@@ -81,7 +81,7 @@ public abstract class ConversationsApiTests(ProspectorFactory app)
         await TestHttp.AssertValidationProblemAsync(await rep.GetAsync("/api/v1/search?q="), "q");
         await TestHttp.AssertValidationProblemAsync(await rep.GetAsync($"/api/v1/timeline?contactId={contactId}&type=Gossip"), "type");
         Assert.Equal(0, (await rep.GetJsonAsync($"/api/v1/activities?contactId={contactId}")).GetProperty("total").GetInt32());
-        Assert.Empty((await rep.GetJsonAsync($"/api/v1/questions?contactId={contactId}")).EnumerateArray());
+        Assert.Empty((await rep.GetJsonAsync($"/api/v1/questions?contactId={contactId}")).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public abstract class ConversationsApiTests(ProspectorFactory app)
         await TestHttp.AssertValidationProblemAsync(await nord.PostAsJsonAsync("/api/v1/activities", new { contactId, channel = "Phone" }), "contactId");
         Assert.DoesNotContain(Id(call), (await nord.GetJsonAsync($"/api/v1/activities?contactId={contactId}")).Ids());
         Assert.DoesNotContain(Id(call), (await nord.GetJsonAsync("/api/v1/activities?pageSize=200")).Ids());
-        Assert.Empty((await nord.GetJsonAsync($"/api/v1/questions?contactId={contactId}")).EnumerateArray());
+        Assert.Empty((await nord.GetJsonAsync($"/api/v1/questions?contactId={contactId}")).GetProperty("items").EnumerateArray());
         var found = await nord.GetJsonAsync($"/api/v1/search?q={secret}");
         Assert.Empty(found.GetProperty("items").EnumerateArray());
         Assert.Empty((await nord.GetJsonAsync($"/api/v1/search?q={name}")).GetProperty("items").EnumerateArray());
@@ -118,7 +118,7 @@ public abstract class ConversationsApiTests(ProspectorFactory app)
         // The owner's team finds both the person and the note; the question is still open.
         var own = (await sued.GetJsonAsync($"/api/v1/search?q={secret}")).GetProperty("items").EnumerateArray().ToList();
         Assert.Contains(own, h => h.GetProperty("kind").GetString() == "Note" && h.GetProperty("id").GetInt64() == Id(call));
-        Assert.True((await sued.GetJsonAsync($"/api/v1/questions?contactId={contactId}")).EnumerateArray().Single().GetProperty("open").GetBoolean());
+        Assert.True((await sued.GetJsonAsync($"/api/v1/questions?contactId={contactId}")).GetProperty("items").EnumerateArray().Single().GetProperty("open").GetBoolean());
     }
 
     [Fact]

@@ -22,7 +22,12 @@ public static class ActivitiesApi
         a.MapGet("/{id:long}", Get);
         a.MapDelete("/{id:long}", Delete);
         var q = app.MapGroup("/questions").WithTags("Conversations");
-        q.MapGet("/", Questions);
+        q.MapGet("/", Questions)
+            .WithSummary("Questions and concerns across every record you may see, paged, oldest open first.")
+            .WithDescription("Filters: contactId, companyId or opportunityId (that record's questions; a company's include its contacts', a deal's " +
+                "its contact's); open (true: still open; false: answered); owner (user id: the owner of the record a question is about); " +
+                "category (Price, Timing, Competitor, Integration, Authority, Other, or none for uncategorised); olderThanDays (raised more " +
+                "than N days ago); kind (Question or Concern). Answer one with POST /questions/{id}/answer.");
         q.MapPost("/{id:long}/answer", Answer);
         q.MapPost("/{id:long}/attach", Attach);
         app.MapGet("/timeline", GetTimeline).WithTags("Conversations");
@@ -53,13 +58,25 @@ public static class ActivitiesApi
         long id, ConversationService conversations, AccessScope scope, CancellationToken ct) =>
         (await conversations.DeleteAsync(scope, id, ct)).ToNoContent();
 
-    private static async Task<Results<Ok<List<QuestionDto>>, ValidationProblem>> Questions(
-        ProspectorDb db, AccessScope scope, CancellationToken ct,
-        long? contactId = null, long? companyId = null, long? opportunityId = null, bool? open = null)
+    /// <summary>The questions and concerns across every record the caller may see, paged; see <see cref="ActivityQueries.PageAsync(ProspectorDb, AccessScope, QuestionFilter, DateTime, int, int, CancellationToken)"/>.</summary>
+    private static async Task<Results<Ok<Paged<QuestionDto>>, ValidationProblem>> Questions(
+        ProspectorDb db, AccessScope scope, TimeProvider time, IStringLocalizer<SharedResource> l, CancellationToken ct,
+        long? contactId = null, long? companyId = null, long? opportunityId = null, bool? open = null, long? owner = null,
+        string? category = null, int? olderThanDays = null, OpenQuestionKind? kind = null, int? page = null, int? pageSize = null)
     {
-        var q = ActivityQueries.QuestionsOf(db, scope, contactId, companyId, opportunityId);
-        if (open is { } o) q = o ? q.Where(x => x.AnsweredAt == null) : q.Where(x => x.AnsweredAt != null);
-        return TypedResults.Ok(await ActivityQueries.QuestionsAsync(db, q, ct));
+        var (p, size, errors) = Api.Paging(page, pageSize);
+        if (errors is not null) return TypedResults.ValidationProblem(errors);
+        if (olderThanDays is < 0 or > 3650) return Api.Invalid("olderThanDays", l["{0} must be between {1} and {2}.", "olderThanDays", 0, 3650]);
+        ConcernCategory? cat = null;
+        var none = string.Equals(category, "none", StringComparison.OrdinalIgnoreCase);
+        if (!string.IsNullOrWhiteSpace(category) && !none)
+        {
+            if (!Enum.TryParse<ConcernCategory>(category, true, out var c) || !Enum.IsDefined(c) || char.IsDigit(category[0]))
+                return Api.Invalid("category", l["{0} must be one of: {1}.", "category", string.Join(", ", [.. Enum.GetNames<ConcernCategory>(), "none"])]);
+            cat = c;
+        }
+        var filter = new QuestionFilter(contactId, companyId, opportunityId, open, kind, cat, none, olderThanDays, owner);
+        return TypedResults.Ok(await ActivityQueries.PageAsync(db, scope, filter, time.GetUtcNow().UtcDateTime, p, size, ct));
     }
 
     private static async Task<Results<Ok<QuestionDto>, ValidationProblem, ProblemHttpResult>> Answer(

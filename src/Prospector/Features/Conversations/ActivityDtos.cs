@@ -3,7 +3,8 @@ using Prospector.Data;
 namespace Prospector.Features.Conversations;
 
 public sealed record QuestionDto(long Id, OpenQuestionKind Kind, string Text, long? ContactId, long? CompanyId, long? OpportunityId,
-    long? ActivityId, long? NextActionId, DateTime RaisedAt, string? RaisedBy, bool Open, string? Answer, DateTime? AnsweredAt, string? AnsweredBy);
+    long? ActivityId, long? NextActionId, DateTime RaisedAt, string? RaisedBy, bool Open, string? Answer, DateTime? AnsweredAt, string? AnsweredBy,
+    ConcernCategory? Category = null, string? About = null, long? OwnerId = null, string? OwnerName = null);
 
 public sealed record ActivityDto(long Id, long? ContactId, string? ContactName, long? CompanyId, string? CompanyName, long? OpportunityId,
     Channel Channel, Direction Direction, string? Outcome, DateTime OccurredAt, int? DurationMinutes, string? Subject, string? Notes,

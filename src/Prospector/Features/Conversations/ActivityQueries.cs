@@ -9,6 +9,13 @@ namespace Prospector.Features.Conversations;
 public sealed record ActivityFilter(long? ContactId = null, long? CompanyId = null, long? OpportunityId = null, Channel? Channel = null,
     Direction? Direction = null, string? Outcome = null, long? UserId = null, DateTime? From = null, DateTime? To = null);
 
+/// <summary>
+/// Filters of the questions list (API and the Questions page). <see cref="OwnerId"/> is the owner of the record a question is
+/// about; <see cref="Uncategorised"/> keeps only questions without a category.
+/// </summary>
+public sealed record QuestionFilter(long? ContactId = null, long? CompanyId = null, long? OpportunityId = null, bool? Open = null,
+    OpenQuestionKind? Kind = null, ConcernCategory? Category = null, bool Uncategorised = false, int? OlderThanDays = null, long? OwnerId = null);
+
 /// <summary>Reading activities and questions, always through the caller's visibility.</summary>
 public static class ActivityQueries
 {
@@ -59,12 +66,54 @@ public static class ActivityQueries
     }
 
     public static async Task<List<QuestionDto>> QuestionsAsync(ProspectorDb db, IQueryable<OpenQuestion> q, CancellationToken ct) =>
-        await q.OrderBy(x => x.AnsweredAt != null).ThenByDescending(x => x.RaisedAt).ThenByDescending(x => x.Id).Take(500)
-            .Select(x => new QuestionDto(x.Id, x.Kind, x.Text, x.ContactId, x.CompanyId, x.OpportunityId, x.ActivityId, x.NextActionId, x.RaisedAt,
-                db.Users.Where(u => u.Id == x.RaisedById).Select(u => u.DisplayName).FirstOrDefault(),
-                x.AnsweredAt == null, x.Answer, x.AnsweredAt,
-                db.Users.Where(u => u.Id == x.AnsweredById).Select(u => u.DisplayName).FirstOrDefault()))
-            .ToListAsync(ct);
+        await Project(db, q.OrderBy(x => x.AnsweredAt != null).ThenByDescending(x => x.RaisedAt).ThenByDescending(x => x.Id).Take(500)).ToListAsync(ct);
+
+    /// <summary>
+    /// A page of the questions and concerns the caller may see across records (the Questions page and GET /questions), oldest
+    /// open first: by the owner of the record they are about, category, kind, age (raised before now minus
+    /// <see cref="QuestionFilter.OlderThanDays"/>) and whether still open.
+    /// </summary>
+    public static async Task<Paged<QuestionDto>> PageAsync(ProspectorDb db, AccessScope scope, QuestionFilter f, DateTime now, int page, int pageSize,
+        CancellationToken ct)
+    {
+        var q = QuestionsOf(db, scope, f.ContactId, f.CompanyId, f.OpportunityId);
+        if (f.Open is { } open) q = open ? q.Where(x => x.AnsweredAt == null) : q.Where(x => x.AnsweredAt != null);
+        if (f.Kind is { } kind) q = q.Where(x => x.Kind == kind);
+        if (f.Uncategorised) q = q.Where(x => x.Category == null);
+        else if (f.Category is { } category) q = q.Where(x => x.Category == category);
+        if (f.OlderThanDays is { } days) { var before = now.AddDays(-days); q = q.Where(x => x.RaisedAt < before); }
+        if (f.OwnerId is { } owner)
+            q = q.Where(x => x.ContactId != null ? db.Contacts.Any(c => c.Id == x.ContactId && c.OwnerId == owner)
+                : x.CompanyId != null ? db.Companies.Any(c => c.Id == x.CompanyId && c.OwnerId == owner)
+                : db.Opportunities.Any(o => o.Id == x.OpportunityId && o.OwnerId == owner));
+        var (total, capped) = await Api.CappedCountAsync(q, ct);
+        var items = await Project(db, q.OrderBy(x => x.AnsweredAt != null).ThenBy(x => x.RaisedAt).ThenBy(x => x.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(ct);
+        return new Paged<QuestionDto>(items, total, page, pageSize, capped);
+    }
+
+    /// <summary>
+    /// The question with who raised and answered it, and the record it is about with that record's owner. The record is one the
+    /// caller may see (the question was read through it), so naming it tells nothing new.
+    /// </summary>
+    private static IQueryable<QuestionDto> Project(ProspectorDb db, IQueryable<OpenQuestion> q) =>
+        q.Select(x => new
+        {
+            Q = x,
+            Contact = db.Contacts.Where(c => c.Id == x.ContactId)
+                .Select(c => new { Name = (c.FirstName + " " + (c.NamePrefix == null ? "" : c.NamePrefix + " ") + c.LastName).Trim(), c.OwnerId }).FirstOrDefault(),
+            Company = db.Companies.Where(c => c.Id == x.CompanyId).Select(c => new { c.Name, c.OwnerId }).FirstOrDefault(),
+            Deal = db.Opportunities.Where(o => o.Id == x.OpportunityId).Select(o => new { Name = o.Title, o.OwnerId }).FirstOrDefault(),
+        }).Select(r => new
+        {
+            r.Q,
+            About = r.Contact != null ? r.Contact.Name : r.Company != null ? r.Company.Name : r.Deal != null ? r.Deal.Name : null,
+            OwnerId = r.Contact != null ? r.Contact.OwnerId : r.Company != null ? r.Company.OwnerId : r.Deal != null ? r.Deal.OwnerId : null,
+        }).Select(r => new QuestionDto(r.Q.Id, r.Q.Kind, r.Q.Text, r.Q.ContactId, r.Q.CompanyId, r.Q.OpportunityId, r.Q.ActivityId, r.Q.NextActionId,
+            r.Q.RaisedAt, db.Users.Where(u => u.Id == r.Q.RaisedById).Select(u => u.DisplayName).FirstOrDefault(),
+            r.Q.AnsweredAt == null, r.Q.Answer, r.Q.AnsweredAt,
+            db.Users.Where(u => u.Id == r.Q.AnsweredById).Select(u => u.DisplayName).FirstOrDefault(),
+            r.Q.Category, r.About, r.OwnerId, db.Users.Where(u => u.Id == r.OwnerId).Select(u => u.DisplayName).FirstOrDefault()));
 
     /// <summary>
     /// The questions listed on a record: a contact's own; a company's own and those of its contacts; an opportunity's

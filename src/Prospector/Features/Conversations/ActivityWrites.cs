@@ -5,7 +5,7 @@ using Prospector.Features.Common;
 namespace Prospector.Features.Conversations;
 
 /// <summary>A question or concern the contact raised in a conversation.</summary>
-public sealed record NewQuestion(OpenQuestionKind Kind, string Text);
+public sealed record NewQuestion(OpenQuestionKind Kind, string Text, ConcernCategory? Category = null);
 
 /// <summary>
 /// A conversation to log: the body of POST /api/v1/activities, and the typed value the log dialog hands to
@@ -23,7 +23,7 @@ public static class ActivityWrites
     public const int AnswerMax = 2000;
 
     /// <summary>Reads the activity's own fields into <paramref name="a"/> and returns the record ids and questions given.</summary>
-    public static (long? ContactId, long? CompanyId, long? OpportunityId, List<(OpenQuestionKind Kind, string Text)> Questions) Read(
+    public static (long? ContactId, long? CompanyId, long? OpportunityId, List<(OpenQuestionKind Kind, string Text, ConcernCategory? Category)> Questions) Read(
         JsonFields f, Activity a, DateTime now)
     {
         long? contactId = null, companyId = null, opportunityId = null;
@@ -44,9 +44,9 @@ public static class ActivityWrites
         return (contactId, companyId, opportunityId, ReadQuestions(f));
     }
 
-    private static List<(OpenQuestionKind, string)> ReadQuestions(JsonFields f)
+    private static List<(OpenQuestionKind, string, ConcernCategory?)> ReadQuestions(JsonFields f)
     {
-        var list = new List<(OpenQuestionKind, string)>();
+        var list = new List<(OpenQuestionKind, string, ConcernCategory?)>();
         if (f.Array("questions") is not { } arr) return list;
         if (arr.Count > 50) { f.Fail("questions", f.T("At most {0} questions per activity.", 50)); return list; }
         for (var i = 0; i < arr.Count; i++)
@@ -57,9 +57,18 @@ public static class ActivityWrites
             var kindText = o["kind"] is { } k && k.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : null;
             if (kindText is not null && !(Enum.TryParse(kindText, true, out kind) && Enum.IsDefined(kind) && !char.IsDigit(kindText[0])))
                 f.Fail($"{name}.kind", f.T("{0} must be one of: {1}.", $"{name}.kind", string.Join(", ", Enum.GetNames<OpenQuestionKind>())));
+            ConcernCategory? category = null;
+            var categoryText = o["category"] is { } cat && cat.GetValueKind() == JsonValueKind.String ? cat.GetValue<string>() : null;
+            if (o["category"] is { } given && given.GetValueKind() != JsonValueKind.String && given.GetValueKind() != JsonValueKind.Null)
+                categoryText = "?";
+            if (categoryText is not null)
+            {
+                if (Enum.TryParse<ConcernCategory>(categoryText, true, out var c) && Enum.IsDefined(c) && !char.IsDigit(categoryText[0])) category = c;
+                else f.Fail($"{name}.category", f.T("{0} must be one of: {1}.", $"{name}.category", string.Join(", ", Enum.GetNames<ConcernCategory>())));
+            }
             var text = o["text"] is { } t && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>().Trim() : "";
             if (text.Length is 0 or > 1000) f.Fail($"{name}.text", f.T("{0} must be a text of 1 to {1} characters.", $"{name}.text", 1000));
-            else list.Add((kind, text));
+            else list.Add((kind, text, category));
         }
         return list;
     }

@@ -62,6 +62,18 @@ public static class ConversationLabels
 
     public static string Kind(IStringLocalizer l, OpenQuestionKind k) => k == OpenQuestionKind.Concern ? l["Concern"] : l["Question"];
 
+    /// <summary>A question's category in the user's language ("Uncategorised" for none).</summary>
+    public static string Category(IStringLocalizer l, ConcernCategory? c) => c switch
+    {
+        ConcernCategory.Price => l["Price"],
+        ConcernCategory.Timing => l["Timing"],
+        ConcernCategory.Competitor => l["Competitor"],
+        ConcernCategory.Integration => l["Integration"],
+        ConcernCategory.Authority => l["Authority"],
+        ConcernCategory.Other => l["Other"],
+        _ => l["Uncategorised"],
+    };
+
     public static string TimelineKind(IStringLocalizer l, TimelineKind k) => k switch
     {
         Conversations.TimelineKind.Activity => l["Activities and notes"],

@@ -59,12 +59,12 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         db.Activities.Add(a);
         await StartWorkingAsync(a, scope, ct);
         await db.SaveChangesAsync(ct);
-        foreach (var (kind, text) in questions)
+        foreach (var (kind, text, category) in questions)
             db.OpenQuestions.Add(new OpenQuestion
             {
                 ContactId = contactId, CompanyId = contactId is null ? companyId : null,
                 OpportunityId = contactId is null && companyId is null ? opportunityId : null,
-                ActivityId = a.Id, Kind = kind, Text = text, RaisedAt = a.OccurredAt, RaisedById = scope.UserId,
+                ActivityId = a.Id, Kind = kind, Category = category, Text = text, RaisedAt = a.OccurredAt, RaisedById = scope.UserId,
             });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

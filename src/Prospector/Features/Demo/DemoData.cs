@@ -302,7 +302,7 @@ public static class DemoData
             new() { Name = "Qualification", SortOrder = 1, DefaultProbability = 10 },
             new() { Name = "Needs analysis", SortOrder = 2, DefaultProbability = 20 },
             new() { Name = "Demo", SortOrder = 3, DefaultProbability = 35 },
-            new() { Name = "Credit check", SortOrder = 4, DefaultProbability = 45 },
+            new() { Name = "Credit check", SortOrder = 4, DefaultProbability = 45, IsCreditCheck = true },
             new() { Name = "Offer", SortOrder = 5, DefaultProbability = 60 },
             new() { Name = "Negotiation", SortOrder = 6, DefaultProbability = 75 },
             new() { Name = "Closing", SortOrder = 7, DefaultProbability = 90 },

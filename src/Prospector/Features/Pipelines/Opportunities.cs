@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
+using Prospector.Features.CreditChecks;
 using Prospector.Features.Qualification;
 
 namespace Prospector.Features.Pipelines;
@@ -32,6 +33,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
         var step = await db.PipelineSteps.FirstOrDefaultAsync(s => s.Id == stepId && s.PipelineId == o.PipelineId, ct);
         if (step is null) return Invalid("stepId", l["Step {0} is not a step of this pipeline.", stepId]);
         if (step.Id == o.StepId) return null;
+        if (await CreditGate.StopsAsync(db, o, step.Id, ct)) return Invalid("stepId", l[CreditGate.Message]);
         o.StepId = step.Id;
         o.Probability = step.DefaultProbability;
         return null;
@@ -44,6 +46,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
     public async Task<Dictionary<string, string[]>?> WinAsync(Opportunity o, string? reason, bool freeDeal, AccessScope scope, CancellationToken ct = default)
     {
         if (!IsOpen(o)) return Invalid("state", l["This opportunity is already closed."]);
+        if (await CreditGate.StopsAsync(db, o, null, ct)) return Invalid("state", l[CreditGate.Message]);
         if (o.Amount <= 0 && !freeDeal)
             return Invalid("amount", l["A won deal needs an amount above 0. Enter the amount, or confirm that it is a free deal (freeDeal: true)."]);
         if (reason is { Length: > MaxReason }) return Invalid("reason", l["{0} is longer than {1} characters.", "reason", MaxReason]);

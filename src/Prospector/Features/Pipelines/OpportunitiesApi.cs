@@ -30,7 +30,7 @@ public static class OpportunitiesApi
         g.MapPost("/{id:long}/move", (long id, Body<MoveBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
             Answer(deals.MoveAsync(id, b.Value.StepId, scope, ct), res));
         g.MapPost("/{id:long}/win", (long id, Body<WinBody> b, AccessScope scope, OpportunityService deals, HttpResponse res, CancellationToken ct) =>
-            Answer(deals.WinAsync(id, b.Value.Reason, b.Value.FreeDeal == true, scope, ct), res))
+            Answer(deals.WinAsync(id, b.Value.Reason, b.Value.FreeDeal == true, scope, ct, renewalDate: b.Value.RenewalDate), res))
             .WithSummary("Close the opportunity as won.")
             .WithDescription("A won deal needs an amount above 0: with amount 0 the answer is a 400 ValidationProblem on the field " +
                 "\"amount\", unless the body confirms a free deal with \"freeDeal\": true.");
@@ -88,7 +88,7 @@ public static class OpportunitiesApi
         if (cleared.Count > 0)
             return TypedResults.ValidationProblem(cleared.ToDictionary(f => f, f => new[] { patch.Fields.T("{0} cannot be cleared.", f) }));
         var edit = new OpportunityEdit(body.Title, body.Amount, body.Currency, body.Probability, body.OwnerId,
-            SetExpectedClose: patch.Has("expectedCloseDate"), body.ExpectedCloseDate);
+            SetExpectedClose: patch.Has("expectedCloseDate"), body.ExpectedCloseDate, SetRenewal: patch.Has("renewalDate"), RenewalDate: body.RenewalDate);
         return await Answer(deals.UpdateAsync(id, version, edit, scope, ct), request.HttpContext.Response);
     }
 

@@ -7,7 +7,7 @@ namespace Prospector.Features.Pipelines;
 public sealed record OpportunityDto(long Id, string Title, long? ContactId, string? ContactName, long? CompanyId, string? CompanyName,
     long PipelineId, long StepId, decimal Amount, string Currency, int Probability, DateOnly? ExpectedCloseDate, OpportunityState State,
     DateOnly? StandbyUntil, string? CloseReason, DateTime? ClosedAt, long? OwnerId, string? OwnerName, long? TeamId,
-    NextActionDto? NextAction, int Version, DateTime CreatedAt, DateTime UpdatedAt, DealSignals? Signals = null);
+    NextActionDto? NextAction, int Version, DateTime CreatedAt, DateTime UpdatedAt, DealSignals? Signals = null, DateOnly? RenewalDate = null);
 
 /// <summary>
 /// How a deal is worked, in days of the viewer's time zone: in its step since <see cref="StepEnteredAt"/> (<see cref="DaysInStep"/>),
@@ -53,7 +53,9 @@ public sealed record BoardOptions(string? Search = null, BoardSort Sort = BoardS
 public sealed record OpportunityCreate(string? Title, long? ContactId, long? CompanyId, long? PipelineId, long? StepId, decimal? Amount,
     string? Currency, int? Probability, DateOnly? ExpectedCloseDate, long? OwnerId, NextActionInput? NextAction);
 
-public sealed record OpportunityPatch(string? Title, decimal? Amount, string? Currency, int? Probability, DateOnly? ExpectedCloseDate, long? OwnerId);
+public sealed record OpportunityPatch(string? Title, decimal? Amount, string? Currency, int? Probability, DateOnly? ExpectedCloseDate, long? OwnerId,
+    [property: Description("A won deal's renewal or re-order day (in the future): its account-care next action is planned, or moved, to that day for the " +
+        "deal's owner; null clears the date and cancels that action.")] DateOnly? RenewalDate = null);
 
 public sealed record MoveBody(long? StepId);
 public sealed record ReasonBody(string? Reason);
@@ -61,6 +63,7 @@ public sealed record ReasonBody(string? Reason);
 /// <summary>Closing as won; <see cref="FreeDeal"/> confirms that a deal at 0 is really free (otherwise it is refused).</summary>
 public sealed record WinBody(
     [property: Description("Why it was won (optional, up to 500 characters).")] string? Reason,
-    [property: Description("Confirms a won deal with amount 0 (a free deal). Without it, winning a deal at 0 is refused on \"amount\".")] bool? FreeDeal = null);
+    [property: Description("Confirms a won deal with amount 0 (a free deal). Without it, winning a deal at 0 is refused on \"amount\".")] bool? FreeDeal = null,
+    [property: Description("Optional renewal or re-order day (in the future): plans the deal's account-care next action (a call) for that day for the deal's owner.")] DateOnly? RenewalDate = null);
 public sealed record StandbyBody(DateOnly? Until, string? Note);
 public sealed record ReopenBody(NextActionInput? NextAction);

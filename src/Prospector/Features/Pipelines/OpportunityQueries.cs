@@ -60,7 +60,7 @@ public static class OpportunityQueries
         NextActionDto? next) =>
         new(o.Id, o.Title, seesContact ? o.ContactId : null, contactName, seesCompany ? o.CompanyId : null, companyName, o.PipelineId, o.StepId, o.Amount, o.Currency, o.Probability,
             o.ExpectedCloseDate, o.State, o.StandbyUntil, o.CloseReason, o.ClosedAt, o.OwnerId, ownerName, o.TeamId, next, o.Version,
-            o.CreatedAt, o.UpdatedAt);
+            o.CreatedAt, o.UpdatedAt, RenewalDate: o.RenewalDate);
 
     /// <summary>The deal as the user can see it, or null when it does not exist or is not visible.</summary>
     public static async Task<OpportunityDto?> FindAsync(ProspectorDb db, AccessScope scope, long id, CancellationToken ct = default) =>

@@ -12,7 +12,7 @@ namespace Prospector.Features.Pipelines;
 /// null) only when <see cref="SetExpectedClose"/> is true.
 /// </summary>
 public sealed record OpportunityEdit(string? Title = null, decimal? Amount = null, string? Currency = null, int? Probability = null,
-    long? OwnerId = null, bool SetExpectedClose = false, DateOnly? ExpectedCloseDate = null);
+    long? OwnerId = null, bool SetExpectedClose = false, DateOnly? ExpectedCloseDate = null, bool SetRenewal = false, DateOnly? RenewalDate = null);
 
 /// <summary>
 /// Every write of an opportunity, whoever asks (the API, the deal page, the board): it loads the deal the user can see, checks,
@@ -21,7 +21,7 @@ public sealed record OpportunityEdit(string? Title = null, decimal? Amount = nul
 /// older version is refused as stale.
 /// </summary>
 public sealed class OpportunityService(ProspectorDb db, Opportunities rules, NextActions.NextActions actions, IStringLocalizer<SharedResource> l,
-    TimeProvider time)
+    TimeProvider time, Renewals renewals)
 {
     public const string NotFoundTitle = "Opportunity not found";
     public const int MaxTitle = 200;
@@ -122,16 +122,18 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
             if (edit.Probability is { } probability) o.Probability = probability;
             if (edit.SetExpectedClose) o.ExpectedCloseDate = edit.ExpectedCloseDate;
             if (edit.OwnerId is { } owner && owner != o.OwnerId) (o.OwnerId, o.TeamId) = (owner, await References.DefaultTeamAsync(db, owner, ct));
-            return null;
+            return edit.SetRenewal ? await renewals.SetAsync(o, edit.RenewalDate, scope, ct) : null;
         });
 
     /// <summary>To another step of its pipeline; the probability becomes the step's default.</summary>
     public Task<Outcome<OpportunityDto>> MoveAsync(long id, long? stepId, AccessScope scope, CancellationToken ct = default, int? expectedVersion = null) =>
         ChangeAsync(id, expectedVersion, scope, ct, o => stepId is { } step ? rules.MoveAsync(o, step, ct) : Task.FromResult(Required("stepId")));
 
+    /// <summary>Won; with <paramref name="renewalDate"/> the renewal or re-order next action is planned for that day (<see cref="Renewals"/>).</summary>
     public Task<Outcome<OpportunityDto>> WinAsync(long id, string? reason, bool freeDeal, AccessScope scope, CancellationToken ct = default,
-        int? expectedVersion = null) =>
-        ChangeAsync(id, expectedVersion, scope, ct, o => rules.WinAsync(o, reason, freeDeal, scope, ct));
+        int? expectedVersion = null, DateOnly? renewalDate = null) =>
+        ChangeAsync(id, expectedVersion, scope, ct, async o =>
+            await rules.WinAsync(o, reason, freeDeal, scope, ct) ?? (renewalDate is null ? null : await renewals.SetAsync(o, renewalDate, scope, ct)));
 
     /// <summary>Lost or cancelled (<paramref name="state"/>), with the reason.</summary>
     public Task<Outcome<OpportunityDto>> CloseAsync(long id, OpportunityState state, string? reason, AccessScope scope, CancellationToken ct = default,

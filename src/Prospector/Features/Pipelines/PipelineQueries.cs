@@ -12,7 +12,7 @@ public static class PipelineQueries
     public static async Task<List<PipelineDto>> AllAsync(ProspectorDb db, CancellationToken ct = default) =>
         (await db.Pipelines.Include(p => p.Steps).OrderByDescending(p => p.IsDefault).ThenBy(p => p.SortOrder).ThenBy(p => p.Id).ToListAsync(ct))
         .Select(p => new PipelineDto(p.Id, p.Name, p.IsDefault, p.SortOrder,
-            p.Steps.OrderBy(s => s.SortOrder).Select(s => new StepDto(s.Id, s.Name, s.SortOrder, s.DefaultProbability, s.RottingAfterDays)).ToList(), p.Version))
+            p.Steps.OrderBy(s => s.SortOrder).Select(s => new StepDto(s.Id, s.Name, s.SortOrder, s.DefaultProbability, s.RottingAfterDays, s.IsCreditCheck)).ToList(), p.Version))
         .ToList();
 
     /// <summary>The steps of a pipeline in order, as (id, name).</summary>

@@ -36,6 +36,7 @@ public sealed class PipelineSetup(ProspectorDb db, IStringLocalizer<SharedResour
             if (input.Id is null) pipeline.Steps.Add(step);
             (step.Name, step.SortOrder, step.DefaultProbability) = (input.Name!.Trim(), i + 1, input.DefaultProbability ?? step.DefaultProbability);
             if (input.RottingAfterDays is { } rot) step.RottingAfterDays = rot == 0 ? null : rot;
+            step.IsCreditCheck = input.IsCreditCheck ?? step.IsCreditCheck;
         }
         if (id is null)
         {

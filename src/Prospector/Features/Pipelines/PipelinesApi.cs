@@ -7,12 +7,13 @@ using Prospector.Features.Common;
 
 namespace Prospector.Features.Pipelines;
 
-/// <summary>A step; <see cref="RottingAfterDays"/>: a deal longer in it than this many days is rotting (null: never).</summary>
-public sealed record StepDto(long Id, string Name, int SortOrder, int DefaultProbability, int? RottingAfterDays = null);
+/// <summary>A step; <see cref="RottingAfterDays"/>: a deal longer in it than this many days is rotting (null: never); <see cref="IsCreditCheck"/>: the credit check step.</summary>
+public sealed record StepDto(long Id, string Name, int SortOrder, int DefaultProbability, int? RottingAfterDays = null, bool IsCreditCheck = false);
 public sealed record PipelineDto(long Id, string Name, bool IsDefault, int SortOrder, IReadOnlyList<StepDto> Steps, int Version);
+/// <summary>A step of a pipeline; <see cref="IsCreditCheck"/> marks the credit check step (a failed credit check stops a deal there; left out: unchanged).</summary>
 public sealed record StepInput(long? Id, string? Name, int? DefaultProbability,
     [property: System.ComponentModel.Description("Days a deal may stay in the step before it is rotting (1 to 3650); 0 turns it off; left out: unchanged.")]
-    int? RottingAfterDays = null);
+    int? RottingAfterDays = null, bool? IsCreditCheck = null);
 public sealed record PipelineInput(string? Name, bool? IsDefault, IReadOnlyList<StepInput>? Steps);
 
 /// <summary>/api/v1/pipelines: the pipelines and their steps (admins edit them through <see cref="PipelineSetup"/>) and the kanban board of each.</summary>

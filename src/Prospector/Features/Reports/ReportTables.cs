@@ -58,6 +58,8 @@ public static class ReportTables
         new(t("Reasons"), [t("Why"), t("Reason"), t("Count")], [.. r.Reasons.Select(d => Drop(d, t, c))]),
         new(t("Won amounts"), [t("Currency"), t("Won"), t("Total"), t("Average")],
             [.. r.WonAmounts.Select(a => (IReadOnlyList<string>)[a.Currency, N(a.Count, c), M(a.Total, c), M(a.Average, c)])]),
+        new(t("Questions and concerns by category"), [t("Category"), t("Raised in the period"), t("Still open"), t("On lost deals")],
+            [.. r.Concerns.Select(x => (IReadOnlyList<string>)[t(x.Category?.ToString() ?? "Uncategorised"), N(x.Raised, c), N(x.StillOpen, c), N(x.OnLostDeals, c)])]),
     ];
 
     public static List<ReportTable> Forecast(ForecastReport r, Func<string, string> t, CultureInfo c) =>

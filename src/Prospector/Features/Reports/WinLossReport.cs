@@ -8,6 +8,12 @@ public enum WinLossDimension { Owner, Team, Source, Pipeline, Step }
 /// <summary>Deals closed in the period for one owner, team, source, pipeline or step; the win rate is won / (won + lost).</summary>
 public sealed record WinLossRow(WinLossDimension Dimension, string? Key, string Name, int Won, int Lost, int Cancelled, double? WinRate);
 
+/// <summary>
+/// Questions and concerns of one category (null: uncategorised) about the reported contacts and deals: raised in the period,
+/// of those still open now, and raised about the deals lost in the period (on the deal or its contact, whenever raised).
+/// </summary>
+public sealed record ConcernCount(ConcernCategory? Category, int Raised, int StillOpen, int OnLostDeals);
+
 public sealed record CurrencyAmount(string Currency, int Count, decimal Total, decimal Average)
 {
     /// <summary>From a count and a sum taken as double in SQL (SQLite has no decimal arithmetic), rounded back to cents.</summary>
@@ -20,7 +26,7 @@ public sealed record CurrencyAmount(string Currency, int Count, decimal Total, d
 /// Amounts are per currency, never added across currencies.
 /// </summary>
 public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Cancelled, double? WinRate, IReadOnlyList<WinLossRow> Rows,
-    IReadOnlyList<DropOut> Reasons, IReadOnlyList<CurrencyAmount> WonAmounts)
+    IReadOnlyList<DropOut> Reasons, IReadOnlyList<CurrencyAmount> WonAmounts, IReadOnlyList<ConcernCount> Concerns)
 {
     public static async Task<WinLossReport> ComputeAsync(ReportBasis b, CancellationToken ct)
     {
@@ -85,7 +91,27 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
             .OrderBy(r => r.Dimension).ThenByDescending(r => r.Won + r.Lost + r.Cancelled).ThenBy(r => r.Name, StringComparer.Ordinal)
             .Concat(rows.Where(r => r.Dimension == WinLossDimension.Step)).ToList();
         return new WinLossReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), won, lost, cancelled,
-            FunnelReport.Rate(won, won + lost), ordered, reasons, amounts);
+            FunnelReport.Rate(won, won + lost), ordered, reasons, amounts, await ConcernsAsync(b, closed, ct));
+    }
+
+    /// <summary>The count per category of questions and concerns (<see cref="ConcernCount"/>), through the caller's visibility.</summary>
+    private static async Task<List<ConcernCount>> ConcernsAsync(ReportBasis b, IQueryable<Opportunity> closed, CancellationToken ct)
+    {
+        var contactIds = b.Contacts().Select(c => (long?)c.Id);
+        var dealIds = b.Opportunities().Select(o => (long?)o.Id);
+        var visible = b.Scope.FilterAbout(b.Db.OpenQuestions, b.Db);
+        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
+        var raised = await visible.Where(q => q.RaisedAt >= start && q.RaisedAt < end && (contactIds.Contains(q.ContactId) || dealIds.Contains(q.OpportunityId)))
+            .GroupBy(q => q.Category).Select(g => new { g.Key, N = g.Count(), Open = g.Count(q => q.AnsweredAt == null) }).ToListAsync(ct);
+        var lost = closed.Where(o => o.State == OpportunityState.Lost);
+        var lostIds = lost.Select(o => (long?)o.Id);
+        var lostContacts = lost.Select(o => o.ContactId);
+        var onLost = await visible.Where(q => lostIds.Contains(q.OpportunityId) || lostContacts.Contains(q.ContactId))
+            .GroupBy(q => q.Category).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        return raised.Select(x => x.Key).Union(onLost.Select(x => x.Key))
+            .Select(k => new ConcernCount(k, raised.FirstOrDefault(x => x.Key == k)?.N ?? 0, raised.FirstOrDefault(x => x.Key == k)?.Open ?? 0,
+                onLost.FirstOrDefault(x => x.Key == k)?.N ?? 0))
+            .OrderBy(c => c.Category is null).ThenBy(c => c.Category).ToList();
     }
 
     private static WinLossRow Row(WinLossDimension d, string? key, string name, int won, int lost, int cancelled) =>
