@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Audit;
@@ -28,7 +29,7 @@ public sealed record RetentionRun(bool Ran, DateTime At, int DisqualifiedContact
 /// preview; a run is recorded in the audit trail (who or what started it, the counts) and runs once across instances
 /// (<see cref="RunClaims"/>).
 /// </summary>
-public sealed class RetentionService(ProspectorDb db, Erasure erasure, SecurityLog log, TimeProvider time)
+public sealed class RetentionService(ProspectorDb db, Erasure erasure, SecurityLog log, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
     public const string Job = "Retention";
     private const int PreviewRows = 200;
@@ -77,7 +78,7 @@ public sealed class RetentionService(ProspectorDb db, Erasure erasure, SecurityL
         var claim = await RunClaims.ClaimAsync(db, entry, now, scheduled ? now.Date : null, ct);
         if (claim is not { } id)
             return scheduled ? new RetentionRun(false, now, 0, 0, 0, 0, 0, 0)
-                : Outcome<RetentionRun>.Conflict("A retention run is under way", "Another retention run has not finished yet; look at the preview again in a moment.");
+                : Outcome<RetentionRun>.Conflict("A retention run is under way", l["Another retention run has not finished yet; look at the preview again in a moment."]);
         try
         {
             var run = await PurgeAsync(now, ct);
