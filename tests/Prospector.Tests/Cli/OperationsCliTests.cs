@@ -30,7 +30,8 @@ public sealed class OperationsCliTests : IDisposable
             written.Add(Directory.GetFiles(folder, "prospector-*.db").Except(written).Single());
         }
         var left = Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal([.. written.Skip(2).Select(Path.GetFileName), "notes.txt", "prospector-by-hand.txt"], left.Order(StringComparer.Ordinal));
+        string?[] expected = [.. written.Skip(2).Select(Path.GetFileName), "notes.txt", "prospector-by-hand.txt"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), left);
         foreach (var kept in written.Skip(2))
         {
             await using var db = new SqliteConnection($"Data Source={kept};Mode=ReadOnly;Pooling=False");

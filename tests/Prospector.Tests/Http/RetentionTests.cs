@@ -60,7 +60,7 @@ public abstract class RetentionTests(ProspectorFactory app)
         Assert.True(Lists(preview, "Contact", binned, RetentionService.InBin));
         Assert.True(Lists(preview, "Company", company, RetentionService.InBin));
         Assert.True(Lists(preview, "Contact", disqualified, RetentionService.Disqualified));
-        Assert.False(preview.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetInt64() == kept && i.GetProperty("kind").GetString() == "Contact"));
+        Assert.DoesNotContain(preview.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetInt64() == kept && i.GetProperty("kind").GetString() == "Contact");
         Assert.True(preview.GetProperty("contacts").GetInt32() >= 1 && preview.GetProperty("disqualifiedContacts").GetInt32() >= 1);
 
         var runs = await AtAsync(later, () => Task.WhenAll(admin.PostAsync("/api/v1/retention/run", null), admin.PostAsync("/api/v1/retention/run", null)));
