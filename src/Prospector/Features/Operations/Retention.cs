@@ -168,7 +168,7 @@ public sealed class RetentionService(ProspectorDb db, Erasure erasure, SecurityL
 
     private async Task<(int Days, DateTime Cutoff)> CutoffAsync(CancellationToken ct)
     {
-        var days = await db.WorkspaceSettings.Select(s => s.RetentionDays).FirstAsync(ct);
+        var days = await db.WorkspaceSettings.OrderBy(s => s.Id).Select(s => s.RetentionDays).FirstAsync(ct);
         return (days, time.GetUtcNow().UtcDateTime.AddDays(-days));
     }
 
