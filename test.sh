@@ -15,6 +15,8 @@ pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1;
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x "$(pg_bindir)/initdb" ]] || missing+=(postgresql)
+# pg_dump/pg_restore for the PostgreSQL backup test (Cli/OperationsCliTests): it fails, never skips, without them.
+command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || missing+=(postgresql-client)
 # Only a "Recommends" of chromium: without any font, text has no width and Playwright sees it as invisible.
 dpkg -s fonts-liberation >/dev/null 2>&1 || missing+=(fonts-liberation)
 if ((${#missing[@]})); then

@@ -122,6 +122,8 @@ public enum AuditAction
 {
     Created, Updated, Deleted, Restored,
     SignedIn, SignInFailed, TokenCreated, TokenRevoked, PersonalDataExported, Erased, BackedUp,
+    /// <summary>A retention run (by an admin, the CLI or the server's schedule) and what it purged.</summary>
+    RetentionRun,
 }
 
 /// <summary>One change to one record: who, when, and each field from → to (JSON).</summary>

@@ -11,14 +11,27 @@ public static partial class ProspectorCli
 
     private static Command BackupCommand()
     {
-        var output = new Option<string>("--output", "-o") { Description = "The backup file to write", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "The backup file to write" };
+        var directory = new Option<string>("--directory") { Description = "Write a backup named by its time into this folder and keep the newest --keep of them (for cron)" };
+        var keep = new Option<int>("--keep") { Description = "With --directory: how many backups to keep (default 7)", DefaultValueFactory = _ => 7 };
         var cmd = new Command("backup", "Write a consistent backup of the database, also while the server runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump).")
         {
-            output, Force,
+            output, Force, directory, keep,
         };
         cmd.SetAction(async (parse, ct) => await Guarded(async () =>
         {
+            if ((parse.GetValue(output) is null) == (parse.GetValue(directory) is null))
+                throw new StartupException("Give either --output FILE or --directory DIR.");
+            if (parse.GetValue(keep) < 1) throw new StartupException("--keep must be 1 or more.");
             await using var app = ProspectorHost.Build(HostArgs(parse));
+            if (parse.GetValue(directory) is { } dir)
+            {
+                var (file, removed) = await ScheduledBackups.WriteIntoAsync(app.Configuration, Path.GetFullPath(dir), parse.GetValue(keep),
+                    app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, ct);
+                Console.WriteLine($"Backed up to {file}." + (removed.Count > 0 ? $" Removed the older {string.Join(", ", removed)}." : ""));
+                await RecordBackupAsync(app, file, ct);
+                return 0;
+            }
             var target = Path.GetFullPath(parse.GetValue(output)!);
             Console.WriteLine(await Backups.BackupAsync(app.Configuration, target, parse.GetValue(Force), ct));
             await RecordBackupAsync(app, target, ct);

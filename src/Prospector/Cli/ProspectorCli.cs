@@ -37,6 +37,7 @@ public static partial class ProspectorCli
         root.Subcommands.Add(BackupCommand());
         root.Subcommands.Add(RestoreCommand());
         root.Subcommands.Add(ContactCommand());
+        root.Subcommands.Add(RetentionCommand());
         return root;
     }
 

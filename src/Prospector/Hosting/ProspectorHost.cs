@@ -89,6 +89,11 @@ public static class ProspectorHost
         s.AddScoped<Prospector.Features.Audit.SecurityLog>();
         s.AddScoped<Prospector.Features.Privacy.PersonalDataExport>();
         s.AddScoped<Prospector.Features.Privacy.Erasure>();
+        s.AddScoped<Prospector.Features.Operations.RetentionService>();
+        s.AddScoped<Prospector.Features.Operations.ScheduledBackups>();
+        s.Configure<Prospector.Features.Operations.BackupOptions>(config.GetSection("Backup"));
+        s.AddSingleton<Prospector.Features.Operations.OperationsScheduler>();
+        s.AddHostedService(sp => sp.GetRequiredService<Prospector.Features.Operations.OperationsScheduler>());
         s.AddScoped<TeamAdmin>();
         s.AddScoped<BookHandOver>();
         s.AddScoped<PasswordReset>();
@@ -202,6 +207,7 @@ public static class ProspectorHost
         api.MapImportsApi();
         api.MapReportsApi();
         Prospector.Features.Privacy.PrivacyApi.MapPrivacyApi(api);
+        Prospector.Features.Operations.RetentionApi.MapRetentionApi(api);
         Prospector.Features.Auth.SecurityEventsApi.MapSecurityEventsApi(api);
         api.MapFormsApi();
 

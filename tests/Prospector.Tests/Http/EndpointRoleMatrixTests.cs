@@ -63,6 +63,9 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("GET /api/v1/contacts/{id:long}/personal-data",       U, F, A, A),
         new("POST /api/v1/contacts/{id:long}/erase",              U, F, F, A),
         new("GET /api/v1/security-events/",                       U, F, F, A),
+        // The retention period: admins only (a run purges records of every team).
+        new("GET /api/v1/retention/preview",                      U, F, F, A),
+        new("POST /api/v1/retention/run",                         U, F, F, A),
         new("GET /api/v1/qualification/criteria/",                U, A, A, A),
         new("PUT /api/v1/qualification/criteria/",                U, F, F, A, """{"gates":[]}"""),
         new("GET /api/v1/companies/",                             U, A, A, A),

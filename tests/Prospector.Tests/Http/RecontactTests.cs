@@ -24,6 +24,23 @@ public abstract class RecontactTests(ProspectorFactory app)
         }
     }
 
+    /// <summary>The retention run an admin starts, as if it were <paramref name="later"/> from now.</summary>
+    private async Task RunRetentionAsync(TimeSpan later)
+    {
+        app.Clock.Offset = later;
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var run = await scope.ServiceProvider.GetRequiredService<Prospector.Features.Operations.RetentionService>()
+                .RunAsync(new Prospector.Features.Access.AccessScope(0, Prospector.Data.Roles.Admin, [], [], SeesAll: true), "test");
+            Assert.True(run.IsOk, run.Title);
+        }
+        finally
+        {
+            app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
     [Fact]
     public async Task On_the_recontact_date_kept_and_standby_contacts_return_to_Working()
     {
@@ -51,7 +68,7 @@ public abstract class RecontactTests(ProspectorFactory app)
     }
 
     [Fact]
-    public async Task Disqualified_contacts_without_consent_go_to_the_recycle_bin_after_the_retention_period()
+    public async Task Disqualified_contacts_without_consent_are_erased_after_the_retention_period()
     {
         var rep = (await app.UserAsync("Rep", "Nord")).Client;
         var noConsent = await rep.NewLeadAsync("NoConsent");
@@ -63,13 +80,15 @@ public abstract class RecontactTests(ProspectorFactory app)
         foreach (var id in (long[])[noConsent, consented])
             Assert.Equal(HttpStatusCode.OK, (await rep.PostAsJsonAsync($"{Contacts}/{id}/disqualify", new { reason = "Not interested" })).StatusCode);
 
-        await RunRecontactAsync(TimeSpan.FromDays(364)); // the default retention period is 365 days
-        Assert.Equal(HttpStatusCode.OK, (await rep.GetAsync($"{Contacts}/{noConsent}")).StatusCode);
+        await RunRetentionAsync(TimeSpan.FromDays(364)); // the default retention period is 365 days
+        Assert.Null((await rep.GetJsonAsync($"{Contacts}/{noConsent}")).Str("erasedAt"));
 
-        await RunRecontactAsync(TimeSpan.FromDays(366));
-        Assert.Equal(HttpStatusCode.NotFound, (await rep.GetAsync($"{Contacts}/{noConsent}")).StatusCode);
-        Assert.Contains(noConsent, (await rep.GetJsonAsync($"{Contacts}?deleted=true&pageSize=200")).Ids());
-        Assert.Equal(HttpStatusCode.OK, (await rep.GetAsync($"{Contacts}/{consented}")).StatusCode);
+        await RunRetentionAsync(TimeSpan.FromDays(366));
+        var tombstone = await rep.GetJsonAsync($"{Contacts}/{noConsent}");
+        Assert.NotNull(tombstone.Str("erasedAt"));
+        Assert.Equal("Erased contact", tombstone.Str("lastName"));
+        var kept = await rep.GetJsonAsync($"{Contacts}/{consented}");
+        Assert.Equal(("Consented", null), (kept.Str("lastName"), kept.Str("erasedAt")));
     }
 }
 

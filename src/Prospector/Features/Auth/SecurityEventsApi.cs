@@ -17,13 +17,13 @@ public static class SecurityEventsApi
     private static readonly AuditAction[] Events =
     [
         AuditAction.SignedIn, AuditAction.SignInFailed, AuditAction.TokenCreated, AuditAction.TokenRevoked,
-        AuditAction.PersonalDataExported, AuditAction.Erased, AuditAction.BackedUp,
+        AuditAction.PersonalDataExported, AuditAction.Erased, AuditAction.BackedUp, AuditAction.RetentionRun,
     ];
 
     public static RouteGroupBuilder MapSecurityEventsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/security-events").WithTags("Audit").RequireAuthorization(Policies.Admin);
-        g.MapGet("/", List).WithSummary("Security events, newest first: sign-ins, failed sign-ins, tokens, personal-data exports, erasures, backups.")
+        g.MapGet("/", List).WithSummary("Security events, newest first: sign-ins, failed sign-ins, tokens, personal-data exports, erasures, backups, retention runs.")
             .WithDescription("Admins only. Filter by action and user; before (an event id) pages back; limit 1–500 (default 100).");
         return g;
     }

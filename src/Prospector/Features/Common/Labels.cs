@@ -52,6 +52,7 @@ public static class Labels
         AuditAction.SignInFailed => l["Failed sign-in"],
         AuditAction.TokenCreated => l["API token created"],
         AuditAction.TokenRevoked => l["API token revoked"],
+        AuditAction.RetentionRun => l["Retention run"],
         _ => l["Backed up"],
     };
 

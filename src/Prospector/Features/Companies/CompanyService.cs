@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
@@ -33,6 +34,19 @@ public sealed class CompanyService(ProspectorDb db, TimeProvider time, IStringLo
 
     protected override Task<Dictionary<string, string[]>?> ApplyAsync(AccessScope scope, Company record, JsonFields change, bool isNew, CancellationToken ct) =>
         CompanyFields.ApplyAsync(Db, scope, record, change, Now, isNew, ct);
+
+    /// <summary>The company's deals (with their next actions) and the conversations logged on the company alone go to the recycle bin with it.</summary>
+    protected override async Task CascadeAsync(Company record, DateTime? from, DateTime? to, CancellationToken ct)
+    {
+        var id = record.Id;
+        var deals = Db.Opportunities.IgnoreQueryFilters().Where(o => o.CompanyId == id && o.DeletedAt == from).Select(o => o.Id);
+        await Db.NextActions.IgnoreQueryFilters().Where(a => a.DeletedAt == from && a.OpportunityId != null && deals.Contains(a.OpportunityId.Value))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, to), ct);
+        await Db.Activities.IgnoreQueryFilters().Where(a => a.CompanyId == id && a.ContactId == null && a.DeletedAt == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, to), ct);
+        await Db.Opportunities.IgnoreQueryFilters().Where(o => o.CompanyId == id && o.DeletedAt == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeletedAt, to), ct);
+    }
 
     protected override Outcome<Company> NotFound(long id) =>
         Outcome<Company>.NotFound("Company not found", l["There is no company {0} that you can see.", id]);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
@@ -35,6 +36,23 @@ public sealed class ContactService(ProspectorDb db, TimeProvider time, IStringLo
 
     protected override Task<Dictionary<string, string[]>?> ApplyAsync(AccessScope scope, Contact record, JsonFields change, bool isNew, CancellationToken ct) =>
         ContactWrites.ApplyAsync(Db, scope, record, change, Now, isNew, ct);
+
+    /// <summary>An erased contact is a tombstone without personal data: it is never changed again, nor restored into a person.</summary>
+    protected override Outcome<Contact>? Refuse(Contact record) => record.ErasedAt is null ? null
+        : Outcome<Contact>.Conflict("This contact's personal data was erased", l["An erased contact stays a tombstone without personal data: it cannot be changed, deleted or restored."]);
+
+    /// <summary>The contact's conversations, next actions and deals (with the deals' next actions) go to the recycle bin with it.</summary>
+    protected override async Task CascadeAsync(Contact record, DateTime? from, DateTime? to, CancellationToken ct)
+    {
+        var id = record.Id;
+        var deals = Db.Opportunities.IgnoreQueryFilters().Where(o => o.ContactId == id && o.DeletedAt == from).Select(o => o.Id);
+        await Db.NextActions.IgnoreQueryFilters().Where(a => a.DeletedAt == from && (a.ContactId == id || (a.OpportunityId != null && deals.Contains(a.OpportunityId.Value))))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, to), ct);
+        await Db.Activities.IgnoreQueryFilters().Where(a => a.ContactId == id && a.DeletedAt == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, to), ct);
+        await Db.Opportunities.IgnoreQueryFilters().Where(o => o.ContactId == id && o.DeletedAt == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeletedAt, to), ct);
+    }
 
     protected override Outcome<Contact> NotFound(long id) =>
         Outcome<Contact>.NotFound("Contact not found", l["There is no contact {0} that you can see.", id]);

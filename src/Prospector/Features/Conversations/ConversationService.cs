@@ -39,8 +39,9 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         var (contactId, companyId, opportunityId, questions) = ActivityWrites.Read(f, a, now);
         if (contactId is { } cid)
         {
-            var contact = await scope.Filter(db.Contacts).Where(c => c.Id == cid).Select(c => new { c.CompanyId }).FirstOrDefaultAsync(ct);
+            var contact = await scope.Filter(db.Contacts).Where(c => c.Id == cid).Select(c => new { c.CompanyId, c.ErasedAt }).FirstOrDefaultAsync(ct);
             if (contact is null) f.Fail("contactId", f.T("There is no contact {0} that you can see.", cid));
+            else if (contact.ErasedAt is not null) f.Fail("contactId", f.T("Contact {0} was erased; nothing is added to its tombstone.", cid));
             else companyId ??= contact.CompanyId;
         }
         if (companyId is { } coid && !await scope.Filter(db.Companies).AnyAsync(c => c.Id == coid, ct))

@@ -89,6 +89,8 @@ public sealed partial class NextActions(ProspectorDb db, TimeProvider time, IStr
             ? await scope.Filter(db.Opportunities).AnyAsync(o => o.Id == oid, ct)
             : await scope.Filter(db.Contacts).AnyAsync(c => c.Id == contactId, ct);
         if (!visible) return Outcome<NextAction>.Invalid(opportunityId is null ? "contactId" : "opportunityId", l["There is no such record that you can see."]);
+        if (contactId is { } erasedId && await db.Contacts.AnyAsync(c => c.Id == erasedId && c.ErasedAt != null, ct))
+            return Outcome<NextAction>.Invalid("contactId", l["Contact {0} was erased; nothing is added to its tombstone.", erasedId]);
         if (await current.HasOpenAsync(contactId, opportunityId, ct))
             return Outcome<NextAction>.Conflict("This item already has a next action.", l["Complete or reschedule the current next action instead."]);
         return await current.ScheduleAsync(opportunityId is null ? contactId : null, opportunityId, input, scope, prefix, ct);

@@ -74,6 +74,7 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
         var contact = body.ContactId is { } cid ? await scope.Filter(db.Contacts).FirstOrDefaultAsync(c => c.Id == cid, ct) : null;
         if (body.ContactId is null) errors["contactId"] = [l["{0} is required.", "contactId"]];
         else if (contact is null) errors["contactId"] = [l["There is no such record that you can see."]];
+        else if (contact.ErasedAt is not null) errors["contactId"] = [l["Contact {0} was erased; nothing is added to its tombstone.", contact.Id]];
         if (body.CompanyId is { } co && !await scope.Filter(db.Companies).AnyAsync(x => x.Id == co, ct))
             errors["companyId"] = [l["There is no company {0} that you can see.", co]];
         await CheckAsync(new OpportunityEdit(body.Title, body.Amount, body.Currency, body.Probability, body.OwnerId), titleRequired: false, null, scope, errors, ct);

@@ -43,6 +43,7 @@ public abstract class RecordService<T>(ProspectorDb db, TimeProvider time) where
     {
         var r = await LoadAsync(scope, id, includeDeleted: false, ct);
         if (r is null) return NotFound(id);
+        if (Refuse(r) is { } refused) return refused;
         if (VersionedWrite.Expect(db, r, expectedVersion) is { } stale) return stale;
         var invalid = await ApplyAsync(scope, r, change, isNew: false, ct);
         if (invalid is not null) return Outcome<T>.Invalid(invalid);
@@ -50,11 +51,14 @@ public abstract class RecordService<T>(ProspectorDb db, TimeProvider time) where
         return saved.IsOk ? await ReloadAsync(scope, r, ct) : saved;
     }
 
-    /// <summary>Moves the record to the recycle bin (what hangs on it stays); with a version, only if nobody changed it since.</summary>
+    /// <summary>
+    /// Moves the record to the recycle bin with what hangs on it (<see cref="CascadeAsync"/>); with a version, only if nobody
+    /// changed it since.
+    /// </summary>
     public Task<Outcome<T>> DeleteAsync(AccessScope scope, long id, int? expectedVersion, CancellationToken ct = default) =>
         SetDeletedAsync(scope, id, expectedVersion, Now, ct);
 
-    /// <summary>Takes the record out of the recycle bin; with a version, only if nobody changed it since.</summary>
+    /// <summary>Takes the record out of the recycle bin, with what went there with it; with a version, only if nobody changed it since.</summary>
     public Task<Outcome<T>> RestoreAsync(AccessScope scope, long id, int? expectedVersion, CancellationToken ct = default) =>
         SetDeletedAsync(scope, id, expectedVersion, null, ct);
 
@@ -62,10 +66,31 @@ public abstract class RecordService<T>(ProspectorDb db, TimeProvider time) where
     {
         var r = await LoadAsync(scope, id, includeDeleted: deletedAt is null, ct);
         if (r is null) return NotFound(id);
+        if (Refuse(r) is { } refused) return refused;
         if (VersionedWrite.Expect(db, r, expectedVersion) is { } stale) return stale;
-        r.DeletedAt = deletedAt;
-        return await VersionedWrite.SaveAsync(db, r, ct);
+        var was = r.DeletedAt;
+        // Whole milliseconds: the moment is what ties the related rows to the record, and it must read back as written.
+        r.DeletedAt = deletedAt is { } at ? new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc) : null;
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var saved = await VersionedWrite.SaveAsync(db, r, ct);
+        if (!saved.IsOk) return saved;
+        if (was != r.DeletedAt) await CascadeAsync(r, was, r.DeletedAt, ct);
+        if (tx is not null) await tx.CommitAsync(ct);
+        return saved;
     }
+
+    /// <summary>
+    /// Why this record may not be changed, deleted or restored at all (an erased contact's tombstone), or null. Checked before
+    /// the version: no retry makes it writable.
+    /// </summary>
+    protected virtual Outcome<T>? Refuse(T record) => null;
+
+    /// <summary>
+    /// The rows that go to the recycle bin with the record and come back with it. Deleting stamps the record's own moment on
+    /// those not deleted yet (<paramref name="from"/> null → <paramref name="to"/>); restoring takes back exactly those
+    /// stamped with the record's moment (<paramref name="from"/> → null), not what had been deleted on its own before.
+    /// </summary>
+    protected virtual Task CascadeAsync(T record, DateTime? from, DateTime? to, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Reload the references so the answer names a new owner (or company) as a read would.</summary>
     private async Task<Outcome<T>> ReloadAsync(AccessScope scope, T r, CancellationToken ct) =>
