@@ -1947,6 +1947,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<bool>("RepsSeeAll")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("RequireTwoFactor")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("RetentionDays")
                         .HasColumnType("integer");
 
@@ -1972,6 +1975,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                             DefaultCurrency = "EUR",
                             Name = "Prospector",
                             RepsSeeAll = false,
+                            RequireTwoFactor = false,
                             RetentionDays = 365,
                             Terminology = "Default",
                             Version = 1

@@ -1875,6 +1875,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<bool>("RepsSeeAll")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RequireTwoFactor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("RetentionDays")
                         .HasColumnType("INTEGER");
 
@@ -1900,6 +1903,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                             DefaultCurrency = "EUR",
                             Name = "Prospector",
                             RepsSeeAll = false,
+                            RequireTwoFactor = false,
                             RetentionDays = 365,
                             Terminology = "Default",
                             Version = 1
