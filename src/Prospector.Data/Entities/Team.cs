@@ -109,6 +109,8 @@ public sealed class WorkspaceSettings : IVersioned
     public int RetentionDays { get; set; } = 365;
     /// <summary>When on, customers and repeat customers always have a next action (account care), like open leads and deals.</summary>
     public bool CustomersNeedNextAction { get; set; }
+    /// <summary>When on, every user signs in with a second factor (TOTP); one without is sent to set it up. API tokens are not affected.</summary>
+    public bool RequireTwoFactor { get; set; }
     public int Version { get; set; }
 }
 
@@ -120,6 +122,7 @@ public enum AuditAction
 {
     Created, Updated, Deleted, Restored,
     SignedIn, SignInFailed, TokenCreated, TokenRevoked, PersonalDataExported, Erased, BackedUp,
+    TwoFactorEnabled, TwoFactorDisabled, TwoFactorReset, TwoFactorFailed,
 }
 
 /// <summary>One change to one record: who, when, and each field from → to (JSON).</summary>

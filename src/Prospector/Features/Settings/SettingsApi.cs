@@ -9,7 +9,7 @@ using Prospector.Features.Common;
 namespace Prospector.Features.Settings;
 
 public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version,
-    int? RetentionDays = null, bool CustomersNeedNextAction = false);
+    int? RetentionDays = null, bool CustomersNeedNextAction = false, bool RequireTwoFactor = false);
 
 /// <summary>The body of <c>POST /me/password</c>: the current password and the new one.</summary>
 public sealed record PasswordInput(string? CurrentPassword, string? NewPassword);
@@ -22,7 +22,7 @@ public sealed record TokenInput(string? Name) : IReadFieldByField;
 /// sent back as GET gave it; it is not read (If-Match is).
 /// </summary>
 public sealed record WorkspaceInput(string? Name, bool? RepsSeeAll, Terminology? Terminology, string? DefaultCountry, string? DefaultCurrency,
-    int? RetentionDays, int? Version, bool? CustomersNeedNextAction = null) : IReadFieldByField;
+    int? RetentionDays, int? Version, bool? CustomersNeedNextAction = null, bool? RequireTwoFactor = null) : IReadFieldByField;
 
 /// <summary>The user's own API tokens, user administration and workspace settings; the work is <see cref="UserAdmin"/>'s and <see cref="WorkspaceService"/>'s.</summary>
 public static class SettingsApi
@@ -38,6 +38,8 @@ public static class SettingsApi
         users.MapGet("/", ListUsers);
         users.MapPost("/", CreateUser);
         users.MapPost("/{id:long}/deactivate", DeactivateUser);
+        users.MapPost("/{id:long}/reset-two-factor", ResetTwoFactor)
+            .WithSummary("Resets the user's two-factor sign-in (lost phone): it is off until they set it up again, and their sessions end.");
         users.MapPost("/{id:long}/sign-out-everywhere", SignUserOutEverywhere)
             .WithSummary("Signs the user out in every browser: each copy of their sign-in cookie stops working at its next request (API tokens stay).");
 
@@ -67,6 +69,9 @@ public static class SettingsApi
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeToken(long id, AccessScope scope, UserAdmin admin, CancellationToken ct) =>
         (await admin.RevokeTokenAsync(scope.UserId, id, ct)).ToNoContent();
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ResetTwoFactor(long id, TwoFactor twoFactor, CancellationToken ct) =>
+        (await twoFactor.ResetAsync(id, ct)).ToNoContent();
 
     private static async Task<Ok<List<UserDto>>> ListUsers(UserAdmin admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.ListAsync(ct));
@@ -125,7 +130,7 @@ public static class SettingsApi
         if (Api.IfMatchVersion(request) is not { } expected) return Api.PreconditionRequired();
         var f = body.Fields;
         string? name = null, country = null, currency = null;
-        bool? repsSeeAll = null, customersNeedNextAction = null;
+        bool? repsSeeAll = null, customersNeedNextAction = null, requireTwoFactor = null;
         Terminology? terminology = null;
         int? retention = null;
         // Only the types are read here; what a value may be is the service's to say, for the page and the API alike.
@@ -134,10 +139,11 @@ public static class SettingsApi
         f.String("defaultCurrency", 100, v => currency = v ?? "");
         f.Bool("repsSeeAll", v => repsSeeAll = v);
         f.Bool("customersNeedNextAction", v => customersNeedNextAction = v);
+        f.Bool("requireTwoFactor", v => requireTwoFactor = v);
         f.Enum<Terminology>("terminology", v => terminology = v);
         f.Int("retentionDays", int.MinValue, int.MaxValue, v => retention = v);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
-        var saved = await workspace.UpdateAsync(expected, new WorkspaceChange(name, repsSeeAll, terminology, country, currency, retention, customersNeedNextAction), scope, ct);
+        var saved = await workspace.UpdateAsync(expected, new WorkspaceChange(name, repsSeeAll, terminology, country, currency, retention, customersNeedNextAction, requireTwoFactor), scope, ct);
         if (saved.Value is { } dto) request.HttpContext.Response.Headers.ETag = Api.ETag(dto.Version);
         return saved.ToOk();
     }
