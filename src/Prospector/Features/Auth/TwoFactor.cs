@@ -19,7 +19,7 @@ public sealed record AuthenticatorSetup(string Key, string Uri);
 /// wrong code, is a security event in the audit trail. Turning it on or off changes the security stamp: the user's other
 /// sessions end (the page that did it signs in again).
 /// </summary>
-public sealed class TwoFactor(UserManager<User> users, ProspectorDb db, SecurityLog log, IStringLocalizer<SharedResource> l)
+public sealed class TwoFactor(UserManager<User> users, IUserStore<User> store, ProspectorDb db, SecurityLog log, IStringLocalizer<SharedResource> l)
 {
     public const int RecoveryCodes = 10;
     private const string Issuer = "Prospector";
@@ -37,8 +37,10 @@ public sealed class TwoFactor(UserManager<User> users, ProspectorDb db, Security
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user) ?? "";
+            // The first key is stored without a new security stamp (ResetAuthenticatorKeyAsync would end this very session).
+            key = users.GenerateNewAuthenticatorKey();
+            await ((IUserAuthenticatorKeyStore<User>)store).SetAuthenticatorKeyAsync(user, key, CancellationToken.None);
+            await users.UpdateAsync(user);
         }
         var label = Uri.EscapeDataString($"{Issuer}:{user.Email}");
         return new AuthenticatorSetup(Grouped(key), $"otpauth://totp/{label}?secret={key}&issuer={Issuer}&digits=6");
@@ -102,6 +104,13 @@ public sealed class TwoFactor(UserManager<User> users, ProspectorDb db, Security
 
     /// <summary>The code as typed, without spaces and dashes.</summary>
     public static string Normalized(string? code) => (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
+
+    /// <summary>A recovery code as Identity issued it (XXXXX-XXXXX), however it was typed: spaces, case, with or without the dash.</summary>
+    public static string RecoveryCode(string? typed)
+    {
+        var code = (typed ?? "").Replace(" ", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
+        return code.Length == 10 && !code.Contains('-', StringComparison.Ordinal) ? code[..5] + "-" + code[5..] : code;
+    }
 
     private static string Grouped(string key)
     {
