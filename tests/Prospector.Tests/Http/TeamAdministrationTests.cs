@@ -128,9 +128,9 @@ public abstract class TeamAdministrationTests(ProspectorFactory app)
         var others = (await ListSteps.ImportAsync(other.Client, TestHttp.Unique("Others"))).GetProperty("listId").GetInt64();
         // Two rows of the other rep's list are the leaver's to work; one of them is already cancelled (worked).
         var rows = (await other.Client.GetJsonAsync($"/api/v1/lists/{others}/rows")).Ids().ToList();
-        var assigned = await other.Client.PostAsJsonAsync($"/api/v1/lists/{others}/rows/bulk", new { action = "assign", rowIds = rows.Take(2), assigneeId = leaver.Id });
+        var assigned = await admin.Client.PostAsJsonAsync($"/api/v1/lists/{others}/rows/bulk", new { action = "assign", rowIds = rows.Take(2), assigneeId = leaver.Id });
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
-        var cancelled = await other.Client.PostAsJsonAsync($"/api/v1/lists/{others}/rows/bulk", new { action = "cancel", rowIds = rows.Skip(1).Take(1), reason = "WrongTargetMarket" });
+        var cancelled = await admin.Client.PostAsJsonAsync($"/api/v1/lists/{others}/rows/bulk", new { action = "cancel", rowIds = rows.Skip(1).Take(1), reason = "WrongTargetMarket" });
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
 
         var res = await admin.Client.PostAsJsonAsync($"/api/v1/users/{leaver.Id}/reassign", new { toUserId = receiver.Id });
