@@ -111,6 +111,8 @@ public sealed class WorkspaceSettings : IVersioned
     public bool CustomersNeedNextAction { get; set; }
     /// <summary>A customer with no conversation for this many months is listed under "customers not contacted" (and is <c>stale</c>).</summary>
     public int CustomersNotContactedMonths { get; set; } = 6;
+    /// <summary>When on, every user signs in with a second factor (TOTP); one without is sent to set it up. API tokens are not affected.</summary>
+    public bool RequireTwoFactor { get; set; }
     public int Version { get; set; }
 }
 
@@ -124,6 +126,7 @@ public enum AuditAction
     SignedIn, SignInFailed, TokenCreated, TokenRevoked, PersonalDataExported, Erased, BackedUp,
     /// <summary>A retention run (by an admin, the CLI or the server's schedule) and what it purged.</summary>
     RetentionRun,
+    TwoFactorEnabled, TwoFactorDisabled, TwoFactorReset, TwoFactorFailed,
 }
 
 /// <summary>One change to one record: who, when, and each field from → to (JSON).</summary>

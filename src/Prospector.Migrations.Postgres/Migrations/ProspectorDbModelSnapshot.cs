@@ -2084,6 +2084,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<bool>("RepsSeeAll")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("RequireTwoFactor")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("RetentionDays")
                         .HasColumnType("integer");
 
@@ -2110,6 +2113,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                             DefaultCurrency = "EUR",
                             Name = "Prospector",
                             RepsSeeAll = false,
+                            RequireTwoFactor = false,
                             RetentionDays = 365,
                             Terminology = "Default",
                             Version = 1

@@ -2008,6 +2008,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<bool>("RepsSeeAll")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RequireTwoFactor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("RetentionDays")
                         .HasColumnType("INTEGER");
 
@@ -2034,6 +2037,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                             DefaultCurrency = "EUR",
                             Name = "Prospector",
                             RepsSeeAll = false,
+                            RequireTwoFactor = false,
                             RetentionDays = 365,
                             Terminology = "Default",
                             Version = 1

@@ -63,7 +63,7 @@ public static partial class ProspectorCli
             var receiver = await UserByEmailAsync(db, parse.GetValue(to)!, ct);
             var moved = OrFail(await sp.ServiceProvider.GetRequiredService<BookHandOver>().ReassignAsync(giver.Id, receiver.Id, Operator, ct));
             Console.WriteLine($"Moved to {receiver.Email}: {moved.Contacts} contacts, {moved.Companies} companies, {moved.Deals} open deals, "
-                + $"{moved.ListRows} list rows, {moved.NextActions} next actions.");
+                + $"{moved.Lists} prospecting lists, {moved.ListRows} list rows, {moved.NextActions} next actions.");
             return 0;
         }));
         return cmd;

@@ -173,6 +173,7 @@ public static class ProspectorHost
         app.UseNulGuard();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseTwoFactorGate(); // a workspace that requires two-factor: cookie users without it set it up first
         // A query parameter an API endpoint does not take is a 400 naming it (after 401/403, before any handler).
         app.UseQueryGuard();
         app.UseAntiforgery();

@@ -41,6 +41,16 @@ public sealed class UserAdminCliTests : IDisposable
         Assert.Equal("error: There is no user nobody@example.de.", nobody.StdErr.Trim());
     }
 
+    [Fact]
+    public async Task User_add_refuses_a_common_password_in_one_line_and_creates_nobody()
+    {
+        var common = await ProspectorExe.RunAsync(["user", "add", "carl@example.de", "--role", "rep", "--data-dir", _dir], stdin: "Password123\n");
+        Assert.Equal(1, common.ExitCode);
+        Assert.Equal("error: This password is on the list of the most common passwords that attackers try first. Choose another one.", common.StdErr.Trim());
+        var again = await RunAsync("user", "add", "carl@example.de", "--role", "rep");
+        Assert.True(again.ExitCode == 0, again.StdErr); // the address was not taken by the refused attempt
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }

@@ -100,6 +100,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/users/{id:long}/sign-out-everywhere",   U, F, F, A),
         new("PATCH /api/v1/users/{id:long}",                      U, F, F, A, """{"role":"Rep"}"""),
         new("POST /api/v1/users/{id:long}/reset-password",        U, F, F, A),
+        new("POST /api/v1/users/{id:long}/reset-two-factor",      U, F, F, A),
         // A manager hands over the book of a member of their teams (the body names nobody: 400, but let in).
         new("POST /api/v1/users/{id:long}/reassign",              U, F, A, A, """{"toUserId":null}"""),
         new("GET /api/v1/teams/",                                 U, F, F, A),

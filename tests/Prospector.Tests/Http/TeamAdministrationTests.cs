@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Prospector.Data;
@@ -113,6 +114,37 @@ public abstract class TeamAdministrationTests(ProspectorFactory app)
         Assert.Equal(HttpStatusCode.OK, (await PatchUserAsync(admin.Client, newcomer.Id, new { teamIds = new[] { team } })).Response.StatusCode);
         var audit = await app.WithDbAsync((db, _) => db.AuditEntries.CountAsync(a => a.EntityType == "Team" && a.EntityId == team));
         Assert.Equal(3, audit); // created, archived, brought back
+    }
+
+    [Fact]
+    public async Task Reassign_hands_over_the_leavers_prospecting_lists_and_their_open_rows_but_not_others_lists_or_worked_rows()
+    {
+        var admin = await app.UserAsync("Admin");
+        var team = TestHttp.Unique("Lists");
+        var leaver = await app.UserAsync("Rep", team);
+        var receiver = await app.UserAsync("Rep", team);
+        var other = await app.UserAsync("Rep", team);
+        var own = (await ListSteps.ImportAsync(leaver.Client, TestHttp.Unique("Own"))).GetProperty("listId").GetInt64();
+        var others = (await ListSteps.ImportAsync(other.Client, TestHttp.Unique("Others"))).GetProperty("listId").GetInt64();
+        // Two rows of the other rep's list are the leaver's to work; one of them is already cancelled (worked).
+        var rows = (await other.Client.GetJsonAsync($"/api/v1/lists/{others}/rows")).Ids().ToList();
+        var assigned = await admin.Client.PostAsJsonAsync($"/api/v1/lists/{others}/rows/bulk", new { action = "assign", rowIds = rows.Take(2), assigneeId = leaver.Id });
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        var cancelled = await admin.Client.PostAsJsonAsync($"/api/v1/lists/{others}/rows/bulk", new { action = "cancel", rowIds = rows.Skip(1).Take(1), reason = "WrongTargetMarket" });
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+
+        var res = await admin.Client.PostAsJsonAsync($"/api/v1/users/{leaver.Id}/reassign", new { toUserId = receiver.Id });
+        var moved = await res.ReadJsonAsync();
+        Assert.True(res.StatusCode == HttpStatusCode.OK, moved.ToString());
+        Assert.Equal((1, 1), (moved.GetProperty("lists").GetInt32(), moved.GetProperty("listRows").GetInt32()));
+
+        var owners = await app.WithDbAsync((db, _) => db.ProspectingLists.Where(l => l.Id == own || l.Id == others).ToDictionaryAsync(l => l.Id, l => l.OwnerId));
+        Assert.Equal(receiver.Id, owners[own]);
+        Assert.Equal(other.Id, owners[others]);
+        var assignees = (await other.Client.GetJsonAsync($"/api/v1/lists/{others}/rows")).GetProperty("items").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("id").GetInt64(), r => r.TryGetProperty("assignedToId", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt64() : (long?)null);
+        Assert.Equal(receiver.Id, assignees[rows[0]]); // open: handed over
+        Assert.Equal(leaver.Id, assignees[rows[1]]);   // cancelled: stays the record of who worked it
     }
 
     [Fact]

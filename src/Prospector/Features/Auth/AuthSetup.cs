@@ -27,6 +27,7 @@ public static class AuthSetup
             .AddEntityFrameworkStores<ProspectorDb>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddPasswordValidator<BreachedPasswords>()
             .AddErrorDescriber<LocalizedIdentityErrors>();
 
         services.AddAuthentication(o =>
@@ -39,6 +40,17 @@ public static class AuthSetup
                 ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? ApiTokenHandler.SchemeName : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null)
+            // The step between the password and the two-factor code: names the user for five minutes, nothing more.
+            .AddCookie(IdentityConstants.TwoFactorUserIdScheme, o =>
+            {
+                o.Cookie.Name = "prospector.2fa";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            // Identity asks for it; Prospector never remembers a browser (each sign-in asks for the code).
+            .AddCookie(IdentityConstants.TwoFactorRememberMeScheme, o => o.Cookie.Name = "prospector.2fa-remember")
             .AddCookie(IdentityConstants.ApplicationScheme, o =>
             {
                 o.Cookie.Name = "prospector.auth";
@@ -72,6 +84,7 @@ public static class AuthSetup
         services.AddSingleton<LoginThrottle>();
         services.AddScoped<UserAdmin>();
         services.AddScoped<Sessions>();
+        services.AddScoped<TwoFactor>();
         return services;
     }
 

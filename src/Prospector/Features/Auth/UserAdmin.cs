@@ -7,7 +7,7 @@ using Prospector.Features.Common;
 
 namespace Prospector.Features.Auth;
 
-public sealed record UserDto(long Id, string Email, string DisplayName, string Role, IReadOnlyList<string> Teams, bool Active);
+public sealed record UserDto(long Id, string Email, string DisplayName, string Role, IReadOnlyList<string> Teams, bool Active, bool TwoFactor = false);
 public sealed record TokenDto(long Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 public sealed record CreatedToken(long Id, string Name, string Token);
 
@@ -141,10 +141,11 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
             u.Email,
             u.DisplayName,
             Active = u.DeactivatedAt == null,
+            u.TwoFactorEnabled,
             Role = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
             Teams = u.Teams.Select(t => t.Team!.Name).ToList(),
         }).ToListAsync(ct);
-        return users.Select(u => new UserDto(u.Id, u.Email ?? "", u.DisplayName, u.Role ?? "", u.Teams, u.Active)).ToList();
+        return users.Select(u => new UserDto(u.Id, u.Email ?? "", u.DisplayName, u.Role ?? "", u.Teams, u.Active, u.TwoFactorEnabled)).ToList();
     }
 
     /// <summary>

@@ -12,12 +12,12 @@ namespace Prospector.Features.Settings;
 public sealed record ReassignInput(long? ToUserId);
 
 /// <summary>What moved: counts per kind.</summary>
-public sealed record Reassigned(long FromUserId, long ToUserId, int Contacts, int Companies, int Deals, int ListRows, int NextActions);
+public sealed record Reassigned(long FromUserId, long ToUserId, int Contacts, int Companies, int Deals, int ListRows, int NextActions, int Lists);
 
 /// <summary>
 /// Hands the open book of a leaving user to someone else in one step and one transaction: their contacts and companies, their
-/// open deals (closed ones keep their owner: they are the record of who won or lost them), the list rows assigned to them
-/// that are still to be worked, and every open next action assigned to them (due times moved to the receiver's time zone;
+/// open deals (closed ones keep their owner: they are the record of who won or lost them), the prospecting lists they own,
+/// the list rows assigned to them that are still to be worked, and every open next action assigned to them (due times moved to the receiver's time zone;
 /// reminders not yet sent are planned again for the receiver). Nothing else changes: records of others, closed deals, done
 /// actions stay as they are.
 /// <para>
@@ -46,7 +46,8 @@ public sealed class BookHandOver(ProspectorDb db, IAuditActor actor, TimeProvide
             var deals = await scope.Filter(db.Opportunities)
                 .Where(o => o.OwnerId == fromId && o.DeletedAt == null && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby))
                 .ToListAsync(ct);
-            foreach (var r in contacts.Cast<IOwned>().Concat(companies).Concat(deals))
+            var ownedLists = await scope.Filter(db.ProspectingLists).Where(x => x.OwnerId == fromId && x.DeletedAt == null).ToListAsync(ct);
+            foreach (var r in contacts.Cast<IOwned>().Concat(companies).Concat(deals).Concat(ownedLists))
             {
                 r.OwnerId = to;
                 if (r.TeamId is not { } team || !receiverTeams.Contains(team)) r.TeamId = defaultTeam;
@@ -71,11 +72,11 @@ public sealed class BookHandOver(ProspectorDb db, IAuditActor actor, TimeProvide
                 .ExecuteDeleteAsync(ct);
 
             var receiver = await db.Users.Where(u => u.Id == to).Select(u => u.Email).FirstAsync(ct);
-            var moved = new Reassigned(fromId, to, contacts.Count, companies.Count, deals.Count, rows.Count, actions.Count);
+            var moved = new Reassigned(fromId, to, contacts.Count, companies.Count, deals.Count, rows.Count, actions.Count, ownedLists.Count);
             AdminAudit.Add(db, actor, now, nameof(User), fromId, AuditAction.Updated,
                 new FieldChange("Book", from.Email, receiver),
                 new FieldChange("Moved", null,
-                    $"contacts {moved.Contacts}, companies {moved.Companies}, deals {moved.Deals}, list rows {moved.ListRows}, next actions {moved.NextActions}"));
+                    $"contacts {moved.Contacts}, companies {moved.Companies}, deals {moved.Deals}, lists {moved.Lists}, list rows {moved.ListRows}, next actions {moved.NextActions}"));
             return moved;
         }, ct);
 
@@ -89,7 +90,8 @@ public sealed class BookHandOver(ProspectorDb db, IAuditActor actor, TimeProvide
             await scope.Filter(db.Opportunities).CountAsync(o => o.OwnerId == fromId && o.DeletedAt == null
                 && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby), ct),
             await db.ListRows.CountAsync(r => r.AssignedToId == fromId && r.State == ListRowState.Open && lists.Contains(r.ListId), ct),
-            await NextActionQueries.Visible(db, scope).CountAsync(a => a.AssigneeId == fromId && a.Status == NextActionStatus.Open && a.DeletedAt == null, ct));
+            await NextActionQueries.Visible(db, scope).CountAsync(a => a.AssigneeId == fromId && a.Status == NextActionStatus.Open && a.DeletedAt == null, ct),
+            await scope.Filter(db.ProspectingLists).CountAsync(x => x.OwnerId == fromId && x.DeletedAt == null, ct));
     }
 
     /// <summary>Whose book this user may hand over: everyone for an admin, the members of their teams for a manager.</summary>

@@ -9,7 +9,7 @@ using Prospector.Features.Common;
 namespace Prospector.Features.Settings;
 
 public sealed record WorkspaceDto(string Name, bool RepsSeeAll, Terminology Terminology, string DefaultCountry, string DefaultCurrency, int Version,
-    int? RetentionDays = null, bool CustomersNeedNextAction = false, int CustomersNotContactedMonths = 6);
+    int? RetentionDays = null, bool CustomersNeedNextAction = false, int CustomersNotContactedMonths = 6, bool RequireTwoFactor = false);
 
 /// <summary>The body of <c>POST /me/password</c>: the current password and the new one.</summary>
 public sealed record PasswordInput(string? CurrentPassword, string? NewPassword);
@@ -24,7 +24,7 @@ public sealed record TokenInput(string? Name) : IReadFieldByField;
 public sealed record WorkspaceInput(string? Name, bool? RepsSeeAll, Terminology? Terminology, string? DefaultCountry, string? DefaultCurrency,
     int? RetentionDays, int? Version, bool? CustomersNeedNextAction = null,
     [property: System.ComponentModel.Description("A customer with no conversation for this many months (1 to 60) is listed as not contacted and counts as stale=true.")]
-    int? CustomersNotContactedMonths = null) : IReadFieldByField;
+    int? CustomersNotContactedMonths = null, bool? RequireTwoFactor = null) : IReadFieldByField;
 
 /// <summary>The user's own API tokens, user administration and workspace settings; the work is <see cref="UserAdmin"/>'s and <see cref="WorkspaceService"/>'s.</summary>
 public static class SettingsApi
@@ -40,6 +40,8 @@ public static class SettingsApi
         users.MapGet("/", ListUsers);
         users.MapPost("/", CreateUser);
         users.MapPost("/{id:long}/deactivate", DeactivateUser);
+        users.MapPost("/{id:long}/reset-two-factor", ResetTwoFactor)
+            .WithSummary("Resets the user's two-factor sign-in (lost phone): it is off until they set it up again, and their sessions end.");
         users.MapPost("/{id:long}/sign-out-everywhere", SignUserOutEverywhere)
             .WithSummary("Signs the user out in every browser: each copy of their sign-in cookie stops working at its next request (API tokens stay).");
 
@@ -69,6 +71,9 @@ public static class SettingsApi
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeToken(long id, AccessScope scope, UserAdmin admin, CancellationToken ct) =>
         (await admin.RevokeTokenAsync(scope.UserId, id, ct)).ToNoContent();
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ResetTwoFactor(long id, TwoFactor twoFactor, CancellationToken ct) =>
+        (await twoFactor.ResetAsync(id, ct)).ToNoContent();
 
     private static async Task<Ok<List<UserDto>>> ListUsers(UserAdmin admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.ListAsync(ct));
@@ -127,7 +132,7 @@ public static class SettingsApi
         if (Api.IfMatchVersion(request) is not { } expected) return Api.PreconditionRequired();
         var f = body.Fields;
         string? name = null, country = null, currency = null;
-        bool? repsSeeAll = null, customersNeedNextAction = null;
+        bool? repsSeeAll = null, customersNeedNextAction = null, requireTwoFactor = null;
         Terminology? terminology = null;
         int? retention = null, notContactedMonths = null;
         // Only the types are read here; what a value may be is the service's to say, for the page and the API alike.
@@ -136,12 +141,13 @@ public static class SettingsApi
         f.String("defaultCurrency", 100, v => currency = v ?? "");
         f.Bool("repsSeeAll", v => repsSeeAll = v);
         f.Bool("customersNeedNextAction", v => customersNeedNextAction = v);
+        f.Bool("requireTwoFactor", v => requireTwoFactor = v);
         f.Enum<Terminology>("terminology", v => terminology = v);
         f.Int("retentionDays", int.MinValue, int.MaxValue, v => retention = v);
         f.Int("customersNotContactedMonths", int.MinValue, int.MaxValue, v => notContactedMonths = v);
         if (f.Errors.Count > 0) return TypedResults.ValidationProblem(f.Errors);
         var saved = await workspace.UpdateAsync(expected, new WorkspaceChange(name, repsSeeAll, terminology, country, currency, retention, customersNeedNextAction,
-            notContactedMonths), scope, ct);
+            notContactedMonths, requireTwoFactor), scope, ct);
         if (saved.Value is { } dto) request.HttpContext.Response.Headers.ETag = Api.ETag(dto.Version);
         return saved.ToOk();
     }

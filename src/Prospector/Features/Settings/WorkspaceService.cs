@@ -9,7 +9,7 @@ namespace Prospector.Features.Settings;
 /// <summary>A change to the workspace settings; a field left null stays as it is.</summary>
 public sealed record WorkspaceChange(
     string? Name = null, bool? RepsSeeAll = null, Terminology? Terminology = null, string? DefaultCountry = null, string? DefaultCurrency = null,
-    int? RetentionDays = null, bool? CustomersNeedNextAction = null, int? CustomersNotContactedMonths = null);
+    int? RetentionDays = null, bool? CustomersNeedNextAction = null, int? CustomersNotContactedMonths = null, bool? RequireTwoFactor = null);
 
 /// <summary>
 /// The workspace settings, read and changed in one place for the API and the settings page: the same checks (in the
@@ -37,6 +37,7 @@ public sealed class WorkspaceService(ProspectorDb db, IStringLocalizer<SharedRes
         if (change.RetentionDays is { } days) s.RetentionDays = days;
         if (change.CustomersNeedNextAction is { } care) s.CustomersNeedNextAction = care;
         if (change.CustomersNotContactedMonths is { } months) s.CustomersNotContactedMonths = months;
+        if (change.RequireTwoFactor is { } twoFactor) s.RequireTwoFactor = twoFactor;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -66,5 +67,5 @@ public sealed class WorkspaceService(ProspectorDb db, IStringLocalizer<SharedRes
 
     private static WorkspaceDto Dto(WorkspaceSettings s) =>
         new(s.Name, s.RepsSeeAll, s.Terminology, s.DefaultCountry, s.DefaultCurrency, s.Version, s.RetentionDays, s.CustomersNeedNextAction,
-            s.CustomersNotContactedMonths);
+            s.CustomersNotContactedMonths, s.RequireTwoFactor);
 }
