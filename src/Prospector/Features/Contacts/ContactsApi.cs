@@ -1,11 +1,11 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
 using Prospector.Features.Common;
 using Prospector.Features.Records;
 using Prospector.Features.Sources;
-using System.ComponentModel;
-using Microsoft.Extensions.Localization;
 
 namespace Prospector.Features.Contacts;
 

@@ -33,7 +33,8 @@ public static class OpportunityQueries
             && a.Status == NextActionStatus.Open), ct)).ToDictionary(a => a.OpportunityId!.Value);
         var signals = await SignalsAsync(db, viewer, rows.Select(r => r.o).ToList(), ct);
         return rows.Select(r => From(r.o, r.SeesContact, r.SeesContact ? r.ContactName?.Trim() : null, r.SeesCompany,
-            r.SeesCompany ? r.CompanyName : null, r.OwnerName, actions.GetValueOrDefault(r.o.Id)) with { Signals = signals[r.o.Id] }).ToList();
+            r.SeesCompany ? r.CompanyName : null, r.OwnerName, actions.GetValueOrDefault(r.o.Id)) with
+        { Signals = signals[r.o.Id] }).ToList();
     }
 
     /// <summary>Days in step, age, last contact, touches and rotting of each deal, in the viewer's days (<see cref="DealSignals"/>).</summary>
