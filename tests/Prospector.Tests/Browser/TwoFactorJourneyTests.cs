@@ -67,7 +67,9 @@ public sealed class TwoFactorJourneyTests(BrowserFixture browser)
             await page.GoAsync("/security-events");
             await Expect(page.GetByTestId("security-events")).ToContainTextAsync(language switch
             {
-                "de" => "Falscher Zwei-Faktor-Code", "nl" => "Onjuiste tweestapscode", _ => "Wrong two-factor code",
+                "de" => "Falscher Zwei-Faktor-Code",
+                "nl" => "Onjuiste tweestapscode",
+                _ => "Wrong two-factor code",
             });
             await ShootAsync(page, "security-events", language);
         }
