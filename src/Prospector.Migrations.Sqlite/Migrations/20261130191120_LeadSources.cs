@@ -11,36 +11,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<long>(
-                name: "LeadSourceId",
-                table: "WebForms",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "LeadSourceId",
-                table: "ProspectingLists",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "LeadSourceId",
-                table: "Contacts",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "ReferredById",
-                table: "Contacts",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "LeadSourceId",
-                table: "Companies",
-                type: "INTEGER",
-                nullable: true);
-
             migrationBuilder.CreateTable(
                 name: "LeadSources",
                 columns: table => new
@@ -56,6 +26,13 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 {
                     table.PrimaryKey("PK_LeadSources", x => x.Id);
                 });
+
+            // Hand-written for SQLite: the new columns carry their foreign keys from the start (ADD COLUMN … REFERENCES).
+            // EF would add the columns and then rebuild four tables to add the keys, with PRAGMA foreign_keys around the
+            // rebuild, which runs outside the migration's transaction; this way a kill leaves the database as it was.
+            foreach (var table in new[] { "WebForms", "ProspectingLists", "Contacts", "Companies" })
+                migrationBuilder.Sql($"ALTER TABLE \"{table}\" ADD COLUMN \"LeadSourceId\" INTEGER NULL CONSTRAINT \"FK_{table}_LeadSources_LeadSourceId\" REFERENCES \"LeadSources\" (\"Id\") ON DELETE RESTRICT;");
+            migrationBuilder.Sql("ALTER TABLE \"Contacts\" ADD COLUMN \"ReferredById\" INTEGER NULL CONSTRAINT \"FK_Contacts_Contacts_ReferredById\" REFERENCES \"Contacts\" (\"Id\") ON DELETE SET NULL;");
 
             migrationBuilder.CreateIndex(
                 name: "IX_WebForms_LeadSourceId",
@@ -90,46 +67,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 table: "LeadSources",
                 column: "Key",
                 unique: true);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Companies_LeadSources_LeadSourceId",
-                table: "Companies",
-                column: "LeadSourceId",
-                principalTable: "LeadSources",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Contacts_Contacts_ReferredById",
-                table: "Contacts",
-                column: "ReferredById",
-                principalTable: "Contacts",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Contacts_LeadSources_LeadSourceId",
-                table: "Contacts",
-                column: "LeadSourceId",
-                principalTable: "LeadSources",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_ProspectingLists_LeadSources_LeadSourceId",
-                table: "ProspectingLists",
-                column: "LeadSourceId",
-                principalTable: "LeadSources",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_WebForms_LeadSources_LeadSourceId",
-                table: "WebForms",
-                column: "LeadSourceId",
-                principalTable: "LeadSources",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />

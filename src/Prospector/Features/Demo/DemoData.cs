@@ -334,12 +334,12 @@ public static class DemoData
         {
             a.Notes = random.ArrayElement(DemoNotes);
             var concern = random.Bool(0.4f);
-            var (text, answer) = concern ? random.ArrayElement(Concerns) : random.ArrayElement(Questions);
+            var (text, answer, category) = concern ? random.ArrayElement(Concerns) : random.ArrayElement(Questions);
             var answered = random.Bool(0.5f);
             db.OpenQuestions.Add(new OpenQuestion
             {
                 ContactId = a.ContactId, ActivityId = a.Id, Kind = concern ? OpenQuestionKind.Concern : OpenQuestionKind.Question,
-                Text = text, RaisedAt = a.OccurredAt, RaisedById = a.UserId,
+                Text = text, Category = category, RaisedAt = a.OccurredAt, RaisedById = a.UserId,
                 Answer = answered ? answer : null, AnsweredAt = answered ? Min(a.OccurredAt.AddDays(random.Number(1, 5)), now) : null,
                 AnsweredById = answered ? a.UserId : null,
             });
@@ -364,19 +364,19 @@ public static class DemoData
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
-    private static readonly (string, string)[] Questions =
+    private static readonly (string Text, string Answer, ConcernCategory Category)[] Questions =
     [
-        ("Does it integrate with DATEV?", "Yes, via the DATEV export; sent the documentation."),
-        ("Can we host it ourselves?", "Yes: one server, SQLite or PostgreSQL."),
-        ("Is there a Dutch user interface?", "Yes, German, Dutch and English."),
-        ("How long does the onboarding take?", "About two weeks including the data import."),
+        ("Does it integrate with DATEV?", "Yes, via the DATEV export; sent the documentation.", ConcernCategory.Integration),
+        ("Can we host it ourselves?", "Yes: one server, SQLite or PostgreSQL.", ConcernCategory.Integration),
+        ("Is there a Dutch user interface?", "Yes, German, Dutch and English.", ConcernCategory.Other),
+        ("How long does the onboarding take?", "About two weeks including the data import.", ConcernCategory.Timing),
     ];
 
-    private static readonly (string, string)[] Concerns =
+    private static readonly (string Text, string Answer, ConcernCategory Category)[] Concerns =
     [
-        ("Price too high", "Offered the annual plan with 15 % discount."),
-        ("Worried about GDPR and data location", "Data stays on their own server; sent the DPA."),
-        ("Team has no time for a switch this quarter", "Agreed to start in January."),
+        ("Price too high", "Offered the annual plan with 15 % discount.", ConcernCategory.Price),
+        ("Worried about GDPR and data location", "Data stays on their own server; sent the DPA.", ConcernCategory.Authority),
+        ("Team has no time for a switch this quarter", "Agreed to start in January.", ConcernCategory.Timing),
     ];
 
     private static readonly string[] DemoNotes =
