@@ -38,8 +38,7 @@ public sealed class ContactService(ProspectorDb db, TimeProvider time, IStringLo
         ContactWrites.ApplyAsync(Db, scope, record, change, Now, isNew, ct);
 
     /// <summary>An erased contact is a tombstone without personal data: it is never changed again, nor restored into a person.</summary>
-    protected override Outcome<Contact>? Refuse(Contact record) => record.ErasedAt is null ? null
-        : Outcome<Contact>.Conflict("This contact's personal data was erased", l["An erased contact stays a tombstone without personal data: it cannot be changed, deleted or restored."]);
+    protected override Outcome<Contact>? Refuse(Contact record) => Tombstone.Refuse<Contact>(record, l);
 
     /// <summary>The contact's conversations, next actions and deals (with the deals' next actions) go to the recycle bin with it.</summary>
     protected override async Task CascadeAsync(Contact record, DateTime? from, DateTime? to, CancellationToken ct)

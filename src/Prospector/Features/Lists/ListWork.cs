@@ -166,6 +166,7 @@ public sealed partial class ListWork(ProspectorDb db, TimeProvider time, IString
             if (row.DuplicateOfContactId is not { } existingId
                 || await scope.Filter(db.Contacts).FirstOrDefaultAsync(c => c.Id == existingId, ct) is not { } existing)
                 return NotNow(l["Row {0} has no existing contact to merge into.", row.RowNumber]);
+            if (Tombstone.Refuse<Done>(existing, l) is { } erased) return erased;
             contact = existing;
             await db.Entry(contact).Collection(c => c.PersonalDates).LoadAsync(ct);
             var errors = await ContactWrites.ApplyAsync(db, scope, contact, JsonFields.From(MissingFields(contact, norm, custom), l), Now, isNew: false, ct);

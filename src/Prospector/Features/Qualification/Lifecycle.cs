@@ -194,7 +194,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     /// <summary>Records whose recontact date has come return to Working (run daily by <see cref="RecontactService"/>).</summary>
     public async Task<int> ReturnDueAsync(DateOnly today, CancellationToken ct = default)
     {
-        var due = await db.Contacts.Where(c => c.RecontactOn != null && c.RecontactOn <= today
+        var due = await db.Contacts.Where(c => c.ErasedAt == null && c.RecontactOn != null && c.RecontactOn <= today
                 && (c.LeadStatus == LeadStatus.Unqualified || c.LeadStatus == LeadStatus.Nurturing)).Take(1000).ToListAsync(ct);
         foreach (var c in due)
         {

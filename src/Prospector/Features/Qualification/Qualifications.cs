@@ -81,7 +81,8 @@ public sealed class Qualifications(ProspectorDb db, Lifecycle lifecycle, IString
         var done = await UnitOfWork.RunAsync(db, async () =>
         {
             contact = await LoadAsync(contactId, scope, ct);
-            return contact is null ? NotFound<Done>(contactId) : await change(contact);
+            if (contact is null) return NotFound<Done>(contactId);
+            return Tombstone.Refuse<Done>(contact, l) ?? await change(contact);
         }, ct);
         return done.IsOk ? new LifecycleChange(await ViewAsync(contact!, ct)) : done.As<LifecycleChange>();
     }
@@ -110,13 +111,13 @@ public sealed class Qualifications(ProspectorDb db, Lifecycle lifecycle, IString
 }
 
 /// <summary>Closing a contact when its last action is done: disqualifying it (for the To do's "close the item").</summary>
-public sealed class ContactCloser(ProspectorDb db, Lifecycle lifecycle) : IItemCloser
+public sealed class ContactCloser(ProspectorDb db, Lifecycle lifecycle, IStringLocalizer<SharedResource> l) : IItemCloser
 {
     public bool ClosesOpportunities => false;
 
     public async Task<Outcome<Done>> CloseAsync(NextAction action, CloseInput close, AccessScope scope, CancellationToken ct)
     {
         var contact = await db.Contacts.Include(x => x.Consents).FirstAsync(x => x.Id == action.ContactId, ct);
-        return await lifecycle.DisqualifyAsync(contact, close.Reason, null, scope, ct);
+        return Tombstone.Refuse<Done>(contact, l) ?? await lifecycle.DisqualifyAsync(contact, close.Reason, null, scope, ct);
     }
 }

@@ -41,7 +41,8 @@ public sealed class BookHandOver(ProspectorDb db, IAuditActor actor, TimeProvide
             var defaultTeam = await References.DefaultTeamAsync(db, to, ct);
             var now = time.GetUtcNow().UtcDateTime;
 
-            var contacts = await scope.Filter(db.Contacts).Where(c => c.OwnerId == fromId && c.DeletedAt == null).ToListAsync(ct);
+            // An erased contact's tombstone is never changed again (Tombstone): it stays where it is.
+            var contacts = await scope.Filter(db.Contacts).Where(c => c.OwnerId == fromId && c.DeletedAt == null && c.ErasedAt == null).ToListAsync(ct);
             var companies = await scope.Filter(db.Companies).Where(c => c.OwnerId == fromId && c.DeletedAt == null).ToListAsync(ct);
             var deals = await scope.Filter(db.Opportunities)
                 .Where(o => o.OwnerId == fromId && o.DeletedAt == null && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby))
@@ -85,7 +86,7 @@ public sealed class BookHandOver(ProspectorDb db, IAuditActor actor, TimeProvide
     {
         var lists = scope.Filter(db.ProspectingLists).Select(x => x.Id);
         return new Reassigned(fromId, toId,
-            await scope.Filter(db.Contacts).CountAsync(c => c.OwnerId == fromId && c.DeletedAt == null, ct),
+            await scope.Filter(db.Contacts).CountAsync(c => c.OwnerId == fromId && c.DeletedAt == null && c.ErasedAt == null, ct),
             await scope.Filter(db.Companies).CountAsync(c => c.OwnerId == fromId && c.DeletedAt == null, ct),
             await scope.Filter(db.Opportunities).CountAsync(o => o.OwnerId == fromId && o.DeletedAt == null
                 && (o.State == OpportunityState.Open || o.State == OpportunityState.Standby), ct),
