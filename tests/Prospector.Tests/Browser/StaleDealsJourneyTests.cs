@@ -7,7 +7,7 @@ namespace Prospector.Tests.Browser;
 
 /// <summary>
 /// Staleness (issue 17, point 3): a deal longer in its step than the step's "rotting after" is marked on the board, the board
-/// narrows to such deals with one switch, and To do lists them.
+/// narrows to such deals with one switch, and To do lists them. The admin sets the limit; the rep who owns the deal finds it.
 /// </summary>
 [Collection("Browser")]
 public sealed class StaleDealsJourneyTests(BrowserFixture browser)
@@ -30,6 +30,7 @@ public sealed class StaleDealsJourneyTests(BrowserFixture browser)
         {
             await using var server = await ServerProcess.StartAsync(dataDir);
             var page = await browser.NewPageAsync(server.BaseUrl);
+            IBrowserContext? repContext = null;
             try
             {
                 await page.SetUpAdminAsync(server);
@@ -42,11 +43,14 @@ public sealed class StaleDealsJourneyTests(BrowserFixture browser)
                 }).ToArray();
                 await SendAsync(page, "PUT", $"/api/v1/pipelines/{pipeline.GetProperty("id").GetInt64()}", new { name = pipeline.GetProperty("name").GetString(), steps }, 200);
 
-                var contact = (await SendAsync(page, "POST", "/api/v1/contacts", new { firstName = "Grete", lastName = "Still", stage = "Lead" }, 201)).GetProperty("id").GetInt64();
+                // A rep (Lena) owns the contact and both deals.
+                var rep = (await SendAsync(page, "POST", "/api/v1/users",
+                    new { email = "lena@example.de", displayName = "Lena Vertrieb", role = "Rep", password = "lange-geheime-phrase", team = "Nord" }, 201)).GetProperty("id").GetInt64();
+                var contact = (await SendAsync(page, "POST", "/api/v1/contacts", new { firstName = "Grete", lastName = "Still", stage = "Lead", ownerId = rep }, 201)).GetProperty("id").GetInt64();
                 var quiet = (await SendAsync(page, "POST", "/api/v1/opportunities",
-                    new { contactId = contact, title = "Hallenkran Nord", amount = 9000, nextAction = new { type = "Call", dueDate = Due(3) } }, 201)).GetProperty("id").GetInt64();
+                    new { contactId = contact, title = "Hallenkran Nord", amount = 9000, ownerId = rep, nextAction = new { type = "Call", dueDate = Due(3) } }, 201)).GetProperty("id").GetInt64();
                 var fresh = (await SendAsync(page, "POST", "/api/v1/opportunities",
-                    new { contactId = contact, title = "Ersatzteile", amount = 800, nextAction = new { type = "Email", dueDate = Due(2) } }, 201)).GetProperty("id").GetInt64();
+                    new { contactId = contact, title = "Ersatzteile", amount = 800, ownerId = rep, nextAction = new { type = "Email", dueDate = Due(2) } }, 201)).GetProperty("id").GetInt64();
                 // Ten days ago the quiet deal entered its step (setting the clock of a running server back is not possible).
                 await using (var db = new SqliteConnection($"Data Source={Path.Combine(dataDir, "prospector.db")};Pooling=False"))
                 {
@@ -57,6 +61,20 @@ public sealed class StaleDealsJourneyTests(BrowserFixture browser)
                     cmd.Parameters.AddWithValue("$id", quiet);
                     Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
                 }
+
+                repContext = await page.Context.Browser!.NewContextAsync(new() { BaseURL = server.BaseUrl, Locale = "en-GB", ViewportSize = new() { Width = 1400, Height = 900 } });
+                repContext.SetDefaultTimeout((float)BrowserFixture.Patience.TotalMilliseconds);
+                page = await repContext.NewPageAsync();
+                await page.GotoAsync("/account/login");
+                await page.FillAsync("#email", "lena@example.de");
+                await page.FillAsync("#password", "lange-geheime-phrase");
+                await page.ClickAsync("button[type=submit]");
+                await Expect(page).ToHaveURLAsync(server.BaseUrl + "/");
+
+                // The contacts list says how long each contact has been in its stage (Grete: a new lead, a whole number of days).
+                await page.GoAsync("/contacts");
+                var greteRow = page.GetByTestId("contacts-grid").Locator("tr").Filter(new() { HasText = "Grete Still" });
+                await Expect(greteRow.GetByTestId("contact-days-in-stage")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
 
                 await page.GoAsync("/pipeline");
                 var quietCard = page.Locator($"[data-testid=card][data-id='{quiet}']");
@@ -74,6 +92,7 @@ public sealed class StaleDealsJourneyTests(BrowserFixture browser)
                 await Expect(quietCard).ToBeVisibleAsync();
 
                 await page.GoAsync("/todo");
+                await Expect(page.GetByTestId("rotting-deals")).ToContainTextAsync("Rotting deals");
                 await Expect(page.GetByTestId("rotting-deal")).ToHaveCountAsync(1);
                 await Expect(page.GetByTestId("rotting-deal")).ToContainTextAsync("Hallenkran Nord");
                 await page.GetByTestId("rotting-deal").GetByRole(AriaRole.Link).ClickAsync();
@@ -84,6 +103,10 @@ public sealed class StaleDealsJourneyTests(BrowserFixture browser)
             {
                 await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-stale-deals-failure.png"), FullPage = true });
                 throw;
+            }
+            finally
+            {
+                if (repContext is not null) await repContext.CloseAsync();
             }
         }
         finally

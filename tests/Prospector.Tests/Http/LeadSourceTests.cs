@@ -84,6 +84,49 @@ public abstract class LeadSourceTests(ProspectorFactory app)
     }
 
     [Fact]
+    public async Task A_company_gets_a_source_and_detail_keeps_a_retired_one_refuses_it_for_new_ones_and_is_filtered_by_it()
+    {
+        var admin = (await app.UserAsync("Admin")).Client;
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var fair = await SourceAsync(admin, TestHttp.Unique("Company fair"));
+        var (fairId, fairKey) = (fair.GetProperty("id").GetInt64(), fair.GetProperty("key").GetString()!);
+        var tag = TestHttp.Unique("cs");
+        var atFair = await rep.CreateAsync("/api/v1/companies", new { name = "Messe GmbH " + tag, sourceId = fairId, sourceDetail = "Halle 4", tags = new[] { tag } });
+        await rep.CreateAsync("/api/v1/companies", new { name = "Kalt GmbH " + tag, tags = new[] { tag } });
+        var id = atFair.GetProperty("id").GetInt64();
+        var read = await rep.GetJsonAsync($"/api/v1/companies/{id}");
+        Assert.Equal((fairId, fairKey, "Halle 4"),
+            (read.GetProperty("sourceId").GetInt64(), read.GetProperty("sourceKey").GetString(), read.GetProperty("sourceDetail").GetString()));
+
+        Assert.Equal([id], (await rep.GetJsonAsync($"/api/v1/companies?q={Uri.EscapeDataString("Messe GmbH " + tag)}&source={fairKey}")).Ids());
+        Assert.Equal([id], (await rep.GetJsonAsync($"/api/v1/companies?q={Uri.EscapeDataString("Messe GmbH " + tag)}&source={fairId}")).Ids());
+        Assert.Empty((await rep.GetJsonAsync($"/api/v1/companies?q={Uri.EscapeDataString("Kalt GmbH " + tag)}&source={fairKey}")).Ids());
+        Assert.Single((await rep.GetJsonAsync($"/api/v1/companies?q={Uri.EscapeDataString("Kalt GmbH " + tag)}")).Ids());
+        await TestHttp.AssertValidationProblemAsync(await rep.GetAsync("/api/v1/companies?source=no-such-source"), "source");
+
+        // Retired: no new company may get it, the one that has it keeps it through an edit.
+        Assert.True((await admin.PostAsync($"/api/v1/sources/{fairId}/retire", null)).IsSuccessStatusCode);
+        await TestHttp.AssertValidationProblemAsync(
+            await rep.PostAsJsonAsync("/api/v1/companies", new { name = TestHttp.Unique("Neu GmbH"), sourceId = fairId }), "sourceId");
+        var edit = await rep.GetAsync($"/api/v1/companies/{id}");
+        var patched = await rep.PatchAsync($"/api/v1/companies/{id}", new { notes = "met at the fair", sourceId = fairId }, edit.ETag());
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal([id], (await rep.GetJsonAsync($"/api/v1/companies?q={Uri.EscapeDataString("Messe GmbH " + tag)}&source={fairKey}")).Ids());
+    }
+
+    [Fact]
+    public async Task The_contacts_list_says_since_when_each_contact_is_in_its_stage()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var tag = TestHttp.Unique("stg");
+        var created = await rep.CreateAsync("/api/v1/contacts", new { lastName = "Since " + tag, tags = new[] { tag } });
+        var row = (await rep.GetJsonAsync($"/api/v1/contacts?tag={tag}")).GetProperty("items")[0];
+        Assert.Equal(created.GetProperty("id").GetInt64(), row.GetProperty("id").GetInt64());
+        // Never moved: in its stage since it was created (the creation event is stamped a moment before the record).
+        Assert.Equal(created.GetProperty("createdAt").GetDateTime(), row.GetProperty("inStageSince").GetDateTime(), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Referred_by_links_a_visible_contact_and_the_referrer_counts_leads_and_customers()
     {
         var rep = await app.UserAsync("Rep", "Nord");

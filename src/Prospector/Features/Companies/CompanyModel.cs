@@ -12,20 +12,25 @@ public sealed record CompanyListItem(long Id, string Name, string? Domain, strin
 
 public sealed record CompanyDto(
     long Id, int Version, string Name, string? Domain, string? Website, string? Email, string? Phone,
-    string? Street, string? PostalCode, string? City, string? Country, string? Industry, string? Source, string? Notes,
+    string? Street, string? PostalCode, string? City, string? Country, string? Industry,
+    long? SourceId, string? SourceKey, string? SourceName, string? SourceDetail, string? Notes,
     long? OwnerId, string? OwnerName, long? TeamId, IReadOnlyList<string> Tags, string? CustomFields,
     DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt) : IRecordDto<Company, CompanyDto>
 {
     public static CompanyDto From(Company c) => new(
         c.Id, c.Version, c.Name, c.Domain, c.Website, c.Email, c.Phone, c.Street, c.PostalCode, c.City, c.Country,
-        c.Industry, c.Source, c.Notes, c.OwnerId, c.Owner?.DisplayName, c.TeamId,
+        c.Industry, c.LeadSourceId, c.LeadSource?.Key, c.LeadSource?.Name, c.Source, c.Notes, c.OwnerId, c.Owner?.DisplayName, c.TeamId,
         c.Tags.Select(t => t.Name).Order().ToList(), c.CustomFields, c.CreatedAt, c.UpdatedAt, c.DeletedAt);
 }
 
-/// <summary>The writable fields of a company (documentation of POST and PATCH bodies).</summary>
+/// <summary>
+/// The writable fields of a company (documentation of POST and PATCH bodies). <c>sourceId</c> is one of the managed lead
+/// sources (GET /sources; a retired one only if the company has it already); <c>sourceDetail</c> is free text beside it
+/// ("Hannover Messe 2026").
+/// </summary>
 public sealed record CompanyInput(
     string? Name, string? Website, string? Email, string? Phone, string? Street, string? PostalCode, string? City,
-    string? Country, string? Industry, string? Source, string? Notes, long? OwnerId, long? TeamId,
+    string? Country, string? Industry, long? SourceId, string? SourceDetail, string? Notes, long? OwnerId, long? TeamId,
     IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields) : IReadFieldByField;
 
 public enum CompanySort { Name, NameDesc, Updated, UpdatedDesc, LastContacted, LastContactedDesc }
@@ -36,6 +41,7 @@ public static class CompanyFields
         ProspectorDb db, AccessScope scope, Company c, JsonFields f, DateTime now, bool isNew, CancellationToken ct)
     {
         (long? OwnerId, long? TeamId)? holderBefore = isNew ? null : (c.OwnerId, c.TeamId);
+        var sourceBefore = c.LeadSourceId;
         f.String("name", 200, v => c.Name = v ?? "", required: isNew || f.Has("name"));
         if (isNew && !f.Has("name")) f.Fail("name", f.T("{0} is required.", "name"));
         f.String("website", 300, v => c.Website = v);
@@ -43,7 +49,8 @@ public static class CompanyFields
         f.String("phone", 50, v => c.Phone = v);
         AddressFields.Read(f, v => c.Street = v, v => c.PostalCode = v, v => c.City = v, v => c.Country = v);
         f.String("industry", 100, v => c.Industry = v);
-        f.String("source", 100, v => c.Source = v);
+        f.Id("sourceId", v => c.LeadSourceId = v);
+        f.String("sourceDetail", 100, v => c.Source = v);
         f.String("notes", 10_000, v => c.Notes = v);
         f.Id("ownerId", v => c.OwnerId = v);
         f.Id("teamId", v => c.TeamId = v);
@@ -59,6 +66,9 @@ public static class CompanyFields
         }
         else c.UpdatedAt = now;
         if (f.Errors.Count == 0) await References.CheckAsync(db, scope, f, null, c, holderBefore, ct);
+        if (f.Errors.Count == 0 && f.Has("sourceId") && c.LeadSourceId is { } s
+            && await Sources.SourceLookup.ProblemAsync(db, s, sourceBefore, ct) is { } problem)
+            f.Fail("sourceId", f.T(problem.Key, problem.Arg));
         if (f.Errors.Count == 0 && !scope.CanSee(c)) f.Fail("ownerId", f.T("You can only give records to yourself or to your teams."));
         if (f.Errors.Count > 0) return f.Errors;
         if (tags is not null) await References.SetTagsAsync(db, c.Tags, tags, ct);
@@ -109,9 +119,10 @@ public static class CompanyFields
 
     public static async Task<Paged<CompanyListItem>> PageAsync(
         ProspectorDb db, AccessScope scope, string? q, CompanySort sort, bool deleted, int page, int pageSize, CancellationToken ct,
-        DateTime? quietSinceUtc = null, DateTime? contactedSinceUtc = null)
+        DateTime? quietSinceUtc = null, DateTime? contactedSinceUtc = null, long? sourceId = null)
     {
         var filtered = Filter(db, scope, q, deleted);
+        if (sourceId is { } src) filtered = filtered.Where(c => c.LeadSourceId == src);
         if (quietSinceUtc is { } quiet) filtered = filtered.Where(Engagement.CompanyQuietSince(db, quiet));
         if (contactedSinceUtc is { } since) filtered = filtered.Where(Definitions.Not(Engagement.CompanyQuietSince(db, since)));
         var (total, capped) = await Api.CappedCountAsync(filtered, ct);

@@ -12,6 +12,6 @@ public static class CompanyQueries
     {
         var set = includeDeleted ? db.Companies.IgnoreQueryFilters() : db.Companies;
         return await scope.Filter(set).Where(c => c.Id == id)
-            .Include(c => c.Owner).Include(c => c.Tags).FirstOrDefaultAsync(ct);
+            .Include(c => c.Owner).Include(c => c.LeadSource).Include(c => c.Tags).FirstOrDefaultAsync(ct);
     }
 }

@@ -4,6 +4,7 @@ using Prospector.Features.Records;
 
 namespace Prospector.Features.Contacts;
 
+/// <summary>A row of the contacts list. <c>InStageSince</c>: the last stage change (or the contact's creation), UTC.</summary>
 public sealed record ContactListItem(
     long Id, string DisplayName, string? Email, string? Phone, long? CompanyId, string? CompanyName,
     Stage Stage, LeadStatus LeadStatus, long? OwnerId, string? OwnerName, string? City, DateTime UpdatedAt, int Version,

@@ -87,8 +87,14 @@ public sealed record ContactQuery(
         var result = await PageOfAsync(db, scope, page, pageSize, ct);
         var ids = result.Items.Select(i => i.Id).ToList();
         var engagement = await Engagement.OfContactsAsync(db, ids, db.Clock.GetUtcNow().UtcDateTime, ct);
-        var inStage = await db.LifecycleEvents.Where(e => ids.Contains(e.ContactId) && e.Kind == LifecycleEventKind.StageChanged)
-            .GroupBy(e => e.ContactId).Select(g => new { g.Key, At = g.Max(e => e.At) }).ToDictionaryAsync(x => x.Key, x => x.At, ct);
+        // In its stage since the last stage change, or since it was created: one query for the page's rows only.
+        var inStage = await db.Contacts.IgnoreQueryFilters().Where(c => ids.Contains(c.Id))
+            .Select(c => new
+            {
+                c.Id,
+                At = db.LifecycleEvents.Where(e => e.ContactId == c.Id && e.Kind == LifecycleEventKind.StageChanged).Max(e => (DateTime?)e.At) ?? c.CreatedAt,
+            })
+            .ToDictionaryAsync(x => x.Id, x => x.At, ct);
         return result with
         {
             Items = result.Items.Select(i => i with

@@ -96,7 +96,7 @@ public sealed partial class ListWork
         {
             ["name"] = n.Company, ["website"] = n.Website is not null && n.Domain is not null ? n.Website : null, ["street"] = n.Street,
             ["postalCode"] = n.PostalCode, ["city"] = n.City, ["country"] = n.Country ?? list.DefaultCountry,
-            ["source"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
+            ["sourceDetail"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
         };
         if (row.AssignedToId is { } a) body["ownerId"] = a;
         var errors = await CompanyFields.ApplyAsync(db, scope, company, JsonFields.From(body, l), Now, isNew: true, ct);
