@@ -31,7 +31,7 @@ public sealed partial class SourceJourneyTests(BrowserFixture browser)
             await page.GoAsync("/settings");
             await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = "Sources" }));
             await Expect(page.GetByTestId("source-trade-fair")).ToContainTextAsync("Trade fair");
-            await page.GetByTestId("source-name").Locator("input").FillAsync("Partnertag");
+            await page.GetByTestId("source-name").FillAsync("Partnertag");
             await page.GetByTestId("add-source").ClickAsync();
             await Expect(page.GetByTestId("source-partnertag")).ToContainTextAsync("Partnertag");
 
@@ -50,7 +50,7 @@ public sealed partial class SourceJourneyTests(BrowserFixture browser)
             await rep.Locator("#lastName").FillAsync("Mitquelle");
             await rep.GetByTestId("source-select").ClickAsync();
             await rep.Locator(".mud-popover-open").GetByText("Partnertag", new() { Exact = true }).ClickAsync();
-            await rep.GetByTestId("source-detail").Locator("input").FillAsync("Stand 4");
+            await rep.GetByTestId("source-detail").FillAsync("Stand 4");
             await rep.Locator("#save").ClickAsync();
             await Expect(rep).ToHaveURLAsync(ContactPage());
             await Expect(rep.GetByTestId("contact-source")).ToHaveTextAsync("Partnertag · Stand 4");
