@@ -103,16 +103,8 @@ public abstract partial class PasswordPolicyTests(Provider provider) : IAsyncLif
     }
 
     /// <summary>Waits (bounded) for the message to the address to reach the SMTP listener: the app sends it after answering.</summary>
-    private async Task<MimeKit.MimeMessage> ArrivesAsync(string to)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < until)
-        {
-            if (_smtp.Messages.FirstOrDefault(m => m.To.Mailboxes.Any(b => b.Address == to)) is { } m) return m;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"no mail to {to} within 30 s");
-    }
+    private Task<MimeKit.MimeMessage> ArrivesAsync(string to) =>
+        _smtp.WaitForAsync(m => m.To.Mailboxes.Any(b => b.Address == to), TimeSpan.FromSeconds(30), $"mail to {to}");
 
     /// <summary>Every named input of the page's form (hidden ones included), as a browser would post them.</summary>
     private static async Task<Dictionary<string, string>> FormAsync(HttpResponseMessage page)

@@ -14,6 +14,8 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<MimeMessage> _messages = [];
+    /// <summary>Completed (and replaced) whenever a message arrives; guarded by the <see cref="_messages"/> lock.</summary>
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
 
     public SmtpSink()
@@ -33,6 +35,23 @@ public sealed class SmtpSink : IAsyncDisposable
     public List<MimeMessage> Messages
     {
         get { lock (_messages) return [.. _messages]; }
+    }
+
+    /// <summary>The first message matching <paramref name="match"/>, waiting for arrivals (no polling) up to <paramref name="timeout"/>.</summary>
+    public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan timeout, string what)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task arrived;
+            lock (_messages)
+            {
+                if (_messages.FirstOrDefault(match) is { } found) return found;
+                arrived = _arrived.Task;
+            }
+            try { await arrived.WaitAsync(limit.Token); }
+            catch (OperationCanceledException) { throw new Xunit.Sdk.XunitException($"no {what} within {timeout.TotalSeconds:0} s"); }
+        }
     }
 
     private async Task AcceptAsync()
@@ -69,7 +88,13 @@ public sealed class SmtpSink : IAsyncDisposable
                     using (var ms = new MemoryStream(Encoding.UTF8.GetBytes(data.ToString())))
                     {
                         var message = await MimeMessage.LoadAsync(ms);
-                        lock (_messages) _messages.Add(message);
+                        TaskCompletionSource arrived;
+                        lock (_messages)
+                        {
+                            _messages.Add(message);
+                            (arrived, _arrived) = (_arrived, new(TaskCreationOptions.RunContinuationsAsynchronously));
+                        }
+                        arrived.SetResult();
                     }
                     await writer.WriteLineAsync("250 queued");
                     break;
