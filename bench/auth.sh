@@ -18,7 +18,7 @@ freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 
 calc() { python3 -c "print(f'{$1:$2}')"; }
 
 if ((BUILD)); then dotnet build src/Prospector -c Release -v quiet -nologo >"$W/build.log" 2>&1 || { cat "$W/build.log" >&2; exit 1; }; fi
-EXE=(dotnet "$ROOT/src/Prospector/bin/Release/net10.0/prospector.dll")
+EXE=(dotnet "${PROSPECTOR_BENCH_DLL:-$ROOT/src/Prospector/bin/Release/net10.0/prospector.dll}")   # PROSPECTOR_BENCH_DLL: measure another build
 ENV=(env Reminders__PollSeconds=3600)
 if [[ -n "${PROSPECTOR_BENCH_POSTGRES:-}" ]]; then
   psql "$PROSPECTOR_BENCH_POSTGRES" -Xqc "DROP DATABASE IF EXISTS bench_auth WITH (FORCE)" -c "CREATE DATABASE bench_auth" >/dev/null

@@ -30,7 +30,7 @@ public static class DatabaseSetup
                 Pooling = true,
             }.ToString();
 
-    public static void Configure(DbContextOptionsBuilder options, IConfiguration config)
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, IConfiguration config)
     {
         // Consents and personal dates are only ever read through their contact, whose filter already applies.
         options.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
@@ -40,6 +40,7 @@ public static class DatabaseSetup
         else
             options.UseSqlite(cs, o => o.MigrationsAssembly("Prospector.Migrations.Sqlite"))
                 .AddInterceptors(new SqlitePragmas());
+        return options;
     }
 
     /// <summary>Fails early, with one clear line, when the SQLite data directory cannot be written.</summary>

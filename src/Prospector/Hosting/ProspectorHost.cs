@@ -58,7 +58,10 @@ public static class ProspectorHost
         s.AddHttpContextAccessor();
         s.AddScoped<CurrentUserHolder>();
         s.AddScoped<IAuditActor, HttpAuditActor>();
-        s.AddDbContext<ProspectorDb>(o => DatabaseSetup.Configure(o, config));
+        // Options built once (not per request); AuthCache hears of every write to the tables it caches answers from.
+        s.AddDbContext<ProspectorDb>((sp, o) => DatabaseSetup.Configure(o, config).AddInterceptors(
+            sp.GetRequiredService<AuthCache>().Invalidator, sp.GetRequiredService<AuthCache>().CommitWatcher),
+            ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         // First of all hosted services: the data-protection key ring and everything else read migrated tables.
         s.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());
         // Keys in the database: a sign-in cookie stays valid on every instance and across restarts.

@@ -139,6 +139,24 @@ public abstract partial class AuthTests
     }
 
     [Fact]
+    public async Task A_signed_in_browser_is_sent_to_set_up_two_factor_at_its_next_request_after_the_workspace_requires_it()
+    {
+        await using var own = new ProspectorFactory(app.Provider);
+        var admin = await own.UserAsync("Admin");
+        var rep = await own.UserAsync("Rep", "Nord");
+        var browser = Browser(own);
+        Assert.Equal(HttpStatusCode.Found, (await SignInAsync(browser, rep.Email, Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/contacts")).StatusCode);
+
+        var ws = await admin.Client.GetAsync("/api/v1/workspace");
+        var require = await admin.Client.SendAsync(TestHttp.Request(HttpMethod.Put, "/api/v1/workspace",
+            JsonContent.Create(new { requireTwoFactor = true }), ws.ETag()));
+        Assert.True(require.StatusCode == HttpStatusCode.OK, await require.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/api/v1/contacts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await rep.Client.GetAsync("/api/v1/contacts")).StatusCode); // API tokens keep working
+    }
+
+    [Fact]
     public async Task An_admin_resets_a_users_two_factor_who_then_signs_in_with_the_password_and_sets_it_up_again()
     {
         await using var own = new ProspectorFactory(app.Provider);

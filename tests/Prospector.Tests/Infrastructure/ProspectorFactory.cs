@@ -60,6 +60,9 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // The reminder dispatcher runs once at start-up; tests that need it call RunOnceAsync with the clock where they want it.
         builder.UseSetting("Reminders:PollSeconds", "3600");
+        // Identity, role and scope answers are cached for an hour (AuthCache): a "refused at the next request" test then
+        // passes only because the change itself dropped the cached answer, never because it happened to expire.
+        builder.UseSetting("Auth:CacheSeconds", "3600");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s =>
         {

@@ -13,14 +13,19 @@ namespace Prospector.Features.Access;
 ///  - unassigned records (no owner, no team) are the shared pool everyone sees.
 /// A record you may not see is reported as not found, never as forbidden, so ids cannot be probed.
 /// </summary>
-public sealed class RecordAccess(ProspectorDb db)
+public sealed class RecordAccess(ProspectorDb db, AuthCache? cache = null)
 {
+    /// <summary>
+    /// The caller's scope. Cached (<see cref="AuthCache"/>) until a team, team membership, role, user or the workspace's
+    /// "reps see all" is written: a hand-over between teams or a new member counts at the very next request.
+    /// </summary>
     public async Task<AccessScope> ScopeAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
         if (!long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
             return AccessScope.Nobody;
         var role = user.IsInRole(Roles.Admin) ? Roles.Admin : user.IsInRole(Roles.Manager) ? Roles.Manager : Roles.Rep;
-        return await ScopeForAsync(userId, role, ct);
+        if (cache is null) return await ScopeForAsync(userId, role, ct);
+        return await cache.GetOrLoadAsync<AccessScope>($"scope:{userId}:{role}", async () => await ScopeForAsync(userId, role, ct)) ?? AccessScope.Nobody;
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
+using Prospector.Features.Access;
 using Prospector.Features.Common;
 
 namespace Prospector.Features.Auth;
@@ -12,7 +13,7 @@ namespace Prospector.Features.Auth;
 /// <summary>Authenticates `Authorization: Bearer psk_…` with a personal API token, checked on every request.</summary>
 public sealed class ApiTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ProspectorDb db, TimeProvider time)
+    AuthCache cache, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -31,18 +32,23 @@ public sealed class ApiTokenHandler(
                     db.UserRoles.Where(r => r.UserId == t.UserId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault()))
                 .FirstOrDefault()));
 
+    /// <summary>Only resolved when the cache has no answer: most requests never make a DbContext here.</summary>
+    private ProspectorDb Db => Context.RequestServices.GetRequiredService<ProspectorDb>();
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.NoResult();
         var hash = Secrets.Hash(header["Bearer ".Length..].Trim());
-        // Revocation and deactivation take effect on the very next request: nothing is cached.
-        if (await Find.For(db)(db, hash) is not { } token)
+        // Revocation and deactivation take effect on the very next request: any write to tokens or users drops the cached
+        // answer (AuthCache); the database is read only when there is none.
+        if (await cache.GetOrLoadAsync("token:" + hash, () => Find.For(Db)(Db, hash)) is not { } token)
             return AuthenticateResult.Fail("Invalid or revoked API token.");
         var now = time.GetUtcNow().UtcDateTime;
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(5))
         {
+            var db = Db;
             await db.ApiTokens.Where(t => t.Id == token.TokenId)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
         }

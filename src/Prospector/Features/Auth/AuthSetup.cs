@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Prospector.Data;
+using Prospector.Features.Access;
 
 namespace Prospector.Features.Auth;
 
@@ -82,6 +83,7 @@ public static class AuthSetup
         // After AddIdentityCore: replaces its upper-case-only normalizer, so look-alike spellings are one account.
         services.AddSingleton<ILookupNormalizer, IdentityNormalizer>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<AuthCache>();
         services.AddScoped<UserAdmin>();
         services.AddScoped<Sessions>();
         services.AddScoped<TwoFactor>();

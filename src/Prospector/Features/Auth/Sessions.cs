@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
+using Prospector.Features.Access;
 using Prospector.Features.Common;
 
 namespace Prospector.Features.Auth;
@@ -12,7 +13,7 @@ namespace Prospector.Features.Auth;
 /// in the cookie. That is one indexed read per request (a compiled query), on every instance alike, so signing out,
 /// "sign out everywhere", a password change and deactivation end a copied cookie at its very next request.
 /// </summary>
-public sealed class Sessions(ProspectorDb db, TimeProvider time)
+public sealed class Sessions(ProspectorDb db, TimeProvider time, AuthCache cache)
 {
     /// <summary>The claim in the sign-in cookie that names the session.</summary>
     public const string KeyClaim = "prospector.session";
@@ -70,7 +71,11 @@ public sealed class Sessions(ProspectorDb db, TimeProvider time)
             return null; // also every cookie issued before sessions existed: its user signs in once more
         var hash = Secrets.Hash(key);
         var now = time.GetUtcNow().UtcDateTime;
-        if (await LastSeen.For(db)(db, hash, userId, stamp, now - Lifetime) is not { } seen) return null;
+        // Cached until anything about sessions, users or roles is written (AuthCache): ending a session, deactivating the
+        // user or changing their stamp or role counts at the very next request.
+        var idleSince = now - Lifetime;
+        if (await cache.GetOrLoadAsync($"session:{hash}:{userId}:{stamp}", () => LastSeen.For(db)(db, hash, userId, stamp, idleSince)) is not { } seen
+            || seen.LastSeenAt <= idleSince) return null;
         if (now - seen.LastSeenAt > TouchEvery)
             await db.UserSessions.Where(s => s.KeyHash == hash).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
         return seen.Role ?? "";

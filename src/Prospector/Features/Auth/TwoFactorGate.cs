@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.Extensions.Localization;
+using Prospector.Features.Access;
 
 namespace Prospector.Features.Auth;
 
@@ -22,7 +23,7 @@ public static class TwoFactorGate
         if (!gated || ctx.User.Identity?.IsAuthenticated != true
             || ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             || !long.TryParse(ctx.User.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            || !await ctx.RequestServices.GetRequiredService<TwoFactor>().MustSetUpAsync(userId, ctx.RequestAborted))
+            || !await MustSetUpAsync(ctx, userId))
         {
             await next(ctx);
             return;
@@ -36,4 +37,9 @@ public static class TwoFactorGate
         }
         ctx.Response.Redirect(SetupPath);
     });
+
+    /// <summary>Cached (<see cref="AuthCache"/>) until the user or the workspace settings are written.</summary>
+    private static async Task<bool> MustSetUpAsync(HttpContext ctx, long userId) =>
+        await ctx.RequestServices.GetRequiredService<AuthCache>().GetOrLoadAsync<string>($"2fa:{userId}", async () =>
+            await ctx.RequestServices.GetRequiredService<TwoFactor>().MustSetUpAsync(userId, ctx.RequestAborted) ? "must" : "no") == "must";
 }
