@@ -65,7 +65,10 @@ public static class DatabaseSetup
     {
         try
         {
-            await db.Database.MigrateAsync(ct);
+            // On a migrated database (every start but the first after an upgrade) MigrateAsync would still build the
+            // migrations' model and compare it with the app's (about a second at start-up): list the pending ones first.
+            if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+                await db.Database.MigrateAsync(ct);
             if (db.Database.IsSqlite())
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }

@@ -12,6 +12,9 @@ public sealed class RecontactService(IServiceScopeFactory scopes, TimeProvider t
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path: the host starts the server only once each service's ExecuteAsync yields, and SQLite's
+        // "async" calls complete synchronously, so the first run would otherwise delay /health/ready.
+        await Task.Yield();
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
         do
         {

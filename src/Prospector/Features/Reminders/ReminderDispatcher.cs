@@ -25,6 +25,9 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path: the host starts the server only once each service's ExecuteAsync yields, and SQLite's
+        // "async" calls complete synchronously, so the first run would otherwise delay /health/ready.
+        await Task.Yield();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds)), time);
         do
         {
