@@ -74,7 +74,7 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             var logged = await GetAsync(page, $"/api/v1/activities?contactId={id}");
             var items = logged.ValueKind == JsonValueKind.Array ? logged : logged.GetProperty("items");
             Assert.Contains(items.EnumerateArray(), a => a.GetProperty("subject").GetString() == "Rückruf nach der Messe" && a.GetProperty("channel").GetString() == "Phone");
-            await next.GetByTestId("next-step-later").ClickAsync();
+            await page.GetByTestId("next-step-later").ClickAsync();
             await Expect(next).ToBeHiddenAsync();
 
             // Dismissed: a second return without a new click opens nothing.
@@ -83,7 +83,7 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
 
             // The same link everywhere the contact appears.
             await PostAsync(page, "/api/v1/tasks", new { contactId = id, type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd") });
-            await PostAsync(page, "/api/v1/opportunities", new { contactId = id, title = "Mahlwerk für Müller", amount = 12000 });
+            await PostAsync(page, "/api/v1/opportunities", new { contactId = id, title = "Mahlwerk für Müller", amount = 12000, nextAction = new { type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(2)).ToString("yyyy-MM-dd") } });
             await page.GoAsync("/todo");
             await Expect(page.GetByTestId("todo-item").Filter(new() { HasText = "Anna Müller" }).GetByTestId("reach-call").First).ToHaveAttributeAsync("href", Tel);
             await page.GoAsync("/search?q=m%C3%BCller");
@@ -114,7 +114,7 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             await rowCall.ClickAsync();
             await page.EvaluateAsync("() => { document.dispatchEvent(new Event('visibilitychange')); window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus')); }");
             await Expect(page.GetByTestId("log-prompt")).ToContainTextAsync("You called Bernd Brandt");
-            await page.GetByTestId("log-activity-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
             await Expect(page.GetByTestId("log-activity-dialog")).ToHaveCountAsync(0);
         }
         catch
