@@ -21,6 +21,8 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
         b.Property(c => c.NameKey).HasMaxLength(200);
         b.Property(c => c.Domain).HasMaxLength(200);
         b.Property(c => c.Website).HasMaxLength(300);
+        b.Property(c => c.LinkedInUrl).HasMaxLength(300);
+        b.Property(c => c.XingUrl).HasMaxLength(300);
         b.Property(c => c.Email).HasMaxLength(254);
         b.Property(c => c.Phone).HasMaxLength(50);
         b.Property(c => c.Street).HasMaxLength(200);
@@ -60,6 +62,9 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.Property(c => c.Phone).HasMaxLength(50);
         b.Property(c => c.PhoneE164).HasMaxLength(20);
         b.Property(c => c.Mobile).HasMaxLength(50);
+        b.Property(c => c.LinkedInUrl).HasMaxLength(300);
+        b.Property(c => c.XingUrl).HasMaxLength(300);
+        b.Property(c => c.Website).HasMaxLength(300);
         b.Property(c => c.Street).HasMaxLength(200);
         b.Property(c => c.PostalCode).HasMaxLength(20);
         b.Property(c => c.City).HasMaxLength(100);

@@ -19,6 +19,10 @@ public sealed class Company : TrackedRecord, IOwned
     public string NameKey { get; set; } = "";
     public string? Domain { get; set; }
     public string? Website { get; set; }
+    /// <summary>The company's LinkedIn page (https, host linkedin.com).</summary>
+    public string? LinkedInUrl { get; set; }
+    /// <summary>The company's XING page (https, host xing.com).</summary>
+    public string? XingUrl { get; set; }
     public string? Email { get; set; }
     public string? Phone { get; set; }
     public string? Street { get; set; }
@@ -62,6 +66,12 @@ public sealed class Contact : TrackedRecord, IOwned
     /// <summary>Phone normalised to E.164 where it could be parsed.</summary>
     public string? PhoneE164 { get; set; }
     public string? Mobile { get; set; }
+    /// <summary>The person's LinkedIn profile (https, host linkedin.com).</summary>
+    public string? LinkedInUrl { get; set; }
+    /// <summary>The person's XING profile (https, host xing.com).</summary>
+    public string? XingUrl { get; set; }
+    /// <summary>The person's own web site (http or https).</summary>
+    public string? Website { get; set; }
     public long? CompanyId { get; set; }
     public Company? Company { get; set; }
     public string? Street { get; set; }

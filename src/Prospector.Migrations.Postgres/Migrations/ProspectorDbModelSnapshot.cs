@@ -376,6 +376,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("LeadSourceId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("LinkedInUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -420,6 +424,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<string>("Website")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("XingUrl")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
@@ -563,6 +571,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("LinkedInUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("Mobile")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
@@ -634,6 +646,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
+
+                    b.Property<string>("Website")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("XingUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
 

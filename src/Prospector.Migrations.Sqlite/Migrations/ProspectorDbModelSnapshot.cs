@@ -356,6 +356,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("LeadSourceId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LinkedInUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -399,6 +403,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Website")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("XingUrl")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
@@ -536,6 +544,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LinkedInUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Mobile")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
@@ -606,6 +618,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Website")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("XingUrl")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

@@ -60,9 +60,9 @@ public sealed class TodoJourneyTests(BrowserFixture browser)
             var berndRow = today.GetByTestId("todo-item").Filter(new() { HasText = "Bernd Besuch" });
             await Expect(today.GetByTestId("todo-item")).ToHaveCountAsync(2);
             // Call and mail straight from the row: the number dialled in E.164.
-            await Expect(annaRow.GetByTestId("todo-call")).ToHaveAttributeAsync("href", "tel:+49221123456");
-            await Expect(annaRow.GetByTestId("todo-mail")).ToHaveAttributeAsync("href", "mailto:anna@anruf.example");
-            await Expect(berndRow.GetByTestId("todo-call")).ToHaveCountAsync(0);
+            await Expect(annaRow.GetByTestId("reach-call")).ToHaveAttributeAsync("href", "tel:+49221123456");
+            await Expect(annaRow.GetByTestId("reach-mail")).ToHaveAttributeAsync("href", "mailto:anna@anruf.example");
+            await Expect(berndRow.GetByTestId("reach-call")).ToHaveCountAsync(0);
 
             // Reschedule → Tomorrow: the row leaves Today and the action is due tomorrow.
             var tomorrow = lena.Locator(".mud-popover-open").GetByText(new System.Text.RegularExpressions.Regex("^Tomorrow"));

@@ -1,5 +1,4 @@
 using Prospector.Features.Common;
-using Prospector.Features.Contacts;
 using Prospector.Features.Lists;
 
 namespace Prospector.Tests.Unit;

@@ -122,14 +122,14 @@ public sealed class ExportHeaderSetTests
     }
 
     [Fact]
-    public void LinkedIn_connections_export_keeps_the_profile_link_off_the_company_website()
+    public void LinkedIn_connections_export_maps_the_profile_link_to_the_LinkedIn_field_not_the_company_website()
     {
         var mapping = Guess("First Name,Last Name,URL,Email Address,Company,Position,Connected On",
             ["Anna", "Berg", "https://www.linkedin.com/in/anna-berg-12345", "anna@berg.nl", "Berg B.V.", "Inkoper", "14 Mar 2024"],
             ["Jürgen", "Müller", "https://www.linkedin.com/in/juergen-mueller", "", "Müller GmbH", "Geschäftsführer", "02 Jan 2023"]);
         AssertMapped(new()
         {
-            ["First Name"] = ListField.FirstName, ["Last Name"] = ListField.LastName, ["URL"] = ListField.Custom,
+            ["First Name"] = ListField.FirstName, ["Last Name"] = ListField.LastName, ["URL"] = ListField.LinkedIn,
             ["Email Address"] = ListField.Email, ["Company"] = ListField.Company, ["Position"] = ListField.JobTitle,
         }, mapping);
     }

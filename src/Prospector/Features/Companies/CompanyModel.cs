@@ -11,14 +11,14 @@ public sealed record CompanyListItem(long Id, string Name, string? Domain, strin
     DateTime? LastContactedAt = null, int Touches = 0);
 
 public sealed record CompanyDto(
-    long Id, int Version, string Name, string? Domain, string? Website, string? Email, string? Phone,
+    long Id, int Version, string Name, string? Domain, string? Website, string? LinkedInUrl, string? XingUrl, string? Email, string? Phone,
     string? Street, string? PostalCode, string? City, string? Country, string? Industry,
     long? SourceId, string? SourceKey, string? SourceName, string? SourceDetail, string? Notes,
     long? OwnerId, string? OwnerName, long? TeamId, IReadOnlyList<string> Tags, string? CustomFields,
     DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt) : IRecordDto<Company, CompanyDto>
 {
     public static CompanyDto From(Company c) => new(
-        c.Id, c.Version, c.Name, c.Domain, c.Website, c.Email, c.Phone, c.Street, c.PostalCode, c.City, c.Country,
+        c.Id, c.Version, c.Name, c.Domain, c.Website, c.LinkedInUrl, c.XingUrl, c.Email, c.Phone, c.Street, c.PostalCode, c.City, c.Country,
         c.Industry, c.LeadSourceId, c.LeadSource?.Key, c.LeadSource?.Name, c.Source, c.Notes, c.OwnerId, c.Owner?.DisplayName, c.TeamId,
         c.Tags.Select(t => t.Name).Order().ToList(), c.CustomFields, c.CreatedAt, c.UpdatedAt, c.DeletedAt);
 }
@@ -26,10 +26,11 @@ public sealed record CompanyDto(
 /// <summary>
 /// The writable fields of a company (documentation of POST and PATCH bodies). <c>sourceId</c> is one of the managed lead
 /// sources (GET /sources; a retired one only if the company has it already); <c>sourceDetail</c> is free text beside it
-/// ("Hannover Messe 2026").
+/// ("Hannover Messe 2026"). <c>linkedInUrl</c> and <c>xingUrl</c> are the company's pages on linkedin.com / xing.com (stored
+/// as https; "https://" is added when left out); anything but an http(s) address is refused.
 /// </summary>
 public sealed record CompanyInput(
-    string? Name, string? Website, string? Email, string? Phone, string? Street, string? PostalCode, string? City,
+    string? Name, string? Website, string? LinkedInUrl, string? XingUrl, string? Email, string? Phone, string? Street, string? PostalCode, string? City,
     string? Country, string? Industry, long? SourceId, string? SourceDetail, string? Notes, long? OwnerId, long? TeamId,
     IReadOnlyList<string>? Tags, Dictionary<string, object>? CustomFields) : IReadFieldByField;
 
@@ -45,6 +46,8 @@ public static class CompanyFields
         f.String("name", 200, v => c.Name = v ?? "", required: isNew || f.Has("name"));
         if (isNew && !f.Has("name")) f.Fail("name", f.T("{0} is required.", "name"));
         f.String("website", 300, v => c.Website = v);
+        ProfileLinks.Read(f, "linkedInUrl", ProfileSite.LinkedIn, v => c.LinkedInUrl = v);
+        ProfileLinks.Read(f, "xingUrl", ProfileSite.Xing, v => c.XingUrl = v);
         f.Email("email", v => c.Email = v);
         f.String("phone", 50, v => c.Phone = v);
         AddressFields.Read(f, v => c.Street = v, v => c.PostalCode = v, v => c.City = v, v => c.Country = v);

@@ -15,7 +15,8 @@ namespace Prospector.Features.Companies;
 /// </summary>
 public sealed record CompanyChange(
     string? Name, string? Website, string? Email, string? Phone, string? Street, string? PostalCode, string? City,
-    string? Country, string? Industry, long? SourceId, string? SourceDetail, string? Notes, long? OwnerId, IReadOnlyList<string> Tags);
+    string? Country, string? Industry, long? SourceId, string? SourceDetail, string? Notes, long? OwnerId, IReadOnlyList<string> Tags,
+    string? LinkedInUrl = null, string? XingUrl = null);
 
 /// <summary>
 /// Every write to a company, for the API and the pages alike (<see cref="RecordService{T}"/>): the changes are applied

@@ -19,6 +19,9 @@ public static class ContactFields
         f.Email("email", v => c.Email = v);
         f.String("phone", 50, v => c.Phone = v);
         f.String("mobile", 50, v => c.Mobile = v);
+        ProfileLinks.Read(f, "linkedInUrl", ProfileSite.LinkedIn, v => c.LinkedInUrl = v);
+        ProfileLinks.Read(f, "xingUrl", ProfileSite.Xing, v => c.XingUrl = v);
+        ProfileLinks.Read(f, "website", ProfileSite.Web, v => c.Website = v);
         f.Id("companyId", v => c.CompanyId = v);
         AddressFields.Read(f, v => c.Street = v, v => c.PostalCode = v, v => c.City = v, v => c.Country = v);
         f.Enum<Stage>("stage", v => c.Stage = v);

@@ -19,6 +19,9 @@ public sealed class ContactForm
     public string? Email { get; set; }
     public string? Phone { get; set; }
     public string? Mobile { get; set; }
+    public string? LinkedInUrl { get; set; }
+    public string? XingUrl { get; set; }
+    public string? Website { get; set; }
     public CompanyOption? Company { get; set; }
     public string? Street { get; set; }
     public string? PostalCode { get; set; }
@@ -66,6 +69,9 @@ public sealed class ContactForm
         Email = c.Email,
         Phone = c.Phone,
         Mobile = c.Mobile,
+        LinkedInUrl = c.LinkedInUrl,
+        XingUrl = c.XingUrl,
+        Website = c.Website,
         Company = c.Company is null ? null : new CompanyOption(c.Company.Id, c.Company.Name),
         Street = c.Street,
         PostalCode = c.PostalCode,
@@ -105,5 +111,6 @@ public sealed class ContactForm
             ? [new ConsentDto(NewConsent.Channel, NewConsent.Status, NewConsent.GivenAt is { } day
                 ? TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(day.Date, DateTimeKind.Unspecified), UserTime.Zone(timeZone)) : default,
                 NewConsent.Method ?? "", null)]
-            : null);
+            : null,
+        LinkedInUrl, XingUrl, Website);
 }

@@ -147,5 +147,5 @@ public sealed record ContactQuery(
         q.Select(c => new ContactListItem(c.Id,
             Contact.NameOf(c.FirstName, c.NamePrefix, c.LastName),
             c.Email, c.Phone ?? c.Mobile, c.CompanyId, c.Company!.Name, c.Stage, c.LeadStatus,
-            c.OwnerId, c.Owner!.DisplayName, c.City, c.UpdatedAt, c.Version));
+            c.OwnerId, c.Owner!.DisplayName, c.City, c.UpdatedAt, c.Version, null, 0, null, c.PhoneE164, c.Country));
 }

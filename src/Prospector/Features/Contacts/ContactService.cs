@@ -17,7 +17,8 @@ public sealed record ContactChange(
     string? Salutation, string? FirstName, string? NamePrefix, string? LastName, string? JobTitle,
     string? Email, string? Phone, string? Mobile, long? CompanyId, string? Street, string? PostalCode, string? City,
     string? Country, Stage Stage, LeadStatus LeadStatus, long? SourceId, string? SourceDetail, long? ReferredById, long? OwnerId, IReadOnlyList<string> Tags,
-    string? Notes, IReadOnlyList<PersonalDateDto> PersonalDates, IReadOnlyList<ConsentDto>? Consents = null);
+    string? Notes, IReadOnlyList<PersonalDateDto> PersonalDates, IReadOnlyList<ConsentDto>? Consents = null,
+    string? LinkedInUrl = null, string? XingUrl = null, string? Website = null);
 
 /// <summary>
 /// Every write to a contact, for the API and the pages alike (<see cref="RecordService{T}"/>): the changes are applied

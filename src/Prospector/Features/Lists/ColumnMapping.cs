@@ -11,7 +11,7 @@ namespace Prospector.Features.Lists;
 public enum ListField
 {
     Ignore, Salutation, FirstName, NamePrefix, LastName, FullName, JobTitle, Email, Phone, Mobile,
-    Company, Website, Street, PostalCode, City, Country, Notes, MiddleName, Birthday, Custom,
+    Company, Website, Street, PostalCode, City, Country, Notes, MiddleName, Birthday, Custom, LinkedIn, Xing,
 }
 
 /// <summary>
@@ -49,6 +49,8 @@ public static partial class ColumnMapping
             "organization 1 - name", "associated company", "organisation name"],
         [ListField.Website] = ["website", "web site", "web", "homepage", "url", "internet", "webseite", "internetseite", "site web", "site internet",
             "website 1 - value", "web page", "webpage", "website url", "webpagina"],
+        [ListField.LinkedIn] = ["linkedin", "linkedin url", "linkedin profile", "linkedin-profil", "linkedin profiel", "profile url linkedin"],
+        [ListField.Xing] = ["xing", "xing url", "xing profile", "xing-profil", "xing profil", "xing profiel"],
         [ListField.Street] = ["street", "address", "street address", "address 1", "strasse", "anschrift", "adresse", "straat", "adres", "rue",
             "address 1 - street", "business street", "strasse geschaftlich", "geschaftlich strasse", "postal address - street/road name"],
         [ListField.PostalCode] = ["postal code", "postcode", "zip", "zip code", "plz", "postleitzahl", "code postal", "cp",
@@ -98,7 +100,8 @@ public static partial class ColumnMapping
             if (values.Count == 0) continue;
             if (Share(values, v => Normaliser.IsEmail(v)) >= 0.8) result[i] = ListField.Email;
             // A column of LinkedIn/XING profile links is the person's profile, not the company's web site.
-            else if (result[i] is ListField.Ignore or ListField.Website && Share(values, LooksLikeProfile) >= 0.8) result[i] = ListField.Custom;
+            else if (result[i] is ListField.Ignore or ListField.Website && Share(values, LooksLikeProfile) >= 0.8)
+                result[i] = values.Count(v => v.Contains("xing.com", StringComparison.OrdinalIgnoreCase)) * 2 > values.Count ? ListField.Xing : ListField.LinkedIn;
             else if (result[i] == ListField.Ignore && Share(values, LooksLikeWebsite) >= 0.8) result[i] = ListField.Website;
             else if (result[i] == ListField.Ignore && Share(values, LooksLikePhone) >= 0.8) result[i] = ListField.Phone;
         }

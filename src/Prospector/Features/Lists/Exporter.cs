@@ -154,6 +154,7 @@ public static partial class Exporter
     [
         "Id", "Salutation", "First name", "Name prefix", "Last name", "Job title", "E-mail", "Phone", "Mobile", "Company", "Street",
         "Postal code", "City", "Country", "Stage", "Lead status", "Source", "Owner", "Notes", "Birthday",
+        "LinkedIn", "XING", "Website (person)",
     ];
 
     /// <summary>
@@ -177,11 +178,12 @@ public static partial class Exporter
                     c.Company != null ? c.Company.Name : null, c.Street, c.PostalCode, c.City, c.Country, c.Stage.ToString(), c.LeadStatus.ToString(),
                     c.Source, c.Owner != null ? c.Owner.Email : null, c.Notes,
                 },
+                Links = new string?[] { c.LinkedInUrl, c.XingUrl, c.Website },
                 Birthday = c.PersonalDates.Where(d => d.Kind == PersonalDateKind.Birthday).OrderBy(d => d.Id)
                     .Select(d => new { d.Month, d.Day, d.Year }).FirstOrDefault(),
             }).Take(2000).ToListAsync();
             if (page.Count == 0) yield break;
-            foreach (var row in page) yield return [.. row.Cells, BirthdayCell(row.Birthday?.Month, row.Birthday?.Day, row.Birthday?.Year)];
+            foreach (var row in page) yield return [.. row.Cells, BirthdayCell(row.Birthday?.Month, row.Birthday?.Day, row.Birthday?.Year), .. row.Links];
             last = long.Parse(page[^1].Cells[0]!, System.Globalization.CultureInfo.InvariantCulture);
         }
     }

@@ -40,6 +40,8 @@ public static class ListLabels
         ListField.MiddleName => l["Middle name"],
         ListField.Birthday => l["Birthday"],
         ListField.Custom => l["Custom field"],
+        ListField.LinkedIn => l["LinkedIn profile"],
+        ListField.Xing => l["XING profile"],
         _ => f.ToString(),
     };
 
@@ -70,6 +72,8 @@ public static class ListLabels
         "phone" => l["Phone"],
         "mobile" => l["Mobile"],
         "website" => l["Website"],
+        "linkedInUrl" => l["LinkedIn profile"],
+        "xingUrl" => l["XING profile"],
         "country" => l["Country"],
         _ => field,
     };

@@ -21,7 +21,8 @@ public sealed record ImportDto(long Id, long ListId, string FileName, string? Sh
 
 public sealed record RowDto(long Id, int Version, int RowNumber, string[] Cells, ListRowState State, string? Name, string? Company, string? Email,
     string? Phone, string? City, List<RowIssue> Issues, string? DuplicateReason, double? DuplicateScore, long? DuplicateOfContactId,
-    int? DuplicateOfRow, long? DuplicateOfCompanyId, long? ContactId, string? CancelReason, string? CancelNote, long? AssignedToId);
+    int? DuplicateOfRow, long? DuplicateOfCompanyId, long? ContactId, string? CancelReason, string? CancelNote, long? AssignedToId,
+    string? PhoneE164 = null);
 
 public enum RowSort { Row, RowDesc, Name, NameDesc, Company, CompanyDesc, State }
 
@@ -113,5 +114,5 @@ public static class ListQueries
 
     public static RowDto ToDto(ListRow r) => new(r.Id, r.Version, r.RowNumber, JsonSerializer.Deserialize<string[]>(r.Cells) ?? [], r.State,
         r.Name, r.Company, r.Email, r.Phone, r.City, Normaliser.ReadIssues(r.Issues), r.DuplicateReason, r.DuplicateScore, r.DuplicateOfContactId,
-        r.DuplicateOfRow, r.DuplicateOfCompanyId, r.ContactId, r.CancelReason, r.CancelNote, r.AssignedToId);
+        r.DuplicateOfRow, r.DuplicateOfCompanyId, r.ContactId, r.CancelReason, r.CancelNote, r.AssignedToId, r.PhoneE164);
 }

@@ -39,6 +39,7 @@ public sealed partial class ListWork
             ["lastName"] = n.LastName ?? (n.HasPerson || n.Email is not null ? null : n.Company), ["jobTitle"] = n.JobTitle,
             ["email"] = n.Email, ["phone"] = n.Phone, ["mobile"] = n.Mobile, ["street"] = n.Street, ["postalCode"] = n.PostalCode,
             ["city"] = n.City, ["country"] = n.Country ?? list.DefaultCountry, ["notes"] = n.Notes,
+            ["linkedInUrl"] = n.LinkedIn, ["xingUrl"] = n.Xing,
             ["stage"] = nameof(Stage.Lead), ["leadStatus"] = nameof(LeadStatus.Working),
             ["sourceId"] = sourceId, ["sourceDetail"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
         };
@@ -57,6 +58,8 @@ public sealed partial class ListWork
         Fill("email", c.Email, n.Email);
         Fill("phone", c.Phone, n.Phone);
         Fill("mobile", c.Mobile, n.Mobile);
+        Fill("linkedInUrl", c.LinkedInUrl, n.LinkedIn);
+        Fill("xingUrl", c.XingUrl, n.Xing);
         Fill("street", c.Street, n.Street);
         Fill("postalCode", c.PostalCode, n.PostalCode);
         Fill("city", c.City, n.City);

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Prospector.Features.Common;
 using Prospector.Features.Companies;
-using Prospector.Features.Contacts;
 
 namespace Prospector.Features.Lists;
 
@@ -14,6 +13,8 @@ public sealed class NormalRow
 {
     public string? Salutation, FirstName, NamePrefix, LastName, JobTitle, Email, Phone, Mobile, Company, Website;
     public string? Street, PostalCode, City, Country, Notes;
+    /// <summary>The person's profile links, normalised (https); a value that is no such link is an issue and left out.</summary>
+    public string? LinkedIn, Xing;
     public string? EmailKey, PhoneE164, MobileE164, Domain, CompanyKey;
     public string NameKey = "";
     /// <summary>A birthday: month and day, the year where the file gives one.</summary>
@@ -63,6 +64,8 @@ public static partial class Normaliser
                 case ListField.Mobile: r.Mobile = Cap(v, 50); break;
                 case ListField.Company: r.Company = Cap(v, 200); break;
                 case ListField.Website: r.Website = Cap(v, 300); break;
+                case ListField.LinkedIn: r.LinkedIn = Profile(v, ProfileSite.LinkedIn, "linkedInUrl", r); break;
+                case ListField.Xing: r.Xing = Profile(v, ProfileSite.Xing, "xingUrl", r); break;
                 case ListField.Street: r.Street = Cap(v, 200); break;
                 case ListField.PostalCode: r.PostalCode = Cap(v, 20); break;
                 case ListField.City: r.City = Cap(v, 100); break;
@@ -180,6 +183,13 @@ public static partial class Normaliser
     {
         if (string.IsNullOrWhiteSpace(v)) return null;
         return v.Trim().ReplaceLineEndings(" ");
+    }
+
+    private static string? Profile(string value, ProfileSite site, string field, NormalRow r)
+    {
+        var (url, problem) = ProfileLinks.Normalise(value, site);
+        if (problem is not null) r.Issues.Add(new(field, value));
+        return url;
     }
 
     private static string Cap(string v, int max) => v.Length <= max ? v : v[..max];

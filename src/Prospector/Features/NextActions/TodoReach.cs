@@ -1,13 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Prospector.Data;
-using Prospector.Features.Access;
-
 namespace Prospector.Features.NextActions;
 
-/// <summary>How to reach the person of a To do row: phone (with its E.164 form), mobile and e-mail.</summary>
-public sealed record Reach(string? Phone, string? PhoneE164, string? Mobile, string? Email);
-
-/// <summary>The To do's quick picks and the contact details its rows call and mail.</summary>
+/// <summary>The To do's quick picks (the contact details its rows call and mail: <see cref="Common.ContactReaches"/>).</summary>
 public static class TodoReach
 {
     /// <summary>"Tomorrow": the day after today in the user's time zone.</summary>
@@ -18,15 +11,5 @@ public static class TodoReach
     {
         var days = (8 - (int)today.DayOfWeek) % 7;
         return today.AddDays(days == 0 ? 7 : days);
-    }
-
-    /// <summary>The phone, mobile and e-mail of the contacts among <paramref name="contactIds"/> that the user may see.</summary>
-    public static async Task<Dictionary<long, Reach>> ForAsync(ProspectorDb db, AccessScope scope, IEnumerable<long> contactIds, CancellationToken ct = default)
-    {
-        var ids = contactIds.Distinct().ToList();
-        if (ids.Count == 0) return [];
-        return await scope.Filter(db.Contacts).Where(c => ids.Contains(c.Id))
-            .Select(c => new { c.Id, c.Phone, c.PhoneE164, c.Mobile, c.Email })
-            .ToDictionaryAsync(c => c.Id, c => new Reach(c.Phone, c.PhoneE164, c.Mobile, c.Email), ct);
     }
 }

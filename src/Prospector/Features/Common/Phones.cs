@@ -1,6 +1,6 @@
 using PhoneNumbers;
 
-namespace Prospector.Features.Contacts;
+namespace Prospector.Features.Common;
 
 /// <summary>Phone numbers to E.164 with libphonenumber; the original text is always kept beside it.</summary>
 public static class Phones
@@ -47,4 +47,16 @@ public static class Phones
         var s = raw.Trim();
         return s.StartsWith("00", StringComparison.Ordinal) && s.Length > 2 && char.IsAsciiDigit(s[2]) ? "+" + s[2..] : s;
     }
+}
+
+/// <summary>The links that dial or text a number: always the E.164 form when libphonenumber can make one (so a phone or a desktop dialer gets "+4930…"), else the number as written if it is a safe one.</summary>
+public static class Dial
+{
+    /// <summary>A tel: link; <paramref name="e164"/> is the stored E.164 form when there is one.</summary>
+    public static string? Tel(string? number, string? country, string? e164 = null) =>
+        SafeUrl.Tel(e164) ?? SafeUrl.Tel(Phones.ToE164(number, country)) ?? SafeUrl.Tel(number);
+
+    /// <summary>An sms: link for a mobile number, E.164 where possible.</summary>
+    public static string? Sms(string? number, string? country) =>
+        Tel(number, country) is { } tel ? "sms:" + tel[4..] : null;
 }

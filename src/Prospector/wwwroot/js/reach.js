@@ -1,0 +1,38 @@
+// "Log the call when you come back": a click on a call, text or mail link ([data-reach]) is remembered; when the rep
+// comes back to this tab after it went to the background or lost focus (the dialer, the phone app, the mail program),
+// the page is told once, and it opens the log dialog for that record and channel. No third-party script.
+let page = null, pending = null, away = false;
+
+function onClick(e) {
+    const a = e.target instanceof Element ? e.target.closest('a[data-reach]') : null;
+    if (!a) return;
+    const number = v => (v ? Number(v) : null);
+    pending = { channel: a.dataset.reach, contactId: number(a.dataset.reachContact), companyId: number(a.dataset.reachCompany), name: a.dataset.reachName || null };
+    away = false;
+}
+
+function onLeave() { if (pending) away = true; }
+
+function onBack() {
+    if (!pending || !away || document.visibilityState !== 'visible' || !page) return;
+    const p = pending;
+    pending = null;
+    away = false;
+    page.invokeMethodAsync('Returned', p.channel, p.contactId, p.companyId, p.name);
+}
+
+function onVisibility() { if (document.visibilityState === 'hidden') onLeave(); else onBack(); }
+
+export function attach(dotnet) {
+    page = dotnet;
+    document.removeEventListener('click', onClick, true);
+    document.addEventListener('click', onClick, true);
+    document.removeEventListener('visibilitychange', onVisibility);
+    document.addEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('blur', onLeave);
+    window.addEventListener('blur', onLeave);
+    window.removeEventListener('focus', onBack);
+    window.addEventListener('focus', onBack);
+}
+
+export function detach(dotnet) { if (page === dotnet) page = null; }

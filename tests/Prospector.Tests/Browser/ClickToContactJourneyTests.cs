@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prospector.Tests.Browser;
+
+/// <summary>
+/// Click-to-contact (issue 18 point 1): the call link is tel: in E.164 wherever the contact appears (contact page, list
+/// grid, To do, search, board card), and "log the call when you come back": after the call link was clicked and the tab
+/// comes back, the log dialog opens with Phone chosen; saving logs the call and asks for the next action.
+/// </summary>
+[Collection("Browser")]
+public sealed class ClickToContactJourneyTests(BrowserFixture browser)
+{
+    private const string Tel = "tel:+49301234567";
+
+    private static async Task<JsonElement> PostAsync(IPage page, string url, object body)
+    {
+        var res = await page.APIRequest.PostAsync(url, new() { DataObject = body });
+        Assert.True(res.Status is 200 or 201, $"POST {url}: {res.Status} {await res.TextAsync()}");
+        return JsonDocument.Parse(await res.TextAsync()).RootElement;
+    }
+
+    private static async Task<JsonElement> GetAsync(IPage page, string url)
+    {
+        var res = await page.APIRequest.GetAsync(url);
+        Assert.True(res.Ok, $"GET {url}: {res.Status} {await res.TextAsync()}");
+        return JsonDocument.Parse(await res.TextAsync()).RootElement;
+    }
+
+    [Fact]
+    public async Task The_call_link_dials_E164_and_coming_back_opens_the_log_dialog_with_Phone_then_asks_for_the_next_action()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        try
+        {
+            await page.SetUpAdminAsync(server);
+            var id = (await PostAsync(page, "/api/v1/contacts", new
+            {
+                firstName = "Anna", lastName = "Müller", phone = "030 1234567", mobile = "0151 23456789", email = "anna@mueller.example", country = "DE",
+                linkedInUrl = "linkedin.com/in/anna-mueller",
+            })).GetProperty("id").GetInt64();
+
+            await page.GoAsync($"/contacts/{id}");
+            var call = page.Locator("[data-testid=contact-name] ~ [data-testid=reach-links] [data-testid=reach-call]");
+            await Expect(call).ToHaveAttributeAsync("href", Tel);
+            await Expect(call).ToHaveAttributeAsync("aria-label", "Call Anna Müller 030 1234567");
+            await Expect(page.Locator("[data-testid=contact-name] ~ [data-testid=reach-links] [data-testid=reach-sms]")).ToHaveAttributeAsync("href", "sms:+4915123456789");
+            await Expect(page.Locator("[data-testid=contact-name] ~ [data-testid=reach-links] [data-testid=reach-mail]")).ToHaveAttributeAsync("href", "mailto:anna@mueller.example");
+            var linkedIn = page.GetByTestId("contact-linkedin").Locator("a");
+            await Expect(linkedIn).ToHaveAttributeAsync("href", "https://linkedin.com/in/anna-mueller");
+            await Expect(linkedIn).ToHaveAttributeAsync("target", "_blank");
+            await Expect(linkedIn).ToHaveAttributeAsync("rel", new System.Text.RegularExpressions.Regex("noopener noreferrer"));
+
+            // Chromium must not try to open tel: itself: the click goes through the page's handlers, the navigation is cancelled.
+            await page.EvaluateAsync("() => document.addEventListener('click', e => { if (e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); })");
+            await call.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            // The dialer takes the screen, then the rep comes back to the tab.
+            await page.EvaluateAsync("() => { window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus')); }");
+
+            var dialog = page.GetByTestId("log-activity-dialog");
+            await Expect(dialog).ToBeVisibleAsync();
+            await Expect(dialog.GetByTestId("log-prompt")).ToContainTextAsync("You called Anna Müller");
+            await Expect(dialog.Locator(".mud-chip.mud-chip-selected")).ToHaveTextAsync("Phone call");
+            await page.Locator("#subject").FillAsync("Rückruf nach der Messe");
+            await page.ClickAsync("#save-activity");
+            await Expect(dialog).ToBeHiddenAsync();
+            var next = page.GetByTestId("next-step-dialog");
+            await Expect(next).ToBeVisibleAsync();
+            await Expect(next.GetByTestId("next-action-panel")).ToBeVisibleAsync();
+            var logged = await GetAsync(page, $"/api/v1/activities?contactId={id}");
+            var items = logged.ValueKind == JsonValueKind.Array ? logged : logged.GetProperty("items");
+            Assert.Contains(items.EnumerateArray(), a => a.GetProperty("subject").GetString() == "Rückruf nach der Messe" && a.GetProperty("channel").GetString() == "Phone");
+            await page.GetByTestId("next-step-later").ClickAsync();
+            await Expect(next).ToBeHiddenAsync();
+
+            // Dismissed: a second return without a new click opens nothing.
+            await page.EvaluateAsync("() => { window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus')); }");
+            await Expect(dialog).ToHaveCountAsync(0);
+
+            // The same link everywhere the contact appears.
+            await PostAsync(page, "/api/v1/tasks", new { contactId = id, type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd") });
+            await PostAsync(page, "/api/v1/opportunities", new { contactId = id, title = "Mahlwerk für Müller", amount = 12000, nextAction = new { type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(2)).ToString("yyyy-MM-dd") } });
+            await page.GoAsync("/todo");
+            await Expect(page.GetByTestId("todo-item").Filter(new() { HasText = "Anna Müller" }).GetByTestId("reach-call").First).ToHaveAttributeAsync("href", Tel);
+            await page.GoAsync("/search?q=m%C3%BCller");
+            await Expect(page.Locator(".search-hit").Filter(new() { HasText = "Anna Müller" }).GetByTestId("reach-call").First).ToHaveAttributeAsync("href", Tel);
+            await page.GoAsync("/pipeline");
+            await Expect(page.GetByTestId("card").Filter(new() { HasText = "Mahlwerk für Müller" }).GetByTestId("reach-call")).ToHaveAttributeAsync("href", Tel);
+            await page.GoAsync("/contacts");
+            await Expect(page.GetByTestId("contacts-grid").GetByTestId("reach-call").First).ToHaveAttributeAsync("href", Tel);
+
+            // The list grid (the calling screen): a row's number as E.164, and the converted row's call comes back to the log dialog.
+            var form = page.APIRequest.CreateFormData();
+            form.Set("file", new FilePayload
+            {
+                Name = "Messe.csv", MimeType = "text/csv",
+                Buffer = Encoding.UTF8.GetBytes("Vorname;Nachname;Firma;Telefon\r\nBernd;Brandt;Brandt Mühlen GmbH;0511 1234567\r\n"),
+            });
+            form.Set("list", "Messe Hannover");
+            form.Set("country", "DE");
+            var import = await page.APIRequest.PostAsync("/api/v1/imports", new() { Multipart = form });
+            Assert.True(import.Status == 201, await import.TextAsync());
+            var listId = JsonDocument.Parse(await import.TextAsync()).RootElement.GetProperty("listId").GetInt64();
+            var row = (await GetAsync(page, $"/api/v1/lists/{listId}/rows")).GetProperty("items")[0].GetProperty("id").GetInt64();
+            await PostAsync(page, $"/api/v1/lists/{listId}/rows/{row}/convert", new { nextAction = new { type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)).ToString("yyyy-MM-dd") } });
+            await page.GoAsync($"/lists/{listId}");
+            var rowCall = page.Locator("#list-grid tr[data-row='1']").GetByTestId("reach-call");
+            await Expect(rowCall).ToHaveAttributeAsync("href", "tel:+495111234567");
+            await page.EvaluateAsync("() => document.addEventListener('click', e => { if (e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); })");
+            await rowCall.ClickAsync();
+            await page.EvaluateAsync("() => { document.dispatchEvent(new Event('visibilitychange')); window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus')); }");
+            await Expect(page.GetByTestId("log-prompt")).ToContainTextAsync("You called Bernd Brandt");
+            await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Expect(page.GetByTestId("log-activity-dialog")).ToHaveCountAsync(0);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-click-to-contact-failure.png"), FullPage = true });
+            throw;
+        }
+    }
+}
