@@ -24,7 +24,7 @@ public sealed class WebhookJourneyTests(BrowserFixture browser)
         await page.GoAsync("/settings");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Webhooks" }).ClickAsync();
 
-        await page.GetByTestId("webhook-url").Locator("input").FillAsync($"http://127.0.0.1:{sink.Port}/hook");
+        await page.GetByLabel("Address (https://)").FillAsync($"http://127.0.0.1:{sink.Port}/hook");
         await page.GetByTestId("webhook-add").ClickAsync();
         var secret = page.GetByTestId("webhook-secret");
         await Expect(secret).ToHaveTextAsync(new Regex("^whsec_[A-Za-z0-9_-]{40,}$"));

@@ -411,6 +411,14 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 await db.SaveChangesAsync();
                 return f.Id;
             });
+        if (path.StartsWith("/api/v1/webhooks/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var w = new Data.WebhookEndpoint { Url = "https://93.184.216.34/hook", Events = "deal.won", Secret = "x", CreatedAt = DateTime.UtcNow };
+                db.WebhookEndpoints.Add(w);
+                await db.SaveChangesAsync();
+                return w.Id;
+            });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;
         if (path.StartsWith("/api/v1/teams/", StringComparison.Ordinal))
