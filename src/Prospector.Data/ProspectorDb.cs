@@ -54,6 +54,9 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<FormSubmission> FormSubmissions => Set<FormSubmission>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<CreditCheck> CreditChecks => Set<CreditCheck>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -108,7 +111,9 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
         var now = _time.GetUtcNow().UtcDateTime;
         StampVersions(now);
         var pending = AuditTrail.Collect(ChangeTracker, now, actor);
-        if (pending.Count == 0)
+        // Webhook events (the outbox) are written with the change and its trail, in the same transaction.
+        var events = await WebhookOutbox.SubscribedAsync(this, WebhookOutbox.Collect(ChangeTracker), ct);
+        if (pending.Count == 0 && events.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
 
         // Records and their audit entries are written in one transaction: no change without its trail.
@@ -117,6 +122,7 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
         {
             var n = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
             AuditEntries.AddRange(pending.Select(p => p.ToEntry()));
+            WebhookEvents.AddRange(events.Select(e => e.ToEvent(now)));
             await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
             if (own is not null) await own.CommitAsync(ct);
             return n;

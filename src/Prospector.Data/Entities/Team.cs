@@ -127,6 +127,8 @@ public enum AuditAction
     /// <summary>A retention run (by an admin, the CLI or the server's schedule) and what it purged.</summary>
     RetentionRun,
     TwoFactorEnabled, TwoFactorDisabled, TwoFactorReset, TwoFactorFailed,
+    /// <summary>Webhook endpoints: registered, changed, deleted, secret rotated, paused after failing (by the dispatcher).</summary>
+    WebhookCreated, WebhookChanged, WebhookDeleted, WebhookSecretRotated, WebhookPaused,
 }
 
 /// <summary>One change to one record: who, when, and each field from → to (JSON).</summary>

@@ -113,6 +113,7 @@ public static class ProspectorHost
         s.AddSingleton<ReminderDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
         s.AddWebForms(config);
+        Prospector.Features.Webhooks.WebhookSetup.AddWebhooks(s, config);
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).
@@ -197,6 +198,7 @@ public static class ProspectorHost
         api.MapCompaniesApi();
         api.MapSettingsApi();
         api.MapTeamsApi();
+        Prospector.Features.Webhooks.WebhooksApi.MapWebhooksApi(api);
         Prospector.Features.Sources.SourcesApi.MapSourcesApi(api);
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();

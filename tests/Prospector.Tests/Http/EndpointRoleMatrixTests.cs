@@ -103,6 +103,17 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/users/{id:long}/reset-two-factor",      U, F, F, A),
         // A manager hands over the book of a member of their teams (the body names nobody: 400, but let in).
         new("POST /api/v1/users/{id:long}/reassign",              U, F, A, A, """{"toUserId":null}"""),
+        // Webhooks: admins only (their payloads carry every record).
+        new("GET /api/v1/webhooks/",                              U, F, F, A),
+        new("GET /api/v1/webhooks/events",                        U, F, F, A),
+        new("GET /api/v1/webhooks/{id:long}",                     U, F, F, A),
+        new("POST /api/v1/webhooks/",                             U, F, F, A, """{"url":"https://93.184.216.34/hook","events":["deal.won"]}"""),
+        new("PATCH /api/v1/webhooks/{id:long}",                   U, F, F, A, """{"description":"matrix"}"""),
+        new("DELETE /api/v1/webhooks/{id:long}",                  U, F, F, A),
+        new("POST /api/v1/webhooks/{id:long}/secret",             U, F, F, A),
+        new("POST /api/v1/webhooks/{id:long}/test",               U, F, F, A),
+        new("GET /api/v1/webhooks/{id:long}/deliveries",          U, F, F, A),
+        new("POST /api/v1/webhooks/{id:long}/deliveries/{deliveryId:long}/retry", U, F, F, A),
         new("GET /api/v1/teams/",                                 U, F, F, A),
         new("POST /api/v1/teams/",                                U, F, F, A, """{"name":"{unique}"}"""),
         new("PATCH /api/v1/teams/{id:long}",                      U, F, F, A, """{"name":"{unique}"}"""),
@@ -399,6 +410,14 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 db.WebForms.Add(f);
                 await db.SaveChangesAsync();
                 return f.Id;
+            });
+        if (path.StartsWith("/api/v1/webhooks/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var w = new Data.WebhookEndpoint { Url = "https://93.184.216.34/hook", Events = "deal.won", Secret = "x", CreatedAt = DateTime.UtcNow };
+                db.WebhookEndpoints.Add(w);
+                await db.SaveChangesAsync();
+                return w.Id;
             });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;

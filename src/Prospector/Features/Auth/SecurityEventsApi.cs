@@ -18,6 +18,7 @@ public static class SecurityEventQueries
         AuditAction.SignedIn, AuditAction.SignInFailed, AuditAction.TokenCreated, AuditAction.TokenRevoked,
         AuditAction.PersonalDataExported, AuditAction.Erased, AuditAction.BackedUp, AuditAction.RetentionRun,
         AuditAction.TwoFactorEnabled, AuditAction.TwoFactorDisabled, AuditAction.TwoFactorReset, AuditAction.TwoFactorFailed,
+        AuditAction.WebhookCreated, AuditAction.WebhookChanged, AuditAction.WebhookDeleted, AuditAction.WebhookSecretRotated, AuditAction.WebhookPaused,
     ];
 
     /// <summary>Events of one kind, by one user, at or after <paramref name="from"/> and before <paramref name="to"/> (UTC); each filter optional.</summary>
