@@ -74,7 +74,9 @@ internal sealed class LifecycleEventConfiguration : IEntityTypeConfiguration<Lif
         b.Property(e => e.Reason).HasMaxLength(1000);
         b.HasOne(e => e.Contact).WithMany().HasForeignKey(e => e.ContactId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.ContactId, e.At });
-        b.HasIndex(e => new { e.Kind, e.At });
+        // The reports: a period's events read from the index alone, and per contact its stage changes by stage (first Lead, highest stage).
+        b.HasIndex(e => new { e.Kind, e.At, e.ContactId, e.FromStage, e.ToStage });
+        b.HasIndex(e => new { e.ContactId, e.Kind, e.ToStage, e.At });
     }
 }
 
@@ -113,6 +115,7 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
         b.HasOne<Pipeline>().WithMany().HasForeignKey(o => o.PipelineId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<PipelineStep>().WithMany().HasForeignKey(o => o.StepId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(o => new { o.StepId, o.StepEnteredAt });
+        b.HasIndex(o => o.ClosedAt); // the reports: deals closed in a period
     }
 }
 
@@ -126,6 +129,8 @@ internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
         b.HasIndex(a => new { a.CompanyId, a.OccurredAt });
         b.HasIndex(a => new { a.OpportunityId, a.OccurredAt });
         b.HasIndex(a => new { a.UserId, a.OccurredAt });
+        // The activity report: a period's conversations by rep and channel, with what visibility needs, from the index alone.
+        b.HasIndex(a => new { a.OccurredAt, a.Channel, a.UserId, a.ContactId, a.CompanyId, a.OpportunityId });
     }
 }
 

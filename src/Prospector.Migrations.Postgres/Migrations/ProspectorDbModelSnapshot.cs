@@ -241,6 +241,8 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("UserId", "OccurredAt");
 
+                    b.HasIndex("OccurredAt", "Channel", "UserId", "ContactId", "CompanyId", "OpportunityId");
+
                     b.ToTable("Activities");
                 });
 
@@ -1032,7 +1034,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("ContactId", "At");
 
-                    b.HasIndex("Kind", "At");
+                    b.HasIndex("ContactId", "Kind", "ToStage", "At");
+
+                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
 
                     b.ToTable("LifecycleEvents");
                 });
@@ -1405,6 +1409,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClosedAt");
 
                     b.HasIndex("CompanyId");
 

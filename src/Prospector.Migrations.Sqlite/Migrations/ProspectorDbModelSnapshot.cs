@@ -228,6 +228,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserId", "OccurredAt");
 
+                    b.HasIndex("OccurredAt", "Channel", "UserId", "ContactId", "CompanyId", "OpportunityId");
+
                     b.ToTable("Activities");
                 });
 
@@ -992,7 +994,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ContactId", "At");
 
-                    b.HasIndex("Kind", "At");
+                    b.HasIndex("ContactId", "Kind", "ToStage", "At");
+
+                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
 
                     b.ToTable("LifecycleEvents");
                 });
@@ -1355,6 +1359,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClosedAt");
 
                     b.HasIndex("CompanyId");
 

@@ -36,15 +36,11 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
         var starts = BucketStarts(b.Period, weekly);
 
         var conversations = ConversationsOf(b);
-        var counts = new List<(DateOnly Start, long? User, Channel Channel, int N)>();
-        for (var i = 0; i < starts.Count; i++)
-        {
-            var (from, to) = (ReportPeriod.MidnightUtc(starts[i], zone), i + 1 < starts.Count ? ReportPeriod.MidnightUtc(starts[i + 1], zone) : b.Period.EndUtc);
-            var start = starts[i];
-            var rows = await conversations.Where(a => a.OccurredAt >= from && a.OccurredAt < to)
-                .GroupBy(a => new { a.UserId, a.Channel }).Select(g => new { g.Key.UserId, g.Key.Channel, N = g.Count() }).ToListAsync(ct);
-            counts.AddRange(rows.Select(r => (start, r.UserId, r.Channel, r.N)));
-        }
+        // One pass over the period: each conversation's bucket is the index of the last bucket start (in UTC) not after it, a CASE in SQL.
+        var bounds = starts.Skip(1).Select(d => ReportPeriod.MidnightUtc(d, zone)).ToList();
+        var rows = await conversations.Where(a => a.OccurredAt >= b.Period.StartUtc && a.OccurredAt < b.Period.EndUtc)
+            .GroupBy(BucketKey(bounds)).Select(g => new { g.Key.Index, g.Key.UserId, g.Key.Channel, N = g.Count() }).ToListAsync(ct);
+        var counts = rows.Select(r => (Start: starts[r.Index], User: r.UserId, r.Channel, r.N)).ToList();
 
         var (s, e) = (b.Period.StartUtc, b.Period.EndUtc);
         var actions = ByRep(b, NextActionQueries.Visible(b.Db, b.Scope).Where(a => a.Status != NextActionStatus.Cancelled), a => a.AssigneeId);
@@ -134,6 +130,28 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
     {
         protected override Expression VisitParameter(ParameterExpression node) =>
             node == from ? to : base.VisitParameter(node);
+    }
+
+    /// <summary>Key of a conversation: its bucket's index (OccurredAt against the bucket boundaries), rep and channel.</summary>
+    private static Expression<Func<Activity, BucketKeyOf>> BucketKey(List<DateTime> bounds)
+    {
+        var a = Expression.Parameter(typeof(Activity), "a");
+        var at = Expression.Property(a, nameof(Activity.OccurredAt));
+        Expression index = Expression.Constant(bounds.Count);
+        for (var i = bounds.Count - 1; i >= 0; i--)
+            index = Expression.Condition(Expression.LessThan(at, Expression.Constant(bounds[i])), Expression.Constant(i), index);
+        var body = Expression.MemberInit(Expression.New(typeof(BucketKeyOf)),
+            Expression.Bind(typeof(BucketKeyOf).GetProperty(nameof(BucketKeyOf.Index))!, index),
+            Expression.Bind(typeof(BucketKeyOf).GetProperty(nameof(BucketKeyOf.UserId))!, Expression.Property(a, nameof(Activity.UserId))),
+            Expression.Bind(typeof(BucketKeyOf).GetProperty(nameof(BucketKeyOf.Channel))!, Expression.Property(a, nameof(Activity.Channel))));
+        return Expression.Lambda<Func<Activity, BucketKeyOf>>(body, a);
+    }
+
+    private sealed class BucketKeyOf
+    {
+        public int Index { get; init; }
+        public long? UserId { get; init; }
+        public Channel Channel { get; init; }
     }
 
     /// <summary>The first day of each bucket: the period's first day, then each Monday (or 1st of a month) after it.</summary>

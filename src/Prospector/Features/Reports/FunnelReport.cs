@@ -1,6 +1,6 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
-using Prospector.Features.Common;
 
 namespace Prospector.Features.Reports;
 
@@ -28,17 +28,29 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     public static async Task<FunnelReport> ComputeAsync(ReportBasis b, CancellationToken ct)
     {
         var cohort = CohortOf(b);
+        // One pass over the cohort: each contact's current stage, the highest stage any of its stage changes reached, and
+        // (disqualified contacts) the reason; Reached(stage) is then summed up in memory from these few groups.
+        var stageEvents = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged);
+        var groups = await cohort.Select(c => new
+            {
+                c.Stage,
+                Highest = stageEvents.Where(e => e.ContactId == c.Id).Max(e => (int?)(e.ToStage == Stage.RepeatCustomer ? 4 : e.ToStage == Stage.Customer ? 3
+                    : e.ToStage == Stage.Prospect ? 2 : e.ToStage == Stage.Lead ? 1 : e.ToStage == Stage.Suspect ? 0 : -1)),
+                Out = c.LeadStatus == LeadStatus.Unqualified,
+                Reason = c.LeadStatus == LeadStatus.Unqualified ? c.UnqualifiedReason : null,
+            })
+            .GroupBy(x => new { x.Stage, x.Highest, x.Out, x.Reason }).Select(g => new { g.Key.Stage, g.Key.Highest, g.Key.Out, g.Key.Reason, N = g.Count() })
+            .ToListAsync(ct);
         var steps = new List<CohortStep>();
         foreach (var s in CohortStages)
         {
-            var n = await Reached(b, cohort, s).CountAsync(ct);
+            var n = groups.Where(g => g.Stage >= s || (g.Highest ?? -1) >= (int)s).Sum(g => g.N);
             steps.Add(new CohortStep(s, n, steps.Count == 0 ? null : Rate(n, steps[^1].Reached)));
         }
         var size = steps[0].Reached;
         var overall = Rate(steps.First(s => s.Stage == Stage.Customer).Reached, size);
 
-        var disqualified = await cohort.Where(c => c.LeadStatus == LeadStatus.Unqualified)
-            .GroupBy(c => c.UnqualifiedReason).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        var disqualified = groups.Where(g => g.Out).GroupBy(g => g.Reason).Select(g => new { g.Key, N = g.Sum(x => x.N) }).ToList();
         var cohortIds = cohort.Select(c => (long?)c.Id);
         var cohortDeals = b.Opportunities().Where(o => cohortIds.Contains(o.ContactId));
         var cohortDrops = disqualified.Select(d => new DropOut(DropOutKind.Disqualified, d.Key ?? "", d.N))
@@ -53,10 +65,9 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     {
         var up = StageOrder.AtLeast(Stage.Lead);
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
-        // Each contact's first such change, grouped once over the events (not a correlated MIN per contact).
-        var firsts = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage))
-            .GroupBy(e => e.ContactId).Select(g => new { Id = g.Key, First = g.Min(e => e.At) })
-            .Where(x => x.First >= start && x.First < end).Select(x => x.Id);
+        // The first such change lies in the period when one lies in it and none before it (no MIN over every contact's events).
+        var ups = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage));
+        var firsts = ups.Where(e => e.At >= start && e.At < end && !ups.Any(p => p.ContactId == e.ContactId && p.At < start)).Select(e => e.ContactId);
         return b.Contacts().Where(c => firsts.Contains(c.Id));
     }
 
@@ -80,20 +91,38 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     private static async Task<List<PeriodStep>> PeriodStepsAsync(ReportBasis b, CancellationToken ct)
     {
         var moves = b.StageEvents().Where(b.InPeriod);
-        var entered = await moves.Where(StageOrder.Upward).GroupBy(e => e.ToStage)
-            .Select(g => new { g.Key, N = g.Select(e => e.ContactId).Distinct().Count() }).ToListAsync(ct);
-        var still = new List<(Stage Key, int N)>();
-        foreach (var s in StageOrder.All)
-            still.Add((s, await EnteredInPeriod(b, s).CountAsync(c => c.Stage == s, ct)));
-        var result = new List<PeriodStep>();
-        foreach (var s in StageOrder.All)
-        {
-            var from = moves.Where(e => e.FromStage == s && e.ToStage != s);
-            var on = await from.Where(StageOrder.Upward).Select(e => e.ContactId).Distinct().CountAsync(ct);
-            var back = await from.Where(Definitions.Not(StageOrder.Upward)).Select(e => e.ContactId).Distinct().CountAsync(ct);
-            result.Add(new PeriodStep(s, entered.FirstOrDefault(x => x.Key == s)?.N ?? 0, on, back, still.First(x => x.Key == s).N));
-        }
-        return result;
+        // Entered and still there, by the stage entered (one pass); moved on and back, by the stage left (one pass).
+        var entered = await moves.Where(StageOrder.Upward).Join(b.Contacts(), e => e.ContactId, c => c.Id, (e, c) => new { e.ContactId, e.ToStage, Now = c.Stage })
+            .GroupBy(x => x.ToStage)
+            .Select(g => new { g.Key, N = g.Select(x => x.ContactId).Distinct().Count(), Still = g.Where(x => x.Now == x.ToStage).Select(x => x.ContactId).Distinct().Count() })
+            .ToListAsync(ct);
+        var left = await moves.Where(e => e.FromStage != null && e.ToStage != e.FromStage).Select(UpwardFlag)
+            .GroupBy(x => new { x.FromStage, x.Up }).Select(g => new { g.Key.FromStage, g.Key.Up, N = g.Select(x => x.ContactId).Distinct().Count() })
+            .ToListAsync(ct);
+        return [.. StageOrder.All.Select(s => new PeriodStep(s, entered.FirstOrDefault(x => x.Key == s)?.N ?? 0,
+            left.FirstOrDefault(x => x.FromStage == s && x.Up)?.N ?? 0, left.FirstOrDefault(x => x.FromStage == s && !x.Up)?.N ?? 0,
+            entered.FirstOrDefault(x => x.Key == s)?.Still ?? 0))];
+    }
+
+    private sealed class Move
+    {
+        public long ContactId { get; init; }
+        public Stage? FromStage { get; init; }
+        public bool Up { get; init; }
+    }
+
+    /// <summary>A stage change as (contact, stage left, whether it went up: <see cref="StageOrder.Upward"/>, inlined).</summary>
+    private static readonly Expression<Func<LifecycleEvent, Move>> UpwardFlag = BuildUpwardFlag();
+
+    private static Expression<Func<LifecycleEvent, Move>> BuildUpwardFlag()
+    {
+        var up = StageOrder.Upward;
+        var e = up.Parameters[0];
+        var body = Expression.MemberInit(Expression.New(typeof(Move)),
+            Expression.Bind(typeof(Move).GetProperty(nameof(Move.ContactId))!, Expression.Property(e, nameof(LifecycleEvent.ContactId))),
+            Expression.Bind(typeof(Move).GetProperty(nameof(Move.FromStage))!, Expression.Property(e, nameof(LifecycleEvent.FromStage))),
+            Expression.Bind(typeof(Move).GetProperty(nameof(Move.Up))!, up.Body));
+        return Expression.Lambda<Func<LifecycleEvent, Move>>(body, e);
     }
 
     private static async Task<List<DropOut>> PeriodDropsAsync(ReportBasis b, CancellationToken ct)
