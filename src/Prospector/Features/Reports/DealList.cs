@@ -24,7 +24,7 @@ public sealed record DealFilter(OpportunityState? State = null, long? PipelineId
     public IEnumerable<string> Query()
     {
         static string E(string s) => Uri.EscapeDataString(s);
-        if (State is { } s) yield return "state=" + s.ToString().ToLowerInvariant();
+        if (State is { } s) yield return "state=" + s;
         if (PipelineId is { } p) yield return "pipelineId=" + p;
         if (StepId is { } st) yield return "stepId=" + st;
         if (OwnerId is { } o) yield return "ownerId=" + o;
