@@ -39,6 +39,7 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<Pipeline> Pipelines => Set<Pipeline>();
     public DbSet<PipelineStep> PipelineSteps => Set<PipelineStep>();
     public DbSet<Opportunity> Opportunities => Set<Opportunity>();
+    public DbSet<OpportunityStepChange> OpportunityStepChanges => Set<OpportunityStepChange>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<OpenQuestion> OpenQuestions => Set<OpenQuestion>();
     public DbSet<NextAction> NextActions => Set<NextAction>();
@@ -110,10 +111,11 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     {
         var now = _time.GetUtcNow().UtcDateTime;
         StampVersions(now);
+        var steps = StepHistory(now);
         var pending = AuditTrail.Collect(ChangeTracker, now, actor);
         // Webhook events (the outbox) are written with the change and its trail, in the same transaction.
         var events = await WebhookOutbox.SubscribedAsync(this, WebhookOutbox.Collect(ChangeTracker), ct);
-        if (pending.Count == 0 && events.Count == 0)
+        if (pending.Count == 0 && events.Count == 0 && steps.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
 
         // Records and their audit entries are written in one transaction: no change without its trail.
@@ -123,6 +125,8 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
             var n = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
             AuditEntries.AddRange(pending.Select(p => p.ToEntry()));
             WebhookEvents.AddRange(events.Select(e => e.ToEvent(now)));
+            // Read after the first save so a new deal's generated id is known.
+            OpportunityStepChanges.AddRange(steps.Select(s => s()));
             await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
             if (own is not null) await own.CommitAsync(ct);
             return n;
@@ -131,6 +135,39 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
         {
             if (own is not null) await own.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The deal step history entries of this save (<see cref="OpportunityStepChange"/>), built after the first save: a deal
+    /// created open enters its step; a move between steps (or pipelines) leaves one and enters the other; closing (won, lost,
+    /// cancelled) leaves the step; reopening enters it again. Standby counts as time in the step.
+    /// </summary>
+    private List<Func<OpportunityStepChange>> StepHistory(DateTime now)
+    {
+        static bool Open(object? s) => s is OpportunityState.Open or OpportunityState.Standby;
+        var result = new List<Func<OpportunityStepChange>>();
+        foreach (var e in ChangeTracker.Entries<Opportunity>())
+        {
+            var o = e.Entity;
+            if (e.State == EntityState.Added)
+            {
+                if (Open(o.State)) result.Add(() => new() { OpportunityId = o.Id, PipelineId = o.PipelineId, ToStepId = o.StepId, At = now });
+                continue;
+            }
+            if (e.State != EntityState.Modified) continue;
+            var step = e.Property(nameof(Opportunity.StepId));
+            var state = e.Property(nameof(Opportunity.State));
+            var (fromStep, toStep) = ((long)step.OriginalValue!, o.StepId);
+            var (wasOpen, isOpen) = (Open(state.OriginalValue), Open(o.State));
+            var (id, pipeline) = (o.Id, o.PipelineId);
+            if (wasOpen && fromStep != toStep)
+                result.Add(() => new() { OpportunityId = id, PipelineId = pipeline, FromStepId = fromStep, ToStepId = toStep, At = now });
+            if (wasOpen && !isOpen)
+                result.Add(() => new() { OpportunityId = id, PipelineId = pipeline, FromStepId = toStep, At = now });
+            if (!wasOpen && isOpen)
+                result.Add(() => new() { OpportunityId = id, PipelineId = pipeline, ToStepId = toStep, At = now });
+        }
+        return result;
     }
 
     private void StampVersions(DateTime now)

@@ -119,6 +119,16 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
     }
 }
 
+internal sealed class OpportunityStepChangeConfiguration : IEntityTypeConfiguration<OpportunityStepChange>
+{
+    public void Configure(EntityTypeBuilder<OpportunityStepChange> b)
+    {
+        b.HasOne<Opportunity>().WithMany().HasForeignKey(c => c.OpportunityId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(c => new { c.OpportunityId, c.At });
+        b.HasIndex(c => c.At);
+    }
+}
+
 internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
 {
     public void Configure(EntityTypeBuilder<Activity> b)

@@ -77,3 +77,19 @@ public sealed class CreditCheck
     public long? OverriddenById { get; set; }
     public DateTime? OverriddenAt { get; set; }
 }
+
+/// <summary>
+/// One entry in a deal's step history (append-only; written by <c>ProspectorDb</c> in the same save as the change): the deal
+/// entered <see cref="ToStepId"/> having left <see cref="FromStepId"/>. Null from: the deal was created or reopened; null to:
+/// it was won, lost or cancelled (its stay in <see cref="FromStepId"/> ended). <see cref="PipelineId"/> is the deal's pipeline
+/// after the change. A stay in a step runs from the entry that entered it to the next entry of the same deal.
+/// </summary>
+public sealed class OpportunityStepChange
+{
+    public long Id { get; set; }
+    public long OpportunityId { get; set; }
+    public long PipelineId { get; set; }
+    public long? FromStepId { get; set; }
+    public long? ToStepId { get; set; }
+    public DateTime At { get; set; }
+}

@@ -1427,6 +1427,38 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("Opportunities");
                 });
 
+            modelBuilder.Entity("Prospector.Data.OpportunityStepChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FromStepId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OpportunityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PipelineId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ToStepId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("OpportunityId", "At");
+
+                    b.ToTable("OpportunityStepChanges");
+                });
+
             modelBuilder.Entity("Prospector.Data.PersonalDate", b =>
                 {
                     b.Property<long>("Id")
@@ -2537,6 +2569,15 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Navigation("Company");
 
                     b.Navigation("Contact");
+                });
+
+            modelBuilder.Entity("Prospector.Data.OpportunityStepChange", b =>
+                {
+                    b.HasOne("Prospector.Data.Opportunity", null)
+                        .WithMany()
+                        .HasForeignKey("OpportunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Prospector.Data.PersonalDate", b =>

@@ -1377,6 +1377,36 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("Opportunities");
                 });
 
+            modelBuilder.Entity("Prospector.Data.OpportunityStepChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FromStepId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpportunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PipelineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ToStepId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("OpportunityId", "At");
+
+                    b.ToTable("OpportunityStepChanges");
+                });
+
             modelBuilder.Entity("Prospector.Data.PersonalDate", b =>
                 {
                     b.Property<long>("Id")
@@ -2455,6 +2485,15 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Navigation("Company");
 
                     b.Navigation("Contact");
+                });
+
+            modelBuilder.Entity("Prospector.Data.OpportunityStepChange", b =>
+                {
+                    b.HasOne("Prospector.Data.Opportunity", null)
+                        .WithMany()
+                        .HasForeignKey("OpportunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Prospector.Data.PersonalDate", b =>

@@ -153,6 +153,36 @@ public static class DemoData
             await db.Opportunities.Where(o => o.Id == id)
                 .ExecuteUpdateAsync(u => u.SetProperty(o => o.StepEnteredAt, entered).SetProperty(o => o.CreatedAt, created), ct);
         }
+        await StepHistoryAsync(db, pipeline, random, ct);
+    }
+
+    /// <summary>
+    /// A step history to match the back-dated deals (the saves wrote one for the moment of the write): an open deal went
+    /// through the steps before its own between its creation and its current step's start; a won deal through all steps in
+    /// the weeks before it was won.
+    /// </summary>
+    private static async Task StepHistoryAsync(ProspectorDb db, Pipeline pipeline, Randomizer random, CancellationToken ct)
+    {
+        var steps = pipeline.Steps.OrderBy(s => s.SortOrder).Select(s => s.Id).ToList();
+        var deals = await db.Opportunities.Where(o => o.PipelineId == pipeline.Id)
+            .Select(o => new { o.Id, o.StepId, o.State, o.CreatedAt, o.StepEnteredAt, o.ClosedAt }).ToListAsync(ct);
+        var ids = deals.Select(d => d.Id).ToList();
+        await db.OpportunityStepChanges.Where(c => ids.Contains(c.OpportunityId)).ExecuteDeleteAsync(ct);
+        foreach (var d in deals)
+        {
+            var last = Math.Max(0, steps.IndexOf(d.StepId));
+            var (start, end) = d.ClosedAt is { } closed ? (closed.AddDays(-random.Number(20, 90)), closed) : (d.CreatedAt, d.StepEnteredAt);
+            long? from = null;
+            for (var i = 0; i <= last; i++)
+            {
+                var at = i == 0 ? start : d.ClosedAt is null && i == last ? end : start + (end - start) * ((i + random.Double(-0.3, 0.3)) / (last + 1));
+                db.OpportunityStepChanges.Add(new OpportunityStepChange { OpportunityId = d.Id, PipelineId = pipeline.Id, FromStepId = from, ToStepId = steps[i], At = at });
+                from = steps[i];
+            }
+            if (d.ClosedAt is { } c)
+                db.OpportunityStepChanges.Add(new OpportunityStepChange { OpportunityId = d.Id, PipelineId = pipeline.Id, FromStepId = from, At = c });
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     private static void AddWork(ProspectorDb db, List<Contact> people, Pipeline pipeline, long adminId, Randomizer random, DateTime now)

@@ -50,7 +50,16 @@ public static class OpportunitiesApi
         ProspectorDb db, AccessScope scope, TimeProvider time, IStringLocalizer<SharedResource> l, CancellationToken ct, long? pipelineId = null, long? stepId = null,
         OpportunityState? state = null, long? ownerId = null, long? teamId = null, long? contactId = null, int? page = null, int? pageSize = null, string? q = null,
         bool? stale = null, DateOnly? lastContactedBefore = null, BoardSort sort = BoardSort.Default,
-        [System.ComponentModel.Description("A lead source by id or key (GET /api/v1/sources): the deal's contact's source, or its company's.")] string? source = null)
+        [System.ComponentModel.Description("A lead source by id or key (GET /api/v1/sources): the deal's contact's source, or its company's.")] string? source = null,
+        [System.ComponentModel.Description("A prospecting list: deals whose contact came from it.")] long? listId = null,
+        [System.ComponentModel.Description("ISO country code of the deal's contact.")] string? country = null,
+        [System.ComponentModel.Description("Closed (won, lost, cancelled) on or after this day, in the caller's time zone.")] DateOnly? closedFrom = null,
+        [System.ComponentModel.Description("Closed on or before this day (included), in the caller's time zone.")] DateOnly? closedTo = null,
+        [System.ComponentModel.Description("Expected to close in this month (yyyy-MM).")] string? expectedClose = null,
+        [System.ComponentModel.Description("The close reason, exactly.")] string? reason = null,
+        [System.ComponentModel.Description("ISO 4217 currency.")] string? currency = null,
+        [System.ComponentModel.Description("true: open deals whose expected close date has passed (the forecast's overdue deals).")] bool? overdue = null,
+        [System.ComponentModel.Description("Comma-separated: owner, team, source, reason — deals without one.")] string? without = null)
     {
         var (p, size, errors) = Api.Paging(page, pageSize);
         if (errors is not null) return TypedResults.ValidationProblem(errors);
@@ -60,7 +69,11 @@ public static class OpportunitiesApi
         if (stepId is { } s) deals = deals.Where(o => o.StepId == s);
         if (state is { } st) deals = deals.Where(o => o.State == st);
         if (contactId is { } c) deals = deals.Where(o => o.ContactId == c);
-        deals = await StalenessFilter.DealsAsync(db, scope, deals, stale, lastContactedBefore, ct);
+        // The report filters (the same query as the /deals page and the reports' links: Reports/DealList).
+        var narrowed = await Reports.DealList.QueryAsync(db, scope, new Reports.DealFilter(ListId: listId, Country: country, ClosedFrom: closedFrom,
+            ClosedTo: closedTo, ExpectedClose: expectedClose, Reason: reason, Currency: currency, Overdue: overdue == true, Without: without), time, l, ct, deals);
+        if (!narrowed.IsOk) return TypedResults.ValidationProblem(narrowed.Errors!);
+        deals = await StalenessFilter.DealsAsync(db, scope, narrowed.Value!, stale, lastContactedBefore, ct);
         var (total, capped) = await Api.CappedCountAsync(deals, ct);
         var items = await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, deals, sort, time.GetUtcNow().UtcDateTime).Skip((p - 1) * size).Take(size), ct);
         return TypedResults.Ok(new Paged<OpportunityDto>(items, total, p, size, capped));

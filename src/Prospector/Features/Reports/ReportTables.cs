@@ -76,6 +76,8 @@ public static class ReportTables
         new(t("Stage times"), [t("Stage"), t("Measured"), t("Median days"), t("75th percentile days")],
             [.. r.Stages.Select(s => Duration(Enum.TryParse<Stage>(s.Name, out var st) ? stage(st) : s.Name, s, c)),
              Duration(t("Lead to won"), r.LeadToWon, c), Duration(t("Deal created to won"), r.DealToWon, c), Duration(t("Age of open deals"), r.OpenDealAge, c)]),
+        new(t("Days in each pipeline step"), [t("Pipeline"), t("Step"), t("Measured"), t("Median days"), t("75th percentile days")],
+            [.. r.Steps.Select(s => (IReadOnlyList<string>)[s.Pipeline, s.Step, N(s.Count, c), D(s.MedianDays, c), D(s.P75Days, c)])]),
     ];
 
     /// <summary>Conversations per rep and bucket with a column per channel; the reps' hygiene; the gates overridden.</summary>

@@ -13,7 +13,7 @@ public sealed record DurationRow(string Name, int Count, double? MedianDays, dou
 /// day as a Lead (Lead → Won) and from the deal's creation (deal created → won). Deal age: open deals today.
 /// </summary>
 public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRow> Stages, DurationRow LeadToWon, DurationRow DealToWon,
-    DurationRow OpenDealAge)
+    DurationRow OpenDealAge, IReadOnlyList<StepDurationRow> Steps)
 {
     public static async Task<StageTimesReport> ComputeAsync(ReportBasis b, TimeProvider time, CancellationToken ct)
     {
@@ -44,7 +44,8 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
             [.. StageOrder.All.Where(s => s < Stage.RepeatCustomer).Select(s => Row(s.ToString(), stays[s]))],
             Row("LeadToWon", won.Where(w => w.LeadAt is not null && w.LeadAt <= w.ClosedAt).Select(w => (w.ClosedAt!.Value - w.LeadAt!.Value).TotalDays).ToList()),
             Row("DealToWon", won.Select(w => (w.ClosedAt!.Value - w.CreatedAt).TotalDays).ToList()),
-            Row("OpenDealAge", open.Select(c => (now - c).TotalDays).ToList()));
+            Row("OpenDealAge", open.Select(c => (now - c).TotalDays).ToList()),
+            await StepTimes.ComputeAsync(b, ct));
     }
 
     public static DurationRow Row(string name, List<double> days) =>
