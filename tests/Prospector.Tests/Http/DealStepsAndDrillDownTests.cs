@@ -121,7 +121,12 @@ public abstract class DealStepsAndDrillDownTests(ProspectorFactory app)
         await h.DealAsync(other, c2, OpportunityState.Standby, 400, expectedClose: "2026-04-20");
         await h.DealAsync(rep, c1, OpportunityState.Open, 400, expectedClose: "2020-01-10"); // overdue
         var admin = await app.UserAsync("Admin");
-        await app.WithDbAsync(async (db, _) => { (await db.Users.FindAsync(admin.Id))!.TimeZone = "Europe/Berlin"; return await db.SaveChangesAsync(); });
+        await app.WithDbAsync(async (db, _) =>
+        {
+            (await db.Users.FindAsync(admin.Id))!.TimeZone = "Europe/Berlin";
+            (await db.Users.FindAsync(rep.Id))!.TimeZone = "UTC";
+            return await db.SaveChangesAsync();
+        });
         var f = $"source={h.Source}";
 
         var wl = await GetAsync(admin, $"/api/v1/reports/win-loss?from=2026-03-01&to=2026-03-31&{f}");
