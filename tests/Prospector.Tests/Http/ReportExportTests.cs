@@ -86,7 +86,8 @@ public abstract class ReportExportTests(ProspectorFactory app)
         var about = book["Report"].Where(r => r.Cells.Length > 1 && r.Cells[0] is string && r.Cells[1] is not null).ToDictionary(r => (string)r.Cells[0]!, r => r.Cells[1]);
         Assert.Equal(new DateTime(2026, 3, 1), about["From"]);
         Assert.Equal(new DateTime(2026, 3, 31), about["To"]);
-        Assert.Equal("UTC", about["Time zone"]);
+        Assert.Equal(funnel.GetProperty("period").GetProperty("timeZone").GetString(), about["Time zone"]);
+        Assert.Equal("Europe/Berlin", about["Time zone"]);
         Assert.Equal(w.H.Source, about["Source"]);
 
         var cohort = book["Cohort"];
@@ -151,7 +152,7 @@ public abstract class ReportExportTests(ProspectorFactory app)
         var svg = XDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes));
         XNamespace ns = "http://www.w3.org/2000/svg";
         Assert.Equal(ns + "svg", svg.Root!.Name);
-        Assert.Empty(svg.Descendants().Where(e => e.Name.LocalName is "script" or "foreignObject"));
+        Assert.DoesNotContain(svg.Descendants(), e => e.Name.LocalName is "script" or "foreignObject");
         Assert.Contains(svg.Descendants(ns + "text"), t => (string?)t.Attribute("class") == "category" && t.Value == Hostile);
 
         // Stacked by owner: won 2 (series 0), lost 1 (series 1); the total above the stack.
