@@ -33,9 +33,14 @@ public static partial class ProspectorCli
         var list = new Option<string?>("--list") { Description = "Prospecting list name or id" };
         var country = new Option<string?>("--country") { Description = "Country code, e.g. DE" };
         var asUser = new Option<string?>("--as") { Description = "Count only what this user (e-mail) may see, in their time zone (default: everything, UTC)" };
-        var format = new Option<string>("--format") { Description = "table, csv or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv", "json");
-        var cmd = new Command("report", "Print a report: funnel, win-loss, forecast, stage-times, activity or lists.") { name, from, to, team, owner, source, list, country, asUser, format };
+        var format = new Option<string>("--format")
+        {
+            Description = "table, csv or json; xlsx (a workbook, one sheet per table), svg or png (the chart)",
+            DefaultValueFactory = _ => "table",
+        };
+        format.AcceptOnlyFromAmong("table", "csv", "json", "xlsx", "svg", "png");
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of the standard output (needed for xlsx and png on a terminal)" };
+        var cmd = new Command("report", "Print a report: funnel, win-loss, forecast, stage-times, activity or lists.") { name, from, to, team, owner, source, list, country, asUser, format, output };
         cmd.SetAction(async (parse, ct) => await Guarded(async () =>
         {
             await using var sp = await OpenAsync(parse, ct);
@@ -56,6 +61,9 @@ public static partial class ProspectorCli
             var filter = new ReportFilter(Day(parse.GetValue(from), "--from"), Day(parse.GetValue(to), "--to"),
                 await TeamIdAsync(db, parse.GetValue(team), ct), await UserIdAsync(db, parse.GetValue(owner), ct), parse.GetValue(source),
                 await ListIdAsync(db, parse.GetValue(list), ct), parse.GetValue(country));
+            if (parse.GetValue(format) is "xlsx" or "svg" or "png")
+                return await WriteReportFileAsync(sp.ServiceProvider.GetRequiredService<ReportExporter>(), parse.GetValue(name)!, filter, scope,
+                    parse.GetValue(format)!, parse.GetValue(output), ct);
             var reports = sp.ServiceProvider.GetRequiredService<ReportService>();
             var c = CultureInfo.InvariantCulture;
             string English(string s) => s;
@@ -91,6 +99,41 @@ public static partial class ProspectorCli
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// The report as a workbook or its chart as an image, to --output or to a redirected standard output; never binary bytes
+    /// onto a terminal.
+    /// </summary>
+    private static async Task<int> WriteReportFileAsync(ReportExporter exporter, string name, ReportFilter filter, AccessScope scope, string format,
+        string? output, CancellationToken ct)
+    {
+        if (output is null && format != "svg" && !Console.IsOutputRedirected)
+            throw new StartupException($"--format {format} writes a binary file: give --output FILE or redirect the output to a file.");
+        var built = await exporter.BuildAsync(name, filter, scope, ct);
+        if (built.Value is not { } r) throw new StartupException(string.Join(" ", built.Errors.SelectMany(e => e.Value).DefaultIfEmpty(built.Detail ?? built.Title ?? "")));
+        var svg = format == "xlsx" ? "" : ReportSvg.Render(r.Chart);
+        var bytes = format switch
+        {
+            "xlsx" => ReportXlsx.Write(r, s => s),
+            "png" => ReportPng.Render(svg),
+            _ => System.Text.Encoding.UTF8.GetBytes(svg),
+        };
+        if (output is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            await stdout.WriteAsync(bytes, ct);
+        }
+        else
+        {
+            try { await File.WriteAllBytesAsync(output, bytes, ct); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException($"Cannot write {output}: {e.Message}");
+            }
+            Console.Error.WriteLine($"Wrote {output} ({bytes.Length:N0} bytes).");
+        }
+        return 0;
     }
 
     private static (object Value, List<ReportTable> Tables) ReportOf<T>(Outcome<T> o, Func<T, List<ReportTable>> tables) where T : class =>

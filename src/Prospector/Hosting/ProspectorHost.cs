@@ -89,6 +89,7 @@ public static class ProspectorHost
         s.AddScoped<IItemCloser, OpportunityCloser>();
         s.AddScoped<Prospector.Features.Settings.WorkspaceService>();
         s.AddScoped<ReportService>();
+        s.AddScoped<ReportExporter>();
         s.AddScoped<Prospector.Features.Audit.SecurityLog>();
         s.AddScoped<Prospector.Features.Privacy.PersonalDataExport>();
         s.AddScoped<Prospector.Features.Privacy.Erasure>();

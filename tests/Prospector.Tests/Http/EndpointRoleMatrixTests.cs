@@ -90,6 +90,8 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("GET /api/v1/reports/stage-times",                    U, A, A, A),
         new("GET /api/v1/reports/activity",                       U, A, A, A),
         new("GET /api/v1/reports/lists",                          U, A, A, A),
+        new("GET /api/v1/reports/{name}/export",                  U, A, A, A),
+        new("GET /api/v1/reports/{name}/chart",                   U, A, A, A),
         new("GET /api/v1/me",                                     U, A, A, A),
         new("GET /api/v1/tokens/",                                U, A, A, A),
         new("POST /api/v1/tokens/",                               U, A, A, A, """{"name":"matrix"}"""),
@@ -329,7 +331,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
     {
         var method = row.Key[..row.Key.IndexOf(' ')];
         var path = row.Key[(method.Length + 1)..];
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["documentName"] = "v1", ["Token"] = "not-a-setup-link" };
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["documentName"] = "v1", ["Token"] = "not-a-setup-link", ["name"] = "funnel" };
         if (RouteParameter().Matches(path).Any(m => m.Groups[1].Value.Equals("id", StringComparison.OrdinalIgnoreCase))
             && await IdForAsync(path, owner) is { } id)
             values["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -48,6 +48,7 @@ public static class ReportsApi
             Answer(reports.ListsAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
             .WithSummary("Per prospecting list: rows converted, cancelled by reason, duplicates, still open, and what its contacts became.")
             .WithDescription("Lists created up to the end of the period, as they stand now; ownerId and teamId are the list's owner and team." + Filters);
+        g.MapReportExports();
         return app;
     }
 
