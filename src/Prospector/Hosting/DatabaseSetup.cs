@@ -33,7 +33,9 @@ public static class DatabaseSetup
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, IConfiguration config)
     {
         // Consents and personal dates are only ever read through their contact, whose filter already applies.
-        options.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
+        // WorkspaceSettings is one row, read with a bare FirstAsync: nothing to order.
+        options.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning,
+            CoreEventId.FirstWithoutOrderByAndFilterWarning));
         var cs = ConnectionString(config);
         if (Provider(config) == DatabaseProvider.Postgres)
             options.UseNpgsql(cs, o => o.MigrationsAssembly("Prospector.Migrations.Postgres"));

@@ -45,11 +45,17 @@ public static class ProspectorHost
         // Quiet defaults; appsettings.json or Logging__LogLevel__* in the environment still override them.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+            // A failed connection or command throws, and is reported once where it is caught (the CLI's one line, the
+            // server's unhandled-exception log); EF's own copy of it would be a second report.
+            .AddFilter("Microsoft.EntityFrameworkCore.Database", LogLevel.Critical)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             // Start-up failures are printed as one line by the CLI; the host's own stack trace is noise there.
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical)
             // Keys live in the database of a self-hosted install; that is the protection boundary.
             .AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        // Logs go to stderr: a CLI verb's stdout carries only its output (`report --format svg > chart.svg`), and a
+        // service manager collects stderr as it does stdout.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         configure?.Invoke(builder);
         var config = builder.Configuration;
         var s = builder.Services;

@@ -136,7 +136,11 @@ public abstract class DealStepsAndDrillDownTests(ProspectorFactory app)
             var (dim, key) = (row.GetProperty("dimension").GetString(), row.GetProperty("key").GetString());
             var by = dim switch
             {
-                "Owner" => $"ownerId={key}", "Team" => $"teamId={key}", "Source" => $"source={key}", "Pipeline" => $"pipelineId={key}", _ => $"stepId={key}",
+                "Owner" => $"ownerId={key}",
+                "Team" => $"teamId={key}",
+                "Source" => $"source={key}",
+                "Pipeline" => $"pipelineId={key}",
+                _ => $"stepId={key}",
             };
             var query = dim == "Source" ? $"closedFrom=2026-03-01&closedTo=2026-03-31&{by}" : $"{closed}&{by}";
             foreach (var state in new[] { "Won", "Lost", "Cancelled" })

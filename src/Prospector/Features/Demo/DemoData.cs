@@ -153,6 +153,13 @@ public static class DemoData
             await db.Opportunities.Where(o => o.Id == id)
                 .ExecuteUpdateAsync(u => u.SetProperty(o => o.StepEnteredAt, entered).SetProperty(o => o.CreatedAt, created), ct);
         }
+        // A closed deal was created weeks before it was won (the save stamped it with today, after its close date).
+        var closed = await db.Opportunities.Where(o => o.ClosedAt != null).Select(o => new { o.Id, o.ClosedAt }).ToListAsync(ct);
+        foreach (var d in closed)
+        {
+            var created = d.ClosedAt!.Value.AddDays(-random.Number(20, 90));
+            await db.Opportunities.Where(o => o.Id == d.Id).ExecuteUpdateAsync(u => u.SetProperty(o => o.CreatedAt, created), ct);
+        }
         await StepHistoryAsync(db, pipeline, random, ct);
     }
 
@@ -171,7 +178,7 @@ public static class DemoData
         foreach (var d in deals)
         {
             var last = Math.Max(0, steps.IndexOf(d.StepId));
-            var (start, end) = d.ClosedAt is { } closed ? (closed.AddDays(-random.Number(20, 90)), closed) : (d.CreatedAt, d.StepEnteredAt);
+            var (start, end) = d.ClosedAt is { } closed ? (d.CreatedAt, closed) : (d.CreatedAt, d.StepEnteredAt);
             long? from = null;
             for (var i = 0; i <= last; i++)
             {

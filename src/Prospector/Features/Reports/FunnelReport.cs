@@ -32,13 +32,13 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         // (disqualified contacts) the reason; Reached(stage) is then summed up in memory from these few groups.
         var stageEvents = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged);
         var groups = await cohort.Select(c => new
-            {
-                c.Stage,
-                Highest = stageEvents.Where(e => e.ContactId == c.Id).Max(e => (int?)(e.ToStage == Stage.RepeatCustomer ? 4 : e.ToStage == Stage.Customer ? 3
-                    : e.ToStage == Stage.Prospect ? 2 : e.ToStage == Stage.Lead ? 1 : e.ToStage == Stage.Suspect ? 0 : -1)),
-                Out = c.LeadStatus == LeadStatus.Unqualified,
-                Reason = c.LeadStatus == LeadStatus.Unqualified ? c.UnqualifiedReason : null,
-            })
+        {
+            c.Stage,
+            Highest = stageEvents.Where(e => e.ContactId == c.Id).Max(e => (int?)(e.ToStage == Stage.RepeatCustomer ? 4 : e.ToStage == Stage.Customer ? 3
+                : e.ToStage == Stage.Prospect ? 2 : e.ToStage == Stage.Lead ? 1 : e.ToStage == Stage.Suspect ? 0 : -1)),
+            Out = c.LeadStatus == LeadStatus.Unqualified,
+            Reason = c.LeadStatus == LeadStatus.Unqualified ? c.UnqualifiedReason : null,
+        })
             .GroupBy(x => new { x.Stage, x.Highest, x.Out, x.Reason }).Select(g => new { g.Key.Stage, g.Key.Highest, g.Key.Out, g.Key.Reason, N = g.Count() })
             .ToListAsync(ct);
         var steps = new List<CohortStep>();

@@ -31,7 +31,7 @@ public static class ReportCharts
     {
         var rows = r.Rows.Where(x => x.Dimension == WinLossDimension.Owner).OrderByDescending(x => x.Won + x.Lost + x.Cancelled).Take(MaxBars).ToList();
         return new(t("Deals closed in the period") + " · " + string.Format(c, t("Win rate {0}"), r.WinRate?.ToString("P1", c) ?? "–"), "", t("Deals"),
-            [.. rows.Select(x => x.Name == "" ? t("(none)") : x.Name)],
+            [.. rows.Select(x => x.Name == "" ? t("(none)") : ReportSheets.NameOf(x, t))],
             [
                 new(t("Won"), [.. rows.Select(x => (double)x.Won)]),
                 new(t("Lost"), [.. rows.Select(x => (double)x.Lost)]),

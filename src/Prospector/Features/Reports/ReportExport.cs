@@ -127,7 +127,7 @@ public static class ReportSheets
     public static List<ExportSheet> WinLoss(WinLossReport r, Func<string, string> t) =>
     [
         new(t("Win rate"), [Text(t("By")), Text(t("Name")), Count(t("Won")), Count(t("Lost")), Count(t("Cancelled")), new(t("Win rate %"), CellKind.Share)],
-            [.. r.Rows.Select(x => Row(t(x.Dimension.ToString()), x.Dimension == WinLossDimension.Source && x.Name != "" ? t(x.Name) : x.Name,
+            [.. r.Rows.Select(x => Row(t(x.Dimension.ToString()), NameOf(x, t),
                 x.Won, x.Lost, x.Cancelled, x.WinRate))]),
         new(t("Reasons"), [Text(t("Why")), Text(t("Reason")), Count(t("Count"))], [.. r.Reasons.Select(d => Row(t(d.Kind.ToString()), d.Reason, d.Count))]),
         new(t("Won amounts"), [Text(t("Currency")), Count(t("Won")), new(t("Total"), CellKind.Amount, 0), new(t("Average"), CellKind.Amount, 0)],
@@ -153,6 +153,9 @@ public static class ReportSheets
             new(t("Stage times"), [Text(t("Stage")), Count(t("Measured")), new(t("Median days"), CellKind.Days), new(t("75th percentile days"), CellKind.Days)],
                 [.. r.Stages.Select(s => D(Enum.TryParse<Stage>(s.Name, out var st) ? stage(st) : s.Name, s)),
                  D(t("Lead to won"), r.LeadToWon), D(t("Deal created to won"), r.DealToWon), D(t("Age of open deals"), r.OpenDealAge)]),
+            new(t("Days in each pipeline step"), [Text(t("Pipeline")), Text(t("Step")), Count(t("Measured")), new(t("Median days"), CellKind.Days),
+                    new(t("75th percentile days"), CellKind.Days)],
+                [.. r.Steps.Select(s => Row(t(s.Pipeline), t(s.Step), s.Count, s.MedianDays, s.P75Days))]),
         ];
     }
 
@@ -186,4 +189,8 @@ public static class ReportSheets
     ];
 
     private static IReadOnlyList<object?> Row(params object?[] cells) => cells;
+
+    /// <summary>A win/loss row's name: sources, pipelines and steps are shown in the reader's language when they are the defaults.</summary>
+    public static string NameOf(WinLossRow x, Func<string, string> t) =>
+        x.Name != "" && x.Dimension is WinLossDimension.Source or WinLossDimension.Pipeline or WinLossDimension.Step ? t(x.Name) : x.Name;
 }

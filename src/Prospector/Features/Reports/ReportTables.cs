@@ -54,7 +54,7 @@ public static class ReportTables
     public static List<ReportTable> WinLoss(WinLossReport r, Func<string, string> t, CultureInfo c) =>
     [
         new(t("Win rate"), [t("By"), t("Name"), t("Won"), t("Lost"), t("Cancelled"), t("Win rate %")],
-            [.. r.Rows.Select(x => (IReadOnlyList<string>)[t(x.Dimension.ToString()), x.Name, N(x.Won, c), N(x.Lost, c), N(x.Cancelled, c), P(x.WinRate, c)])]),
+            [.. r.Rows.Select(x => (IReadOnlyList<string>)[t(x.Dimension.ToString()), ReportSheets.NameOf(x, t), N(x.Won, c), N(x.Lost, c), N(x.Cancelled, c), P(x.WinRate, c)])]),
         new(t("Reasons"), [t("Why"), t("Reason"), t("Count")], [.. r.Reasons.Select(d => Drop(d, t, c))]),
         new(t("Won amounts"), [t("Currency"), t("Won"), t("Total"), t("Average")],
             [.. r.WonAmounts.Select(a => (IReadOnlyList<string>)[a.Currency, N(a.Count, c), M(a.Total, c), M(a.Average, c)])]),
@@ -77,7 +77,7 @@ public static class ReportTables
             [.. r.Stages.Select(s => Duration(Enum.TryParse<Stage>(s.Name, out var st) ? stage(st) : s.Name, s, c)),
              Duration(t("Lead to won"), r.LeadToWon, c), Duration(t("Deal created to won"), r.DealToWon, c), Duration(t("Age of open deals"), r.OpenDealAge, c)]),
         new(t("Days in each pipeline step"), [t("Pipeline"), t("Step"), t("Measured"), t("Median days"), t("75th percentile days")],
-            [.. r.Steps.Select(s => (IReadOnlyList<string>)[s.Pipeline, s.Step, N(s.Count, c), D(s.MedianDays, c), D(s.P75Days, c)])]),
+            [.. r.Steps.Select(s => (IReadOnlyList<string>)[t(s.Pipeline), t(s.Step), N(s.Count, c), D(s.MedianDays, c), D(s.P75Days, c)])]),
     ];
 
     /// <summary>Conversations per rep and bucket with a column per channel; the reps' hygiene; the gates overridden.</summary>
