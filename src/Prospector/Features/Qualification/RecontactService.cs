@@ -22,7 +22,7 @@ public sealed class RecontactService(IServiceScopeFactory scopes, TimeProvider t
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
             {
                 log.LogWarning(e, "Recontact run failed; trying again in an hour.");
             }

@@ -35,7 +35,7 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
             {
                 log.LogWarning(e, "Reminder run failed; trying again shortly.");
             }

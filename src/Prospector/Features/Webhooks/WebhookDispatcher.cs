@@ -43,7 +43,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider 
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
             {
                 log.LogWarning(e, "Webhook run failed; trying again shortly.");
             }
