@@ -60,7 +60,7 @@ public sealed class ContactJourneyTests(BrowserFixture browser)
         // Find it again with the search box, typing without umlauts.
         await page.GoAsync("/contacts");
         await page.Locator("input[data-search], [data-search] input").First.FillAsync("schaf");
-        var row = page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer" });
+        var row = page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer", Exact = true });
         await Expect(row).ToBeVisibleAsync();
         await Expect(page.GetByTestId("contact-total")).ToHaveTextAsync("1");
         await row.ClickAsync();
@@ -85,7 +85,7 @@ public sealed class ContactJourneyTests(BrowserFixture browser)
         await page.GoAsync("/contacts");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer" })).ToHaveCountAsync(0);
         await page.GetByText("Recycle bin", new() { Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Jörg Schäfer", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Restore" }).ClickAsync();
         await Expect(page.GetByText("In the recycle bin")).ToHaveCountAsync(0);
         await Expect(page.Locator("#edit")).ToBeVisibleAsync();
