@@ -186,7 +186,7 @@ public abstract partial class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, test.StatusCode);
         await RunAsync();
         // The test event also wakes the background dispatcher: whichever instance claims it, it arrives once.
-        for (var i = 0; i < 200 && _sink.Requests.IsEmpty; i++) await Task.Delay(50);
+        await _sink.WaitForAnyAsync(TimeSpan.FromSeconds(10));
         await RunAsync();
         var r = Assert.Single(_sink.Requests);
         Assert.Equal("webhook.test", r.Headers["Prospector-Event"]);

@@ -21,6 +21,25 @@ public sealed class WebhookSink : IAsyncDisposable
 
     public ConcurrentQueue<int> Answers { get; } = new();
     public ConcurrentQueue<SinkRequest> Requests { get; } = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Waits (no polling) until a request has arrived or <paramref name="timeout"/> has passed; true when one arrived.</summary>
+    public async Task<bool> WaitForAnyAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task arrived;
+            lock (_gate)
+            {
+                if (!Requests.IsEmpty) return true;
+                arrived = _arrived.Task;
+            }
+            try { await arrived.WaitAsync(limit.Token); }
+            catch (OperationCanceledException) { return false; }
+        }
+    }
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
     public int Accepted => Volatile.Read(ref _accepted);
     /// <summary>A Location header for 3xx answers.</summary>
@@ -70,7 +89,12 @@ public sealed class WebhookSink : IAsyncDisposable
                 var length = headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl, System.Globalization.CultureInfo.InvariantCulture) : 0;
                 var body = new byte[length];
                 await stream.ReadExactlyAsync(body);
-                Requests.Enqueue(new SinkRequest(first[0], first[1], headers, Encoding.UTF8.GetString(body)));
+                lock (_gate)
+                {
+                    Requests.Enqueue(new SinkRequest(first[0], first[1], headers, Encoding.UTF8.GetString(body)));
+                    _arrived.TrySetResult();
+                    _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
                 var status = Answers.TryDequeue(out var s) ? s : 200;
                 var text = status == 200 ? "thanks" : "not today";
                 var location = status is >= 300 and < 400 && RedirectTo is { } to ? $"Location: {to}\r\n" : "";
