@@ -139,6 +139,76 @@ public abstract class AuthCacheTests(ProspectorFactory app)
         }
     }
 
+    /// <summary>
+    /// A token's "last used" time is written at most every five minutes, and that write changes no one's cached answer: the
+    /// time goes into the cached answer itself. Were it left stale there, every request after five minutes would write again.
+    /// A revocation right after such a write still counts at the next request.
+    /// </summary>
+    [Fact]
+    public async Task A_tokens_last_used_time_is_written_every_five_minutes_not_every_request_and_revocation_still_counts()
+    {
+        await using var own = new ProspectorFactory(app.Provider);
+        var rep = await own.UserAsync("Rep", "Nord");
+        async Task<DateTime> LastUsedAsync()
+        {
+            var tokens = await rep.Client.GetJsonAsync("/api/v1/tokens");
+            return tokens.EnumerateArray().Single(t => t.GetProperty("id").GetInt64() == rep.TokenId).GetProperty("lastUsedAt").GetDateTime();
+        }
+        var first = await LastUsedAsync();
+
+        own.Clock.Offset = TimeSpan.FromMinutes(6);
+        var sixMinutesOn = await LastUsedAsync();
+        Assert.True(sixMinutesOn - first >= TimeSpan.FromMinutes(6) - TimeSpan.FromSeconds(1), $"{first:O} then {sixMinutesOn:O}");
+
+        own.Clock.Offset = TimeSpan.FromMinutes(8);
+        Assert.Equal(sixMinutesOn, await LastUsedAsync()); // written two minutes ago: not again
+
+        Assert.Equal(HttpStatusCode.NoContent, (await rep.Client.DeleteAsync($"/api/v1/tokens/{rep.TokenId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await rep.Client.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    /// <summary>
+    /// Another user's "last used" write drops nobody's cached answer: a revocation made behind this app's back (which it
+    /// cannot hear of) is still unseen after it, where before every such write emptied the cache for everyone.
+    /// </summary>
+    [Fact]
+    public async Task Another_tokens_last_used_write_leaves_the_other_cached_answers_in_place()
+    {
+        await using var own = new ProspectorFactory(app.Provider);
+        var first = await own.UserAsync("Rep", "Nord");
+        var second = await own.UserAsync("Rep", "Süd");
+        Assert.Equal(HttpStatusCode.OK, (await first.Client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/api/v1/me")).StatusCode);
+
+        var cs = await own.WithDbAsync((db, _) => Task.FromResult(db.Database.GetConnectionString()!));
+        var options = new DbContextOptionsBuilder<ProspectorDb>();
+        if (app.Provider == Provider.Sqlite) options.UseSqlite(cs); else options.UseNpgsql(cs);
+        await using (var elsewhere = new ProspectorDb(options.Options))
+            await elsewhere.ApiTokens.Where(t => t.Id == first.TokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, DateTime.UtcNow));
+
+        own.Clock.Offset = TimeSpan.FromMinutes(6); // the second token's use now writes its "last used" time
+        Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.Client.GetAsync("/api/v1/me")).StatusCode); // still the cached answer
+        // A write the cache must hear of (a team renamed through the app) drops it: the revocation counts.
+        var admin = await own.UserAsync("Admin");
+        await admin.Client.CreateAsync("/api/v1/teams", new { name = TestHttp.Unique("Team") });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await first.Client.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    /// <summary>/me answers from the same cache: a new team shows at the next request.</summary>
+    [Fact]
+    public async Task Me_shows_a_team_change_at_the_next_request()
+    {
+        var admin = await app.UserAsync("Admin");
+        var rep = await app.UserAsync("Rep", "Nord");
+        Assert.Equal(["Nord"], (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("teams").EnumerateArray().Select(t => t.GetString()));
+        var name = TestHttp.Unique("Team");
+        var team = (await admin.Client.CreateAsync("/api/v1/teams", new { name })).GetProperty("id").GetInt64();
+
+        Assert.Equal(HttpStatusCode.OK, (await PatchUserAsync(admin.Client, rep.Id, new { teamIds = new[] { team } })).StatusCode);
+        Assert.Equal([name], (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("teams").EnumerateArray().Select(t => t.GetString()));
+    }
+
     private static async Task SetWorkspaceAsync(HttpClient admin, object change)
     {
         var ws = await admin.GetAsync("/api/v1/workspace");

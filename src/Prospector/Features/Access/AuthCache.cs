@@ -63,6 +63,37 @@ public sealed class AuthCache
         return value;
     }
 
+    /// <summary>
+    /// Changes the cached answer for <paramref name="key"/> in place (e.g. a "last used" time just written), if there is a
+    /// current one; a drop that came in meanwhile wins.
+    /// </summary>
+    public void Update<T>(string key, Func<T, T> change)
+    {
+        var current = Volatile.Read(ref generation);
+        if (entries.TryGetValue(key, out var hit) && hit.Generation == current && hit.Value is T value)
+            entries.TryUpdate(key, hit with { Value = change(value) }, hit);
+    }
+
+    private static readonly AsyncLocal<bool> stampOnly = new();
+
+    /// <summary>
+    /// Marks the writes made until the result is disposed (on this async flow) as changing no cached answer — only a "last
+    /// used"/"last seen" time, which the writer then puts into its cached answer with <see cref="Update{T}"/>. Such writes
+    /// drop nothing, so the stamps written every few minutes per token and per session do not empty the cache for everyone.
+    /// (A query tag would say this in the SQL, but EF Core does not put tags on ExecuteUpdate.)
+    /// </summary>
+    public static StampScope StampOnly()
+    {
+        stampOnly.Value = true;
+        return default;
+    }
+
+    /// <summary>Ends <see cref="StampOnly"/>.</summary>
+    public readonly struct StampScope : IDisposable
+    {
+        public void Dispose() => stampOnly.Value = false;
+    }
+
     /// <summary>Forgets every answer: the next request of every user reads the database.</summary>
     public void Invalidate()
     {
@@ -92,7 +123,7 @@ public sealed class AuthCache
 
     private void Written(DbCommand command)
     {
-        if (!Touches(command.CommandText)) return;
+        if (stampOnly.Value || !Touches(command.CommandText)) return;
         if (command.Transaction is { } tx) dirty.AddOrUpdate(tx, this);
         Invalidate();
     }

@@ -49,8 +49,11 @@ public sealed class ApiTokenHandler(
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(5))
         {
             var db = Db;
-            await db.ApiTokens.Where(t => t.Id == token.TokenId)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+            // This write changes no cached answer but the time, which is put into the answer itself (AuthCache.StampOnly).
+            using (AuthCache.StampOnly())
+                await db.ApiTokens.Where(t => t.Id == token.TokenId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+            cache.Update<TokenUser>("token:" + hash, t => t with { LastUsedAt = now });
         }
         List<Claim> claims =
         [

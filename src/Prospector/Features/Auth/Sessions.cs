@@ -74,10 +74,16 @@ public sealed class Sessions(ProspectorDb db, TimeProvider time, AuthCache cache
         // Cached until anything about sessions, users or roles is written (AuthCache): ending a session, deactivating the
         // user or changing their stamp or role counts at the very next request.
         var idleSince = now - Lifetime;
-        if (await cache.GetOrLoadAsync($"session:{hash}:{userId}:{stamp}", () => LastSeen.For(db)(db, hash, userId, stamp, idleSince)) is not { } seen
+        var cached = $"session:{hash}:{userId}:{stamp}";
+        if (await cache.GetOrLoadAsync(cached, () => LastSeen.For(db)(db, hash, userId, stamp, idleSince)) is not { } seen
             || seen.LastSeenAt <= idleSince) return null;
         if (now - seen.LastSeenAt > TouchEvery)
-            await db.UserSessions.Where(s => s.KeyHash == hash).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+        {
+            // Only the time changes, and it goes into the cached answer itself (AuthCache.StampOnly).
+            using (AuthCache.StampOnly())
+                await db.UserSessions.Where(s => s.KeyHash == hash).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+            cache.Update<Seen>(cached, s => s with { LastSeenAt = now });
+        }
         return seen.Role ?? "";
     }
 

@@ -105,14 +105,18 @@ public static class SettingsApi
         // Read as typed: a password is taken exactly as sent (no trimming); the service checks it.
         (await admin.ChangePasswordAsync(scope.UserId, body.Value.CurrentPassword, body.Value.NewPassword, ct)).ToNoContent();
 
-    private static async Task<Ok<UserDto>> Me(ClaimsPrincipal user, ProspectorDb db, CancellationToken ct)
+    /// <summary>
+    /// Who the caller is: kept in the same cache as the caller's identity (AuthCache), which every write to users, teams
+    /// and team members empties, so a new name or team shows at the next request; the role is the one the request carries.
+    /// </summary>
+    private static async Task<Ok<UserDto>> Me(ClaimsPrincipal user, AuthCache cache, HttpContext http, CancellationToken ct)
     {
         var id = Auth.Me.Id(user);
         var role = Roles.All.FirstOrDefault(user.IsInRole) ?? "";
-        var u = await db.Users.AsNoTracking().Where(x => x.Id == id)
-            .Select(x => new UserDto(x.Id, x.Email!, x.DisplayName, role, x.Teams.Select(t => t.Team!.Name).ToList(), x.DeactivatedAt == null))
-            .FirstAsync(ct);
-        return TypedResults.Ok(u);
+        var u = await cache.GetOrLoadAsync<UserDto>($"me:{id}", () => http.RequestServices.GetRequiredService<ProspectorDb>().Users
+            .AsNoTracking().Where(x => x.Id == id).Select(x => new UserDto(x.Id, x.Email!, x.DisplayName, "", x.Teams.Select(t => t.Team!.Name).ToList(), x.DeactivatedAt == null))
+            .FirstOrDefaultAsync(ct));
+        return TypedResults.Ok(u! with { Role = role });
     }
 
     private static async Task<Ok<WorkspaceDto>> GetWorkspace(WorkspaceService workspace, HttpResponse response, CancellationToken ct)
