@@ -23,8 +23,8 @@ public static partial class ProspectorCli
 
     private static Command ReportCommand()
     {
-        var name = new Argument<string>("NAME") { Description = "funnel, win-loss, forecast, stage-times, activity or lists" };
-        name.AcceptOnlyFromAmong("funnel", "win-loss", "forecast", "stage-times", "activity", "lists");
+        var name = new Argument<string>("NAME") { Description = "funnel, win-loss, forecast, stage-times, activity, lists or team" };
+        name.AcceptOnlyFromAmong("funnel", "win-loss", "forecast", "stage-times", "activity", "lists", "team");
         var from = new Option<string?>("--from") { Description = "First day of the period, yyyy-MM-dd (default: 1 January this year)" };
         var to = new Option<string?>("--to") { Description = "Last day of the period, yyyy-MM-dd (default: today)" };
         var team = new Option<string?>("--team") { Description = "Team name or id" };
@@ -40,7 +40,7 @@ public static partial class ProspectorCli
         };
         format.AcceptOnlyFromAmong("table", "csv", "json", "xlsx", "svg", "png");
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of the standard output (needed for xlsx and png on a terminal)" };
-        var cmd = new Command("report", "Print a report: funnel, win-loss, forecast, stage-times, activity or lists.") { name, from, to, team, owner, source, list, country, asUser, format, output };
+        var cmd = new Command("report", "Print a report: funnel, win-loss, forecast, stage-times, activity, lists or team.") { name, from, to, team, owner, source, list, country, asUser, format, output };
         cmd.SetAction(async (parse, ct) => await Guarded(async () =>
         {
             await using var sp = await OpenAsync(parse, ct);
@@ -75,6 +75,7 @@ public static partial class ProspectorCli
                 "stage-times" => ReportOf(await reports.StageTimesAsync(filter, scope, ct), r => ReportTables.StageTimes(r, English, StageName, c)),
                 "activity" => ReportOf(await reports.ActivityAsync(filter, scope, ct), r => ReportTables.Activity(r, English, StageName, ch => ch.ToString(), c)),
                 "lists" => ReportOf(await reports.ListsAsync(filter, scope, ct), r => ReportTables.Lists(r, English, c)),
+                "team" => ReportOf(await reports.TeamAsync(filter, scope, ct), r => TeamTables.Tables(r, English, c)),
                 _ => ReportOf(await reports.FunnelAsync(filter, scope, ct), r => ReportTables.Funnel(r, English, StageName, c)),
             };
             switch (parse.GetValue(format))

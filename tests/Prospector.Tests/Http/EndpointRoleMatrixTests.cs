@@ -90,6 +90,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("GET /api/v1/reports/stage-times",                    U, A, A, A),
         new("GET /api/v1/reports/activity",                       U, A, A, A),
         new("GET /api/v1/reports/lists",                          U, A, A, A),
+        new("GET /api/v1/reports/team",                           U, A, A, A),
         new("GET /api/v1/reports/{name}/export",                  U, A, A, A),
         new("GET /api/v1/reports/{name}/chart",                   U, A, A, A),
         new("GET /api/v1/me",                                     U, A, A, A),

@@ -4,7 +4,7 @@ using Prospector.Data;
 namespace Prospector.Features.Reports;
 
 /// <summary>The contacts behind a funnel number, for the contacts list (/contacts?report=…): the same queries the report counts with.</summary>
-public enum ContactSlice { Cohort, CohortDisqualified, Entered, MovedOn, MovedBack, StillThere, Disqualified, FromList }
+public enum ContactSlice { Cohort, CohortDisqualified, Entered, MovedOn, MovedBack, StillThere, Disqualified, FromList, Contacted }
 
 public static class ContactSlices
 {
@@ -24,6 +24,7 @@ public static class ContactSlices
             ContactSlice.FromList when stage is null => b.Contacts().Where(c => c.SourceListId != null && c.LeadStatus == LeadStatus.Unqualified),
             ContactSlice.FromList => b.Contacts().Where(c => c.SourceListId != null && c.LeadStatus != LeadStatus.Unqualified
                 && (c.Stage == s || (s == Stage.Customer && c.Stage == Stage.RepeatCustomer))),
+            ContactSlice.Contacted => TeamReport.ContactedIn(b),
             ContactSlice.StillThere => FunnelReport.EnteredInPeriod(b, s).Where(c => c.Stage == s),
             ContactSlice.MovedOn => Having(b, moves.Where(e => e.FromStage == s && e.ToStage != s).Where(StageOrder.Upward)),
             ContactSlice.MovedBack => Having(b, moves.Where(e => e.FromStage == s && e.ToStage != s).Where(Common.Definitions.Not(StageOrder.Upward))),

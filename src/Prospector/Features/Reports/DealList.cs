@@ -16,7 +16,8 @@ namespace Prospector.Features.Reports;
 /// </summary>
 public sealed record DealFilter(OpportunityState? State = null, long? PipelineId = null, long? StepId = null, long? OwnerId = null, long? TeamId = null,
     string? Source = null, long? ListId = null, string? Country = null, DateOnly? ClosedFrom = null, DateOnly? ClosedTo = null,
-    string? ExpectedClose = null, string? Reason = null, string? Currency = null, bool Overdue = false, string? Without = null)
+    string? ExpectedClose = null, string? Reason = null, string? Currency = null, bool Overdue = false, string? Without = null,
+    DateOnly? CreatedFrom = null, DateOnly? CreatedTo = null)
 {
     public static readonly string[] WithoutValues = ["owner", "team", "source", "reason"];
 
@@ -39,6 +40,8 @@ public sealed record DealFilter(OpportunityState? State = null, long? PipelineId
         if (!string.IsNullOrEmpty(Currency)) yield return "currency=" + E(Currency);
         if (Overdue) yield return "overdue=true";
         if (!string.IsNullOrEmpty(Without)) yield return "without=" + E(Without);
+        if (CreatedFrom is { } crf) yield return "createdFrom=" + crf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (CreatedTo is { } crt) yield return "createdTo=" + crt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     public string Link() => "/deals" + (Query().ToList() is { Count: > 0 } q ? "?" + string.Join('&', q) : "");
@@ -63,7 +66,7 @@ public static class DealList
         var without = (f.Without ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (without.FirstOrDefault(w => !DealFilter.WithoutValues.Contains(w, StringComparer.OrdinalIgnoreCase)) is { } bad)
             return Outcome<IQueryable<Opportunity>>.Invalid("without", l["Unknown value {0}; allowed: {1}.", bad, string.Join(", ", DealFilter.WithoutValues)]);
-        if (f.ClosedFrom > f.ClosedTo) return Outcome<IQueryable<Opportunity>>.Invalid("closedFrom", l["The start of the period is after its end."]);
+        if (f.ClosedFrom > f.ClosedTo || f.CreatedFrom > f.CreatedTo) return Outcome<IQueryable<Opportunity>>.Invalid("closedFrom", l["The start of the period is after its end."]);
         DateOnly? month = null;
         if (!string.IsNullOrEmpty(f.ExpectedClose))
         {
@@ -83,6 +86,8 @@ public static class DealList
         var zone = UserTime.Zone(b.Period.TimeZone);
         if (f.ClosedFrom is { } from) { var start = ReportPeriod.MidnightUtc(from, zone); q = q.Where(o => o.ClosedAt != null && o.ClosedAt >= start); }
         if (f.ClosedTo is { } to) { var end = ReportPeriod.MidnightUtc(to.AddDays(1), zone); q = q.Where(o => o.ClosedAt != null && o.ClosedAt < end); }
+        if (f.CreatedFrom is { } cf) { var start = ReportPeriod.MidnightUtc(cf, zone); q = q.Where(o => o.CreatedAt >= start); }
+        if (f.CreatedTo is { } ct2) { var end = ReportPeriod.MidnightUtc(ct2.AddDays(1), zone); q = q.Where(o => o.CreatedAt < end); }
         if (month is { } mo) { var next = mo.AddMonths(1); q = q.Where(o => o.ExpectedCloseDate != null && o.ExpectedCloseDate >= mo && o.ExpectedCloseDate < next); }
         if (!string.IsNullOrEmpty(f.Reason)) q = q.Where(o => o.CloseReason == f.Reason);
         if (!string.IsNullOrEmpty(f.Currency)) { var c = f.Currency.ToUpperInvariant(); q = q.Where(o => o.Currency == c); }

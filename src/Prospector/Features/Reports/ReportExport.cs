@@ -34,7 +34,7 @@ public sealed record ReportExport(string Name, string Title, DateOnly From, Date
 /// </summary>
 public sealed class ReportExporter(ReportService reports, ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
-    public static readonly string[] Names = ["funnel", "win-loss", "forecast", "stage-times", "activity", "lists"];
+    public static readonly string[] Names = ["funnel", "win-loss", "forecast", "stage-times", "activity", "lists", "team"];
 
     public async Task<Outcome<ReportExport>> BuildAsync(string name, ReportFilter filter, AccessScope scope, CancellationToken ct = default)
     {
@@ -69,6 +69,10 @@ public sealed class ReportExporter(ReportService reports, ProspectorDb db, TimeP
             case "lists":
                 var ls = (await reports.ListsAsync(filter, scope, ct)).Value!;
                 built = (T("Prospecting lists"), ReportSheets.Lists(ls, T), ReportCharts.Lists(ls, T, c));
+                break;
+            case "team":
+                var tm = (await reports.TeamAsync(filter, scope, ct)).Value!;
+                built = (T("Team"), TeamTables.Sheets(tm, T), TeamTables.Chart(tm, T, c));
                 break;
             default:
                 var f = (await reports.FunnelAsync(filter, scope, ct)).Value!;

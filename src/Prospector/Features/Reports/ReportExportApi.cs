@@ -15,7 +15,7 @@ public static class ReportExportApi
 {
     public const string SvgType = "image/svg+xml", PngType = "image/png", CsvType = "text/csv";
 
-    private const string Names = "name: funnel, win-loss, forecast, stage-times, activity or lists. Filters as for the report: from, to (days in the caller's " +
+    private const string Names = "name: funnel, win-loss, forecast, stage-times, activity, lists or team. Filters as for the report: from, to (days in the caller's " +
         "time zone, both included), teamId, ownerId, source, listId, country. Texts in the caller's language (language cookie, else Accept-Language).";
 
     public static RouteGroupBuilder MapReportExports(this RouteGroupBuilder g)

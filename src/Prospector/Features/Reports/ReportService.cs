@@ -29,6 +29,9 @@ public sealed class ReportService(ProspectorDb db, TimeProvider time, IStringLoc
     public Task<Outcome<ListsReport>> ListsAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
         RunAsync(f, scope, b => ListsReport.ComputeAsync(b, ct), ct);
 
+    public Task<Outcome<TeamReport>> TeamAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
+        RunAsync(f, scope, b => TeamReport.ComputeAsync(b, ct), ct);
+
     /// <summary>The resolved period and filter, for links from a report to the records behind a number.</summary>
     public Task<Outcome<ReportBasis>> BasisAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default) =>
         ReportBasis.ResolveAsync(db, scope, f, time, l, ct);

@@ -48,6 +48,12 @@ public static class ReportsApi
             Answer(reports.ListsAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
             .WithSummary("Per prospecting list: rows converted, cancelled by reason, duplicates, still open, and what its contacts became.")
             .WithDescription("Lists created up to the end of the period, as they stand now; ownerId and teamId are the list's owner and team." + Filters);
+        g.MapGet("/team", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
+                string? source, long? listId, string? country) =>
+            Answer(reports.TeamAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
+            .WithSummary("Per rep, with a subtotal per team and a total: leads, qualified, deals created, won and lost, pipeline, conversations, next actions.")
+            .WithDescription("A rep's row counts the records they own, the conversations they logged and the next actions assigned to them; amounts per " +
+                "currency. Pipeline, overdue and without-next-action are as they stand now. A rep (unless reps see everything) gets only their own row." + Filters);
         g.MapReportExports();
         return app;
     }
