@@ -26,7 +26,8 @@ internal sealed record Query(DateOnly From, DateOnly To, long? TeamId, long? Own
 /// = distinct contacts that left the stage upward / downward in the period; still there = of those that entered, the ones at
 /// that stage now. Drop-outs: disqualifications in the period (by reason) and deals now lost or cancelled that closed in the period.</item>
 /// <item>Stage and step times: a stay runs from the move into a stage (step) to the contact's (deal's) next move; stays that
-/// ended in the period; median and 75th percentile as PERCENTILE.INC.</item>
+/// ended in the period; median and 75th percentile as PERCENTILE.INC. Lead to won: won deals closed in the period whose contact
+/// was a Lead (or later) before the win (a suspect made a customer by the win itself has no lead phase).</item>
 /// <item>Win/loss: deals closed in the period as they stand now (a reopened deal is not closed); win rate = won / (won + lost).</item>
 /// <item>Forecast: open deals by expected close month (unweighted, and weighted by probability), won deals by the viewer's month
 /// they were won in, open deals whose close date is before the viewer's today.</item>
@@ -110,7 +111,7 @@ internal sealed class ReportOracle(RecordedHistory h, Viewer v, Query q, Diction
 
     public List<double> LeadToWon => [.. Closed.Where(d => d.State == OpportunityState.Won)
         .Select(d => (d, lead: h.People.Single(c => c.Id == d.Contact).Stages.Where(e => e.To >= Stage.Lead).Min(e => (DateTime?)e.At)))
-        .Where(x => x.lead is { } l && l <= x.d.ClosedAt).Select(x => (x.d.ClosedAt!.Value - x.lead!.Value).TotalDays)];
+        .Where(x => x.lead is { } l && l < x.d.ClosedAt).Select(x => (x.d.ClosedAt!.Value - x.lead!.Value).TotalDays)];
 
     public List<double> DealToWon => [.. Closed.Where(d => d.State == OpportunityState.Won).Select(d => (d.ClosedAt!.Value - d.CreatedAt).TotalDays)];
 
