@@ -15,8 +15,10 @@ namespace Prospector.Tests.Http.Reports;
 /// A failure names the seed; replay one with PROSPECTOR_REPORT_SEED=n; PROSPECTOR_REPORT_SEEDS=n runs n seeds (default 2),
 /// PROSPECTOR_REPORT_OPS=n makes longer histories (default 70).
 /// </summary>
-public abstract class ReportOracleTests(ProspectorFactory app)
+public abstract partial class ReportOracleTests(ProspectorFactory app)
 {
+    private ProspectorFactory App => app;
+
     private static readonly string[] Zones = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Pacific/Auckland"];
     private static readonly string[] Reasons = ["No budget", "Too expensive", "Competitor"];
     private static readonly string[] Currencies = ["EUR", "CHF", "USD"];
@@ -57,8 +59,10 @@ public abstract class ReportOracleTests(ProspectorFactory app)
                 var viewer = round % 2 == 0 ? admin : repA;
                 var zone = Zones[r.Next(Zones.Length)];
                 await RecordedHistory.SetZoneAsync(app, viewer, zone);
-                var from = DateOnly.FromDateTime(Epoch).AddDays(r.Next(-3, Math.Max(1, last.DayNumber - DateOnly.FromDateTime(Epoch).DayNumber)));
-                var to = round == 5 ? from.AddDays(r.Next(100, 200)) : from.AddDays(r.Next(0, 40));
+                // Two rounds over the whole history (by month buckets), the others over a few days to six weeks anywhere in it.
+                var from = round < 2 ? DateOnly.FromDateTime(Epoch).AddDays(-1)
+                    : DateOnly.FromDateTime(Epoch).AddDays(r.Next(-3, Math.Max(1, last.DayNumber - DateOnly.FromDateTime(Epoch).DayNumber)));
+                var to = round < 2 ? last.AddDays(1) : from.AddDays(r.Next(0, 40));
                 var filter = (round / 2) switch { 0 => (null, null), 1 => (repA.TeamId, (long?)null), _ => ((long?)null, (long?)(r.Next(2) == 0 ? repA.Id : repB.Id)) };
                 var q = new Query(from, to, filter.Item1, filter.Item2);
                 var oracle = new ReportOracle(h, new Viewer(viewer.Id, viewer == admin, viewer.TeamId, zone), q, teamOf);
@@ -94,7 +98,7 @@ public abstract class ReportOracleTests(ProspectorFactory app)
             var today = DateOnly.FromDateTime(t).AddDays(1);
             var live = h.People.Where(c => !c.Deleted).ToList();
             var openDeals = h.Opportunities.Where(d => d.State == OpportunityState.Open && live.Any(c => c.Id == d.Contact)).ToList();
-            var choice = live.Count < 3 ? 0 : r.Next(12);
+            var choice = live.Count < 3 ? 0 : r.Next(16);
             switch (choice)
             {
                 case 0 or 1:
@@ -114,7 +118,7 @@ public abstract class ReportOracleTests(ProspectorFactory app)
                     if (c.Status != LeadStatus.Unqualified) await h.DisqualifyAsync(c, Reasons[r.Next(Reasons.Length)]);
                     break;
                 }
-                case 5:
+                case 5 or 12:
                 {
                     var c = live[r.Next(live.Count)];
                     var close = DateOnly.FromDateTime(t).AddDays(r.Next(-20, 120));
@@ -125,7 +129,7 @@ public abstract class ReportOracleTests(ProspectorFactory app)
                 case 6 when openDeals.Count > 0:
                     await h.MoveDealAsync(openDeals[r.Next(openDeals.Count)], r.Next(h.Steps.Count));
                     break;
-                case 7 when openDeals.Count > 0:
+                case 7 or 13 or 14 when openDeals.Count > 0:
                 {
                     var state = (OpportunityState)r.Next(2, 5);
                     await h.CloseDealAsync(openDeals[r.Next(openDeals.Count)], state, state == OpportunityState.Won && r.Next(2) == 0 ? null : Reasons[r.Next(Reasons.Length)]);
