@@ -42,7 +42,9 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
 
         return new StageTimesReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone),
             [.. StageOrder.All.Where(s => s < Stage.RepeatCustomer).Select(s => Row(s.ToString(), stays[s]))],
-            Row("LeadToWon", won.Where(w => w.LeadAt is not null && w.LeadAt <= w.ClosedAt).Select(w => (w.ClosedAt!.Value - w.LeadAt!.Value).TotalDays).ToList()),
+            // Only contacts that were a Lead (or later) before the win: one that became a customer by the win itself has no lead
+            // phase (its stage change is stamped in the same save as the win, a moment after the closed time or at it).
+            Row("LeadToWon", won.Where(w => w.LeadAt is not null && w.LeadAt < w.ClosedAt).Select(w => (w.ClosedAt!.Value - w.LeadAt!.Value).TotalDays).ToList()),
             Row("DealToWon", won.Select(w => (w.ClosedAt!.Value - w.CreatedAt).TotalDays).ToList()),
             Row("OpenDealAge", open.Select(c => (now - c).TotalDays).ToList()),
             await StepTimes.ComputeAsync(b, ct));
