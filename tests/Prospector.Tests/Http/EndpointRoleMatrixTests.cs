@@ -426,6 +426,19 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 await db.SaveChangesAsync();
                 return w.Id;
             });
+        if (path.StartsWith("/api/v1/dropbox/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var m = new Data.DropboxMessage
+                {
+                    MessageKey = TestHttp.Unique("mid:matrix"), Status = Data.DropboxMailStatus.Unmatched, Direction = Data.Direction.Inbound,
+                    FetchedAt = DateTime.UtcNow, SentAt = DateTime.UtcNow, FromAddress = "stranger@elsewhere.example", Recipients = owner.Email,
+                    Subject = "Matrix", Body = "matrix", OwnerId = owner.Id,
+                };
+                db.DropboxMessages.Add(m);
+                await db.SaveChangesAsync();
+                return m.Id;
+            });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;
         if (path.StartsWith("/api/v1/teams/", StringComparison.Ordinal))
