@@ -19,6 +19,8 @@ missing=()
 command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || missing+=(postgresql-client)
 # Only a "Recommends" of chromium: without any font, text has no width and Playwright sees it as invisible.
 dpkg -s fonts-liberation >/dev/null 2>&1 || missing+=(fonts-liberation)
+# A real IMAP server for the dropbox tests (Http/DropboxImapTests): they fail, never skip, without it.
+[[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)
 if ((${#missing[@]})); then
   if ((EUID == 0)); then sudo=()
   elif command -v sudo >/dev/null; then sudo=(sudo)
@@ -40,7 +42,12 @@ if ((EUID == 0)); then as_pg=(runuser -u postgres --); else as_pg=(); fi
 pg() { (cd "$PGTMP" && "${as_pg[@]}" "$PGBIN/$1" "${@:2}"); }
 
 PGTMP=""
+DVTMP=""
 cleanup() {   # runs on every exit; must stay silent so "Tests:" stays the last line
+  if [[ -n "$DVTMP" ]]; then
+    [[ -f "$DVTMP/run/master.pid" ]] && kill "$(cat "$DVTMP/run/master.pid")" >/dev/null 2>&1 || true
+    rm -rf "$DVTMP"
+  fi
   if [[ -n "$PGTMP" ]]; then
     [[ -f "$PGTMP/data/postmaster.pid" ]] && pg pg_ctl -D "$PGTMP/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PGTMP"
@@ -79,6 +86,66 @@ if ! "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" -U postgres; then
   echo "test.sh: PostgreSQL did not become ready on port $PORT; server log:" >&2
   cat "$PGTMP/server.log" >&2; exit 1
 fi
+
+# --- 2b. Throw-away IMAP server (dovecot) for the dropbox tests --------------
+# Its own config under /tmp (the system's /etc/dovecot is never read): passwd-file login with a random password,
+# plain-text login on loopback only, maildir in the temp dir. As root its processes run as the package's users.
+DVTMP="$(mktemp -d /tmp/prospector-imap.XXXXXX)"
+DVPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+DVPASS="$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
+if ((EUID == 0)); then dv_user=dovecot; dv_mail_user=dovenull; else dv_user="$(id -un)"; dv_mail_user="$(id -un)"; fi
+chmod 755 "$DVTMP"   # dovecot's auth and mail processes run as other users and must reach it
+mkdir -p "$DVTMP/mail" "$DVTMP/run"
+echo "dropbox:{PLAIN}$DVPASS:$(id -u "$dv_mail_user"):$(id -g "$dv_mail_user")::$DVTMP/mail" >"$DVTMP/passwd"
+if ((EUID == 0)); then chown "$dv_mail_user" "$DVTMP/mail"; chown "$dv_user" "$DVTMP/passwd"; fi
+chmod 600 "$DVTMP/passwd"
+cat >"$DVTMP/dovecot.conf" <<CONF
+base_dir = $DVTMP/run
+state_dir = $DVTMP/run
+instance_name = prospector-test-$DVPORT
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = $dv_user
+default_login_user = $dv_user
+log_path = $DVTMP/dovecot.log
+mail_location = maildir:$DVTMP/mail/Maildir
+first_valid_uid = 0
+passdb {
+  driver = passwd-file
+  args = $DVTMP/passwd
+}
+userdb {
+  driver = passwd-file
+  args = $DVTMP/passwd
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $DVPORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+}
+CONF
+if ! /usr/sbin/dovecot -c "$DVTMP/dovecot.conf" 2>"$DVTMP/start.log"; then
+  echo "test.sh: dovecot did not start:" >&2; cat "$DVTMP/start.log" "$DVTMP/dovecot.log" 2>/dev/null >&2; exit 1
+fi
+for _ in $(seq 1 60); do   # up to 30 s
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $DVPORT), 1).close()" 2>/dev/null && break
+  sleep 0.5
+done
+# The dropbox tests read the IMAP server's coordinates here (each test uses its own folder).
+export PROSPECTOR_TEST_IMAP="Host=127.0.0.1;Port=$DVPORT;UserName=dropbox;Password=$DVPASS"
 
 # --- 3. Environment the tests read ------------------------------------------
 # Tests create (and drop) their own databases through this connection string.

@@ -58,6 +58,7 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<DropboxMessage> DropboxMessages => Set<DropboxMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

@@ -121,6 +121,7 @@ public static class ProspectorHost
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
         s.AddWebForms(config);
         Prospector.Features.Webhooks.WebhookSetup.AddWebhooks(s, config);
+        Prospector.Features.Dropbox.DropboxSetup.AddDropbox(s, config);
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).
@@ -206,6 +207,7 @@ public static class ProspectorHost
         api.MapSettingsApi();
         api.MapTeamsApi();
         Prospector.Features.Webhooks.WebhooksApi.MapWebhooksApi(api);
+        Prospector.Features.Dropbox.DropboxApi.MapDropboxApi(api);
         Prospector.Features.Sources.SourcesApi.MapSourcesApi(api);
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();

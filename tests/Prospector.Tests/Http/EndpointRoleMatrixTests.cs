@@ -117,6 +117,11 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/webhooks/{id:long}/test",               U, F, F, A),
         new("GET /api/v1/webhooks/{id:long}/deliveries",          U, F, F, A),
         new("POST /api/v1/webhooks/{id:long}/deliveries/{deliveryId:long}/retry", U, F, F, A),
+        // The dropbox: everyone sees the address; unmatched mail is filtered per caller inside (an unknown id answers 404).
+        new("GET /api/v1/dropbox/",                               U, A, A, A),
+        new("GET /api/v1/dropbox/unmatched",                      U, A, A, A),
+        new("POST /api/v1/dropbox/unmatched/{id:long}/assign",    U, A, A, A, """{"contactId":{contact}}"""),
+        new("POST /api/v1/dropbox/unmatched/{id:long}/discard",   U, A, A, A),
         new("GET /api/v1/teams/",                                 U, F, F, A),
         new("POST /api/v1/teams/",                                U, F, F, A, """{"name":"{unique}"}"""),
         new("PATCH /api/v1/teams/{id:long}",                      U, F, F, A, """{"name":"{unique}"}"""),
@@ -421,6 +426,19 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 db.WebhookEndpoints.Add(w);
                 await db.SaveChangesAsync();
                 return w.Id;
+            });
+        if (path.StartsWith("/api/v1/dropbox/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var m = new Data.DropboxMessage
+                {
+                    MessageKey = TestHttp.Unique("mid:matrix"), Status = Data.DropboxMailStatus.Unmatched, Direction = Data.Direction.Inbound,
+                    FetchedAt = DateTime.UtcNow, SentAt = DateTime.UtcNow, FromAddress = "stranger@elsewhere.example", Recipients = owner.Email,
+                    Subject = "Matrix", Body = "matrix", OwnerId = owner.Id,
+                };
+                db.DropboxMessages.Add(m);
+                await db.SaveChangesAsync();
+                return m.Id;
             });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;

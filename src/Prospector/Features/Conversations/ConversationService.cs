@@ -35,7 +35,8 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
     public async Task<Outcome<ActivityDto>> LogAsync(AccessScope scope, JsonFields f, CancellationToken ct = default)
     {
         var now = Now;
-        var a = new Activity { UserId = scope.UserId, CreatedAt = now, OccurredAt = now };
+        // A system scope (user 0: e.g. mail from the dropbox nobody in the workspace sent or received) logs it as nobody's.
+        var a = new Activity { UserId = scope.UserId > 0 ? scope.UserId : null, CreatedAt = now, OccurredAt = now };
         var (contactId, companyId, opportunityId, questions) = ActivityWrites.Read(f, a, now);
         if (contactId is { } cid)
         {
@@ -55,8 +56,9 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         a.OpportunityId = opportunityId;
         if (a.Channel == Channel.Note) a.Direction = Direction.None;
         // The questions point at the activity they were raised in, whose id exists only after the first write:
-        // both writes share one transaction, so there is never an activity without its questions.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // both writes share one transaction, so there is never an activity without its questions. A caller that opened a
+        // transaction itself (the dropbox: its claim and the activities commit together) keeps it and commits it.
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         db.Activities.Add(a);
         await StartWorkingAsync(a, scope, ct);
         await db.SaveChangesAsync(ct);
@@ -65,10 +67,10 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
             {
                 ContactId = contactId, CompanyId = contactId is null ? companyId : null,
                 OpportunityId = contactId is null && companyId is null ? opportunityId : null,
-                ActivityId = a.Id, Kind = kind, Category = category, Text = text, RaisedAt = a.OccurredAt, RaisedById = scope.UserId,
+                ActivityId = a.Id, Kind = kind, Category = category, Text = text, RaisedAt = a.OccurredAt, RaisedById = a.UserId,
             });
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
         return (await ActivityQueries.LoadAsync(db, scope, [a.Id], ct))[0];
     }
 
@@ -82,7 +84,7 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == cid && c.LeadStatus == LeadStatus.New
             && (c.Stage == Stage.Suspect || c.Stage == Stage.Lead || c.Stage == Stage.Prospect), ct);
         if (contact is null) return;
-        LifecycleLog.Status(db, contact, LeadStatus.New, LeadStatus.Working, l["First conversation logged"], scope.UserId, Now);
+        LifecycleLog.Status(db, contact, LeadStatus.New, LeadStatus.Working, l["First conversation logged"], a.UserId, Now);
         contact.LeadStatus = LeadStatus.Working;
     }
 
