@@ -58,6 +58,9 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<Sequence> Sequences => Set<Sequence>();
+    public DbSet<SequenceStep> SequenceSteps => Set<SequenceStep>();
+    public DbSet<SequenceEnrolment> SequenceEnrolments => Set<SequenceEnrolment>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
