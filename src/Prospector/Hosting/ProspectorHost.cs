@@ -121,6 +121,7 @@ public static class ProspectorHost
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
         s.AddWebForms(config);
         Prospector.Features.Webhooks.WebhookSetup.AddWebhooks(s, config);
+        Prospector.Features.Sequences.SequenceSetup.AddSequences(s, config);
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).
@@ -206,6 +207,7 @@ public static class ProspectorHost
         api.MapSettingsApi();
         api.MapTeamsApi();
         Prospector.Features.Webhooks.WebhooksApi.MapWebhooksApi(api);
+        Prospector.Features.Sequences.SequencesApi.MapSequencesApi(api);
         Prospector.Features.Sources.SourcesApi.MapSourcesApi(api);
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();
