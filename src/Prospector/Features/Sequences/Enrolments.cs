@@ -60,7 +60,8 @@ public sealed class Enrolments(ProspectorDb db, TimeProvider time, IStringLocali
                 }
             }
             await db.SaveChangesAsync(ct);
-            var dtos = added.Count == 0 ? [] : await ListQuery(db.SequenceEnrolments.Where(e => added.Select(a => a.Id).Contains(e.Id))).ToListAsync(ct);
+            var addedIds = added.Select(a => a.Id).ToList();
+            var dtos = added.Count == 0 ? [] : await ListQuery(db.SequenceEnrolments.Where(e => addedIds.Contains(e.Id)).OrderBy(e => e.Id)).ToListAsync(ct);
             return new BulkEnrolResult(dtos, skipped);
         }, ct);
 
