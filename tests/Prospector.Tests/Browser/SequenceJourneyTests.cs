@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Prospector.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Prospector.Tests.Browser;

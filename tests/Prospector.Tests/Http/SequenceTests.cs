@@ -82,16 +82,17 @@ public abstract class SequenceTests : IAsyncLifetime
             At(new DateTime(2026, 3, 27, 9, 0, 0, DateTimeKind.Utc));
             var enrolled = await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
             Assert.Equal("SendEmail", enrolled.GetProperty("nextStepKind").GetString());
-            await RunAtAsync(new DateTime(2026, 3, 27, 9, 0, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 3, 27, 9, 1, 0, DateTimeKind.Utc));
             var mail = Assert.Single(Mailer.Sent);
             Assert.Equal((rep.Id, contact, 7L), (mail.Owner, mail.Contact, mail.Template));
             // Three days later at 10:00 local: now UTC+2, so 08:00 UTC (not 09:00).
             var e = await EnrolmentOfAsync(rep.Client, contact);
-            Assert.Equal(new DateTime(2026, 3, 30, 8, 0, 0, DateTimeKind.Utc), e.GetProperty("nextRunAt").GetDateTime().ToUniversalTime());
+            Assert.InRange(e.GetProperty("nextRunAt").GetDateTime().ToUniversalTime(), new DateTime(2026, 3, 30, 8, 0, 0, DateTimeKind.Utc),
+                new DateTime(2026, 3, 30, 8, 0, 1, DateTimeKind.Utc));
             Assert.Equal("Task", e.GetProperty("nextStepKind").GetString());
             await RunAtAsync(new DateTime(2026, 3, 30, 7, 59, 0, DateTimeKind.Utc));
             Assert.Empty(await SequenceTasksAsync(contact, "Ask about the spring offer"));
-            await RunAtAsync(new DateTime(2026, 3, 30, 8, 0, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 3, 30, 8, 1, 0, DateTimeKind.Utc));
             await RunAtAsync(new DateTime(2026, 3, 30, 8, 5, 0, DateTimeKind.Utc));
             var task = Assert.Single(await SequenceTasksAsync(contact, "Ask about the spring offer"));
             Assert.Equal((NextActionType.Call, rep.Id, NextActionStatus.Open, new DateOnly(2026, 3, 30)), (task.Type, task.AssigneeId, task.Status, task.DueDate));
@@ -188,7 +189,7 @@ public abstract class SequenceTests : IAsyncLifetime
             var bulk = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk",
                 new { contactIds = new[] { replied, disqualified, withdrawn, control } })).ReadJsonAsync();
             Assert.Equal(4, bulk.GetProperty("enrolled").GetArrayLength());
-            await RunAtAsync(new DateTime(2026, 5, 4, 8, 0, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 5, 4, 8, 1, 0, DateTimeKind.Utc));
             Assert.Equal(4, Mailer.Sent.Count);
 
             At(new DateTime(2026, 5, 4, 12, 0, 0, DateTimeKind.Utc));
@@ -216,7 +217,7 @@ public abstract class SequenceTests : IAsyncLifetime
             Assert.Equal(("Stopped", "ConsentWithdrawn"), StatusOf(await EnrolmentOfAsync(rep.Client, withdrawn)));
             Assert.Equal(("Active", ""), StatusOf(await EnrolmentOfAsync(rep.Client, control)));
 
-            await RunAtAsync(new DateTime(2026, 5, 6, 8, 0, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 5, 6, 8, 5, 0, DateTimeKind.Utc));
             Assert.Equal(5, Mailer.Sent.Count);
             Assert.Equal((control, 2L), (Mailer.Sent.Last().Contact, Mailer.Sent.Last().Template));
             Assert.Equal(("Completed", ""), StatusOf(await EnrolmentOfAsync(rep.Client, control)));
@@ -305,7 +306,7 @@ public abstract class SequenceMailSeamTests(Provider provider) : IAsyncLifetime
             await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
             for (var i = 0; i < SequenceRunner.MaxAttempts; i++)
             {
-                _app.Clock.Offset = at.AddMinutes(20 * i) - DateTime.UtcNow;
+                _app.Clock.Offset = at.AddMinutes(1 + 20 * i) - DateTime.UtcNow;
                 await runner.RunOnceAsync(CancellationToken.None);
                 var e = (await rep.Client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={contact}"))[0];
                 Assert.Contains(UnavailableSequenceMailer.Reason, e.GetProperty("note").GetString());
