@@ -25,7 +25,7 @@ public sealed class SequenceJourneyTests(BrowserFixture browser)
         await page.SetUpAdminAsync(server);
         await page.GoAsync("/settings");
         await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = "Sequences" }));
-        await page.GetByTestId("sequence-name").Locator("input").FillAsync("Spring fair follow-up");
+        await page.Locator("[data-testid=sequence-name] input, input[data-testid=sequence-name]").First.FillAsync("Spring fair follow-up");
         await page.GetByTestId("sequence-add-step").ClickAsync();
         await Expect(page.Locator("[data-step]")).ToHaveCountAsync(2);
         await page.GetByTestId("sequence-save").ClickAsync();
