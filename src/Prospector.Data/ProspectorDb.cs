@@ -59,6 +59,9 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DropboxMessage> DropboxMessages => Set<DropboxMessage>();
+    public DbSet<Sequence> Sequences => Set<Sequence>();
+    public DbSet<SequenceStep> SequenceSteps => Set<SequenceStep>();
+    public DbSet<SequenceEnrolment> SequenceEnrolments => Set<SequenceEnrolment>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

@@ -23,6 +23,12 @@ public sealed class User : IdentityUser<long>
     public bool DigestEnabled { get; set; } = true;
     /// <summary>Reminders by e-mail as well as in the app (only when SMTP is configured).</summary>
     public bool EmailReminders { get; set; } = true;
+    /// <summary>Start of the working day in <see cref="TimeZone"/> (null: 09:00); sequence steps run only in working hours.</summary>
+    public TimeOnly? WorkStart { get; set; }
+    /// <summary>End of the working day (null: 17:00).</summary>
+    public TimeOnly? WorkEnd { get; set; }
+    /// <summary>Working days as a bit set of <see cref="DayOfWeek"/> (1 &lt;&lt; day; null: Monday to Friday).</summary>
+    public int? WorkDays { get; set; }
     public DateTime CreatedAt { get; set; }
     /// <summary>A deactivated user can no longer sign in; their cookie and tokens stop working at once.</summary>
     public DateTime? DeactivatedAt { get; set; }

@@ -1907,6 +1907,148 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("AspNetRoles", (string)null);
                 });
 
+            modelBuilder.Entity("Prospector.Data.Sequence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.ToTable("Sequences");
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceEnrolment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("EnrolledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("EnrolledById")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("NextPosition")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("SequenceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("StepsRun")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrolledById");
+
+                    b.HasIndex("SequenceId");
+
+                    b.HasIndex("ContactId", "Status");
+
+                    b.HasIndex("Status", "NextRunAt");
+
+                    b.ToTable("SequenceEnrolments");
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("SequenceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("TemplateId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("WaitDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SequenceId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("SequenceSteps");
+                });
+
             modelBuilder.Entity("Prospector.Data.Tag", b =>
                 {
                     b.Property<long>("Id")
@@ -2055,6 +2197,15 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<int?>("WorkDays")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeOnly?>("WorkEnd")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<TimeOnly?>("WorkStart")
+                        .HasColumnType("time without time zone");
 
                     b.HasKey("Id");
 
@@ -2726,6 +2877,47 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Prospector.Data.Sequence", b =>
+                {
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceEnrolment", b =>
+                {
+                    b.HasOne("Prospector.Data.Contact", "Contact")
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("EnrolledById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Prospector.Data.Sequence", "Sequence")
+                        .WithMany()
+                        .HasForeignKey("SequenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Contact");
+
+                    b.Navigation("Sequence");
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceStep", b =>
+                {
+                    b.HasOne("Prospector.Data.Sequence", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("SequenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Prospector.Data.TeamMember", b =>
                 {
                     b.HasOne("Prospector.Data.Team", "Team")
@@ -2812,6 +3004,11 @@ namespace Prospector.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Prospector.Data.Pipeline", b =>
+                {
+                    b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Prospector.Data.Sequence", b =>
                 {
                     b.Navigation("Steps");
                 });

@@ -1837,6 +1837,142 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetRoles", (string)null);
                 });
 
+            modelBuilder.Entity("Prospector.Data.Sequence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.ToTable("Sequences");
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceEnrolment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EnrolledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EnrolledById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NextPosition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SequenceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StepsRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrolledById");
+
+                    b.HasIndex("SequenceId");
+
+                    b.HasIndex("ContactId", "Status");
+
+                    b.HasIndex("Status", "NextRunAt");
+
+                    b.ToTable("SequenceEnrolments");
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SequenceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("WaitDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SequenceId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("SequenceSteps");
+                });
+
             modelBuilder.Entity("Prospector.Data.Tag", b =>
                 {
                     b.Property<long>("Id")
@@ -1978,6 +2114,15 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("WorkDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeOnly?>("WorkEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("WorkStart")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -2640,6 +2785,47 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Prospector.Data.Sequence", b =>
+                {
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceEnrolment", b =>
+                {
+                    b.HasOne("Prospector.Data.Contact", "Contact")
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("EnrolledById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Prospector.Data.Sequence", "Sequence")
+                        .WithMany()
+                        .HasForeignKey("SequenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Contact");
+
+                    b.Navigation("Sequence");
+                });
+
+            modelBuilder.Entity("Prospector.Data.SequenceStep", b =>
+                {
+                    b.HasOne("Prospector.Data.Sequence", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("SequenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Prospector.Data.TeamMember", b =>
                 {
                     b.HasOne("Prospector.Data.Team", "Team")
@@ -2726,6 +2912,11 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Prospector.Data.Pipeline", b =>
+                {
+                    b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Prospector.Data.Sequence", b =>
                 {
                     b.Navigation("Steps");
                 });

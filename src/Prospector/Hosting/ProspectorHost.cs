@@ -122,6 +122,7 @@ public static class ProspectorHost
         s.AddWebForms(config);
         Prospector.Features.Webhooks.WebhookSetup.AddWebhooks(s, config);
         Prospector.Features.Dropbox.DropboxSetup.AddDropbox(s, config);
+        Prospector.Features.Sequences.SequenceSetup.AddSequences(s, config);
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).
@@ -208,6 +209,7 @@ public static class ProspectorHost
         api.MapTeamsApi();
         Prospector.Features.Webhooks.WebhooksApi.MapWebhooksApi(api);
         Prospector.Features.Dropbox.DropboxApi.MapDropboxApi(api);
+        Prospector.Features.Sequences.SequencesApi.MapSequencesApi(api);
         Prospector.Features.Sources.SourcesApi.MapSourcesApi(api);
         api.MapPipelinesApi();
         api.MapOpportunitiesApi();

@@ -39,6 +39,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
     private const string Contact = """{"lastName":"Matrix"}""";
     private const string Company = """{"name":"Matrix GmbH"}""";
     private const string Change = """{"notes":"matrix"}""";
+    private const string Sequence = """{"name":"Matrix","steps":[{"kind":"Wait","waitDays":1},{"kind":"Task","taskType":"Call","text":"matrix"}]}""";
     private const string Pipeline = """{"name":"Matrix","steps":[{"name":"One","defaultProbability":10}]}""";
 
     private static readonly Row[] Table =
@@ -122,6 +123,15 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("GET /api/v1/dropbox/unmatched",                      U, A, A, A),
         new("POST /api/v1/dropbox/unmatched/{id:long}/assign",    U, A, A, A, """{"contactId":{contact}}"""),
         new("POST /api/v1/dropbox/unmatched/{id:long}/discard",   U, A, A, A),
+        new("GET /api/v1/sequences/",                             U, A, A, A),
+        new("GET /api/v1/sequences/{id:long}",                    U, A, A, A),
+        new("POST /api/v1/sequences/",                            U, F, A, A, Sequence),
+        new("PUT /api/v1/sequences/{id:long}",                    U, F, A, A, Sequence),
+        new("DELETE /api/v1/sequences/{id:long}",                 U, F, A, A),
+        new("POST /api/v1/sequences/{id:long}/enrolments",        U, A, A, A, """{"contactId":{contact}}"""),
+        new("POST /api/v1/sequences/{id:long}/enrolments/bulk",   U, A, A, A, """{"contactIds":[{contact}]}"""),
+        new("GET /api/v1/sequences/enrolments",                   U, A, A, A),
+        new("POST /api/v1/sequences/enrolments/{enrolmentId:long}/stop", U, A, A, A),
         new("GET /api/v1/teams/",                                 U, F, F, A),
         new("POST /api/v1/teams/",                                U, F, F, A, """{"name":"{unique}"}"""),
         new("PATCH /api/v1/teams/{id:long}",                      U, F, F, A, """{"name":"{unique}"}"""),
@@ -418,6 +428,15 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 db.WebForms.Add(f);
                 await db.SaveChangesAsync();
                 return f.Id;
+            });
+        if (path.StartsWith("/api/v1/sequences/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var q = new Data.Sequence { Name = "Matrix", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+                q.Steps.Add(new Data.SequenceStep { Kind = Data.SequenceStepKind.Task, TaskType = Data.NextActionType.Call, Position = 0 });
+                db.Sequences.Add(q);
+                await db.SaveChangesAsync();
+                return q.Id;
             });
         if (path.StartsWith("/api/v1/webhooks/", StringComparison.Ordinal))
             return await app.WithDbAsync(async (db, _) =>

@@ -22,6 +22,7 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
     public Provider Provider { get; }
     /// <summary>The app's TimeProvider: real time plus an offset a test may move forward (and must put back).</summary>
     public TestClock Clock { get; } = new();
+    private readonly Action<IServiceCollection>? _services;
     private readonly string _dir = Directory.CreateTempSubdirectory("prospector-test-").FullName;
     private readonly string _connectionString;
     private readonly string? _pgDatabase;
@@ -29,9 +30,11 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
     private int _users;
 
     /// <param name="settings">Extra configuration, e.g. Smtp:Host for a test's own SMTP listener.</param>
-    public ProspectorFactory(Provider provider, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Test doubles to register after the app's own services (e.g. a recording sequence mailer).</param>
+    public ProspectorFactory(Provider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         Provider = provider;
+        _services = services;
         _settings = settings ?? new Dictionary<string, string?>();
         if (provider == Provider.Sqlite)
         {
@@ -60,6 +63,7 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // The reminder dispatcher runs once at start-up; tests that need it call RunOnceAsync with the clock where they want it.
         builder.UseSetting("Reminders:PollSeconds", "3600");
+        builder.UseSetting("Sequences:PollSeconds", "3600");
         // Identity, role and scope answers are cached for an hour (AuthCache): a "refused at the next request" test then
         // passes only because the change itself dropped the cached answer, never because it happened to expire.
         builder.UseSetting("Auth:CacheSeconds", "3600");
@@ -68,6 +72,7 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
         {
             s.AddSingleton<TimeProvider>(Clock);
             s.AddSingleton<IStartupFilter, UndocumentedBodyGuard>();
+            _services?.Invoke(s);
         });
     }
 

@@ -1,0 +1,182 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Prospector.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class Sequences : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "WorkDays",
+                table: "Users",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.AddColumn<TimeOnly>(
+                name: "WorkEnd",
+                table: "Users",
+                type: "time without time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<TimeOnly>(
+                name: "WorkStart",
+                table: "Users",
+                type: "time without time zone",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "Sequences",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedById = table.Column<long>(type: "bigint", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Sequences", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Sequences_Users_CreatedById",
+                        column: x => x.CreatedById,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SequenceEnrolments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SequenceId = table.Column<long>(type: "bigint", nullable: false),
+                    ContactId = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    NextPosition = table.Column<int>(type: "integer", nullable: false),
+                    NextRunAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EnrolledAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EnrolledById = table.Column<long>(type: "bigint", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    StopReason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ClaimedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ClaimedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    StepsRun = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SequenceEnrolments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SequenceEnrolments_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SequenceEnrolments_Sequences_SequenceId",
+                        column: x => x.SequenceId,
+                        principalTable: "Sequences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SequenceEnrolments_Users_EnrolledById",
+                        column: x => x.EnrolledById,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SequenceSteps",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SequenceId = table.Column<long>(type: "bigint", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    TemplateId = table.Column<long>(type: "bigint", nullable: true),
+                    WaitDays = table.Column<int>(type: "integer", nullable: true),
+                    TaskType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Text = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SequenceSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SequenceSteps_Sequences_SequenceId",
+                        column: x => x.SequenceId,
+                        principalTable: "Sequences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceEnrolments_ContactId_Status",
+                table: "SequenceEnrolments",
+                columns: new[] { "ContactId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceEnrolments_EnrolledById",
+                table: "SequenceEnrolments",
+                column: "EnrolledById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceEnrolments_SequenceId",
+                table: "SequenceEnrolments",
+                column: "SequenceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceEnrolments_Status_NextRunAt",
+                table: "SequenceEnrolments",
+                columns: new[] { "Status", "NextRunAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sequences_CreatedById",
+                table: "Sequences",
+                column: "CreatedById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceSteps_SequenceId_Position",
+                table: "SequenceSteps",
+                columns: new[] { "SequenceId", "Position" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "SequenceEnrolments");
+
+            migrationBuilder.DropTable(
+                name: "SequenceSteps");
+
+            migrationBuilder.DropTable(
+                name: "Sequences");
+
+            migrationBuilder.DropColumn(
+                name: "WorkDays",
+                table: "Users");
+
+            migrationBuilder.DropColumn(
+                name: "WorkEnd",
+                table: "Users");
+
+            migrationBuilder.DropColumn(
+                name: "WorkStart",
+                table: "Users");
+        }
+    }
+}

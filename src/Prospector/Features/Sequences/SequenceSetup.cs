@@ -1,0 +1,16 @@
+namespace Prospector.Features.Sequences;
+
+public static class SequenceSetup
+{
+    public static IServiceCollection AddSequences(this IServiceCollection s, IConfiguration config)
+    {
+        s.Configure<SequenceOptions>(config.GetSection("Sequences"));
+        s.AddScoped<SequenceAdmin>();
+        s.AddScoped<Enrolments>();
+        // The seam to the e-mail feature: until its template sender is registered here, e-mail steps fail visibly.
+        s.AddScoped<ISequenceMailer, UnavailableSequenceMailer>();
+        s.AddSingleton<SequenceRunner>();
+        s.AddHostedService(sp => sp.GetRequiredService<SequenceRunner>());
+        return s;
+    }
+}

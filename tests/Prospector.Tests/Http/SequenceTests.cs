@@ -1,0 +1,327 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Prospector.Data;
+using Prospector.Features.Sequences;
+using Prospector.Tests.Infrastructure;
+
+namespace Prospector.Tests.Http;
+
+/// <summary>Records every sequence e-mail instead of sending it (the e-mail feature's sender replaces the seam in production).</summary>
+public sealed class RecordingSequenceMailer(TimeProvider time) : ISequenceMailer
+{
+    public ConcurrentQueue<(long Owner, long Contact, long Template, DateTime At)> Sent { get; } = new();
+
+    public Task<SequenceMailResult> SendAsync(long ownerUserId, long contactId, long templateId, CancellationToken ct)
+    {
+        Sent.Enqueue((ownerUserId, contactId, templateId, time.GetUtcNow().UtcDateTime));
+        return Task.FromResult(SequenceMailResult.Sent());
+    }
+}
+
+/// <summary>Nurturing sequences with a controlled clock: working hours and zone, DST, exactly once with two runners, the stops.</summary>
+public abstract class SequenceTests : IAsyncLifetime
+{
+    private readonly ProspectorFactory _app;
+
+    protected SequenceTests(Provider provider) => _app = new ProspectorFactory(provider, null,
+        s => s.AddSingleton<ISequenceMailer>(sp => new RecordingSequenceMailer(sp.GetRequiredService<TimeProvider>())));
+
+    private RecordingSequenceMailer Mailer => (RecordingSequenceMailer)_app.Services.GetRequiredService<ISequenceMailer>();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private void At(DateTime utc) => _app.Clock.Offset = utc - DateTime.UtcNow;
+
+    private async Task RunAtAsync(DateTime utc, SequenceRunner? runner = null)
+    {
+        At(utc);
+        await (runner ?? _app.Services.GetRequiredService<SequenceRunner>()).RunOnceAsync(CancellationToken.None);
+    }
+
+    private async Task<TestUser> BerlinRepAsync()
+    {
+        var rep = await _app.UserAsync("Rep", "Nord");
+        await _app.WithDbAsync((db, _) => db.Users.Where(u => u.Id == rep.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.TimeZone, "Europe/Berlin")));
+        return rep;
+    }
+
+    private async Task<long> NurturingAsync(TestUser owner, string name)
+    {
+        var id = (await owner.Client.CreateAsync("/api/v1/contacts", new { lastName = name, email = $"{name.ToLowerInvariant()}@example.com" })).GetProperty("id").GetInt64();
+        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.LeadStatus, LeadStatus.Nurturing)));
+        return id;
+    }
+
+    private async Task<long> SequenceAsync(HttpClient manager, params object[] steps) =>
+        (await manager.CreateAsync("/api/v1/sequences", new { name = TestHttp.Unique("Spring"), steps })).GetProperty("id").GetInt64();
+
+    private static async Task<JsonElement> EnrolmentOfAsync(HttpClient client, long contactId) =>
+        (await client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={contactId}"))[0];
+
+    private Task<List<NextAction>> SequenceTasksAsync(long contactId, string note) =>
+        _app.WithDbAsync((db, _) => db.NextActions.IgnoreQueryFilters().Where(a => a.ContactId == contactId && a.Note == note).ToListAsync());
+
+    [Fact]
+    public async Task Mail_wait_three_days_and_call_task_run_once_at_10_local_across_the_Berlin_DST_change()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var contact = await NurturingAsync(rep, "Fruehling");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 7 }, new { kind = "Wait", waitDays = 3 },
+            new { kind = "Task", taskType = "Call", text = "Ask about the spring offer" });
+        try
+        {
+            // Friday 27 March 2026, 10:00 in Berlin (UTC+1). The clocks go forward on Sunday 29 March.
+            At(new DateTime(2026, 3, 27, 9, 0, 0, DateTimeKind.Utc));
+            var enrolled = await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            Assert.Equal("SendEmail", enrolled.GetProperty("nextStepKind").GetString());
+            await RunAtAsync(new DateTime(2026, 3, 27, 9, 1, 0, DateTimeKind.Utc));
+            var mail = Assert.Single(Mailer.Sent);
+            Assert.Equal((rep.Id, contact, 7L), (mail.Owner, mail.Contact, mail.Template));
+            // Three days later at 10:00 local: now UTC+2, so 08:00 UTC (not 09:00).
+            var e = await EnrolmentOfAsync(rep.Client, contact);
+            Assert.InRange(e.GetProperty("nextRunAt").GetDateTime().ToUniversalTime(), new DateTime(2026, 3, 30, 8, 0, 0, DateTimeKind.Utc),
+                new DateTime(2026, 3, 30, 8, 0, 1, DateTimeKind.Utc));
+            Assert.Equal("Task", e.GetProperty("nextStepKind").GetString());
+            await RunAtAsync(new DateTime(2026, 3, 30, 7, 59, 0, DateTimeKind.Utc));
+            Assert.Empty(await SequenceTasksAsync(contact, "Ask about the spring offer"));
+            await RunAtAsync(new DateTime(2026, 3, 30, 8, 1, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 3, 30, 8, 5, 0, DateTimeKind.Utc));
+            var task = Assert.Single(await SequenceTasksAsync(contact, "Ask about the spring offer"));
+            Assert.Equal((NextActionType.Call, rep.Id, NextActionStatus.Open, new DateOnly(2026, 3, 30)), (task.Type, task.AssigneeId, task.Status, task.DueDate));
+            Assert.Single(Mailer.Sent);
+            e = await EnrolmentOfAsync(rep.Client, contact);
+            Assert.Equal(("Completed", 2), (e.GetProperty("status").GetString(), e.GetProperty("stepsRun").GetInt32()));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task A_step_due_at_20_local_waits_until_09_on_the_next_working_day()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 3 });
+        var late = await NurturingAsync(rep, "Abend");
+        var weekend = await NurturingAsync(rep, "Freitag");
+        try
+        {
+            // Tuesday 31 March 2026, 20:00 in Berlin (UTC+2).
+            At(new DateTime(2026, 3, 31, 18, 0, 0, DateTimeKind.Utc));
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = late });
+            Assert.Equal(new DateTime(2026, 4, 1, 7, 0, 0, DateTimeKind.Utc), (await EnrolmentOfAsync(rep.Client, late)).GetProperty("nextRunAt").GetDateTime().ToUniversalTime());
+            // Friday 3 April 2026, 20:00: the next working day is Monday 6 April.
+            At(new DateTime(2026, 4, 3, 18, 0, 0, DateTimeKind.Utc));
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = weekend });
+            Assert.Equal(new DateTime(2026, 4, 6, 7, 0, 0, DateTimeKind.Utc), (await EnrolmentOfAsync(rep.Client, weekend)).GetProperty("nextRunAt").GetDateTime().ToUniversalTime());
+
+            await RunAtAsync(new DateTime(2026, 3, 31, 18, 0, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 4, 1, 6, 59, 0, DateTimeKind.Utc));
+            Assert.Empty(Mailer.Sent);
+            await RunAtAsync(new DateTime(2026, 4, 1, 7, 0, 0, DateTimeKind.Utc));
+            Assert.Equal([late], Mailer.Sent.Select(m => m.Contact));
+            await RunAtAsync(new DateTime(2026, 4, 5, 12, 0, 0, DateTimeKind.Utc));
+            Assert.Single(Mailer.Sent);
+            await RunAtAsync(new DateTime(2026, 4, 6, 7, 0, 0, DateTimeKind.Utc));
+            Assert.Equal([late, weekend], Mailer.Sent.Select(m => m.Contact).Order());
+            Assert.InRange(Mailer.Sent.Single(m => m.Contact == weekend).At, new DateTime(2026, 4, 6, 7, 0, 0, DateTimeKind.Utc), new DateTime(2026, 4, 6, 7, 1, 0, DateTimeKind.Utc));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task Two_runners_at_once_run_each_step_exactly_once()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 5 }, new { kind = "Task", taskType = "Call", text = "Race call" });
+        const int n = 15;
+        var contacts = new List<long>();
+        for (var i = 0; i < n; i++) contacts.Add(await NurturingAsync(rep, $"Race{i}"));
+        var sp = _app.Services;
+        SequenceRunner Instance(string name) => new(sp.GetRequiredService<IServiceScopeFactory>(), _app.Clock,
+            sp.GetRequiredService<IOptions<SequenceOptions>>(), NullLogger<SequenceRunner>.Instance) { Instance = name };
+        var (a, b) = (Instance("a"), Instance("b"));
+        try
+        {
+            At(new DateTime(2026, 5, 5, 9, 0, 0, DateTimeKind.Utc));
+            var bulk = await (await manager.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk", new { contactIds = contacts })).ReadJsonAsync();
+            Assert.Equal(n, bulk.GetProperty("enrolled").GetArrayLength());
+            for (var round = 0; round < 3; round++)
+                await Task.WhenAll(Task.Run(() => a.RunOnceAsync(CancellationToken.None)), Task.Run(() => b.RunOnceAsync(CancellationToken.None)));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
+        Assert.Equal(n, Mailer.Sent.Count);
+        Assert.Equal(contacts.Order(), Mailer.Sent.Select(m => m.Contact).Order());
+        foreach (var c in contacts) Assert.Single(await SequenceTasksAsync(c, "Race call"));
+        var all = await manager.Client.GetJsonAsync($"/api/v1/sequences/enrolments?sequenceId={sequence}");
+        Assert.All(all.EnumerateArray(), e => Assert.Equal(("Completed", 2), (e.GetProperty("status").GetString(), e.GetProperty("stepsRun").GetInt32())));
+    }
+
+    [Fact]
+    public async Task Enrolment_stops_on_inbound_reply_disqualification_and_withdrawn_email_consent()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 1 }, new { kind = "Wait", waitDays = 2 },
+            new { kind = "SendEmail", templateId = 2 });
+        var (replied, disqualified, withdrawn, control) = (await NurturingAsync(rep, "Antwort"), await NurturingAsync(rep, "Absage"),
+            await NurturingAsync(rep, "Widerruf"), await NurturingAsync(rep, "Weiter"));
+        try
+        {
+            At(new DateTime(2026, 5, 4, 8, 0, 0, DateTimeKind.Utc)); // Monday 10:00 in Berlin
+            var bulk = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk",
+                new { contactIds = new[] { replied, disqualified, withdrawn, control } })).ReadJsonAsync();
+            Assert.Equal(4, bulk.GetProperty("enrolled").GetArrayLength());
+            await RunAtAsync(new DateTime(2026, 5, 4, 8, 1, 0, DateTimeKind.Utc));
+            Assert.Equal(4, Mailer.Sent.Count);
+
+            At(new DateTime(2026, 5, 4, 12, 0, 0, DateTimeKind.Utc));
+            // A reply logged by any path (here straight into the table, as the e-mail dropbox does).
+            await _app.WithDbAsync(async (db, _) =>
+            {
+                db.Activities.Add(new Activity
+                {
+                    ContactId = replied, Channel = Channel.Email, Direction = Direction.Inbound, OccurredAt = new DateTime(2026, 5, 4, 11, 0, 0, DateTimeKind.Utc),
+                    Subject = "Re: spring offer", CreatedAt = new DateTime(2026, 5, 4, 12, 0, 0, DateTimeKind.Utc),
+                });
+                db.ConsentRecords.Add(new ConsentRecord
+                {
+                    ContactId = withdrawn, Channel = ConsentChannel.Email, Status = ConsentStatus.Withdrawn, GivenAt = new DateTime(2026, 5, 4, 11, 30, 0, DateTimeKind.Utc),
+                    Method = "phone", RecordedAt = new DateTime(2026, 5, 4, 12, 0, 0, DateTimeKind.Utc),
+                });
+                return await db.SaveChangesAsync();
+            });
+            var disq = await rep.Client.PostAsJsonAsync($"/api/v1/contacts/{disqualified}/disqualify", new { reason = "No budget" });
+            Assert.True(disq.IsSuccessStatusCode, await disq.Content.ReadAsStringAsync());
+            // The next run notices at once, days before the next e-mail is due.
+            await RunAtAsync(new DateTime(2026, 5, 4, 12, 1, 0, DateTimeKind.Utc));
+            Assert.Equal(("Stopped", "Replied"), StatusOf(await EnrolmentOfAsync(rep.Client, replied)));
+            Assert.Equal(("Stopped", "Disqualified"), StatusOf(await EnrolmentOfAsync(rep.Client, disqualified)));
+            Assert.Equal(("Stopped", "ConsentWithdrawn"), StatusOf(await EnrolmentOfAsync(rep.Client, withdrawn)));
+            Assert.Equal(("Active", ""), StatusOf(await EnrolmentOfAsync(rep.Client, control)));
+
+            await RunAtAsync(new DateTime(2026, 5, 6, 8, 5, 0, DateTimeKind.Utc));
+            Assert.Equal(5, Mailer.Sent.Count);
+            Assert.Equal((control, 2L), (Mailer.Sent.Last().Contact, Mailer.Sent.Last().Template));
+            Assert.Equal(("Completed", ""), StatusOf(await EnrolmentOfAsync(rep.Client, control)));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    private static (string?, string) StatusOf(JsonElement e) =>
+        (e.GetProperty("status").GetString(), e.GetProperty("stopReason").ValueKind == JsonValueKind.Null ? "" : e.GetProperty("stopReason").GetString()!);
+
+    [Fact]
+    public async Task Sequences_are_managed_by_managers_and_bulk_enrolment_says_who_was_skipped_and_why()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var stranger = await _app.UserAsync("Rep", "Sued");
+        var denied = await rep.Client.PostAsJsonAsync("/api/v1/sequences", new { name = "Mine", steps = new[] { new { kind = "Wait", waitDays = 1 } } });
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        var bad = await manager.Client.PostAsJsonAsync("/api/v1/sequences",
+            new { name = "", steps = new object[] { new { kind = "SendEmail" }, new { kind = "Wait", waitDays = 0 }, new { kind = "Task" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("name", out _));
+        Assert.True(errors.TryGetProperty("steps[0].templateId", out _));
+        Assert.True(errors.TryGetProperty("steps[1].waitDays", out _));
+        Assert.True(errors.TryGetProperty("steps[2].taskType", out _));
+
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Call" }, new { kind = "Wait", waitDays = 5 },
+            new { kind = "Task", taskType = "Sms", text = "Text them" });
+        var changed = await manager.Client.PutAsJsonAsync($"/api/v1/sequences/{sequence}", new
+        {
+            name = "Spring 2026", description = "After the fair",
+            steps = new object[] { new { kind = "Task", taskType = "Call", text = "Call" }, new { kind = "Wait", waitDays = 7 } },
+        });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var saved = await manager.Client.GetJsonAsync($"/api/v1/sequences/{sequence}");
+        Assert.Equal(("Spring 2026", 2, 7), (saved.GetProperty("name").GetString(), saved.GetProperty("steps").GetArrayLength(),
+            saved.GetProperty("steps")[1].GetProperty("waitDays").GetInt32()));
+
+        var nurturing = await NurturingAsync(rep, "Pflege");
+        var fresh = (await rep.Client.CreateAsync("/api/v1/contacts", new { lastName = "Neu" })).GetProperty("id").GetInt64();
+        var foreign = await NurturingAsync(stranger, "Fremd");
+        var first = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk",
+            new { contactIds = new[] { nurturing, fresh, foreign } })).ReadJsonAsync();
+        Assert.Equal([nurturing], first.GetProperty("enrolled").EnumerateArray().Select(e => e.GetProperty("contactId").GetInt64()));
+        Assert.Equal([(fresh, "NotNurturing"), (foreign, "NotFound")],
+            first.GetProperty("skipped").EnumerateArray().Select(s => (s.GetProperty("contactId").GetInt64(), s.GetProperty("reason").GetString())));
+        var again = await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = nurturing });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.Client.DeleteAsync($"/api/v1/sequences/{sequence}")).StatusCode);
+        var enrolment = (await EnrolmentOfAsync(rep.Client, nurturing)).GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Client.PostAsJsonAsync($"/api/v1/sequences/enrolments/{enrolment}/stop", new { })).StatusCode);
+        var stopped = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/enrolments/{enrolment}/stop", new { note = "Spoke at the fair" })).ReadJsonAsync();
+        Assert.Equal(("Stopped", "StoppedByHand", "Spoke at the fair"),
+            (stopped.GetProperty("status").GetString(), stopped.GetProperty("stopReason").GetString(), stopped.GetProperty("note").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.Client.DeleteAsync($"/api/v1/sequences/{sequence}")).StatusCode);
+    }
+}
+
+/// <summary>Without the e-mail feature, an e-mail step fails visibly and is retried; it is never counted as sent.</summary>
+public abstract class SequenceMailSeamTests(Provider provider) : IAsyncLifetime
+{
+    private readonly ProspectorFactory _app = new(provider);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task An_email_step_without_templates_fails_visibly_and_stops_after_its_retries()
+    {
+        var rep = await _app.UserAsync("Rep", "Nord");
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var contact = (await rep.Client.CreateAsync("/api/v1/contacts", new { lastName = "Seam" })).GetProperty("id").GetInt64();
+        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == contact).ExecuteUpdateAsync(u => u.SetProperty(c => c.LeadStatus, LeadStatus.Nurturing)));
+        var sequence = (await manager.Client.CreateAsync("/api/v1/sequences", new { name = "Seam", steps = new[] { new { kind = "SendEmail", templateId = 9 } } }))
+            .GetProperty("id").GetInt64();
+        var runner = _app.Services.GetRequiredService<SequenceRunner>();
+        try
+        {
+            var at = new DateTime(2026, 6, 2, 8, 0, 0, DateTimeKind.Utc); // a Tuesday, 10:00 in Berlin
+            _app.Clock.Offset = at - DateTime.UtcNow;
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            for (var i = 0; i < SequenceRunner.MaxAttempts; i++)
+            {
+                _app.Clock.Offset = at.AddMinutes(1 + 20 * i) - DateTime.UtcNow;
+                await runner.RunOnceAsync(CancellationToken.None);
+                var e = (await rep.Client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={contact}"))[0];
+                Assert.Contains(UnavailableSequenceMailer.Reason, e.GetProperty("note").GetString());
+                Assert.Equal(0, e.GetProperty("stepsRun").GetInt32());
+                Assert.Equal(i < SequenceRunner.MaxAttempts - 1 ? "Active" : "Stopped", e.GetProperty("status").GetString());
+            }
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+}
+
+public sealed class SequenceTestsSqlite() : SequenceTests(Provider.Sqlite);
+public sealed class SequenceTestsPostgres() : SequenceTests(Provider.Postgres);
+public sealed class SequenceMailSeamTestsSqlite() : SequenceMailSeamTests(Provider.Sqlite);
+public sealed class SequenceMailSeamTestsPostgres() : SequenceMailSeamTests(Provider.Postgres);
