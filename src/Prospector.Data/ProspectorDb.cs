@@ -58,6 +58,8 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<EmailTemplate> EmailTemplates => Set<EmailTemplate>();
+    public DbSet<SuppressedAddress> SuppressedAddresses => Set<SuppressedAddress>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
