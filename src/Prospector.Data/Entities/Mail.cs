@@ -4,7 +4,7 @@ namespace Prospector.Data;
 /// An e-mail template (admins and managers keep the list): subject and body in one language, with Liquid merge fields
 /// ({{ salutation }}, {{ first_name }}…) rendered by Fluid.
 /// </summary>
-public sealed class EmailTemplate
+public sealed class EmailTemplate : IAudited
 {
     public long Id { get; set; }
     public string Name { get; set; } = "";
@@ -18,7 +18,7 @@ public sealed class EmailTemplate
 }
 
 /// <summary>An address no bulk or template e-mail goes to any more (it unsubscribed, or an admin put it here).</summary>
-public sealed class SuppressedAddress
+public sealed class SuppressedAddress : IAudited
 {
     public long Id { get; set; }
     /// <summary>Lower-case address.</summary>
