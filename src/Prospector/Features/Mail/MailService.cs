@@ -50,6 +50,16 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         return await SendAsync(scope, new SendRequest(contactId, templateId), ct);
     }
 
+    /// <summary>Contacts the caller can see whose first name, last name or address starts with the text (the preview picker).</summary>
+    public async Task<List<BulkContact>> ContactChoicesAsync(AccessScope scope, string text, CancellationToken ct = default)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        var rows = await scope.Filter(db.Contacts).AsNoTracking().Where(c => c.ErasedAt == null)
+            .Where(c => t == "" || c.LastName.ToLower().StartsWith(t) || c.FirstName.ToLower().StartsWith(t) || (c.EmailKey != null && c.EmailKey.StartsWith(t)))
+            .OrderBy(c => c.NameKey).Take(20).Select(c => new { c.Id, c.FirstName, c.NamePrefix, c.LastName }).ToListAsync(ct);
+        return rows.Select(c => new BulkContact(c.Id, Contact.NameOf(c.FirstName, c.NamePrefix, c.LastName))).ToList();
+    }
+
     /// <summary>Why this contact cannot be mailed now (no address, consent withdrawn, unsubscribed), or null.</summary>
     public async Task<string?> BlockedReasonAsync(AccessScope scope, long contactId, CancellationToken ct = default)
     {
