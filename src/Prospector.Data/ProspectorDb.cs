@@ -62,6 +62,8 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<Sequence> Sequences => Set<Sequence>();
     public DbSet<SequenceStep> SequenceSteps => Set<SequenceStep>();
     public DbSet<SequenceEnrolment> SequenceEnrolments => Set<SequenceEnrolment>();
+    public DbSet<EmailTemplate> EmailTemplates => Set<EmailTemplate>();
+    public DbSet<SuppressedAddress> SuppressedAddresses => Set<SuppressedAddress>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

@@ -12,6 +12,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.Culture).HasMaxLength(10);
         b.Property(u => u.TimeZone).HasMaxLength(64);
         b.Property(u => u.CalendarTokenHash).HasMaxLength(64);
+        b.Property(u => u.SenderName).HasMaxLength(100);
+        b.Property(u => u.Signature).HasMaxLength(2000);
         b.HasIndex(u => u.CalendarTokenHash).IsUnique();
     }
 }

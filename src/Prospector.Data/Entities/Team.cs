@@ -33,6 +33,10 @@ public sealed class User : IdentityUser<long>
     /// <summary>A deactivated user can no longer sign in; their cookie and tokens stop working at once.</summary>
     public DateTime? DeactivatedAt { get; set; }
     public string? CalendarTokenHash { get; set; }
+    /// <summary>The name mails sent from Prospector carry (else the display name).</summary>
+    public string? SenderName { get; set; }
+    /// <summary>Plain-text signature put under mails sent from Prospector ({{ signature }} in templates).</summary>
+    public string? Signature { get; set; }
     public List<TeamMember> Teams { get; set; } = [];
 }
 

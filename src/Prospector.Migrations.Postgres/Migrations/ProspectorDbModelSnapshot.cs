@@ -888,6 +888,52 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("DropboxMessages");
                 });
 
+            modelBuilder.Entity("Prospector.Data.EmailTemplate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("EmailTemplates");
+                });
+
             modelBuilder.Entity("Prospector.Data.FormSubmission", b =>
                 {
                     b.Property<long>("Id")
@@ -2049,6 +2095,40 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("SequenceSteps");
                 });
 
+            modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.ToTable("SuppressedAddresses");
+                });
+
             modelBuilder.Entity("Prospector.Data.Tag", b =>
                 {
                     b.Property<long>("Id")
@@ -2185,6 +2265,14 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
+
+                    b.Property<string>("SenderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
@@ -2752,6 +2840,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
+            modelBuilder.Entity("Prospector.Data.EmailTemplate", b =>
+                {
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Prospector.Data.FormSubmission", b =>
                 {
                     b.HasOne("Prospector.Data.Contact", null)
@@ -2916,6 +3012,14 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasForeignKey("SequenceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
+                {
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Prospector.Data.TeamMember", b =>

@@ -854,6 +854,50 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("DropboxMessages");
                 });
 
+            modelBuilder.Entity("Prospector.Data.EmailTemplate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("EmailTemplates");
+                });
+
             modelBuilder.Entity("Prospector.Data.FormSubmission", b =>
                 {
                     b.Property<long>("Id")
@@ -1973,6 +2017,38 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("SequenceSteps");
                 });
 
+            modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.ToTable("SuppressedAddresses");
+                });
+
             modelBuilder.Entity("Prospector.Data.Tag", b =>
                 {
                     b.Property<long>("Id")
@@ -2102,6 +2178,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SenderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TimeZone")
@@ -2660,6 +2744,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
+            modelBuilder.Entity("Prospector.Data.EmailTemplate", b =>
+                {
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Prospector.Data.FormSubmission", b =>
                 {
                     b.HasOne("Prospector.Data.Contact", null)
@@ -2824,6 +2916,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasForeignKey("SequenceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
+                {
+                    b.HasOne("Prospector.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Prospector.Data.TeamMember", b =>

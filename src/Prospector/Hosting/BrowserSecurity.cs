@@ -86,13 +86,24 @@ public static partial class BrowserSecurity
     [System.Text.RegularExpressions.GeneratedRegex("^/f/[a-z0-9-]{1,80}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex PublicFormPath();
 
+    /// <summary>
+    /// The unsubscribe link of a bulk mail: <c>POST /u/{token}</c>, sent by a mail program's one-click unsubscribe (RFC 8058)
+    /// from wherever the mail is read. It signs in nobody; the signed token alone says which address leaves. Exactly that
+    /// path and method.
+    /// </summary>
+    public static bool IsPublicUnsubscribePost(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && PublicUnsubscribePath().IsMatch(request.Path.Value ?? "");
+
+    [System.Text.RegularExpressions.GeneratedRegex("^/u/[A-Za-z0-9_-]{20,1000}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PublicUnsubscribePath();
+
     /// <summary>True for a state-changing browser request that another origin started.</summary>
     public static bool IsCrossOrigin(HttpRequest request)
     {
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
             || HttpMethods.IsTrace(request.Method))
             return false;
-        if (IsPublicFormPost(request)) return false;
+        if (IsPublicFormPost(request) || IsPublicUnsubscribePost(request)) return false;
         // API tokens are sent by scripts on purpose; a form or a page elsewhere cannot add an Authorization header.
         if (request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
         var site = request.Headers["Sec-Fetch-Site"].ToString();

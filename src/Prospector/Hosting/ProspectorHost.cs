@@ -120,6 +120,7 @@ public static class ProspectorHost
         s.AddSingleton<ReminderDispatcher>();
         s.AddHostedService(sp => sp.GetRequiredService<ReminderDispatcher>());
         s.AddWebForms(config);
+        Prospector.Features.Mail.PublicUnsubscribe.AddMail(s);
         Prospector.Features.Webhooks.WebhookSetup.AddWebhooks(s, config);
         Prospector.Features.Dropbox.DropboxSetup.AddDropbox(s, config);
         Prospector.Features.Sequences.SequenceSetup.AddSequences(s, config);
@@ -200,6 +201,7 @@ public static class ProspectorHost
         app.MapAccountEndpoints();
         app.MapCalendarFile();
         app.MapWebForms();
+        Prospector.Features.Mail.PublicUnsubscribe.MapUnsubscribe(app);
         // Every API endpoint sits under one parent group; each feature maps its own routes relative to it.
         var api = app.MapGroup("/api/v1");
         api.MapContactsApi();
@@ -227,6 +229,7 @@ public static class ProspectorHost
         Prospector.Features.Operations.RetentionApi.MapRetentionApi(api);
         Prospector.Features.Auth.SecurityEventsApi.MapSecurityEventsApi(api);
         api.MapFormsApi();
+        Prospector.Features.Mail.MailApi.MapMailApi(api);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

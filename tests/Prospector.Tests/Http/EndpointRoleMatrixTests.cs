@@ -40,6 +40,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
     private const string Company = """{"name":"Matrix GmbH"}""";
     private const string Change = """{"notes":"matrix"}""";
     private const string Sequence = """{"name":"Matrix","steps":[{"kind":"Wait","waitDays":1},{"kind":"Task","taskType":"Call","text":"matrix"}]}""";
+    private const string Template = """{"name":"Matrix","language":"de","subject":"Hallo","body":"{{ salutation }},"}""";
     private const string Pipeline = """{"name":"Matrix","steps":[{"name":"One","defaultProbability":10}]}""";
 
     private static readonly Row[] Table =
@@ -209,6 +210,23 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("GET /api/v1/forms/{id:long}/submissions",            U, F, F, A),
         new("POST /api/v1/forms/{id:long}/submissions/{submissionId:long}/accept", U, F, F, A),
         new("DELETE /api/v1/forms/{id:long}/submissions/{submissionId:long}", U, F, F, A),
+        // E-mail templates: everyone uses them, admins and managers keep them; the suppression list is the admins'.
+        new("GET /api/v1/email-templates/",                       U, A, A, A),
+        new("POST /api/v1/email-templates/",                      U, F, A, A, Template),
+        new("GET /api/v1/email-templates/{id:long}",              U, A, A, A),
+        new("PUT /api/v1/email-templates/{id:long}",              U, F, A, A, Template),
+        new("DELETE /api/v1/email-templates/{id:long}",           U, F, A, A),
+        new("GET /api/v1/emails/settings",                        U, A, A, A),
+        new("PUT /api/v1/emails/settings",                        U, A, A, A, """{"senderName":"Matrix","signature":"M."}"""),
+        new("POST /api/v1/emails/preview",                        U, A, A, A, """{"contactId":{contact},"subject":"Hi","body":"{{ salutation }}"}"""),
+        new("POST /api/v1/emails/",                               U, A, A, A, """{"contactId":{contact},"subject":"Hi","body":"Hello"}"""),
+        new("POST /api/v1/emails/bulk",                           U, A, A, A, """{"contactIds":[{contact}],"subject":"Hi","body":"Hello","dryRun":true}"""),
+        new("GET /api/v1/email-suppressions/",                    U, F, F, A),
+        new("POST /api/v1/email-suppressions/",                   U, F, F, A, """{"email":"{unique}@matrix.example"}"""),
+        new("DELETE /api/v1/email-suppressions/{id:long}",        U, F, F, A),
+        // The unsubscribe link of a bulk mail is public by design (an invalid token answers 404).
+        new("GET /u/{token}",                                     OkOr404, OkOr404, OkOr404, OkOr404),
+        new("POST /u/{token}",                                    A, A, A, A),
         // The web-to-lead form is public by design: anyone may see and send it (an unknown slug answers 404).
         new("GET /f/{slug}",                                      OkOr404, OkOr404, OkOr404, OkOr404),
         new("POST /f/{slug}",                                     A, A, A, A),
@@ -458,6 +476,22 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
                 db.DropboxMessages.Add(m);
                 await db.SaveChangesAsync();
                 return m.Id;
+            });
+        if (path.StartsWith("/api/v1/email-templates/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var t = new Data.EmailTemplate { Name = "Matrix", Language = "en", Subject = "Hi", Body = "Hello", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+                db.EmailTemplates.Add(t);
+                await db.SaveChangesAsync();
+                return t.Id;
+            });
+        if (path.StartsWith("/api/v1/email-suppressions/", StringComparison.Ordinal))
+            return await app.WithDbAsync(async (db, _) =>
+            {
+                var x = new Data.SuppressedAddress { Email = TestHttp.Unique("m").ToLowerInvariant() + "@matrix.example", Reason = "manual", CreatedAt = DateTime.UtcNow };
+                db.SuppressedAddresses.Add(x);
+                await db.SaveChangesAsync();
+                return x.Id;
             });
         if (path.StartsWith("/api/v1/users/", StringComparison.Ordinal))
             return (await app.UserAsync("Rep", "Nord")).Id;

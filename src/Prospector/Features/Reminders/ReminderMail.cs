@@ -31,19 +31,31 @@ public sealed class ReminderOptions
 
 public sealed record MailMessage(string To, string ToName, string Subject, string Text, string Html);
 
-/// <summary>Sends one e-mail over SMTP with MailKit; throws with the server's answer when it fails.</summary>
+/// <summary>
+/// Sends e-mail over SMTP with MailKit (reminders, password resets, and e-mail from Prospector); throws with the server's
+/// answer when it fails.
+/// </summary>
 public sealed class ReminderMail(IOptionsMonitor<SmtpOptions> options)
 {
     public bool Enabled => options.CurrentValue.Enabled;
 
+    /// <summary>The configured sender address (Smtp:From).</summary>
+    public MailboxAddress From => MailboxAddress.Parse(options.CurrentValue.From);
+
     public async Task SendAsync(MailMessage m, CancellationToken ct)
     {
-        var o = options.CurrentValue;
         var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(o.From));
+        message.From.Add(From);
         message.To.Add(new MailboxAddress(m.ToName, m.To));
         message.Subject = m.Subject;
         message.Body = new BodyBuilder { TextBody = m.Text, HtmlBody = m.Html }.ToMessageBody();
+        await SendAsync(message, ct);
+    }
+
+    /// <summary>Sends a message built by the caller (e-mail from Prospector) over the same connection settings.</summary>
+    public async Task SendAsync(MimeMessage message, CancellationToken ct)
+    {
+        var o = options.CurrentValue;
         using var client = new SmtpClient { Timeout = 30_000 };
         var security = o.Security.ToUpperInvariant() switch
         {
