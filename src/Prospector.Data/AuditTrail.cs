@@ -47,9 +47,10 @@ internal static class AuditTrail
                     result.Add(new(e, AuditAction.Created, Created(e), now, actor));
                     break;
                 case EntityState.Modified:
-                    var deleted = e.Property(nameof(ISoftDeletable.DeletedAt));
-                    var action = deleted.IsModified && deleted.OriginalValue is null && deleted.CurrentValue is not null ? AuditAction.Deleted
-                        : deleted.IsModified && deleted.OriginalValue is not null && deleted.CurrentValue is null ? AuditAction.Restored
+                    // Only soft-deletable records have DeletedAt; other audited records (templates, settings) are simply updated.
+                    var deleted = e.Entity is ISoftDeletable ? e.Property(nameof(ISoftDeletable.DeletedAt)) : null;
+                    var action = deleted is { IsModified: true, OriginalValue: null, CurrentValue: not null } ? AuditAction.Deleted
+                        : deleted is { IsModified: true, OriginalValue: not null, CurrentValue: null } ? AuditAction.Restored
                         : AuditAction.Updated;
                     var changes = e.Properties
                         .Where(p => p.IsModified && !Ignored.Contains(p.Metadata.Name) && !Equals(p.OriginalValue, p.CurrentValue))

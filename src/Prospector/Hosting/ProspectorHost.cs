@@ -124,6 +124,7 @@ public static class ProspectorHost
         Prospector.Features.Webhooks.WebhookSetup.AddWebhooks(s, config);
         Prospector.Features.Dropbox.DropboxSetup.AddDropbox(s, config);
         Prospector.Features.Sequences.SequenceSetup.AddSequences(s, config);
+        s.AddScoped<Prospector.Features.Sequences.ISequenceMailer, SequenceMail>();
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).

@@ -153,7 +153,8 @@ public abstract class SequenceTests : IAsyncLifetime
         for (var i = 0; i < n; i++) contacts.Add(await NurturingAsync(rep, $"Race{i}"));
         var sp = _app.Services;
         SequenceRunner Instance(string name) => new(sp.GetRequiredService<IServiceScopeFactory>(), _app.Clock,
-            sp.GetRequiredService<IOptions<SequenceOptions>>(), NullLogger<SequenceRunner>.Instance) { Instance = name };
+            sp.GetRequiredService<IOptions<SequenceOptions>>(), NullLogger<SequenceRunner>.Instance)
+        { Instance = name };
         var (a, b) = (Instance("a"), Instance("b"));
         try
         {
@@ -282,41 +283,87 @@ public abstract class SequenceTests : IAsyncLifetime
 }
 
 /// <summary>Without the e-mail feature, an e-mail step fails visibly and is retried; it is never counted as sent.</summary>
+/// <summary>E-mail steps go through the e-mail feature (Hosting/SequenceMail → MailService): real templates, a real SMTP listener.</summary>
 public abstract class SequenceMailSeamTests(Provider provider) : IAsyncLifetime
 {
-    private readonly ProspectorFactory _app = new(provider);
+    private readonly SmtpSink _smtp = new();
+    private ProspectorFactory? _app;
 
     public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    [Fact]
-    public async Task An_email_step_without_templates_fails_visibly_and_stops_after_its_retries()
+    public async Task DisposeAsync()
     {
+        if (_app is not null) await _app.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    private async Task<(ProspectorFactory App, TestUser Rep, long Contact, long Sequence)> SetUpAsync(bool smtp)
+    {
+        _app = new ProspectorFactory(provider, smtp ? _smtp.Settings : null);
         var rep = await _app.UserAsync("Rep", "Nord");
         var manager = await _app.UserAsync("Manager", "Nord");
-        var contact = (await rep.Client.CreateAsync("/api/v1/contacts", new { lastName = "Seam" })).GetProperty("id").GetInt64();
-        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == contact).ExecuteUpdateAsync(u => u.SetProperty(c => c.LeadStatus, LeadStatus.Nurturing)));
-        var sequence = (await manager.Client.CreateAsync("/api/v1/sequences", new { name = "Seam", steps = new[] { new { kind = "SendEmail", templateId = 9 } } }))
+        var contact = (await rep.Client.CreateAsync("/api/v1/contacts", new { salutation = "Herr", firstName = "Jan", namePrefix = "van der", lastName = "Berg", email = "jan@berg.example" }))
             .GetProperty("id").GetInt64();
-        var runner = _app.Services.GetRequiredService<SequenceRunner>();
+        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == contact).ExecuteUpdateAsync(u => u.SetProperty(c => c.LeadStatus, LeadStatus.Nurturing)));
+        var template = (await manager.Client.CreateAsync("/api/v1/email-templates", new { name = "Nurture", language = "de", subject = "Neuigkeiten für {{ last_name }}", body = "{{ salutation }},\n\nunser neuer Katalog." }))
+            .GetProperty("id").GetInt64();
+        var sequence = (await manager.Client.CreateAsync("/api/v1/sequences", new { name = "Seam", steps = new object[] { new { kind = "SendEmail", templateId = template }, new { kind = "Wait", waitDays = 2 }, new { kind = "Task", taskType = "Call", text = "Nachfassen" } } }))
+            .GetProperty("id").GetInt64();
+        return (_app, rep, contact, sequence);
+    }
+
+    [Fact]
+    public async Task An_email_step_sends_the_template_through_smtp_and_logs_it_on_the_contact()
+    {
+        var (app, rep, contact, sequence) = await SetUpAsync(smtp: true);
+        var runner = app.Services.GetRequiredService<SequenceRunner>();
         try
         {
             var at = new DateTime(2026, 6, 2, 8, 0, 0, DateTimeKind.Utc); // a Tuesday, 10:00 in Berlin
-            _app.Clock.Offset = at - DateTime.UtcNow;
+            app.Clock.Offset = at - DateTime.UtcNow;
             await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
-            for (var i = 0; i < SequenceRunner.MaxAttempts; i++)
-            {
-                _app.Clock.Offset = at.AddMinutes(1 + 20 * i) - DateTime.UtcNow;
-                await runner.RunOnceAsync(CancellationToken.None);
-                var e = (await rep.Client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={contact}"))[0];
-                Assert.Contains(UnavailableSequenceMailer.Reason, e.GetProperty("note").GetString());
-                Assert.Equal(0, e.GetProperty("stepsRun").GetInt32());
-                Assert.Equal(i < SequenceRunner.MaxAttempts - 1 ? "Active" : "Stopped", e.GetProperty("status").GetString());
-            }
+            app.Clock.Offset = at.AddMinutes(1) - DateTime.UtcNow;
+            await runner.RunOnceAsync(CancellationToken.None);
+
+            var mail = await _smtp.WaitForAsync(m => m.To.Mailboxes.Any(x => x.Address == "jan@berg.example"), TimeSpan.FromSeconds(10), "the sequence's mail");
+            Assert.Equal("Neuigkeiten für Van der Berg", mail.Subject);
+            var logged = (await rep.Client.GetJsonAsync($"/api/v1/activities?contactId={contact}")).GetProperty("items").EnumerateArray().Single();
+            Assert.Equal("Email", logged.GetProperty("channel").GetString());
+            Assert.Equal("Outbound", logged.GetProperty("direction").GetString());
+            var e = (await rep.Client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={contact}"))[0];
+            Assert.Equal(1, e.GetProperty("stepsRun").GetInt32());
+            Assert.Equal("Active", e.GetProperty("status").GetString());
         }
         finally
         {
-            _app.Clock.Offset = TimeSpan.Zero;
+            app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task An_email_step_without_a_mail_server_fails_visibly_and_stops_after_its_retries()
+    {
+        var (app, rep, contact, sequence) = await SetUpAsync(smtp: false);
+        var runner = app.Services.GetRequiredService<SequenceRunner>();
+        try
+        {
+            var at = new DateTime(2026, 6, 2, 8, 0, 0, DateTimeKind.Utc); // a Tuesday, 10:00 in Berlin
+            app.Clock.Offset = at - DateTime.UtcNow;
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            for (var i = 0; i < SequenceRunner.MaxAttempts; i++)
+            {
+                app.Clock.Offset = at.AddMinutes(1 + 20 * i) - DateTime.UtcNow;
+                await runner.RunOnceAsync(CancellationToken.None);
+                var e = (await rep.Client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={contact}"))[0];
+                Assert.Contains("SMTP", e.GetProperty("note").GetString(), StringComparison.Ordinal);
+                Assert.Equal(0, e.GetProperty("stepsRun").GetInt32());
+                Assert.Equal(i < SequenceRunner.MaxAttempts - 1 ? "Active" : "Stopped", e.GetProperty("status").GetString());
+            }
+            Assert.Equal(0, (await rep.Client.GetJsonAsync($"/api/v1/activities?contactId={contact}")).GetProperty("items").GetArrayLength());
+        }
+        finally
+        {
+            app.Clock.Offset = TimeSpan.Zero;
         }
     }
 }

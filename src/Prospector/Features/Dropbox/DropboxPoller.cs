@@ -145,9 +145,12 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
         lock (_gate)
             _run = _run with
             {
-                LastPollAt = time.GetUtcNow().UtcDateTime, Logged = _run.Logged + logged, Unmatched = _run.Unmatched + unmatched,
+                LastPollAt = time.GetUtcNow().UtcDateTime,
+                Logged = _run.Logged + logged,
+                Unmatched = _run.Unmatched + unmatched,
                 Duplicates = _run.Duplicates + duplicates,
-                LastError = error ?? _run.LastError, LastErrorAt = error is null ? _run.LastErrorAt : time.GetUtcNow().UtcDateTime,
+                LastError = error ?? _run.LastError,
+                LastErrorAt = error is null ? _run.LastErrorAt : time.GetUtcNow().UtcDateTime,
             };
         return logged + unmatched + duplicates;
     }

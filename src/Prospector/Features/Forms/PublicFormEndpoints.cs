@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using Prospector.Features.Common;
 using Prospector.Hosting;
 
 namespace Prospector.Features.Forms;
@@ -36,9 +36,9 @@ public static class PublicFormEndpoints
             o.OnRejected = async (context, ct) =>
             {
                 var l = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
-                var lang = Language(null, context.HttpContext);
+                var lang = PublicHtml.Language(null, context.HttpContext);
                 await Html(context.HttpContext, StatusCodes.Status429TooManyRequests,
-                    FormHtml.Message(lang, l["Too Many Requests"], l["Too many forms were sent from your address. Please try again in a minute."]), ct);
+                    PublicHtml.Message(lang, l["Too Many Requests"], l["Too many forms were sent from your address. Please try again in a minute."]), ct);
             };
         });
         return s;
@@ -54,7 +54,7 @@ public static class PublicFormEndpoints
 
     private static async Task Show(string slug, HttpContext http, PublicSubmissions forms, FormTokens tokens, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
-        var lang = Language(http.Request.Query["lang"], http);
+        var lang = PublicHtml.Language(http.Request.Query["lang"], http);
         var form = await forms.FindActiveAsync(slug, ct);
         if (form is null)
         {
@@ -72,7 +72,7 @@ public static class PublicFormEndpoints
         http.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         var request = http.Request;
         var max = options.Value.MaxBodyBytes;
-        var lang = Language(null, http);
+        var lang = PublicHtml.Language(null, http);
         if (request.ContentLength > max)
         {
             await TooLarge(http, lang, l, ct);
@@ -82,7 +82,7 @@ public static class PublicFormEndpoints
         if (!request.HasFormContentType)
         {
             await Html(http, StatusCodes.Status415UnsupportedMediaType,
-                FormHtml.Message(lang, l["Not a form"], l["Send the form from its page (an HTML form, form-urlencoded)."]), ct);
+                PublicHtml.Message(lang, l["Not a form"], l["Send the form from its page (an HTML form, form-urlencoded)."]), ct);
             return;
         }
         IFormCollection posted;
@@ -98,7 +98,7 @@ public static class PublicFormEndpoints
             await TooLarge(http, lang, l, ct);
             return;
         }
-        lang = Language(posted[FormHtml.LanguageField], http);
+        lang = PublicHtml.Language(posted[FormHtml.LanguageField], http);
         var values = FormFields.All.Where(k => posted.ContainsKey(k.Key)).ToDictionary(k => k.Key, k => posted[k.Key].ToString());
         var sent = new SentForm(values, posted[FormHtml.ConsentField] == "yes", lang, posted[FormHtml.TokenField], posted[FormHtml.Honeypot]);
         var result = await forms.SubmitAsync(slug, sent, ct);
@@ -134,20 +134,11 @@ public static class PublicFormEndpoints
     /// <summary>The form posts to the address it was served from (relative: right behind a proxy too).</summary>
     private static string ActionOf(HttpContext http, string slug) => $"{http.Request.PathBase}/f/{Uri.EscapeDataString(slug)}";
 
-    /// <summary>en, de or nl: asked for (?lang= or the form's hidden field), else the request's language, else English.</summary>
-    public static string Language(string? asked, HttpContext http)
-    {
-        var lang = asked is "en" or "de" or "nl" ? asked : CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
-        if (!ProspectorHost.Cultures.Contains(lang)) lang = "en";
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(lang);
-        return lang;
-    }
-
     private static Task NotFound(HttpContext http, string lang, IStringLocalizer l, CancellationToken ct) =>
-        Html(http, StatusCodes.Status404NotFound, FormHtml.Message(lang, l["Form not found"], l["This form does not exist or is no longer open."]), ct);
+        Html(http, StatusCodes.Status404NotFound, PublicHtml.Message(lang, l["Form not found"], l["This form does not exist or is no longer open."]), ct);
 
     private static Task TooLarge(HttpContext http, string lang, IStringLocalizer l, CancellationToken ct) =>
-        Html(http, StatusCodes.Status413PayloadTooLarge, FormHtml.Message(lang, l["Too much text"], l["The form was too large to send. Please shorten your message."]), ct);
+        Html(http, StatusCodes.Status413PayloadTooLarge, PublicHtml.Message(lang, l["Too much text"], l["The form was too large to send. Please shorten your message."]), ct);
 
     private static async Task Html(HttpContext http, int status, string html, CancellationToken ct)
     {

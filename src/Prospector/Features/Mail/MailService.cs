@@ -72,7 +72,7 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         SkipReason.NoAddress => l["No e-mail address"],
         SkipReason.ConsentWithdrawn => l["Withdrew e-mail consent"],
         SkipReason.Suppressed => l["Unsubscribed (suppression list)"],
-        SkipReason.NotFound => l["Not found"],
+        SkipReason.NotFound => l["Not Found"],
         _ => l["Sending failed"],
     };
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Localization;
-using Prospector.Features.Forms;
+using Prospector.Features.Common;
 using Prospector.Hosting;
 
 namespace Prospector.Features.Mail;
@@ -32,10 +32,10 @@ public static class PublicUnsubscribe
 
     private static async Task Show(string token, HttpContext http, UnsubscribeTokens tokens, IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
-        var lang = PublicFormEndpoints.Language(http.Request.Query["lang"], http);
+        var lang = PublicHtml.Language(http.Request.Query["lang"], http);
         if (!tokens.TryRead(token, out _, out var email))
         {
-            await Html(http, StatusCodes.Status404NotFound, FormHtml.Message(lang, l["Link not valid"], l["This unsubscribe link is not valid. Please use the link from the e-mail."]), ct);
+            await Html(http, StatusCodes.Status404NotFound, PublicHtml.Message(lang, l["Link not valid"], l["This unsubscribe link is not valid. Please use the link from the e-mail."]), ct);
             return;
         }
         var body = $"""
@@ -43,21 +43,21 @@ public static class PublicUnsubscribe
             <p>{WebUtility.HtmlEncode(l["Stop e-mails from us to {0}?", email])}</p>
             <form method="post" action="/u/{WebUtility.HtmlEncode(token)}"><button type="submit">{WebUtility.HtmlEncode(l["Unsubscribe"])}</button></form>
             """;
-        await Html(http, StatusCodes.Status200OK, FormHtml.Page(lang, l["Unsubscribe"], body), ct);
+        await Html(http, StatusCodes.Status200OK, PublicHtml.Page(lang, l["Unsubscribe"], body), ct);
     }
 
     private static async Task Confirm(string token, HttpContext http, UnsubscribeTokens tokens, Suppressions suppressions,
         IStringLocalizer<SharedResource> l, CancellationToken ct)
     {
         http.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
-        var lang = PublicFormEndpoints.Language(null, http);
+        var lang = PublicHtml.Language(null, http);
         if (!tokens.TryRead(token, out var contactId, out var email))
         {
-            await Html(http, StatusCodes.Status404NotFound, FormHtml.Message(lang, l["Link not valid"], l["This unsubscribe link is not valid. Please use the link from the e-mail."]), ct);
+            await Html(http, StatusCodes.Status404NotFound, PublicHtml.Message(lang, l["Link not valid"], l["This unsubscribe link is not valid. Please use the link from the e-mail."]), ct);
             return;
         }
         await suppressions.UnsubscribeAsync(contactId, email, ct);
-        await Html(http, StatusCodes.Status200OK, FormHtml.Message(lang, l["Unsubscribed"], l["{0} will get no more e-mails from us.", email]), ct);
+        await Html(http, StatusCodes.Status200OK, PublicHtml.Message(lang, l["Unsubscribed"], l["{0} will get no more e-mails from us.", email]), ct);
     }
 
     private static async Task Html(HttpContext http, int status, string html, CancellationToken ct)

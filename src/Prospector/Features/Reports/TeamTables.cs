@@ -39,9 +39,16 @@ public static class TeamTables
 
     public static int Value(TeamRow x, TeamFigure f) => f switch
     {
-        TeamFigure.LeadsCreated => x.LeadsCreated, TeamFigure.Contacted => x.Contacted, TeamFigure.Qualified => x.Qualified,
-        TeamFigure.DealsCreated => x.DealsCreated, TeamFigure.Won => x.DealsWon, TeamFigure.Lost => x.DealsLost, TeamFigure.Open => x.OpenDeals,
-        TeamFigure.Conversations => x.Conversations, TeamFigure.ActionsDone => x.ActionsDone, TeamFigure.ActionsOverdue => x.ActionsOverdue,
+        TeamFigure.LeadsCreated => x.LeadsCreated,
+        TeamFigure.Contacted => x.Contacted,
+        TeamFigure.Qualified => x.Qualified,
+        TeamFigure.DealsCreated => x.DealsCreated,
+        TeamFigure.Won => x.DealsWon,
+        TeamFigure.Lost => x.DealsLost,
+        TeamFigure.Open => x.OpenDeals,
+        TeamFigure.Conversations => x.Conversations,
+        TeamFigure.ActionsDone => x.ActionsDone,
+        TeamFigure.ActionsOverdue => x.ActionsOverdue,
         _ => x.WithoutNextAction,
     };
 

@@ -15,18 +15,9 @@ public sealed record SequenceMailResult(SequenceMailStatus Status, string? Reaso
 
 /// <summary>
 /// The seam to the e-mail feature: sends an e-mail template to a contact on behalf of its owner and logs
-/// the activity. The e-mail feature (templates and sending, issue #18 point 2) registers the real implementation.
+/// the activity. Hosting/SequenceMail implements it with the e-mail feature's MailService.
 /// </summary>
 public interface ISequenceMailer
 {
     Task<SequenceMailResult> SendAsync(long ownerUserId, long contactId, long templateId, CancellationToken ct);
-}
-
-/// <summary>Until e-mail templates exist: every e-mail step fails visibly (never silently dropped).</summary>
-public sealed class UnavailableSequenceMailer : ISequenceMailer
-{
-    public const string Reason = "E-mail templates are not available yet";
-
-    public Task<SequenceMailResult> SendAsync(long ownerUserId, long contactId, long templateId, CancellationToken ct) =>
-        Task.FromResult(SequenceMailResult.Failed(Reason));
 }

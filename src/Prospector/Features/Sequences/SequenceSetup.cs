@@ -7,8 +7,7 @@ public static class SequenceSetup
         s.Configure<SequenceOptions>(config.GetSection("Sequences"));
         s.AddScoped<SequenceAdmin>();
         s.AddScoped<Enrolments>();
-        // The seam to the e-mail feature: until its template sender is registered here, e-mail steps fail visibly.
-        s.AddScoped<ISequenceMailer, UnavailableSequenceMailer>();
+        // The seam to the e-mail feature: ProspectorHost registers Hosting/SequenceMail (templates sent through MailService).
         s.AddSingleton<SequenceRunner>();
         s.AddHostedService(sp => sp.GetRequiredService<SequenceRunner>());
         return s;

@@ -105,64 +105,64 @@ public abstract partial class ReportOracleTests(ProspectorFactory app)
                     await h.NewContactAsync(reps[r.Next(reps.Length)], r.Next(3) == 0 ? Stage.Suspect : Stage.Lead);
                     break;
                 case 2 or 3:
-                {
-                    var c = live[r.Next(live.Count)];
-                    // Mostly one step forward or back (Lead → Prospect → Lead → Prospect), sometimes a jump.
-                    var to = r.Next(4) == 0 ? (Stage)r.Next(0, 5) : (Stage)Math.Clamp((int)c.Stage + (r.Next(3) == 0 ? -1 : 1), 0, 4);
-                    await h.MoveAsync(c, to);
-                    break;
-                }
+                    {
+                        var c = live[r.Next(live.Count)];
+                        // Mostly one step forward or back (Lead → Prospect → Lead → Prospect), sometimes a jump.
+                        var to = r.Next(4) == 0 ? (Stage)r.Next(0, 5) : (Stage)Math.Clamp((int)c.Stage + (r.Next(3) == 0 ? -1 : 1), 0, 4);
+                        await h.MoveAsync(c, to);
+                        break;
+                    }
                 case 4:
-                {
-                    var c = live[r.Next(live.Count)];
-                    if (c.Status != LeadStatus.Unqualified) await h.DisqualifyAsync(c, Reasons[r.Next(Reasons.Length)]);
-                    break;
-                }
+                    {
+                        var c = live[r.Next(live.Count)];
+                        if (c.Status != LeadStatus.Unqualified) await h.DisqualifyAsync(c, Reasons[r.Next(Reasons.Length)]);
+                        break;
+                    }
                 case 5 or 12:
-                {
-                    var c = live[r.Next(live.Count)];
-                    var close = DateOnly.FromDateTime(t).AddDays(r.Next(-20, 120));
-                    await h.NewDealAsync(c, r.Next(1, 40) * 250m + r.Next(0, 100) / 100m, Currencies[r.Next(Currencies.Length)], r.Next(0, 11) * 10,
-                        r.Next(6) == 0 ? null : close, today);
-                    break;
-                }
+                    {
+                        var c = live[r.Next(live.Count)];
+                        var close = DateOnly.FromDateTime(t).AddDays(r.Next(-20, 120));
+                        await h.NewDealAsync(c, r.Next(1, 40) * 250m + r.Next(0, 100) / 100m, Currencies[r.Next(Currencies.Length)], r.Next(0, 11) * 10,
+                            r.Next(6) == 0 ? null : close, today);
+                        break;
+                    }
                 case 6 when openDeals.Count > 0:
                     await h.MoveDealAsync(openDeals[r.Next(openDeals.Count)], r.Next(h.Steps.Count));
                     break;
                 case 7 or 13 or 14 when openDeals.Count > 0:
-                {
-                    var state = (OpportunityState)r.Next(2, 5);
-                    await h.CloseDealAsync(openDeals[r.Next(openDeals.Count)], state, state == OpportunityState.Won && r.Next(2) == 0 ? null : Reasons[r.Next(Reasons.Length)]);
-                    break;
-                }
+                    {
+                        var state = (OpportunityState)r.Next(2, 5);
+                        await h.CloseDealAsync(openDeals[r.Next(openDeals.Count)], state, state == OpportunityState.Won && r.Next(2) == 0 ? null : Reasons[r.Next(Reasons.Length)]);
+                        break;
+                    }
                 case 8:
-                {
-                    var closed = h.Opportunities.Where(d => d.State is OpportunityState.Lost or OpportunityState.Cancelled
-                        && live.Any(c => c.Id == d.Contact)).ToList();
-                    if (closed.Count > 0) await h.ReopenAsync(closed[r.Next(closed.Count)], today);
-                    break;
-                }
+                    {
+                        var closed = h.Opportunities.Where(d => d.State is OpportunityState.Lost or OpportunityState.Cancelled
+                            && live.Any(c => c.Id == d.Contact)).ToList();
+                        if (closed.Count > 0) await h.ReopenAsync(closed[r.Next(closed.Count)], today);
+                        break;
+                    }
                 case 9:
-                {
-                    var gone = h.People.Where(c => c.Deleted).ToList();
-                    if (gone.Count > 0 && r.Next(2) == 0) await h.RestoreAsync(gone[r.Next(gone.Count)]);
-                    else await h.DeleteAsync(live[r.Next(live.Count)]);
-                    break;
-                }
+                    {
+                        var gone = h.People.Where(c => c.Deleted).ToList();
+                        if (gone.Count > 0 && r.Next(2) == 0) await h.RestoreAsync(gone[r.Next(gone.Count)]);
+                        else await h.DeleteAsync(live[r.Next(live.Count)]);
+                        break;
+                    }
                 case 10:
-                {
-                    var c = live[r.Next(live.Count)];
-                    var to = reps.Where(u => u.TeamId != c.Team).ToArray();
-                    await h.HandOverAsync(c, to[r.Next(to.Length)]);
-                    break;
-                }
+                    {
+                        var c = live[r.Next(live.Count)];
+                        var to = reps.Where(u => u.TeamId != c.Team).ToArray();
+                        await h.HandOverAsync(c, to[r.Next(to.Length)]);
+                        break;
+                    }
                 default:
-                {
-                    var c = live[r.Next(live.Count)];
-                    var by = r.Next(4) == 0 ? admin : reps.Single(u => u.Id == c.Owner);
-                    await h.LogAsync(c, by, Channels[r.Next(Channels.Length)]);
-                    break;
-                }
+                    {
+                        var c = live[r.Next(live.Count)];
+                        var by = r.Next(4) == 0 ? admin : reps.Single(u => u.Id == c.Owner);
+                        await h.LogAsync(c, by, Channels[r.Next(Channels.Length)]);
+                        break;
+                    }
             }
         }
         h.At(t.AddHours(1));
