@@ -55,7 +55,7 @@ public sealed class SequenceJourneyTests(BrowserFixture browser)
                 await Expect(page.GetByTestId("sequence-next")).ToBeVisibleAsync();
                 await Shot(page, $"sequence-contact-{width}-{lang}.png");
                 await page.GoAsync("/settings");
-                await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = lang == "de" ? "Sequenzen" : lang == "nl" ? "Reeksen" : "Sequences" }));
+                await page.SelectTabAsync(page.GetByRole(AriaRole.Tab, new() { Name = lang == "de" ? "Sequenzen" : lang == "nl" ? "Sequenties" : "Sequences" }));
                 await Expect(page.Locator("tr[data-sequence]")).ToHaveCountAsync(1);
                 await Shot(page, $"sequence-editor-{width}-{lang}.png");
             }
@@ -65,7 +65,7 @@ public sealed class SequenceJourneyTests(BrowserFixture browser)
         }
 
         await page.GetByTestId("contact-sequence").GetByTestId("sequence-stop").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).Last.ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("sequence-ended")).ToContainTextAsync("Stopped by hand");
     }
 

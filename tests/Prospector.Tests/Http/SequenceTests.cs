@@ -59,8 +59,29 @@ public abstract class SequenceTests : IAsyncLifetime
         return id;
     }
 
-    private async Task<long> SequenceAsync(HttpClient manager, params object[] steps) =>
-        (await manager.CreateAsync("/api/v1/sequences", new { name = TestHttp.Unique("Spring"), steps })).GetProperty("id").GetInt64();
+    /// <summary>Real e-mail templates by the numbers the tests use (n → template id): a sequence may only name templates that exist.</summary>
+    private readonly Dictionary<long, long> _templates = [];
+
+    private async Task<long> TemplateAsync(HttpClient manager, long n)
+    {
+        if (!_templates.TryGetValue(n, out var id))
+            _templates[n] = id = (await manager.CreateAsync("/api/v1/email-templates", new { name = TestHttp.Unique($"T{n}"), language = "en", subject = $"Mail {n}", body = "{{ salutation }}," }))
+                .GetProperty("id").GetInt64();
+        return id;
+    }
+
+    /// <summary>Creates the sequence; an e-mail step's templateId n stands for the test's template n (created on first use).</summary>
+    private async Task<long> SequenceAsync(HttpClient manager, params object[] steps)
+    {
+        var real = new List<System.Text.Json.Nodes.JsonNode>();
+        foreach (var step in steps)
+        {
+            var node = System.Text.Json.JsonSerializer.SerializeToNode(step)!;
+            if (node["templateId"] is { } n) node["templateId"] = await TemplateAsync(manager, n.GetValue<long>());
+            real.Add(node);
+        }
+        return (await manager.CreateAsync("/api/v1/sequences", new { name = TestHttp.Unique("Spring"), steps = real })).GetProperty("id").GetInt64();
+    }
 
     private static async Task<JsonElement> EnrolmentOfAsync(HttpClient client, long contactId) =>
         (await client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={contactId}"))[0];
@@ -84,7 +105,7 @@ public abstract class SequenceTests : IAsyncLifetime
             Assert.Equal("SendEmail", enrolled.GetProperty("nextStepKind").GetString());
             await RunAtAsync(new DateTime(2026, 3, 27, 9, 1, 0, DateTimeKind.Utc));
             var mail = Assert.Single(Mailer.Sent);
-            Assert.Equal((rep.Id, contact, 7L), (mail.Owner, mail.Contact, mail.Template));
+            Assert.Equal((rep.Id, contact, _templates[7]), (mail.Owner, mail.Contact, mail.Template));
             // Three days later at 10:00 local: now UTC+2, so 08:00 UTC (not 09:00).
             var e = await EnrolmentOfAsync(rep.Client, contact);
             Assert.InRange(e.GetProperty("nextRunAt").GetDateTime().ToUniversalTime(), new DateTime(2026, 3, 30, 8, 0, 0, DateTimeKind.Utc),
@@ -220,7 +241,7 @@ public abstract class SequenceTests : IAsyncLifetime
 
             await RunAtAsync(new DateTime(2026, 5, 6, 8, 5, 0, DateTimeKind.Utc));
             Assert.Equal(5, Mailer.Sent.Count);
-            Assert.Equal((control, 2L), (Mailer.Sent.Last().Contact, Mailer.Sent.Last().Template));
+            Assert.Equal((control, _templates[2]), (Mailer.Sent.Last().Contact, Mailer.Sent.Last().Template));
             Assert.Equal(("Completed", ""), StatusOf(await EnrolmentOfAsync(rep.Client, control)));
         }
         finally
@@ -248,6 +269,8 @@ public abstract class SequenceTests : IAsyncLifetime
         Assert.True(errors.TryGetProperty("steps[0].templateId", out _));
         Assert.True(errors.TryGetProperty("steps[1].waitDays", out _));
         Assert.True(errors.TryGetProperty("steps[2].taskType", out _));
+        var missing = await manager.Client.PostAsJsonAsync("/api/v1/sequences", new { name = "Gone", steps = new[] { new { kind = "SendEmail", templateId = 987654 } } });
+        await TestHttp.AssertValidationProblemAsync(missing, "steps[0].templateId");
 
         var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Call" }, new { kind = "Wait", waitDays = 5 },
             new { kind = "Task", taskType = "Sms", text = "Text them" });

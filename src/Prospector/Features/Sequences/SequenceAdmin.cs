@@ -29,7 +29,7 @@ public sealed class SequenceAdmin(ProspectorDb db, TimeProvider time, IStringLoc
     public Task<Outcome<SequenceDto>> CreateAsync(AccessScope scope, SequenceInput input, CancellationToken ct = default) => UnitOfWork.RunAsync(db, async () =>
     {
         if (!scope.IsManagerOrAdmin) return ManagersOnly<SequenceDto>();
-        if (Validate(input) is { } errors) return Outcome<SequenceDto>.Invalid(errors);
+        if (await ValidateAsync(input, ct) is { } errors) return Outcome<SequenceDto>.Invalid(errors);
         var s = new Sequence { CreatedAt = Now, UpdatedAt = Now, CreatedById = scope.UserId == 0 ? null : scope.UserId };
         Apply(s, input);
         db.Sequences.Add(s);
@@ -42,7 +42,7 @@ public sealed class SequenceAdmin(ProspectorDb db, TimeProvider time, IStringLoc
         if (!scope.IsManagerOrAdmin) return ManagersOnly<SequenceDto>();
         var s = await db.Sequences.Include(x => x.Steps).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (s is null) return NotFound<SequenceDto>(id);
-        if (Validate(input) is { } errors) return Outcome<SequenceDto>.Invalid(errors);
+        if (await ValidateAsync(input, ct) is { } errors) return Outcome<SequenceDto>.Invalid(errors);
         Apply(s, input);
         s.UpdatedAt = Now;
         await db.SaveChangesAsync(ct);
@@ -61,8 +61,10 @@ public sealed class SequenceAdmin(ProspectorDb db, TimeProvider time, IStringLoc
         return new Done();
     }, ct);
 
-    private Dictionary<string, string[]>? Validate(SequenceInput input)
+    private async Task<Dictionary<string, string[]>?> ValidateAsync(SequenceInput input, CancellationToken ct)
     {
+        var wanted = (input.Steps ?? []).Where(st => st.Kind == SequenceStepKind.SendEmail && st.TemplateId > 0).Select(st => st.TemplateId!.Value).Distinct().ToList();
+        var templates = wanted.Count == 0 ? [] : await db.EmailTemplates.Where(t => wanted.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(input.Name)) errors["name"] = [l["{0} is required.", "name"]];
         else if (input.Name.Trim().Length > 200) errors["name"] = [l["At most {0} characters.", 200]];
@@ -79,6 +81,8 @@ public sealed class SequenceAdmin(ProspectorDb db, TimeProvider time, IStringLoc
                 case null: errors[$"{key}.kind"] = [l["{0} is required.", "kind"]]; break;
                 case SequenceStepKind.SendEmail when st.TemplateId is not > 0:
                     errors[$"{key}.templateId"] = [l["Choose the e-mail template to send."]]; break;
+                case SequenceStepKind.SendEmail when !templates.Contains(st.TemplateId!.Value):
+                    errors[$"{key}.templateId"] = [l["There is no e-mail template {0}.", st.TemplateId!.Value]]; break;
                 case SequenceStepKind.Wait when st.WaitDays is not (>= 1 and <= 365):
                     errors[$"{key}.waitDays"] = [l["Wait between 1 and 365 days."]]; break;
                 case SequenceStepKind.Task when st.TaskType is null or NextActionType.Meeting:
