@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Prospector.Features.Common;
 using Prospector.Features.Mail;
 using Prospector.Tests.Infrastructure;
 
@@ -231,6 +232,25 @@ public abstract partial class EmailTests : IAsyncLifetime
         var sven = list.EnumerateArray().Single(s => s.GetProperty("email").GetString() == "sven@sperre.example").GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.DeleteAsync($"/api/v1/email-suppressions/{sven}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await rep.Client.GetAsync("/api/v1/email-suppressions")).StatusCode);
+    }
+
+    /// <summary>A sequence keeps sending as the contact's owner: once that user is deactivated, nothing goes out in their name.</summary>
+    [Fact]
+    public async Task A_deactivated_user_sends_nothing_from_a_background_job()
+    {
+        var admin = await _app.UserAsync("Admin");
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var rep = await _app.UserAsync("Rep", "Nord");
+        var template = (await manager.Client.CreateAsync("/api/v1/email-templates", new { name = TestHttp.Unique("Left"), language = "en", subject = "News", body = "{{ salutation }}," }))
+            .GetProperty("id").GetInt64();
+        var address = TestHttp.Unique("gone").ToLowerInvariant() + "@example.com";
+        var contact = await ContactAsync(rep.Client, "Mr", "Tom", null, "Gone", address);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PostAsync($"/api/v1/users/{rep.Id}/deactivate", null)).StatusCode);
+
+        var sent = await _app.WithDbAsync(async (_, sp) => await sp.GetRequiredService<MailService>().SendTemplateAsync(rep.Id, contact, template, CancellationToken.None));
+        Assert.Equal(OutcomeKind.Conflict, sent.Kind);
+        Assert.Contains("deactivated", sent.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, (await admin.Client.GetJsonAsync($"/api/v1/activities?contactId={contact}")).GetProperty("items").GetArrayLength());
     }
 
     [Fact]

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Prospector.Data;
+using Prospector.Features.Auth;
+using Prospector.Features.Common;
 using Prospector.Features.Sequences;
 using Prospector.Tests.Infrastructure;
 
@@ -163,6 +165,37 @@ public abstract class SequenceTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Working hours set in the profile (Settings → Profile) move a step to the next moment inside them.</summary>
+    [Fact]
+    public async Task Working_hours_from_the_profile_move_a_step_to_the_next_working_moment_and_bad_ones_are_refused()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        Task<Outcome<bool>> SetAsync(TimeOnly from, TimeOnly until, params DayOfWeek[] days) =>
+            _app.WithDbAsync((_, sp) => sp.GetRequiredService<UserAdmin>().UpdateWorkingHoursAsync(rep.Id, from, until, days));
+        Assert.Equal(OutcomeKind.Invalid, (await SetAsync(new(12, 0), new(7, 30), DayOfWeek.Tuesday)).Kind);
+        Assert.Equal(OutcomeKind.Invalid, (await SetAsync(new(7, 30), new(12, 0))).Kind);
+        Assert.True((await SetAsync(new(7, 30), new(12, 0), DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday)).IsOk);
+
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Early call" });
+        var contact = await NurturingAsync(rep, "Fruehaufsteher");
+        try
+        {
+            // Monday 6 April 2026, 10:00 in Berlin (UTC+2): Monday is no working day, so Tuesday 07:30 (05:30 UTC).
+            At(new DateTime(2026, 4, 6, 8, 0, 0, DateTimeKind.Utc));
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            Assert.Equal(new DateTime(2026, 4, 7, 5, 30, 0, DateTimeKind.Utc), (await EnrolmentOfAsync(rep.Client, contact)).GetProperty("nextRunAt").GetDateTime().ToUniversalTime());
+            await RunAtAsync(new DateTime(2026, 4, 7, 5, 29, 0, DateTimeKind.Utc));
+            Assert.Empty(await SequenceTasksAsync(contact, "Early call"));
+            await RunAtAsync(new DateTime(2026, 4, 7, 5, 30, 0, DateTimeKind.Utc));
+            Assert.Single(await SequenceTasksAsync(contact, "Early call"));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
     [Fact]
     public async Task Two_runners_at_once_run_each_step_exactly_once()
     {
@@ -271,6 +304,8 @@ public abstract class SequenceTests : IAsyncLifetime
         Assert.True(errors.TryGetProperty("steps[2].taskType", out _));
         var missing = await manager.Client.PostAsJsonAsync("/api/v1/sequences", new { name = "Gone", steps = new[] { new { kind = "SendEmail", templateId = 987654 } } });
         await TestHttp.AssertValidationProblemAsync(missing, "steps[0].templateId");
+        var empty = await manager.Client.PostAsync("/api/v1/sequences", new StringContent("""{"name":"Empty","steps":[null]}""", System.Text.Encoding.UTF8, "application/json"));
+        await TestHttp.AssertValidationProblemAsync(empty, "steps");
 
         var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Call" }, new { kind = "Wait", waitDays = 5 },
             new { kind = "Task", taskType = "Sms", text = "Text them" });

@@ -51,6 +51,20 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
         return cultureChanged;
     }
 
+    /// <summary>
+    /// The signed-in user's working hours in their time zone: nurturing sequence steps run only inside them (empty: 09:00–17:00,
+    /// Monday to Friday). The end must come after the start, and at least one day must be a working day.
+    /// </summary>
+    public async Task<Outcome<bool>> UpdateWorkingHoursAsync(long userId, TimeOnly start, TimeOnly end, IReadOnlyCollection<DayOfWeek> days, CancellationToken ct = default)
+    {
+        if (end <= start) return Outcome<bool>.Invalid("workEnd", l["The working day must end after it starts."]);
+        if (days.Count == 0) return Outcome<bool>.Invalid("workDays", l["Choose at least one working day."]);
+        if (await db.Users.FirstOrDefaultAsync(x => x.Id == userId, ct) is not { } u) return Outcome<bool>.NotFound("User not found");
+        (u.WorkStart, u.WorkEnd, u.WorkDays) = (start, end, days.Aggregate(0, (bits, d) => bits | (1 << (int)d)));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     /// <summary>A user's own API tokens, newest first.</summary>
     public Task<List<TokenDto>> TokensAsync(long userId, CancellationToken ct = default) =>
         db.ApiTokens.Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt)

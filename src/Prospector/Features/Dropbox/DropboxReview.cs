@@ -64,8 +64,18 @@ public sealed class DropboxReview(ProspectorDb db, DropboxIntake intake, Dropbox
         return n == 0 ? NotFound<Done>(id) : new Done();
     }
 
-    private IQueryable<DropboxMessage> Unmatched(AccessScope scope) =>
-        scope.Filter(db.DropboxMessages).Where(m => m.Status == DropboxMailStatus.Unmatched);
+    /// <summary>
+    /// Unmatched mail is private to the user who sent or received it, their managers and admins (mail of no known user: to
+    /// everyone). "Reps see all" opens the workspace's records to reps, not each other's mail.
+    /// </summary>
+    private IQueryable<DropboxMessage> Unmatched(AccessScope scope)
+    {
+        var q = db.DropboxMessages.Where(m => m.Status == DropboxMailStatus.Unmatched);
+        if (scope.UserId == 0) return q.Where(_ => false);
+        if (scope.IsAdmin) return q;
+        var mine = scope.IsManagerOrAdmin ? scope.TeamMemberIds.Append(scope.UserId).ToList() : [scope.UserId];
+        return q.Where(m => m.OwnerId == null || mine.Contains(m.OwnerId.Value));
+    }
 
     private Outcome<T> NotFound<T>(long id) =>
         Outcome<T>.NotFound("Message not found", l["There is no unmatched e-mail {0} that you can see; it may have been assigned or discarded already.", id]);

@@ -46,6 +46,9 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
     /// </summary>
     public async Task<Outcome<SentDto>> SendTemplateAsync(long senderUserId, long contactId, long templateId, CancellationToken ct = default)
     {
+        // A deactivated user sends nothing any more, not even from a sequence they started.
+        if (await db.Users.AnyAsync(u => u.Id == senderUserId && u.DeactivatedAt != null, ct))
+            return Outcome<SentDto>.Conflict("The sender is deactivated", l["The mail was not sent: its sender's account is deactivated. Give the contact another owner."]);
         var scope = await access.ScopeOfUserAsync(senderUserId, ct);
         return await SendAsync(scope, new SendRequest(contactId, templateId), ct);
     }

@@ -28,11 +28,28 @@ public sealed record MergeValues(
 
 /// <summary>
 /// Liquid templates with Fluid — never Razor on what users write. Only the <see cref="MergeValues"/> strings are in scope
-/// (no objects, so no member access), an unknown field renders empty, and a loop cannot run away (step limit).
+/// (no objects, so no member access), an unknown field renders empty, and there are no variables, loops or includes
+/// (<see cref="Refused"/>), so a template cannot render more than a few times its own length.
 /// </summary>
 public static class TemplateRenderer
 {
-    private static readonly FluidParser Parser = new();
+    /// <summary>
+    /// Tags a mail template does not need and that would let a short template make an unbounded text (a variable doubled in
+    /// a loop) or reach other files: without them a template is output, conditions and filters, and its length bounds what it
+    /// renders. Using one is a parse error the editor shows.
+    /// </summary>
+    private static readonly string[] Refused =
+        ["assign", "capture", "for", "tablerow", "cycle", "increment", "decrement", "include", "render", "liquid", "layout", "section", "renderbody"];
+
+    private static readonly FluidParser Parser = Restricted(); // after Refused: static fields start in the order written
+
+    private static FluidParser Restricted()
+    {
+        var parser = new FluidParser();
+        foreach (var tag in Refused) parser.RegisteredTags.Remove(tag);
+        return parser;
+    }
+
     private static readonly TemplateOptions Options = new() { MaxSteps = 10_000, MaxRecursion = 10 };
 
     /// <summary>Null when the text parses; else the parser's message (with line and column).</summary>
@@ -48,7 +65,7 @@ public static class TemplateRenderer
         {
             return (await template.RenderAsync(context, NullEncoder.Default), null);
         }
-        catch (Exception e) when (e is FluidException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             return (null, e.Message);
         }

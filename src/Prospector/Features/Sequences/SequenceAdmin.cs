@@ -63,6 +63,8 @@ public sealed class SequenceAdmin(ProspectorDb db, TimeProvider time, IStringLoc
 
     private async Task<Dictionary<string, string[]>?> ValidateAsync(SequenceInput input, CancellationToken ct)
     {
+        if (input.Steps?.Any(st => st is null) == true)
+            return new Dictionary<string, string[]> { ["steps"] = [l["Every step needs its fields; a step is empty."]] };
         var wanted = (input.Steps ?? []).Where(st => st.Kind == SequenceStepKind.SendEmail && st.TemplateId > 0).Select(st => st.TemplateId!.Value).Distinct().ToList();
         var templates = wanted.Count == 0 ? [] : await db.EmailTemplates.Where(t => wanted.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
         var errors = new Dictionary<string, string[]>();
