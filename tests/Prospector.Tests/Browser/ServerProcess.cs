@@ -97,6 +97,29 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>
+    /// The server's warnings and errors with a few lines after each (stack traces), for a failing test's message: CI shows
+    /// only the test output, not the files a test leaves in /tmp.
+    /// </summary>
+    public string Problems(int maxLines = 150)
+    {
+        var lines = Output.Split('\n');
+        var keep = new List<string>();
+        static bool Starts(string l) => l.Length > 5 && l[4] == ':' && l[..4] is "info" or "warn" or "fail" or "crit" or "dbug" or "trce";
+        for (var i = 0; i < lines.Length && keep.Count < maxLines; i++)
+        {
+            if (!lines[i].StartsWith("fail:", StringComparison.Ordinal) && !lines[i].StartsWith("crit:", StringComparison.Ordinal)
+                && !lines[i].StartsWith("warn:", StringComparison.Ordinal)) continue;
+            // The entry and its message and stack trace: the lines up to the next entry.
+            keep.Add(lines[i].TrimEnd());
+            while (i + 1 < lines.Length && !Starts(lines[i + 1]) && keep.Count < maxLines) keep.Add(lines[++i].TrimEnd());
+        }
+        return keep.Count == 0 ? "(the server logged no warnings or errors)" : string.Join('\n', keep);
+    }
+
+    /// <summary>A failure of a journey on this server, with the server's problems in its message.</summary>
+    public Exception Failure(Exception inner) => new Xunit.Sdk.XunitException($"{inner.Message}\n--- server warnings and errors ---\n{Problems()}", inner);
+
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);

@@ -51,10 +51,10 @@ public sealed class TeamReportJourneyTests(BrowserFixture browser)
             await Expect(manager.GetByTestId("report-slice")).ToContainTextAsync("Die Kontakte hinter einer Kennzahl");
             await context.CloseAsync();
         }
-        catch
+        catch (Exception e)
         {
             await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-team-report-failure.png"), FullPage = true });
-            throw;
+            throw server.Failure(e);
         }
     }
 
