@@ -45,6 +45,19 @@ public sealed partial class ArchitectureTests
     }
 
     [Fact]
+    public void Interactive_pages_read_the_query_through_QueryPage()
+    {
+        // [SupplyParameterFromQuery] on an interactive page can kill the circuit on a navigation under load (see QueryPage);
+        // pages excluded from interactive routing (sign-in) have no circuit.
+        var offenders = Files("*.razor")
+            .Where(f => File.ReadAllText(f).Contains("[SupplyParameterFromQuery", StringComparison.Ordinal)
+                && !File.ReadAllText(f).Contains("@attribute [ExcludeFromInteractiveRouting]", StringComparison.Ordinal))
+            .Select(Rel)
+            .ToList();
+        Assert.True(offenders.Count == 0, "Inherit QueryPage and mark query properties [QueryValue(\"name\")]:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
     public void Time_comes_from_the_one_clock()
     {
         var offenders = Files("*.cs").Concat(Files("*.razor"))
