@@ -34,8 +34,10 @@ public static class DatabaseSetup
     {
         // Consents and personal dates are only ever read through their contact, whose filter already applies.
         // WorkspaceSettings is one row, read with a bare FirstAsync: nothing to order.
+        // Take without OrderBy is deliberate where it stays: capped counts ("10,000+": Take(cap).Count()) and existence probes,
+        // where any rows will do and a sort would only cost. Batches that work through rows order them.
         options.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning,
-            CoreEventId.FirstWithoutOrderByAndFilterWarning));
+            CoreEventId.FirstWithoutOrderByAndFilterWarning, CoreEventId.RowLimitingOperationWithoutOrderByWarning));
         var cs = ConnectionString(config);
         if (Provider(config) == DatabaseProvider.Postgres)
             options.UseNpgsql(cs, o => o.MigrationsAssembly("Prospector.Migrations.Postgres"));

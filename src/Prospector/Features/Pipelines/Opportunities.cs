@@ -96,7 +96,7 @@ public sealed class Opportunities(ProspectorDb db, TimeProvider time, IStringLoc
     public async Task<int> ReturnDueAsync(DateOnly today, CancellationToken ct = default)
     {
         var due = await db.Opportunities.Where(o => o.State == OpportunityState.Standby && o.StandbyUntil != null && o.StandbyUntil <= today)
-            .Take(1000).ToListAsync(ct);
+            .OrderBy(o => o.Id).Take(1000).ToListAsync(ct);
         foreach (var o in due) (o.State, o.StandbyUntil) = (OpportunityState.Open, null);
         return due.Count;
     }

@@ -195,7 +195,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     public async Task<int> ReturnDueAsync(DateOnly today, CancellationToken ct = default)
     {
         var due = await db.Contacts.Where(c => c.ErasedAt == null && c.RecontactOn != null && c.RecontactOn <= today
-                && (c.LeadStatus == LeadStatus.Unqualified || c.LeadStatus == LeadStatus.Nurturing)).Take(1000).ToListAsync(ct);
+                && (c.LeadStatus == LeadStatus.Unqualified || c.LeadStatus == LeadStatus.Nurturing)).OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
         foreach (var c in due)
         {
             c.RecontactOn = null;
