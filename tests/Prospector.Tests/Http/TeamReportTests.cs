@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
 using Prospector.Features.Access;
+using Prospector.Features.Conversations;
 using Prospector.Features.Reports;
 using Prospector.Tests.Infrastructure;
 
@@ -164,7 +165,7 @@ public abstract class TeamReportTests(ProspectorFactory app)
                             Assert.Equal(expected, byCurrency.Count);
                         }
                     }
-                Assert.True(links >= 14, $"{role}: {links} links");
+                Assert.True(links >= 16, $"{role}: {links} links");
                 return 0;
             });
 
@@ -183,6 +184,8 @@ public abstract class TeamReportTests(ProspectorFactory app)
             Assert.Equal(new[] { w.WonEur, w.WonUsd }.Order(), await Of(TeamFigure.Won));
             Assert.Equal([w.WonUsd], await Of(TeamFigure.Won, "USD"));
             Assert.Equal([w.LostA1], await Of(TeamFigure.Lost));
+            Assert.Equal(row.Conversations, (await Of(TeamFigure.Conversations)).Count);
+            Assert.True(row.Conversations > 0, "repA1 logged conversations in March");
             Assert.Equal([w.OpenA1], await Of(TeamFigure.Open, "EUR"));
             // Team B has one rep: its subtotal links like that rep's row.
             var subtotalB = r.Rows.Single(x => !x.IsRep && x.TeamId == w.RepB.TeamId);
@@ -205,6 +208,14 @@ public abstract class TeamReportTests(ProspectorFactory app)
                 D("createdFrom"), D("createdTo"));
             var deals = await DealList.QueryAsync(db, scope, f, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IStringLocalizer<SharedResource>>(), default);
             return await deals.Value!.Select(o => o.Id).ToListAsync();
+        }
+        if (link.StartsWith("/conversations?", StringComparison.Ordinal))
+        {
+            // The conversations page's own query: its list through the report's slice.
+            var slice = await sp.GetRequiredService<IReportedConversations>().IdsAsync(
+                new ReportedFilter(D("from")!.Value, D("to")!.Value, L("teamId"), L("ownerId"), S("source"), L("listId"), S("country")), scope);
+            var page = await ActivityQueries.PageAsync(db, scope, new ActivityFilter(Within: slice.Value!), 1, 1000, default);
+            return [.. page.Items.Select(a => a.Id)];
         }
         Assert.StartsWith("/contacts?", link, StringComparison.Ordinal);
         var rf = new ReportFilter(D("from"), D("to"), L("teamId"), L("ownerId"), S("source"), L("listId"), S("country"));

@@ -7,7 +7,8 @@ namespace Prospector.Features.Conversations;
 
 /// <summary>Filters of the activity list (API and the Conversations page).</summary>
 public sealed record ActivityFilter(long? ContactId = null, long? CompanyId = null, long? OpportunityId = null, Channel? Channel = null,
-    Direction? Direction = null, string? Outcome = null, long? UserId = null, DateTime? From = null, DateTime? To = null);
+    Direction? Direction = null, string? Outcome = null, long? UserId = null, DateTime? From = null, DateTime? To = null,
+    IQueryable<long>? Within = null);
 
 /// <summary>
 /// Filters of the questions list (API and the Questions page). <see cref="OwnerId"/> is the owner of the record a question is
@@ -31,6 +32,8 @@ public static class ActivityQueries
         if (f.UserId is { } u) q = q.Where(a => a.UserId == u);
         if (f.From is { } from) q = q.Where(a => a.OccurredAt >= from);
         if (f.To is { } to) q = q.Where(a => a.OccurredAt < to);
+        // The conversations behind a report's number (a subquery of ids, from Reports' ReportService).
+        if (f.Within is { } within) q = q.Where(a => within.Contains(a.Id));
         var (total, capped) = await Api.CappedCountAsync(q, ct);
         var ids = await q.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).Select(a => a.Id).ToListAsync(ct);

@@ -44,6 +44,16 @@ public sealed class ReportService(ProspectorDb db, TimeProvider time, IStringLoc
         return basis.IsOk ? Outcome<IQueryable<long>>.Ok(ContactSlices.Ids(basis.Value!, slice, stage, reason)) : Outcome<IQueryable<long>>.Invalid(basis.Errors);
     }
 
+    /// <summary>Ids of the conversations an Activity or Team report counts for the filter (its owner filter: one rep's), in the period.</summary>
+    public async Task<Outcome<IQueryable<long>>> ConversationIdsAsync(ReportFilter f, AccessScope scope, CancellationToken ct = default)
+    {
+        var basis = await ReportBasis.ResolveAsync(db, scope, f, time, l, ct);
+        if (!basis.IsOk) return Outcome<IQueryable<long>>.Invalid(basis.Errors);
+        var b = basis.Value!;
+        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
+        return Outcome<IQueryable<long>>.Ok(ActivityReport.ConversationsOf(b).Where(a => a.OccurredAt >= start && a.OccurredAt < end).Select(a => a.Id));
+    }
+
     private async Task<Outcome<T>> RunAsync<T>(ReportFilter f, AccessScope scope, Func<ReportBasis, Task<T>> compute, CancellationToken ct)
     {
         var basis = await ReportBasis.ResolveAsync(db, scope, f, time, l, ct);

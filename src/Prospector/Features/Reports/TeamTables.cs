@@ -139,6 +139,7 @@ public static class TeamTables
             TeamFigure.Won => (closed with { State = OpportunityState.Won, Currency = currency }).Link(),
             TeamFigure.Lost => (closed with { State = OpportunityState.Lost }).Link(),
             TeamFigure.Open => (deals with { State = OpportunityState.Open, Currency = currency }).Link(),
+            TeamFigure.Conversations when !noOwner => "/conversations?" + string.Join('&', ContactSlices.Query(who)),
             _ => null,
         };
     }
