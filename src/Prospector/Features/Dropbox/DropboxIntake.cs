@@ -60,7 +60,10 @@ public sealed class DropboxIntake(ProspectorDb db, ConversationService conversat
         var original = mail.Forwarded is { } fw && mail.Recipients.All(IsDropbox) ? fw : null;
         var effective = original is null ? mail : mail with
         {
-            From = original.From, FromName = original.FromName, Recipients = original.Recipients, SentAt = original.SentAt ?? mail.SentAt,
+            From = original.From,
+            FromName = original.FromName,
+            Recipients = original.Recipients,
+            SentAt = original.SentAt ?? mail.SentAt,
             Subject = original.Subject is { } s ? (s.Length > DropboxMail.SubjectMax ? s[..(DropboxMail.SubjectMax - 1)] + "…" : s) : mail.Subject,
         };
         var addresses = effective.Recipients.Prepend(effective.From).Append(mail.From)

@@ -2,8 +2,8 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MailKit.Security;
-using MimeKit;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Prospector.Features.Dropbox;
 
@@ -206,7 +206,7 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
             {
                 var part = summary.TextBody ?? (BodyPartBasic?)summary.HtmlBody;
                 if (part is null || part.Octets > (ulong)max || summary.Headers is null)
-                    return (null, DropboxProblems.With(DropboxProblems.TooLarge, $"{size:N0} bytes"));
+                    return (null, DropboxProblems.With(DropboxProblems.TooLarge, size.ToString(System.Globalization.CultureInfo.InvariantCulture))); // bytes
                 var body = await folder.GetBodyPartAsync(summary.UniqueId, part, ct); // BODY.PEEK[n]: no \Seen
                 var m = new MimeMessage(summary.Headers.Where(x => x.Id is not (HeaderId.ContentType or HeaderId.ContentTransferEncoding))) { Body = body };
                 var mail = DropboxMail.Read(m, now, o.MaxBodyChars);
@@ -266,10 +266,22 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
             _folder.CountChanged += OnCountChanged;
         }
 
-        private void OnCountChanged(object? sender, EventArgs e) => _done?.Cancel();
+        private volatile bool _arrived;
+
+        // Mail that arrives during a round (no IDLE running) is remembered, so the next IDLE does not wait for the bound.
+        private void OnCountChanged(object? sender, EventArgs e)
+        {
+            _arrived = true;
+            _done?.Cancel();
+        }
 
         public async Task IdleAsync(ImapClient client, TimeSpan bound, CancellationToken stop)
         {
+            if (_arrived)
+            {
+                _arrived = false;
+                return;
+            }
             using var done = CancellationTokenSource.CreateLinkedTokenSource(stop); // shutdown ends the IDLE at once
             done.CancelAfter(bound);
             _done = done;
