@@ -14,6 +14,7 @@ internal sealed class DropboxMessageConfiguration : IEntityTypeConfiguration<Dro
         b.Property(m => m.Recipients).HasMaxLength(4000);
         b.Property(m => m.Subject).HasMaxLength(200);
         b.Property(m => m.Body).HasMaxLength(20_000);
+        b.Property(m => m.Problem).HasMaxLength(500);
         b.HasIndex(m => new { m.Status, m.Id });
         b.HasOne<User>().WithMany().HasForeignKey(m => m.OwnerId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Contact>().WithMany().HasForeignKey(m => m.ContactId).OnDelete(DeleteBehavior.SetNull);

@@ -80,6 +80,7 @@ internal sealed class WorkspaceSettingsConfiguration : IEntityTypeConfiguration<
         b.Property(s => s.Name).HasMaxLength(100);
         b.Property(s => s.DefaultCountry).HasMaxLength(2);
         b.Property(s => s.DefaultCurrency).HasMaxLength(3);
+        b.Property(s => s.DropboxToken).HasMaxLength(64);
         b.HasData(new WorkspaceSettings { Id = 1, Version = 1 });
     }
 }

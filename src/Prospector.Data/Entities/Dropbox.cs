@@ -10,6 +10,13 @@ public enum DropboxMailStatus
     Assigned,
     /// <summary>A user discarded it from the review list; its text is gone.</summary>
     Discarded,
+    /// <summary>
+    /// Not addressed to the workspace's current secret dropbox address, or its Authentication-Results say DMARC/SPF failed for
+    /// its From domain: never logged by itself; admins see it (<see cref="DropboxMessage.Problem"/> says why) and decide.
+    /// </summary>
+    Held,
+    /// <summary>Could not be read (too large, broken, or failing every time): recorded once and skipped; admins see why.</summary>
+    Failed,
 }
 
 /// <summary>
@@ -42,4 +49,6 @@ public sealed class DropboxMessage : IOwned
     public long? ContactId { get; set; }
     public long? HandledById { get; set; }
     public DateTime? HandledAt { get; set; }
+    /// <summary>Why a <see cref="DropboxMailStatus.Held"/> or <see cref="DropboxMailStatus.Failed"/> message was not logged.</summary>
+    public string? Problem { get; set; }
 }

@@ -123,6 +123,11 @@ public sealed class WorkspaceSettings : IVersioned
     public int CustomersNotContactedMonths { get; set; } = 6;
     /// <summary>When on, every user signs in with a second factor (TOTP); one without is sent to set it up. API tokens are not affected.</summary>
     public bool RequireTwoFactor { get; set; }
+    /// <summary>
+    /// The secret part of the dropbox address (<c>name+TOKEN@domain</c>): only mail addressed to it is logged (docs/dropbox.md,
+    /// ADR 0016). Made on first use; replaced from Settings → E-mail logging, after which the old address is held for review.
+    /// </summary>
+    public string? DropboxToken { get; set; }
     public int Version { get; set; }
 }
 

@@ -852,6 +852,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("OwnerId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Problem")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Recipients")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -2616,6 +2620,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
+
+                    b.Property<string>("DropboxToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -818,6 +818,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("OwnerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Problem")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Recipients")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -2519,6 +2523,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<string>("DefaultCurrency")
                         .IsRequired()
                         .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DropboxToken")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")

@@ -119,8 +119,10 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
         new("POST /api/v1/webhooks/{id:long}/test",               U, F, F, A),
         new("GET /api/v1/webhooks/{id:long}/deliveries",          U, F, F, A),
         new("POST /api/v1/webhooks/{id:long}/deliveries/{deliveryId:long}/retry", U, F, F, A),
-        // The dropbox: everyone sees the address; unmatched mail is filtered per caller inside (an unknown id answers 404).
+        // The dropbox: unmatched mail is filtered per caller inside (an unknown id answers 404).
+        // Everyone sees the address and whether it runs (the job's errors only admins, inside); only admins replace the address.
         new("GET /api/v1/dropbox/",                               U, A, A, A),
+        new("POST /api/v1/dropbox/address",                       U, F, F, A),
         new("GET /api/v1/dropbox/unmatched",                      U, A, A, A),
         new("POST /api/v1/dropbox/unmatched/{id:long}/assign",    U, A, A, A, """{"contactId":{contact}}"""),
         new("POST /api/v1/dropbox/unmatched/{id:long}/discard",   U, A, A, A),

@@ -17,8 +17,13 @@ public sealed class DropboxOptions
     public string Folder { get; set; } = "INBOX";
     /// <summary>How often to look for new mail when the server offers no IDLE (and the longest an IDLE lasts).</summary>
     public int PollSeconds { get; set; } = 60;
-    /// <summary>Plain-text bodies longer than this are shortened in the activity.</summary>
+    /// <summary>Plain-text bodies longer than this are shortened in the activity, with a marker (at most 20,000: the notes limit).</summary>
     public int MaxBodyChars { get; set; } = 10_000;
+    /// <summary>
+    /// A message larger than this is not downloaded whole: only its text part is (if that part is smaller), else it is recorded
+    /// as too large and skipped.
+    /// </summary>
+    public long MaxMessageBytes { get; set; } = 10 * 1024 * 1024;
     /// <summary>False: this instance shows the address but does not fetch (another instance does; fetching on several is safe too).</summary>
     public bool Fetch { get; set; } = true;
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);

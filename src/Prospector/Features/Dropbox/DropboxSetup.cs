@@ -9,6 +9,7 @@ public static class DropboxSetup
         s.AddHostedService(sp => sp.GetRequiredService<DropboxPoller>());
         s.AddScoped<DropboxIntake>();
         s.AddScoped<DropboxReview>();
+        s.AddScoped<DropboxSecret>();
         return s;
     }
 }

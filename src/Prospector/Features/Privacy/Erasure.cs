@@ -59,6 +59,7 @@ public sealed class Erasure(ProspectorDb db, SecurityLog log, TimeProvider time,
         var id = contact.Id;
         var now = time.GetUtcNow().UtcDateTime;
         var tombstoneKey = TextKeys.Fold(TombstoneName);
+        var emailKey = contact.EmailKey;
         await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.Salutation, (string?)null).SetProperty(c => c.FirstName, "").SetProperty(c => c.NamePrefix, (string?)null)
             .SetProperty(c => c.LastName, TombstoneName).SetProperty(c => c.NameKey, tombstoneKey).SetProperty(c => c.FirstNameKey, "")
@@ -109,7 +110,6 @@ public sealed class Erasure(ProspectorDb db, SecurityLog log, TimeProvider time,
 
         // The person's rows in prospecting lists: the one converted into the contact, those marked as its duplicate, and
         // rows elsewhere with the same e-mail address. The row stays (list counts), empty.
-        var emailKey = contact.EmailKey;
         var rows = db.ListRows.Where(r => r.ContactId == id || r.DuplicateOfContactId == id || (emailKey != null && r.EmailKey == emailKey));
         await rows.ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Cells, "[]").SetProperty(r => r.Name, (string?)null).SetProperty(r => r.NameKey, (string?)null)
@@ -117,6 +117,27 @@ public sealed class Erasure(ProspectorDb db, SecurityLog log, TimeProvider time,
             .SetProperty(r => r.EmailKey, (string?)null).SetProperty(r => r.Phone, (string?)null).SetProperty(r => r.PhoneE164, (string?)null)
             .SetProperty(r => r.Domain, (string?)null).SetProperty(r => r.City, (string?)null).SetProperty(r => r.SearchKey, "")
             .SetProperty(r => r.Issues, (string?)null).SetProperty(r => r.CancelNote, (string?)null), ct);
+
+        // Sequence enrolments stay (sequence reports count them), without their notes (an e-mail skipped, a reply quoted…).
+        await db.SequenceEnrolments.Where(e => e.ContactId == id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, (string?)null), ct);
+
+        // Dropbox mail that names the person: logged or assigned ones keep only their claim (so they are never fetched again);
+        // unmatched or held ones lose their text and leave review (nobody is to log them later); the address goes everywhere.
+        var dropbox = await db.DropboxMessages
+            .Where(m => m.ContactId == id || (emailKey != null && (m.FromAddress == emailKey || m.Recipients.Contains(emailKey))))
+            .Select(m => new { m.Id, m.Status, m.FromAddress, m.FromName, m.Recipients, m.Subject, m.HandledAt }).ToListAsync(ct);
+        foreach (var m in dropbox)
+        {
+            var waiting = m.Status is DropboxMailStatus.Unmatched or DropboxMailStatus.Held or DropboxMailStatus.Failed;
+            await db.DropboxMessages.Where(x => x.Id == m.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.FromAddress, Scrub(m.FromAddress, needles) ?? "")
+                .SetProperty(x => x.FromName, Scrub(m.FromName, needles))
+                .SetProperty(x => x.Recipients, Scrub(m.Recipients, needles) ?? "")
+                .SetProperty(x => x.Subject, waiting ? null : Scrub(m.Subject, needles))
+                .SetProperty(x => x.Body, (string?)null)
+                .SetProperty(x => x.Status, waiting ? DropboxMailStatus.Discarded : m.Status)
+                .SetProperty(x => x.HandledAt, waiting ? now : m.HandledAt), ct);
+        }
 
         // The contact's own history keeps who changed it when, not what it said.
         await db.AuditEntries.Where(a => a.EntityType == nameof(Contact) && a.EntityId == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Changes, "[]"), ct);

@@ -86,6 +86,14 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
             return d;
         }).ToList();
 
+        // Dropbox mail that names the person (sender, recipient, or logged on them from review), also while held or unmatched.
+        var email = contact.EmailKey;
+        var mails = await db.DropboxMessages.AsNoTracking()
+            .Where(m => m.ContactId == id || (email != null && (m.FromAddress == email || m.Recipients.Contains(email))))
+            .OrderBy(m => m.SentAt).ToListAsync(ct);
+        var enrolments = await db.SequenceEnrolments.AsNoTracking().Where(e => e.ContactId == id).OrderBy(e => e.EnrolledAt)
+            .Select(e => new { e.Id, Sequence = e.Sequence!.Name, e.Status, e.EnrolledAt, e.EndedAt, e.StopReason, e.Note }).ToListAsync(ct);
+
         var custom = contact.CustomFields is { Length: > 0 } json
             ? (JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [])
                 .Select(kv => new Dictionary<string, object?> { ["field"] = kv.Key, ["value"] = kv.Value.ToString() }).ToList()
@@ -106,6 +114,12 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
             ("lifecycle-events", Rows(await db.LifecycleEvents.AsNoTracking().Where(e => e.ContactId == id).OrderBy(e => e.At).ToListAsync(ct))),
             ("qualification-answers", Rows(await db.QualificationAnswers.AsNoTracking().Where(a => a.ContactId == id).ToListAsync(ct))),
             ("audit-entries", Rows(audit)),
+            ("dropbox-messages", Rows(mails)),
+            ("sequence-enrolments", enrolments.Select(e => new Dictionary<string, object?>
+            {
+                ["id"] = e.Id, ["sequence"] = e.Sequence, ["status"] = e.Status.ToString(), ["enrolledAt"] = e.EnrolledAt, ["endedAt"] = e.EndedAt,
+                ["stopReason"] = e.StopReason?.ToString(), ["note"] = e.Note,
+            }).ToList()),
         ];
     }
 
