@@ -24,7 +24,21 @@ public sealed class SmtpSink : IAsyncDisposable
         _loop = Task.Run(AcceptAsync);
     }
 
+    private int _sessions;
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How many SMTP connections the app opened so far.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
+
+    /// <summary>A recipient address this answers with "550 no such user" (the message is refused for them).</summary>
+    public Func<string, bool>? RejectRecipient { get; set; }
+
+    /// <summary>After this many messages on one connection the sink hangs up without a word (a server that drops connections).</summary>
+    public int? HangUpAfter { get; set; }
+
+    /// <summary>Runs after a message arrived and before the sink answers "250 queued" (the server has it, the app does not know yet).</summary>
+    public Func<MimeMessage, Task>? OnMessage { get; set; }
 
     public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -68,6 +82,8 @@ public sealed class SmtpSink : IAsyncDisposable
     private async Task SessionAsync(TcpClient client)
     {
         using var _ = client;
+        Interlocked.Increment(ref _sessions);
+        var received = 0;
         var stream = client.GetStream();
         var reader = new StreamReader(stream, new UTF8Encoding(false));
         var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
@@ -95,8 +111,13 @@ public sealed class SmtpSink : IAsyncDisposable
                             (arrived, _arrived) = (_arrived, new(TaskCreationOptions.RunContinuationsAsynchronously));
                         }
                         arrived.SetResult();
+                        if (OnMessage is { } hook) await hook(message);
                     }
                     await writer.WriteLineAsync("250 queued");
+                    if (++received == HangUpAfter) return;
+                    break;
+                case "RCPT" when RejectRecipient is { } reject && reject(Between(line, '<', '>')):
+                    await writer.WriteLineAsync("550 5.1.1 no such user here");
                     break;
                 case "QUIT":
                     await writer.WriteLineAsync("221 bye");
@@ -106,6 +127,13 @@ public sealed class SmtpSink : IAsyncDisposable
                     break;
             }
         }
+    }
+
+    private static string Between(string line, char open, char close)
+    {
+        var a = line.IndexOf(open, StringComparison.Ordinal);
+        var b = line.IndexOf(close, a + 1);
+        return a >= 0 && b > a ? line[(a + 1)..b] : "";
     }
 
     public async ValueTask DisposeAsync()

@@ -37,18 +37,7 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         var now = Now;
         // A system scope (user 0: e.g. mail from the dropbox nobody in the workspace sent or received) logs it as nobody's.
         var a = new Activity { UserId = scope.UserId > 0 ? scope.UserId : null, CreatedAt = now, OccurredAt = now };
-        var (contactId, companyId, opportunityId, questions) = ActivityWrites.Read(f, a, now);
-        if (contactId is { } cid)
-        {
-            var contact = await scope.Filter(db.Contacts).Where(c => c.Id == cid).Select(c => new { c.CompanyId, c.ErasedAt }).FirstOrDefaultAsync(ct);
-            if (contact is null) f.Fail("contactId", f.T("There is no contact {0} that you can see.", cid));
-            else if (contact.ErasedAt is not null) f.Fail("contactId", f.T("Contact {0} was erased; nothing is added to its tombstone.", cid));
-            else companyId ??= contact.CompanyId;
-        }
-        if (companyId is { } coid && !await scope.Filter(db.Companies).AnyAsync(c => c.Id == coid, ct))
-            f.Fail("companyId", f.T("There is no company {0} that you can see.", coid));
-        if (opportunityId is { } oid && !await scope.Filter(db.Opportunities).AnyAsync(o => o.Id == oid, ct))
-            f.Fail("opportunityId", f.T("There is no opportunity {0} that you can see.", oid));
+        var (contactId, companyId, opportunityId, questions) = await ReadAsync(scope, f, a, now, ct);
         if (f.Errors.Count > 0) return Outcome<ActivityDto>.Invalid(f.Errors);
 
         a.ContactId = contactId;
@@ -72,6 +61,38 @@ public sealed class ConversationService(ProspectorDb db, TimeProvider time, IStr
         await db.SaveChangesAsync(ct);
         if (tx is not null) await tx.CommitAsync(ct);
         return (await ActivityQueries.LoadAsync(db, scope, [a.Id], ct))[0];
+    }
+
+    /// <summary>
+    /// Whether <see cref="LogAsync(AccessScope, NewActivity, CancellationToken)"/> would accept this activity now (the same
+    /// field rules and visibility checks), without writing anything: for a caller that must know before it does something it
+    /// cannot take back, such as sending a mail that is then logged.
+    /// </summary>
+    public async Task<Outcome<Done>> CheckAsync(AccessScope scope, NewActivity activity, CancellationToken ct = default)
+    {
+        var f = JsonFields.From((JsonObject)JsonSerializer.SerializeToNode(activity, Json)!, l);
+        var now = Now;
+        await ReadAsync(scope, f, new Activity { CreatedAt = now, OccurredAt = now }, now, ct);
+        return f.Errors.Count > 0 ? Outcome<Done>.Invalid(f.Errors) : new Done();
+    }
+
+    /// <summary>The activity's fields, and the records it is about, each checked against what the caller may see.</summary>
+    private async Task<(long? ContactId, long? CompanyId, long? OpportunityId, List<(OpenQuestionKind Kind, string Text, ConcernCategory? Category)> Questions)> ReadAsync(
+        AccessScope scope, JsonFields f, Activity a, DateTime now, CancellationToken ct)
+    {
+        var (contactId, companyId, opportunityId, questions) = ActivityWrites.Read(f, a, now);
+        if (contactId is { } cid)
+        {
+            var contact = await scope.Filter(db.Contacts).Where(c => c.Id == cid).Select(c => new { c.CompanyId, c.ErasedAt }).FirstOrDefaultAsync(ct);
+            if (contact is null) f.Fail("contactId", f.T("There is no contact {0} that you can see.", cid));
+            else if (contact.ErasedAt is not null) f.Fail("contactId", f.T("Contact {0} was erased; nothing is added to its tombstone.", cid));
+            else companyId ??= contact.CompanyId;
+        }
+        if (companyId is { } coid && !await scope.Filter(db.Companies).AnyAsync(c => c.Id == coid, ct))
+            f.Fail("companyId", f.T("There is no company {0} that you can see.", coid));
+        if (opportunityId is { } oid && !await scope.Filter(db.Opportunities).AnyAsync(o => o.Id == oid, ct))
+            f.Fail("opportunityId", f.T("There is no opportunity {0} that you can see.", oid));
+        return (contactId, companyId, opportunityId, questions);
     }
 
     /// <summary>

@@ -23,17 +23,25 @@ public sealed record PreviewDto(string To, string ToName, string Subject, string
 /// </summary>
 public sealed record SendRequest(long ContactId, long? TemplateId = null, string? Subject = null, string? Body = null, string? Language = null);
 
-/// <summary>The mail that went out and the activity it was logged as.</summary>
-public sealed record SentDto(long ActivityId, long ContactId, string To, string Subject);
+/// <summary>
+/// The mail that went out and the activity it was logged as. Logged is false (activityId null, note says why) only when the
+/// server had accepted the mail and logging it failed afterwards: the mail is out, do not send it again.
+/// </summary>
+public sealed record SentDto(long? ActivityId, long ContactId, string To, string Subject, bool Logged = true, string? Note = null);
 
 /// <summary>A mail (template or free text) to a selection of contacts, each with an unsubscribe link. dryRun only says who would get it.</summary>
 public sealed record BulkSendRequest(IReadOnlyList<long> ContactIds, long? TemplateId = null, string? Subject = null, string? Body = null,
     string? Language = null, bool DryRun = false);
 
 /// <summary>Why a contact is left out of a send.</summary>
-public enum SkipReason { NoAddress, ConsentWithdrawn, Suppressed, NotFound, Failed }
+/// <summary>
+/// Why a contact is left out of a send: no address, withdrew e-mail consent, on the suppression list, not visible, the mail
+/// could not be logged as the sender (checked before sending; e.g. a company the sender may not see), or the server refused it.
+/// </summary>
+public enum SkipReason { NoAddress, ConsentWithdrawn, Suppressed, NotFound, CannotLog, Failed }
 
-public sealed record BulkContact(long ContactId, string Name);
+/// <summary>A contact in a bulk answer; note: the server's reason for a failure, or why a sent mail is not logged.</summary>
+public sealed record BulkContact(long ContactId, string Name, string? Note = null);
 
 public sealed record BulkSkip(SkipReason Reason, int Count, IReadOnlyList<BulkContact> Contacts);
 

@@ -50,7 +50,8 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         if (await db.Users.AnyAsync(u => u.Id == senderUserId && u.DeactivatedAt != null, ct))
             return Outcome<SentDto>.Conflict("The sender is deactivated", l["The mail was not sent: its sender's account is deactivated. Give the contact another owner."]);
         var scope = await access.ScopeOfUserAsync(senderUserId, ct);
-        return await SendAsync(scope, new SendRequest(contactId, templateId), ct);
+        // A sequence's mail is not one the contact asked for one by one: it carries the unsubscribe link, like bulk mail.
+        return await SendOneAsync(scope, new SendRequest(contactId, templateId), withUnsubscribe: true, ct);
     }
 
     /// <summary>Contacts the caller can see whose first name, last name or address starts with the text (the preview picker).</summary>
@@ -76,6 +77,7 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         SkipReason.ConsentWithdrawn => l["Withdrew e-mail consent"],
         SkipReason.Suppressed => l["Unsubscribed (suppression list)"],
         SkipReason.NotFound => l["Not Found"],
+        SkipReason.CannotLog => l["Cannot be logged on the timeline"],
         _ => l["Sending failed"],
     };
 
@@ -90,7 +92,16 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
     }
 
     /// <summary>Sends one mail to one contact and logs it. Refused (nothing sent, nothing logged) when the contact may not be mailed.</summary>
-    public async Task<Outcome<SentDto>> SendAsync(AccessScope scope, SendRequest request, CancellationToken ct = default)
+    public Task<Outcome<SentDto>> SendAsync(AccessScope scope, SendRequest request, CancellationToken ct = default) =>
+        SendOneAsync(scope, request, withUnsubscribe: false, ct);
+
+    /// <summary>
+    /// One mail: everything the logged activity needs is checked before anything is sent (the contact and its company
+    /// visible, the fields valid), so a mail the server accepted is logged; when logging still fails then, the answer says
+    /// the mail went out and was not logged — never "not sent", so nobody sends it again. <paramref name="withUnsubscribe"/>:
+    /// mail the contact did not ask for one by one (a sequence step) carries the unsubscribe link and headers.
+    /// </summary>
+    private async Task<Outcome<SentDto>> SendOneAsync(AccessScope scope, SendRequest request, bool withUnsubscribe, CancellationToken ct)
     {
         if (!smtp.Enabled) return NoSmtp<SentDto>();
         var text = await TextAsync(request.TemplateId, request.Subject, request.Body, request.Language, ct);
@@ -98,7 +109,7 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         var r = (await RecipientsAsync(scope, [request.ContactId], ct)).FirstOrDefault();
         if (r is null) return ContactNotFound<SentDto>(request.ContactId);
         if (Blocked(r) is { } reason)
-            return Outcome<SentDto>.Conflict("Cannot e-mail this contact", reason switch
+            return Outcome<SentDto>.Conflict(CannotMail, reason switch
             {
                 SkipReason.NoAddress => l["{0} has no e-mail address.", r.Name],
                 SkipReason.ConsentWithdrawn => l["{0} withdrew consent to e-mail; nothing was sent.", r.Name],
@@ -107,12 +118,19 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         var sender = await SenderAsync(scope.UserId, ct);
         var rendered = await RenderAsync(text.Value!, r, sender);
         if (!rendered.IsOk) return rendered.As<SentDto>();
-        return await DeliverAsync(scope, r, sender, rendered.Value!, bulk: false, ct);
+        if (await CannotLogAsync(scope, r, rendered.Value!, ct) is { } why)
+            return Outcome<SentDto>.Conflict(CannotMail, l["The mail to {0} could not be logged on the timeline, so nothing was sent: {1}", r.Name, why],
+                new Dictionary<string, object?> { ["reason"] = SkipReason.CannotLog.ToString() });
+        await using var batch = smtp.OpenBatch();
+        if (await DeliverAsync(batch, r, sender, rendered.Value!, withUnsubscribe, ct) is { } error)
+            return Outcome<SentDto>.Conflict("The mail server refused the mail", l["The mail was not sent and nothing was logged: {0}", error]);
+        return await LogSentAsync(scope, r, rendered.Value!);
     }
 
     /// <summary>
-    /// One mail to each of a selection of contacts, each with its own unsubscribe link. Contacts without an address, who
-    /// withdrew e-mail consent or are on the suppression list are left out and named, per reason; a dry run only says so.
+    /// One mail to each of a selection of contacts, each with its own unsubscribe link, over one SMTP connection. Contacts
+    /// without an address, who withdrew e-mail consent or are on the suppression list are left out and named, per reason; a
+    /// dry run only says so. A recipient the server refuses fails alone; the others still go out.
     /// </summary>
     public async Task<Outcome<BulkResultDto>> BulkAsync(AccessScope scope, BulkSendRequest request, CancellationToken ct = default)
     {
@@ -124,29 +142,75 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         var recipients = await RecipientsAsync(scope, ids, ct);
         var skipped = new List<(SkipReason Reason, BulkContact Contact)>();
         foreach (var id in ids.Where(id => recipients.All(r => r.Id != id))) skipped.Add((SkipReason.NotFound, new BulkContact(id, "")));
-        var sendable = new List<Recipient>();
+        var sender = await SenderAsync(scope.UserId, ct);
+        var sendable = new List<(Recipient R, Text Text)>();
         foreach (var r in recipients)
         {
-            if (Blocked(r) is { } reason) skipped.Add((reason, new BulkContact(r.Id, r.Name)));
-            else sendable.Add(r);
-        }
-        var sender = await SenderAsync(scope.UserId, ct);
-        var sent = new List<BulkContact>();
-        foreach (var r in sendable)
-        {
+            if (Blocked(r) is { } reason) { skipped.Add((reason, new BulkContact(r.Id, r.Name))); continue; }
             var rendered = await RenderAsync(text.Value!, r, sender);
             if (!rendered.IsOk) return rendered.As<BulkResultDto>();
-            if (request.DryRun) { sent.Add(new BulkContact(r.Id, r.Name)); continue; }
-            var done = await DeliverAsync(scope, r, sender, rendered.Value!, bulk: true, ct);
-            if (done.IsOk) sent.Add(new BulkContact(r.Id, r.Name));
-            else skipped.Add((SkipReason.Failed, new BulkContact(r.Id, r.Name)));
+            if (await CannotLogAsync(scope, r, rendered.Value!, ct) is { } why) skipped.Add((SkipReason.CannotLog, new BulkContact(r.Id, r.Name, why)));
+            else sendable.Add((r, rendered.Value!));
+        }
+        var sent = new List<BulkContact>();
+        if (request.DryRun) sent.AddRange(sendable.Select(x => new BulkContact(x.R.Id, x.R.Name)));
+        else
+        {
+            await using var batch = smtp.OpenBatch();
+            foreach (var (r, rendered) in sendable)
+            {
+                if (await DeliverAsync(batch, r, sender, rendered, withUnsubscribe: true, ct) is { } error)
+                {
+                    skipped.Add((SkipReason.Failed, new BulkContact(r.Id, r.Name, error)));
+                    continue;
+                }
+                var logged = await LogSentAsync(scope, r, rendered);
+                sent.Add(new BulkContact(r.Id, r.Name, logged.Value!.Logged ? null : logged.Value.Note));
+            }
         }
         var groups = skipped.GroupBy(s => s.Reason).OrderBy(g => g.Key)
             .Select(g => new BulkSkip(g.Key, g.Count(), g.Select(x => x.Contact).ToList())).ToList();
         return new BulkResultDto(request.DryRun, request.DryRun ? 0 : sent.Count, sent, groups);
     }
 
-    private async Task<Outcome<SentDto>> DeliverAsync(AccessScope scope, Recipient r, Sender sender, Text text, bool bulk, CancellationToken ct)
+    private const string CannotMail = "Cannot e-mail this contact";
+
+    private static NewActivity ActivityOf(Recipient r, Text text) =>
+        new(r.Id, null, null, Channel.Email, Direction.Outbound, Subject: Cap(text.Subject, 200), Notes: Cap(text.Body, ActivityWrites.NotesMax));
+
+    /// <summary>Why the mail could not be logged as the caller (e.g. the contact's company is one they may not see), or null.</summary>
+    private async Task<string?> CannotLogAsync(AccessScope scope, Recipient r, Text text, CancellationToken ct)
+    {
+        var check = await conversations.CheckAsync(scope, ActivityOf(r, text), ct);
+        return check.IsOk ? null : string.Join(" ", check.Errors.SelectMany(e => e.Value).Append(check.Detail ?? "").Where(m => m.Length > 0));
+    }
+
+    /// <summary>
+    /// Logs a mail the server accepted. It is sent whatever happens now: the request being cancelled does not stop the log
+    /// (no token), and a log that fails anyway is reported as "sent, not logged" so nobody sends it again.
+    /// </summary>
+    private async Task<Outcome<SentDto>> LogSentAsync(AccessScope scope, Recipient r, Text text)
+    {
+        string why;
+        try
+        {
+            var logged = await conversations.LogAsync(scope, ActivityOf(r, text), CancellationToken.None);
+            if (logged.IsOk) return new SentDto(logged.Value!.Id, r.Id, r.Email!, text.Subject);
+            why = string.Join(" ", logged.Errors.SelectMany(e => e.Value).Append(logged.Detail ?? "").Where(m => m.Length > 0));
+        }
+        catch (Exception e) // the database, mostly: the mail is out, so this is a report, never a "not sent"
+        {
+            log.LogError(e, "E-mail to contact {ContactId} was sent but could not be logged", r.Id);
+            why = e.Message;
+        }
+        db.ChangeTracker.Clear();
+        log.LogWarning("E-mail to contact {ContactId} was sent but not logged: {Reason}", r.Id, why);
+        return new SentDto(null, r.Id, r.Email!, text.Subject, Logged: false,
+            Note: l["The mail to {0} was sent, but it could not be logged on the timeline: {1}", r.Name, why]);
+    }
+
+    /// <summary>Sends one mail over the batch's connection; the server's reason when it was not sent, else null.</summary>
+    private async Task<string?> DeliverAsync(SmtpBatch batch, Recipient r, Sender sender, Text text, bool withUnsubscribe, CancellationToken ct)
     {
         var message = new MimeMessage();
         var from = smtp.From;
@@ -156,8 +220,9 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         message.Subject = text.Subject;
         var body = text.Body;
         string? unsubscribe = null;
-        if (bulk)
+        if (withUnsubscribe)
         {
+            // RFC 8058: a mail program may offer its own "unsubscribe" button, which POSTs List-Unsubscribe=One-Click there.
             unsubscribe = $"{links.Value.PublicUrl.TrimEnd('/')}/u/{tokens.For(r.Id, r.Email!)}";
             message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
@@ -169,7 +234,8 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         message.Body = new BodyBuilder { TextBody = body, HtmlBody = html }.ToMessageBody();
         try
         {
-            await smtp.SendAsync(message, ct);
+            await batch.SendAsync(message, ct);
+            return null;
         }
         catch (Exception e) when (e is MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException or MailKit.ServiceNotConnectedException
             or MailKit.Security.AuthenticationException or System.Net.Sockets.SocketException or IOException or TimeoutException or OperationCanceledException
@@ -177,12 +243,8 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         {
             if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
             log.LogWarning(e, "E-mail to contact {ContactId} was not sent", r.Id);
-            return Outcome<SentDto>.Conflict("The mail server refused the mail", l["The mail was not sent and nothing was logged: {0}", e.Message]);
+            return e.Message;
         }
-        var logged = await conversations.LogAsync(scope,
-            new NewActivity(r.Id, null, null, Channel.Email, Direction.Outbound, Subject: Cap(text.Subject, 200), Notes: Cap(text.Body, ActivityWrites.NotesMax)), ct);
-        if (!logged.IsOk) return logged.As<SentDto>();
-        return new SentDto(logged.Value!.Id, r.Id, r.Email!, text.Subject);
     }
 
     private static string Cap(string s, int max) => s.Length <= max ? s : s[..max];

@@ -9,7 +9,9 @@ namespace Prospector.Features.Mail;
 /// The unsubscribe link in every bulk mail, public and signed: <c>GET /u/{token}</c> shows a page with one button (a link
 /// checker or a preview must not unsubscribe anybody), <c>POST /u/{token}</c> unsubscribes — from that button, or from a
 /// mail program's one-click unsubscribe (RFC 8058, the <c>List-Unsubscribe-Post</c> header), which is why this exact path is
-/// exempt from the cross-origin guard (<see cref="BrowserSecurity.IsPublicUnsubscribePost"/>). Nobody is signed in here.
+/// exempt from the cross-origin guard (<see cref="BrowserSecurity.IsPublicUnsubscribePost"/>) and needs no antiforgery token.
+/// Nobody is signed in here. The POST is idempotent: again, or twice at once, it answers the same page and changes nothing more.
+/// The page's form posts under the app's path base (behind a proxy at /crm: /crm/u/…).
 /// </summary>
 public static class PublicUnsubscribe
 {
@@ -41,7 +43,7 @@ public static class PublicUnsubscribe
         var body = $"""
             <h1>{WebUtility.HtmlEncode(l["Unsubscribe"])}</h1>
             <p>{WebUtility.HtmlEncode(l["Stop e-mails from us to {0}?", email])}</p>
-            <form method="post" action="/u/{WebUtility.HtmlEncode(token)}"><button type="submit">{WebUtility.HtmlEncode(l["Unsubscribe"])}</button></form>
+            <form method="post" action="{WebUtility.HtmlEncode(http.Request.PathBase + "/u/" + token)}"><button type="submit">{WebUtility.HtmlEncode(l["Unsubscribe"])}</button></form>
             """;
         await Html(http, StatusCodes.Status200OK, PublicHtml.Page(lang, l["Unsubscribe"], body), ct);
     }

@@ -46,7 +46,24 @@ public sealed class Suppressions(ProspectorDb db, TimeProvider time, IStringLoca
     /// The reader of a mail followed its unsubscribe link: the address goes on the suppression list and the contact's e-mail
     /// consent is recorded as withdrawn (once; a second click changes nothing).
     /// </summary>
-    public Task<Outcome<Done>> UnsubscribeAsync(long contactId, string email, CancellationToken ct = default) => UnitOfWork.RunAsync<Done>(db, async () =>
+    public async Task<Outcome<Done>> UnsubscribeAsync(long contactId, string email, CancellationToken ct = default)
+    {
+        // Two clicks at once (a mail program's one-click and the reader's button): both may find the address missing and
+        // insert it; the unique index lets one win. The other runs again and finds everything done — never an error page.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await UnsubscribeOnceAsync(contactId, email, ct);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private Task<Outcome<Done>> UnsubscribeOnceAsync(long contactId, string email, CancellationToken ct) => UnitOfWork.RunAsync<Done>(db, async () =>
     {
         var key = email.Trim().ToLowerInvariant();
         var now = Now;

@@ -48,7 +48,13 @@ public sealed class TemplateService(ProspectorDb db, TimeProvider time, IStringL
         if (!scope.IsManagerOrAdmin) return KeepersOnly<Done>();
         var t = await db.EmailTemplates.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (t is null) return NotFound<Done>(id);
-        db.EmailTemplates.Remove(t);
+        // A sequence step that sends it would skip its mail from then on without anyone noticing: refused, naming them.
+        var sequences = await db.SequenceSteps.Where(st => st.TemplateId == id).Join(db.Sequences, st => st.SequenceId, q => q.Id, (_, q) => q.Name)
+            .Distinct().OrderBy(n => n).ToListAsync(ct);
+        if (sequences.Count > 0)
+            return Outcome<Done>.Conflict("The template is used by a sequence",
+                l["The template \"{0}\" is sent by the sequence(s) {1}; change those steps first, then delete it.", t.Name, string.Join(", ", sequences.Select(n => $"\"{n}\""))],
+                new Dictionary<string, object?> { ["sequences"] = sequences });
         return new Done();
     }, ct);
 

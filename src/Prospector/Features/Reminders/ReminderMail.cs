@@ -1,3 +1,4 @@
+using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -55,8 +56,83 @@ public sealed class ReminderMail(IOptionsMonitor<SmtpOptions> options)
     /// <summary>Sends a message built by the caller (e-mail from Prospector) over the same connection settings.</summary>
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
-        var o = options.CurrentValue;
-        using var client = new SmtpClient { Timeout = 30_000 };
+        await using var batch = OpenBatch();
+        await batch.SendAsync(message, ct);
+    }
+
+    /// <summary>One SMTP connection for many messages (a bulk send): opened at the first message, kept, reopened only when it broke.</summary>
+    public SmtpBatch OpenBatch() => new(options.CurrentValue);
+}
+
+/// <summary>
+/// Several messages over one SMTP connection. Before each further message a NOOP checks that the connection still stands
+/// (a server may drop an idle one), and a dead one is replaced before anything is sent. A message is sent again on a new
+/// connection only when the server cannot have taken it: the connection was gone, or the server refused the sender
+/// (e.g. 421 after too many messages on one connection). A recipient or message the server refuses fails alone; the
+/// connection stays for the next one. Never a second copy of a message the server may have accepted.
+/// </summary>
+public sealed class SmtpBatch(SmtpOptions o) : IAsyncDisposable
+{
+    private readonly SmtpClient _client = new() { Timeout = 30_000 };
+    private bool _used;
+
+    /// <summary>How many connections this batch opened (1 unless one broke).</summary>
+    public int Connections { get; private set; }
+
+    public async Task SendAsync(MimeMessage message, CancellationToken ct)
+    {
+        await ReadyAsync(ct);
+        try
+        {
+            await _client.SendAsync(message, ct);
+        }
+        catch (Exception e) when (NothingWasSent(e) && !ct.IsCancellationRequested)
+        {
+            await DropAsync();
+            await ReadyAsync(ct);
+            await SendOnceMoreAsync(message, ct);
+        }
+        catch (Exception e) when (e is not SmtpCommandException)
+        {
+            await DropAsync();
+            throw;
+        }
+        _used = true;
+    }
+
+    private async Task SendOnceMoreAsync(MimeMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await _client.SendAsync(message, ct);
+        }
+        catch (Exception e) when (e is not SmtpCommandException)
+        {
+            await DropAsync();
+            throw;
+        }
+    }
+
+    private static bool NothingWasSent(Exception e) =>
+        e is ServiceNotConnectedException
+        || (e is SmtpCommandException c && c.ErrorCode == SmtpErrorCode.SenderNotAccepted && (int)c.StatusCode is >= 400 and < 500);
+
+    private async Task ReadyAsync(CancellationToken ct)
+    {
+        if (_client.IsConnected && _used)
+        {
+            try
+            {
+                await _client.NoOpAsync(ct);
+                return;
+            }
+            catch (Exception e) when (e is IOException or SmtpProtocolException or SmtpCommandException or ServiceNotConnectedException
+                or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                await DropAsync();
+            }
+        }
+        if (_client.IsConnected) return;
         var security = o.Security.ToUpperInvariant() switch
         {
             "NONE" => SecureSocketOptions.None,
@@ -64,9 +140,40 @@ public sealed class ReminderMail(IOptionsMonitor<SmtpOptions> options)
             "SSLONCONNECT" => SecureSocketOptions.SslOnConnect,
             _ => SecureSocketOptions.Auto,
         };
-        await client.ConnectAsync(o.Host!, o.Port, security, ct);
-        if (!string.IsNullOrEmpty(o.UserName)) await client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
-        await client.SendAsync(message, ct);
-        await client.DisconnectAsync(quit: true, ct);
+        await _client.ConnectAsync(o.Host!, o.Port, security, ct);
+        Connections++;
+        _used = false;
+        if (!string.IsNullOrEmpty(o.UserName)) await _client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
+    }
+
+    /// <summary>Closes a connection that failed, without a QUIT it would not answer.</summary>
+    private async Task DropAsync()
+    {
+        try
+        {
+            if (_client.IsConnected) await _client.DisconnectAsync(quit: false, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or SmtpProtocolException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // gone already
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_client.IsConnected)
+            {
+                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _client.DisconnectAsync(quit: true, limit.Token);
+            }
+        }
+        catch (Exception e) when (e is IOException or SmtpProtocolException or SmtpCommandException or System.Net.Sockets.SocketException
+            or OperationCanceledException or ObjectDisposedException or ServiceNotConnectedException)
+        {
+            // the messages are sent; a failed goodbye changes nothing
+        }
+        _client.Dispose();
     }
 }
