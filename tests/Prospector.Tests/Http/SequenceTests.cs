@@ -19,11 +19,23 @@ public sealed class RecordingSequenceMailer(TimeProvider time) : ISequenceMailer
 {
     public ConcurrentQueue<(long Owner, long Contact, long Template, DateTime At)> Sent { get; } = new();
 
+    /// <summary>When set, the mail "goes out" and then this is thrown (a crash after the server accepted the message).</summary>
+    public Exception? ThrowAfterSending { get; set; }
+
     public Task<SequenceMailResult> SendAsync(long ownerUserId, long contactId, long templateId, CancellationToken ct)
     {
         Sent.Enqueue((ownerUserId, contactId, templateId, time.GetUtcNow().UtcDateTime));
+        if (ThrowAfterSending is { } x) throw x;
         return Task.FromResult(SequenceMailResult.Sent());
     }
+}
+
+/// <summary>A clock for the next-action service that throws while <see cref="Fault"/> is set: a task step that fails unexpectedly.</summary>
+public sealed class FaultyClock(TimeProvider inner) : TimeProvider
+{
+    public Exception? Fault { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => Fault is { } x ? throw x : inner.GetUtcNow();
 }
 
 /// <summary>Nurturing sequences with a controlled clock: working hours and zone, DST, exactly once with two runners, the stops.</summary>
@@ -31,8 +43,15 @@ public abstract class SequenceTests : IAsyncLifetime
 {
     private readonly ProspectorFactory _app;
 
-    protected SequenceTests(Provider provider) => _app = new ProspectorFactory(provider, null,
-        s => s.AddSingleton<ISequenceMailer>(sp => new RecordingSequenceMailer(sp.GetRequiredService<TimeProvider>())));
+    protected SequenceTests(Provider provider) => _app = new ProspectorFactory(provider, null, s =>
+    {
+        s.AddSingleton<ISequenceMailer>(sp => new RecordingSequenceMailer(sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(sp => new FaultyClock(sp.GetRequiredService<TimeProvider>()));
+        s.AddScoped(sp => new Prospector.Features.NextActions.CurrentAction(sp.GetRequiredService<ProspectorDb>(), sp.GetRequiredService<FaultyClock>(),
+            sp.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Prospector.SharedResource>>()));
+    });
+
+    private FaultyClock TaskClock => _app.Services.GetRequiredService<FaultyClock>();
 
     private RecordingSequenceMailer Mailer => (RecordingSequenceMailer)_app.Services.GetRequiredService<ISequenceMailer>();
 
@@ -280,6 +299,71 @@ public abstract class SequenceTests : IAsyncLifetime
         finally
         {
             _app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task An_email_step_that_throws_after_sending_stops_as_interrupted_and_never_sends_twice()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var contact = await NurturingAsync(rep, "Absturz");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 3 }, new { kind = "Wait", waitDays = 1 },
+            new { kind = "SendEmail", templateId = 4 });
+        try
+        {
+            At(new DateTime(2026, 5, 5, 8, 0, 0, DateTimeKind.Utc)); // Tuesday 10:00 in Berlin
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            Mailer.ThrowAfterSending = new InvalidOperationException("Connection reset after DATA");
+            await RunAtAsync(new DateTime(2026, 5, 5, 8, 1, 0, DateTimeKind.Utc));
+            Mailer.ThrowAfterSending = null;
+            var e = await EnrolmentOfAsync(rep.Client, contact);
+            Assert.Equal(("Stopped", "Interrupted"), StatusOf(e));
+            var note = e.GetProperty("note").GetString()!;
+            Assert.Contains("not tried again", note, StringComparison.Ordinal);
+            Assert.Contains("Connection reset after DATA", note, StringComparison.Ordinal);
+            // Later runs (the old code tried again every 15 minutes) send nothing more.
+            await RunAtAsync(new DateTime(2026, 5, 5, 8, 20, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 5, 7, 8, 20, 0, DateTimeKind.Utc));
+            Assert.Single(Mailer.Sent);
+            Assert.Equal(("Stopped", "Interrupted"), StatusOf(await EnrolmentOfAsync(rep.Client, contact)));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+            Mailer.ThrowAfterSending = null;
+        }
+    }
+
+    [Fact]
+    public async Task A_task_step_that_throws_is_tried_again_a_bounded_number_of_times_then_stops_as_interrupted()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var contact = await NurturingAsync(rep, "Wackel");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Flaky call" });
+        try
+        {
+            var start = new DateTime(2026, 5, 5, 8, 0, 0, DateTimeKind.Utc); // Tuesday 10:00 in Berlin
+            At(start);
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            TaskClock.Fault = new InvalidOperationException("Task service down");
+            for (var i = 0; i < SequenceRunner.MaxAttempts; i++)
+            {
+                await RunAtAsync(start.AddMinutes(1 + i * (SequenceRunner.RetryAfter.TotalMinutes + 1)));
+                var e = await EnrolmentOfAsync(rep.Client, contact);
+                Assert.Contains("Task service down", e.GetProperty("note").GetString(), StringComparison.Ordinal);
+                Assert.Equal(i < SequenceRunner.MaxAttempts - 1 ? ("Active", "") : ("Stopped", "Interrupted"), StatusOf(e));
+            }
+            TaskClock.Fault = null;
+            await RunAtAsync(start.AddHours(3));
+            Assert.Equal(("Stopped", "Interrupted"), StatusOf(await EnrolmentOfAsync(rep.Client, contact)));
+            Assert.Empty(await SequenceTasksAsync(contact, "Flaky call"));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+            TaskClock.Fault = null;
         }
     }
 
