@@ -367,6 +367,41 @@ public abstract class SequenceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Enrolling_needs_edit_rights_a_rep_cannot_enrol_a_team_mates_contact_their_manager_and_an_admin_can()
+    {
+        var rep = await BerlinRepAsync();
+        var mate = await _app.UserAsync("Rep", "Nord");
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var otherManager = await _app.UserAsync("Manager", "Sued");
+        var admin = await _app.UserAsync("Admin");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Rights" });
+        var matesContact = await NurturingAsync(mate, "Kollege");
+        var pool = await NurturingAsync(mate, "Pool");
+        var own = await NurturingAsync(rep, "Eigen");
+        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == matesContact).ExecuteUpdateAsync(u => u.SetProperty(c => c.TeamId, mate.TeamId)));
+        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == pool).ExecuteUpdateAsync(u => u.SetProperty(c => c.OwnerId, (long?)null).SetProperty(c => c.TeamId, (long?)null)));
+
+        // The rep sees the team-mate's contact and the shared pool, but may not act in their owner's name.
+        Assert.Equal(HttpStatusCode.OK, (await rep.Client.GetAsync($"/api/v1/contacts/{matesContact}")).StatusCode);
+        var refused = await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = matesContact });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("owner", (await refused.ReadJsonAsync()).GetProperty("title").GetString(), StringComparison.Ordinal);
+        var bulk = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk",
+            new { contactIds = new[] { matesContact, pool, own } })).ReadJsonAsync();
+        Assert.Equal([own], bulk.GetProperty("enrolled").EnumerateArray().Select(e => e.GetProperty("contactId").GetInt64()));
+        Assert.Equal([(matesContact, "NotYours"), (pool, "NotYours")],
+            bulk.GetProperty("skipped").EnumerateArray().Select(x => (x.GetProperty("contactId").GetInt64(), x.GetProperty("reason").GetString())));
+        Assert.Equal(0, (await mate.Client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={matesContact}")).GetArrayLength());
+
+        // Another team's manager does not even see it; the team's manager and an admin may enrol.
+        var foreign = await (await otherManager.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk", new { contactIds = new[] { matesContact } })).ReadJsonAsync();
+        Assert.Equal("NotFound", foreign.GetProperty("skipped")[0].GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.Created, (await manager.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = matesContact })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = pool })).StatusCode);
+    }
+
     private static (string?, string) StatusOf(JsonElement e) =>
         (e.GetProperty("status").GetString(), e.GetProperty("stopReason").ValueKind == JsonValueKind.Null ? "" : e.GetProperty("stopReason").GetString()!);
 
