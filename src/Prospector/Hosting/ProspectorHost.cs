@@ -125,6 +125,7 @@ public static class ProspectorHost
         Prospector.Features.Dropbox.DropboxSetup.AddDropbox(s, config);
         Prospector.Features.Sequences.SequenceSetup.AddSequences(s, config);
         s.AddScoped<Prospector.Features.Sequences.ISequenceMailer, SequenceMail>();
+        s.AddScoped<Prospector.Features.Webhooks.IWebhookPauseNotice, WebhookPauseMail>();
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).

@@ -48,6 +48,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
     [
         //   endpoint                                          anon Rep Mgr Admin
         new("GET /api/v1/contacts/",                              U, A, A, A),
+        new("PATCH /api/v1/me",                                   U, A, A, A, """{"workingHours":{"start":"09:00","end":"17:00","days":["Monday"]}}"""),
         new("GET /api/v1/contacts/not-contacted",                 U, A, A, A),
         new("POST /api/v1/contacts/",                             U, A, A, A, Contact),
         new("GET /api/v1/contacts/{id:long}",                     U, A, A, A),

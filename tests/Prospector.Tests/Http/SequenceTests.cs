@@ -400,6 +400,63 @@ public abstract class SequenceTests : IAsyncLifetime
         Assert.Equal("NotFound", foreign.GetProperty("skipped")[0].GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.Created, (await manager.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = matesContact })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await admin.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = pool })).StatusCode);
+
+        // A sequence that sends e-mail skips contacts who withdrew e-mail consent; one with only tasks does not.
+        var withdrawn = await NurturingAsync(rep, "Widerrufen");
+        await _app.WithDbAsync(async (db, _) =>
+        {
+            db.ConsentRecords.Add(new ConsentRecord
+            {
+                ContactId = withdrawn, Channel = ConsentChannel.Email, Status = ConsentStatus.Withdrawn, GivenAt = DateTime.UtcNow.AddMinutes(-5), Method = "phone", RecordedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var mailing = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 9 });
+        var noConsent = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{mailing}/enrolments/bulk", new { contactIds = new[] { withdrawn, own } })).ReadJsonAsync();
+        Assert.Equal([(withdrawn, "NoEmailConsent"), (own, "AlreadyEnrolled")],
+            noConsent.GetProperty("skipped").EnumerateArray().Select(x => (x.GetProperty("contactId").GetInt64(), x.GetProperty("reason").GetString())));
+        Assert.Equal(HttpStatusCode.Created, (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = withdrawn })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Working_hours_are_in_the_api_changed_with_patch_me_refused_as_problem_details_and_used_by_the_runner()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var me = await rep.Client.GetJsonAsync("/api/v1/me");
+        Assert.Equal("Europe/Berlin", me.GetProperty("timeZone").GetString());
+        var hours = me.GetProperty("workingHours");
+        Assert.Equal(("09:00", "17:00"), (hours.GetProperty("start").GetString(), hours.GetProperty("end").GetString()));
+        Assert.Equal(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], hours.GetProperty("days").EnumerateArray().Select(d => d.GetString()));
+
+        var changed = await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "11:00", end = "15:30", days = new[] { "Tuesday", "Thursday" } } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        hours = (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("workingHours");
+        Assert.Equal(("11:00", "15:30"), (hours.GetProperty("start").GetString(), hours.GetProperty("end").GetString()));
+        Assert.Equal(["Tuesday", "Thursday"], hours.GetProperty("days").EnumerateArray().Select(d => d.GetString()));
+
+        await TestHttp.AssertValidationProblemAsync(await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "16:00", end = "08:00", days = new[] { "Monday" } } }), "workingHours.end");
+        await TestHttp.AssertValidationProblemAsync(await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "9 Uhr", end = "17:00", days = new[] { "Monday" } } }), "workingHours.start");
+        await TestHttp.AssertValidationProblemAsync(await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "09:00", end = "17:00", days = Array.Empty<string>() } }), "workingHours.days");
+        var badDay = await rep.Client.PatchAsync("/api/v1/me", TestHttp.Json("""{"workingHours":{"start":"09:00","end":"17:00","days":["Someday"]}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badDay.StatusCode);
+        Assert.Equal("application/problem+json", badDay.Content.Headers.ContentType?.MediaType);
+        hours = (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("workingHours");
+        Assert.Equal(("11:00", "15:30"), (hours.GetProperty("start").GetString(), hours.GetProperty("end").GetString()));
+
+        // The runner uses them: enrolled on a Monday at 10:00 in Berlin, the first step waits for Tuesday 11:00 (09:00 UTC).
+        var contact = await NurturingAsync(rep, "Stunden");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Hours" });
+        try
+        {
+            At(new DateTime(2026, 5, 4, 8, 0, 0, DateTimeKind.Utc));
+            var e = await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            Assert.Equal(new DateTime(2026, 5, 5, 9, 0, 0, DateTimeKind.Utc), e.GetProperty("nextRunAt").GetDateTime().ToUniversalTime());
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
     }
 
     private static (string?, string) StatusOf(JsonElement e) =>
