@@ -126,6 +126,7 @@ public static class ProspectorHost
         Prospector.Features.Sequences.SequenceSetup.AddSequences(s, config);
         s.AddScoped<Prospector.Features.Sequences.ISequenceMailer, SequenceMail>();
         s.AddScoped<Prospector.Features.Conversations.IReportedConversations, ReportedConversations>();
+        s.AddScoped<Prospector.Features.Webhooks.IWebhookPauseNotice, WebhookPauseMail>();
 
         s.AddProspectorForwardedHeaders(config);
         // Titles in the request's language (Accept-Language or the language cookie).

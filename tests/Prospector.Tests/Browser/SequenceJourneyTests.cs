@@ -69,6 +69,37 @@ public sealed class SequenceJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("sequence-ended")).ToContainTextAsync("Stopped by hand");
     }
 
+    [Fact]
+    public async Task Contacts_shown_on_the_list_are_enrolled_in_bulk_with_a_summary_of_who_was_skipped_and_why()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        await page.SetViewportSizeAsync(1440, 1000);
+        await page.SetUpAdminAsync(server);
+        await PostAsync(page, "/api/v1/sequences", new { name = "Messe-Nachfass", steps = new object[] { new { kind = "Task", taskType = "Call", text = "Nachfassen" } } });
+        var nurturing = (await PostAsync(page, "/api/v1/contacts", new { firstName = "Jan", lastName = "Berg", stage = "Lead" })).GetProperty("id").GetInt64();
+        await PostAsync(page, $"/api/v1/contacts/{nurturing}/outcome", new { outcome = "NotReady", followUpOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)) });
+        await PostAsync(page, "/api/v1/contacts", new { firstName = "Eva", lastName = "Frisch", stage = "Lead" });
+
+        await page.GoAsync("/contacts");
+        await Expect(page.GetByText("Frisch")).ToBeVisibleAsync();
+        await page.Locator("#bulk-enrol").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByTestId("bulk-enrol-sequence").ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("Messe-Nachfass", new() { Exact = true }).ClickAsync();
+        await dialog.GetByTestId("bulk-enrol-go").ClickAsync();
+        await Expect(dialog.GetByTestId("bulk-enrolled")).ToContainTextAsync("Enrolled: 1");
+        await Expect(dialog.GetByTestId("bulk-enrolled").Locator("xpath=following-sibling::*[1]")).ToContainTextAsync("Berg");
+        var skipped = dialog.Locator("[data-testid=bulk-enrol-skipped][data-reason=NotNurturing]");
+        await Expect(skipped).ToContainTextAsync("not on Nurturing (1)");
+        await Expect(skipped).ToContainTextAsync("Frisch");
+        await Shot(page, "sequence-bulk-enrol-1440-en.png");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+
+        await page.GoAsync($"/contacts/{nurturing}");
+        await Expect(page.GetByTestId("sequence-next")).ToContainTextAsync(new Regex("Step 1 of 1"));
+    }
+
     private static async Task Shot(IPage page, string name)
     {
         if (Environment.GetEnvironmentVariable("PROSPECTOR_SCREENSHOTS") is { } dir)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Prospector.Features.Auth;
 using Prospector.Tests.Infrastructure;
@@ -47,6 +48,7 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
     [
         //   endpoint                                          anon Rep Mgr Admin
         new("GET /api/v1/contacts/",                              U, A, A, A),
+        new("PATCH /api/v1/me",                                   U, A, A, A, """{"workingHours":{"start":"09:00","end":"17:00","days":["Monday"]}}"""),
         new("GET /api/v1/contacts/not-contacted",                 U, A, A, A),
         new("POST /api/v1/contacts/",                             U, A, A, A, Contact),
         new("GET /api/v1/contacts/{id:long}",                     U, A, A, A),
@@ -340,6 +342,35 @@ public sealed partial class EndpointRoleMatrixTests(SqliteApp fixture) : IClassF
             }
         }
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>
+    /// Record-level rows: enrolling in a sequence mails in the contact owner's name, so it needs edit rights on the contact,
+    /// not only sight of it. The contact here belongs to another rep of team Nord (everyone in Nord sees it).
+    /// </summary>
+    [Theory]
+    [InlineData("Rep", HttpStatusCode.Forbidden)]
+    [InlineData("Manager", HttpStatusCode.Created)]
+    [InlineData("Admin", HttpStatusCode.Created)]
+    public async Task Enrolling_a_team_mates_contact_answers_each_role_as_edit_rights_say(string role, HttpStatusCode expect)
+    {
+        var app = fixture.Factory;
+        var caller = await app.UserAsync(role, role == "Admin" ? null : "Nord");
+        var owner = await app.UserAsync("Rep", "Nord");
+        var contact = (await owner.Client.CreateAsync("/api/v1/contacts", new { lastName = "Matrix" })).GetProperty("id").GetInt64();
+        var sequence = await app.WithDbAsync(async (db, _) =>
+        {
+            await db.Contacts.Where(c => c.Id == contact).ExecuteUpdateAsync(u => u.SetProperty(c => c.LeadStatus, Data.LeadStatus.Nurturing)
+                .SetProperty(c => c.TeamId, owner.TeamId));
+            var q = new Data.Sequence { Name = TestHttp.Unique("Matrix"), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+            q.Steps.Add(new Data.SequenceStep { Kind = Data.SequenceStepKind.Task, TaskType = Data.NextActionType.Call, Position = 0 });
+            db.Sequences.Add(q);
+            await db.SaveChangesAsync();
+            return q.Id;
+        });
+        Assert.Equal(HttpStatusCode.OK, (await caller.Client.GetAsync($"/api/v1/contacts/{contact}")).StatusCode);
+        var res = await caller.Client.SendAsync(TestHttp.Request(HttpMethod.Post, $"/api/v1/sequences/{sequence}/enrolments", TestHttp.Json($$"""{"contactId":{{contact}}}""")));
+        Assert.True(res.StatusCode == expect, $"{role}: expected {expect}, got {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
     }
 
     private static bool Meets(HttpResponseMessage res, Expect expect)

@@ -19,11 +19,23 @@ public sealed class RecordingSequenceMailer(TimeProvider time) : ISequenceMailer
 {
     public ConcurrentQueue<(long Owner, long Contact, long Template, DateTime At)> Sent { get; } = new();
 
+    /// <summary>When set, the mail "goes out" and then this is thrown (a crash after the server accepted the message).</summary>
+    public Exception? ThrowAfterSending { get; set; }
+
     public Task<SequenceMailResult> SendAsync(long ownerUserId, long contactId, long templateId, CancellationToken ct)
     {
         Sent.Enqueue((ownerUserId, contactId, templateId, time.GetUtcNow().UtcDateTime));
+        if (ThrowAfterSending is { } x) throw x;
         return Task.FromResult(SequenceMailResult.Sent());
     }
+}
+
+/// <summary>A clock for the next-action service that throws while <see cref="Fault"/> is set: a task step that fails unexpectedly.</summary>
+public sealed class FaultyClock(TimeProvider inner) : TimeProvider
+{
+    public Exception? Fault { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => Fault is { } x ? throw x : inner.GetUtcNow();
 }
 
 /// <summary>Nurturing sequences with a controlled clock: working hours and zone, DST, exactly once with two runners, the stops.</summary>
@@ -31,8 +43,15 @@ public abstract class SequenceTests : IAsyncLifetime
 {
     private readonly ProspectorFactory _app;
 
-    protected SequenceTests(Provider provider) => _app = new ProspectorFactory(provider, null,
-        s => s.AddSingleton<ISequenceMailer>(sp => new RecordingSequenceMailer(sp.GetRequiredService<TimeProvider>())));
+    protected SequenceTests(Provider provider) => _app = new ProspectorFactory(provider, null, s =>
+    {
+        s.AddSingleton<ISequenceMailer>(sp => new RecordingSequenceMailer(sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(sp => new FaultyClock(sp.GetRequiredService<TimeProvider>()));
+        s.AddScoped(sp => new Prospector.Features.NextActions.CurrentAction(sp.GetRequiredService<ProspectorDb>(), sp.GetRequiredService<FaultyClock>(),
+            sp.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Prospector.SharedResource>>()));
+    });
+
+    private FaultyClock TaskClock => _app.Services.GetRequiredService<FaultyClock>();
 
     private RecordingSequenceMailer Mailer => (RecordingSequenceMailer)_app.Services.GetRequiredService<ISequenceMailer>();
 
@@ -276,6 +295,163 @@ public abstract class SequenceTests : IAsyncLifetime
             Assert.Equal(5, Mailer.Sent.Count);
             Assert.Equal((control, _templates[2]), (Mailer.Sent.Last().Contact, Mailer.Sent.Last().Template));
             Assert.Equal(("Completed", ""), StatusOf(await EnrolmentOfAsync(rep.Client, control)));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task An_email_step_that_throws_after_sending_stops_as_interrupted_and_never_sends_twice()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var contact = await NurturingAsync(rep, "Absturz");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 3 }, new { kind = "Wait", waitDays = 1 },
+            new { kind = "SendEmail", templateId = 4 });
+        try
+        {
+            At(new DateTime(2026, 5, 5, 8, 0, 0, DateTimeKind.Utc)); // Tuesday 10:00 in Berlin
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            Mailer.ThrowAfterSending = new InvalidOperationException("Connection reset after DATA");
+            await RunAtAsync(new DateTime(2026, 5, 5, 8, 1, 0, DateTimeKind.Utc));
+            Mailer.ThrowAfterSending = null;
+            var e = await EnrolmentOfAsync(rep.Client, contact);
+            Assert.Equal(("Stopped", "Interrupted"), StatusOf(e));
+            var note = e.GetProperty("note").GetString()!;
+            Assert.Contains("not tried again", note, StringComparison.Ordinal);
+            Assert.Contains("Connection reset after DATA", note, StringComparison.Ordinal);
+            // Later runs (the old code tried again every 15 minutes) send nothing more.
+            await RunAtAsync(new DateTime(2026, 5, 5, 8, 20, 0, DateTimeKind.Utc));
+            await RunAtAsync(new DateTime(2026, 5, 7, 8, 20, 0, DateTimeKind.Utc));
+            Assert.Single(Mailer.Sent);
+            Assert.Equal(("Stopped", "Interrupted"), StatusOf(await EnrolmentOfAsync(rep.Client, contact)));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+            Mailer.ThrowAfterSending = null;
+        }
+    }
+
+    [Fact]
+    public async Task A_task_step_that_throws_is_tried_again_a_bounded_number_of_times_then_stops_as_interrupted()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var contact = await NurturingAsync(rep, "Wackel");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Flaky call" });
+        try
+        {
+            var start = new DateTime(2026, 5, 5, 8, 0, 0, DateTimeKind.Utc); // Tuesday 10:00 in Berlin
+            At(start);
+            await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            TaskClock.Fault = new InvalidOperationException("Task service down");
+            for (var i = 0; i < SequenceRunner.MaxAttempts; i++)
+            {
+                await RunAtAsync(start.AddMinutes(1 + i * (SequenceRunner.RetryAfter.TotalMinutes + 1)));
+                var e = await EnrolmentOfAsync(rep.Client, contact);
+                Assert.Contains("Task service down", e.GetProperty("note").GetString(), StringComparison.Ordinal);
+                Assert.Equal(i < SequenceRunner.MaxAttempts - 1 ? ("Active", "") : ("Stopped", "Interrupted"), StatusOf(e));
+            }
+            TaskClock.Fault = null;
+            await RunAtAsync(start.AddHours(3));
+            Assert.Equal(("Stopped", "Interrupted"), StatusOf(await EnrolmentOfAsync(rep.Client, contact)));
+            Assert.Empty(await SequenceTasksAsync(contact, "Flaky call"));
+        }
+        finally
+        {
+            _app.Clock.Offset = TimeSpan.Zero;
+            TaskClock.Fault = null;
+        }
+    }
+
+    [Fact]
+    public async Task Enrolling_needs_edit_rights_a_rep_cannot_enrol_a_team_mates_contact_their_manager_and_an_admin_can()
+    {
+        var rep = await BerlinRepAsync();
+        var mate = await _app.UserAsync("Rep", "Nord");
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var otherManager = await _app.UserAsync("Manager", "Sued");
+        var admin = await _app.UserAsync("Admin");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Rights" });
+        var matesContact = await NurturingAsync(mate, "Kollege");
+        var pool = await NurturingAsync(mate, "Pool");
+        var own = await NurturingAsync(rep, "Eigen");
+        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == matesContact).ExecuteUpdateAsync(u => u.SetProperty(c => c.TeamId, mate.TeamId)));
+        await _app.WithDbAsync((db, _) => db.Contacts.Where(c => c.Id == pool).ExecuteUpdateAsync(u => u.SetProperty(c => c.OwnerId, (long?)null).SetProperty(c => c.TeamId, (long?)null)));
+
+        // The rep sees the team-mate's contact and the shared pool, but may not act in their owner's name.
+        Assert.Equal(HttpStatusCode.OK, (await rep.Client.GetAsync($"/api/v1/contacts/{matesContact}")).StatusCode);
+        var refused = await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = matesContact });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("owner", (await refused.ReadJsonAsync()).GetProperty("title").GetString(), StringComparison.Ordinal);
+        var bulk = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk",
+            new { contactIds = new[] { matesContact, pool, own } })).ReadJsonAsync();
+        Assert.Equal([own], bulk.GetProperty("enrolled").EnumerateArray().Select(e => e.GetProperty("contactId").GetInt64()));
+        Assert.Equal([(matesContact, "NotYours"), (pool, "NotYours")],
+            bulk.GetProperty("skipped").EnumerateArray().Select(x => (x.GetProperty("contactId").GetInt64(), x.GetProperty("reason").GetString())));
+        Assert.Equal(0, (await mate.Client.GetJsonAsync($"/api/v1/sequences/enrolments?contactId={matesContact}")).GetArrayLength());
+
+        // Another team's manager does not even see it; the team's manager and an admin may enrol.
+        var foreign = await (await otherManager.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments/bulk", new { contactIds = new[] { matesContact } })).ReadJsonAsync();
+        Assert.Equal("NotFound", foreign.GetProperty("skipped")[0].GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.Created, (await manager.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = matesContact })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = pool })).StatusCode);
+
+        // A sequence that sends e-mail skips contacts who withdrew e-mail consent; one with only tasks does not.
+        var withdrawn = await NurturingAsync(rep, "Widerrufen");
+        await _app.WithDbAsync(async (db, _) =>
+        {
+            db.ConsentRecords.Add(new ConsentRecord
+            {
+                ContactId = withdrawn, Channel = ConsentChannel.Email, Status = ConsentStatus.Withdrawn, GivenAt = DateTime.UtcNow.AddMinutes(-5), Method = "phone", RecordedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var mailing = await SequenceAsync(manager.Client, new { kind = "SendEmail", templateId = 9 });
+        var noConsent = await (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{mailing}/enrolments/bulk", new { contactIds = new[] { withdrawn, own } })).ReadJsonAsync();
+        Assert.Equal([(withdrawn, "NoEmailConsent"), (own, "AlreadyEnrolled")],
+            noConsent.GetProperty("skipped").EnumerateArray().Select(x => (x.GetProperty("contactId").GetInt64(), x.GetProperty("reason").GetString())));
+        Assert.Equal(HttpStatusCode.Created, (await rep.Client.PostAsJsonAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = withdrawn })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Working_hours_are_in_the_api_changed_with_patch_me_refused_as_problem_details_and_used_by_the_runner()
+    {
+        var rep = await BerlinRepAsync();
+        var manager = await _app.UserAsync("Manager", "Nord");
+        var me = await rep.Client.GetJsonAsync("/api/v1/me");
+        Assert.Equal("Europe/Berlin", me.GetProperty("timeZone").GetString());
+        var hours = me.GetProperty("workingHours");
+        Assert.Equal(("09:00", "17:00"), (hours.GetProperty("start").GetString(), hours.GetProperty("end").GetString()));
+        Assert.Equal(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], hours.GetProperty("days").EnumerateArray().Select(d => d.GetString()));
+
+        var changed = await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "11:00", end = "15:30", days = new[] { "Tuesday", "Thursday" } } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        hours = (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("workingHours");
+        Assert.Equal(("11:00", "15:30"), (hours.GetProperty("start").GetString(), hours.GetProperty("end").GetString()));
+        Assert.Equal(["Tuesday", "Thursday"], hours.GetProperty("days").EnumerateArray().Select(d => d.GetString()));
+
+        await TestHttp.AssertValidationProblemAsync(await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "16:00", end = "08:00", days = new[] { "Monday" } } }), "workingHours.end");
+        await TestHttp.AssertValidationProblemAsync(await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "9 Uhr", end = "17:00", days = new[] { "Monday" } } }), "workingHours.start");
+        await TestHttp.AssertValidationProblemAsync(await rep.Client.PatchAsJsonAsync("/api/v1/me", new { workingHours = new { start = "09:00", end = "17:00", days = Array.Empty<string>() } }), "workingHours.days");
+        var badDay = await rep.Client.PatchAsync("/api/v1/me", TestHttp.Json("""{"workingHours":{"start":"09:00","end":"17:00","days":["Someday"]}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badDay.StatusCode);
+        Assert.Equal("application/problem+json", badDay.Content.Headers.ContentType?.MediaType);
+        hours = (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("workingHours");
+        Assert.Equal(("11:00", "15:30"), (hours.GetProperty("start").GetString(), hours.GetProperty("end").GetString()));
+
+        // The runner uses them: enrolled on a Monday at 10:00 in Berlin, the first step waits for Tuesday 11:00 (09:00 UTC).
+        var contact = await NurturingAsync(rep, "Stunden");
+        var sequence = await SequenceAsync(manager.Client, new { kind = "Task", taskType = "Call", text = "Hours" });
+        try
+        {
+            At(new DateTime(2026, 5, 4, 8, 0, 0, DateTimeKind.Utc));
+            var e = await rep.Client.CreateAsync($"/api/v1/sequences/{sequence}/enrolments", new { contactId = contact });
+            Assert.Equal(new DateTime(2026, 5, 5, 9, 0, 0, DateTimeKind.Utc), e.GetProperty("nextRunAt").GetDateTime().ToUniversalTime());
         }
         finally
         {

@@ -146,6 +146,10 @@ public abstract partial class WebhookTests : IAsyncLifetime
         Assert.Contains("3 attempts in a row failed", paused.GetProperty("pausedReason").GetString());
         var events = await admin.Client.GetJsonAsync("/api/v1/security-events/?action=WebhookPaused");
         Assert.Equal(hook, Assert.Single(events.EnumerateArray()).GetProperty("entityId").GetInt64());
+        // No mail server here: the admin who registered it finds an in-app notice instead, once.
+        var notices = (await admin.Client.GetJsonAsync("/api/v1/reminders/")).GetProperty("items").EnumerateArray()
+            .Where(r => r.GetProperty("title").GetString()?.StartsWith("Webhook paused", StringComparison.Ordinal) == true).ToList();
+        Assert.Contains($"127.0.0.1:{_sink.Port}/hook", Assert.Single(notices).GetProperty("title").GetString(), StringComparison.Ordinal);
 
         // Paused: nothing more is sent, however long we wait.
         _app.Clock.Offset = TimeSpan.FromHours(1);
@@ -239,6 +243,75 @@ public abstract partial class WebhookTests : IAsyncLifetime
         return dir?.FullName ?? throw new InvalidOperationException("Prospector.slnx not found");
     }
 }
+
+/// <summary>A paused endpoint is reported to the admin who registered it, by e-mail over SMTP (a real listener), once per pause.</summary>
+public abstract class WebhookPauseMailTests(Provider provider) : IAsyncLifetime
+{
+    private readonly WebhookSink _sink = new();
+    private readonly SmtpSink _smtp = new();
+    private ProspectorFactory? _app;
+
+    public Task InitializeAsync()
+    {
+        _app = new ProspectorFactory(provider, new Dictionary<string, string?>(_smtp.Settings)
+        {
+            ["Webhooks:AllowInsecureHosts:0"] = "127.0.0.1", ["Webhooks:PollSeconds"] = "3600", ["Webhooks:PauseAfterFailures"] = "3",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        await _sink.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_registering_admin_gets_one_email_per_pause()
+    {
+        var app = _app!;
+        var admin = await app.UserAsync("Admin");
+        var other = await app.UserAsync("Admin");
+        var url = $"http://127.0.0.1:{_sink.Port}/hook";
+        var hook = (await admin.Client.CreateAsync("/api/v1/webhooks", new { url, events = new[] { "contact.created" } })).GetProperty("endpoint").GetProperty("id").GetInt64();
+        for (var i = 0; i < 20; i++) _sink.Answers.Enqueue(503);
+        await admin.Client.NewLeadAsync("Failing");
+        async Task RunForAsync(int fromMinutes)
+        {
+            for (var minutes = fromMinutes; minutes <= fromMinutes + 30; minutes += 5)
+            {
+                app.Clock.Offset = TimeSpan.FromMinutes(minutes);
+                await app.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(CancellationToken.None);
+            }
+        }
+        try
+        {
+            await RunForAsync(0);
+            var mail = await _smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Webhook paused", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the pause mail");
+            Assert.Equal(admin.Email, mail.To.Mailboxes.Single().Address);
+            Assert.Contains(url, mail.Subject, StringComparison.Ordinal);
+            Assert.Contains("3 attempts in a row failed", mail.TextBody, StringComparison.Ordinal);
+            await RunForAsync(60); // still paused: no second mail
+            Assert.Single(_smtp.Messages, m => (m.Subject ?? "").StartsWith("Webhook paused", StringComparison.Ordinal));
+            Assert.DoesNotContain(_smtp.Messages, m => m.To.Mailboxes.Any(b => b.Address == other.Email));
+
+            // Resumed by hand and failing again: a new pause, a new mail.
+            Assert.Equal(HttpStatusCode.OK, (await admin.Client.PatchAsJsonAsync($"/api/v1/webhooks/{hook}", new { active = true })).StatusCode);
+            await admin.Client.NewLeadAsync("Failing again");
+            await RunForAsync(120);
+            Assert.Equal("Paused", (await admin.Client.GetJsonAsync($"/api/v1/webhooks/{hook}")).GetProperty("status").GetString());
+            Assert.Equal(2, _smtp.Messages.Count(m => (m.Subject ?? "").StartsWith("Webhook paused", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            app.Clock.Offset = TimeSpan.Zero;
+        }
+    }
+}
+
+public sealed class WebhookPauseMailTestsSqlite() : WebhookPauseMailTests(Provider.Sqlite);
+public sealed class WebhookPauseMailTestsPostgres() : WebhookPauseMailTests(Provider.Postgres);
 
 public sealed class WebhookTestsSqlite() : WebhookTests(Provider.Sqlite);
 public sealed class WebhookTestsPostgres() : WebhookTests(Provider.Postgres);

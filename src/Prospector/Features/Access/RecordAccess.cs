@@ -12,6 +12,8 @@ namespace Prospector.Features.Access;
 ///  - Rep sees their own records and their teams' records (or everything when the workspace says "reps see all");
 ///  - unassigned records (no owner, no team) are the shared pool everyone sees.
 /// A record you may not see is reported as not found, never as forbidden, so ids cannot be probed.
+/// Acting in the owner's name (enrolling in a sequence) needs more than seeing: <see cref="AccessScope.FilterEditable{T}"/>,
+/// <see cref="AccessScope.CanEdit"/> (admin: all; manager: their teams' records; rep: their own).
 /// </summary>
 public sealed class RecordAccess(ProspectorDb db, AuthCache? cache = null)
 {
@@ -95,6 +97,33 @@ public sealed partial record AccessScope(long UserId, string Role, List<long> Te
             || (a.ContactId == null && a.CompanyId != null && companies.Any(c => c.Id == a.CompanyId))
             || (a.ContactId == null && a.CompanyId == null && a.OpportunityId != null && opportunities.Any(o => o.Id == a.OpportunityId)));
     }
+
+    /// <summary>
+    /// The records this user may act on in the owner's name (e.g. enrol in a sequence, whose e-mails go out as the owner) —
+    /// narrower than what they see: an admin all; a manager their own, their teams' and their team members' records; a rep
+    /// only their own (not the shared pool, not a team-mate's, not what "reps see all" shows them).
+    /// </summary>
+    public IQueryable<T> FilterEditable<T>(IQueryable<T> query) where T : class, IOwned
+    {
+        if (IsAdmin) return query;
+        if (Role == "") return query.Where(_ => false);
+        var me = UserId;
+        if (Role != Roles.Manager) return query.Where(r => r.OwnerId == me);
+        var teams = TeamIds;
+        var members = TeamMemberIds;
+        return query.Where(r =>
+            r.OwnerId == me
+            || (r.TeamId != null && teams.Contains(r.TeamId.Value))
+            || (r.OwnerId != null && members.Contains(r.OwnerId.Value)));
+    }
+
+    /// <summary>Single-record form of <see cref="FilterEditable{T}"/>.</summary>
+    public bool CanEdit(IOwned r) =>
+        IsAdmin
+        || (Role == Roles.Rep && r.OwnerId == UserId)
+        || (Role == Roles.Manager && (r.OwnerId == UserId
+            || (r.TeamId is { } t && TeamIds.Contains(t))
+            || (r.OwnerId is { } o && TeamMemberIds.Contains(o))));
 
     public bool CanSee(IOwned r) =>
         SeesAll

@@ -8,12 +8,17 @@ namespace Prospector.Features.Sequences;
 
 /// <summary>
 /// Enrolling contacts on Nurturing in a sequence (one, or many with the skipped ones and why), stopping by hand, and the list of
-/// enrolments a user may see (those of contacts they can see).
+/// enrolments a user may see (those of contacts they can see). Enrolling needs edit rights on the contact
+/// (<see cref="AccessScope.FilterEditable{T}"/>): the sequence's e-mails go out in the owner's name.
 /// </summary>
 public sealed class Enrolments(ProspectorDb db, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
     public const int MaxBulk = 1000;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Whether this user may enrol the contact (edit rights on it: the mails go out in its owner's name).</summary>
+    public Task<bool> MayEnrolAsync(AccessScope scope, long contactId, CancellationToken ct = default) =>
+        scope.FilterEditable(db.Contacts).AnyAsync(c => c.Id == contactId, ct);
 
     public async Task<Outcome<EnrolmentDto>> EnrolAsync(AccessScope scope, long sequenceId, long? contactId, CancellationToken ct = default)
     {
@@ -22,9 +27,14 @@ public sealed class Enrolments(ProspectorDb db, TimeProvider time, IStringLocali
         if (!bulk.IsOk) return bulk.As<EnrolmentDto>();
         if (bulk.Value!.Enrolled is [var one]) return one;
         var skip = bulk.Value.Skipped[0];
-        return skip.Reason == "NotFound"
-            ? Outcome<EnrolmentDto>.NotFound("Contact not found", skip.Message)
-            : Outcome<EnrolmentDto>.Conflict(skip.Reason == "AlreadyEnrolled" ? "The contact is already in a sequence." : "Only contacts on Nurturing can be enrolled.", skip.Message);
+        return skip.Reason switch
+        {
+            "NotFound" => Outcome<EnrolmentDto>.NotFound("Contact not found", skip.Message),
+            "NotYours" => Outcome<EnrolmentDto>.Forbidden("Only the contact's owner, their manager or an admin can enrol it.", skip.Message),
+            "AlreadyEnrolled" => Outcome<EnrolmentDto>.Conflict("The contact is already in a sequence.", skip.Message),
+            "NoEmailConsent" => Outcome<EnrolmentDto>.Conflict("The contact withdrew consent to e-mail.", skip.Message),
+            _ => Outcome<EnrolmentDto>.Conflict("Only contacts on Nurturing can be enrolled.", skip.Message),
+        };
     }
 
     public Task<Outcome<BulkEnrolResult>> EnrolManyAsync(AccessScope scope, long sequenceId, IReadOnlyList<long>? contactIds, CancellationToken ct = default) =>
@@ -35,8 +45,15 @@ public sealed class Enrolments(ProspectorDb db, TimeProvider time, IStringLocali
             if (ids.Count > MaxBulk) return Outcome<BulkEnrolResult>.Invalid("contactIds", l["At most {0} contacts at once.", MaxBulk]);
             var sequence = await db.Sequences.Include(s => s.Steps).FirstOrDefaultAsync(s => s.Id == sequenceId, ct);
             if (sequence is null) return Outcome<BulkEnrolResult>.NotFound("Sequence not found", l["There is no sequence {0}.", sequenceId]);
+            var editable = scope.FilterEditable(db.Contacts).Select(c => c.Id);
+            var mails = sequence.Steps.Any(s => s.Kind == SequenceStepKind.SendEmail);
             var contacts = await scope.Filter(db.Contacts).Where(c => ids.Contains(c.Id) && c.ErasedAt == null)
-                .Select(c => new { c.Id, c.LeadStatus, c.OwnerId }).ToDictionaryAsync(c => c.Id, ct);
+                .Select(c => new
+                {
+                    c.Id, c.LeadStatus, c.OwnerId, Mine = editable.Contains(c.Id),
+                    Withdrawn = db.ConsentRecords.Where(r => r.ContactId == c.Id && r.Channel == ConsentChannel.Email)
+                        .OrderByDescending(r => r.GivenAt).ThenByDescending(r => r.Id).Select(r => (ConsentStatus?)r.Status).FirstOrDefault() == ConsentStatus.Withdrawn,
+                }).ToDictionaryAsync(c => c.Id, ct);
             var busy = (await db.SequenceEnrolments.Where(e => ids.Contains(e.ContactId) && (e.Status == EnrolmentStatus.Active || e.Status == EnrolmentStatus.Running))
                 .Select(e => e.ContactId).ToListAsync(ct)).ToHashSet();
             var skipped = new List<SkippedContact>();
@@ -45,7 +62,9 @@ public sealed class Enrolments(ProspectorDb db, TimeProvider time, IStringLocali
             foreach (var id in ids)
             {
                 if (!contacts.TryGetValue(id, out var c)) skipped.Add(new(id, "NotFound", l["There is no contact {0} that you can see.", id]));
+                else if (!c.Mine) skipped.Add(new(id, "NotYours", l["Contact {0} is not yours: its sequence would write in another person's name.", id]));
                 else if (c.LeadStatus != LeadStatus.Nurturing) skipped.Add(new(id, "NotNurturing", l["Contact {0} is not on Nurturing.", id]));
+                else if (mails && c.Withdrawn) skipped.Add(new(id, "NoEmailConsent", l["Contact {0} withdrew consent to e-mail.", id]));
                 else if (busy.Contains(id)) skipped.Add(new(id, "AlreadyEnrolled", l["Contact {0} is already in a sequence.", id]));
                 else
                 {

@@ -35,6 +35,10 @@ public sealed record EnrolmentDto(long Id, long SequenceId, string SequenceName,
     int StepsRun, int StepCount);
 
 /// <summary>Why a contact was not enrolled: NotNurturing, AlreadyEnrolled or NotFound (no such contact you can see).</summary>
-public sealed record SkippedContact(long ContactId, string Reason, string Message);
+public sealed record SkippedContact(long ContactId,
+    [property: Description("Why it was skipped: NotFound (no contact of that id you can see), NotYours (you may not act in its owner's name), NotNurturing, NoEmailConsent (withdrew e-mail consent and the sequence sends e-mail), AlreadyEnrolled.")] string Reason,
+    [property: Description("The reason in the caller's language.")] string Message);
 
-public sealed record BulkEnrolResult(List<EnrolmentDto> Enrolled, List<SkippedContact> Skipped);
+public sealed record BulkEnrolResult(
+    [property: Description("The enrolments made, one per enrolled contact.")] List<EnrolmentDto> Enrolled,
+    [property: Description("The contacts not enrolled, each with the reason.")] List<SkippedContact> Skipped);

@@ -19,7 +19,9 @@ public sealed class SequenceOptions
 /// claimed with one conditional UPDATE (Active → Running where its next run has come), so of several instances on one database
 /// exactly one runs each step. Before a step it checks the stops (<see cref="SequenceStops"/>) and the owner's working hours.
 /// A claim that never finished (the instance died) is taken back for task steps (their change commits with the step) but ends
-/// an e-mail step's enrolment as Interrupted: a duplicate e-mail is worse than a visible stop.
+/// an e-mail step's enrolment as Interrupted: a duplicate e-mail is worse than a visible stop. Likewise an e-mail step that throws
+/// unexpectedly ends as Interrupted with the reason in its note (never a second send); any other step that throws is tried again
+/// after <see cref="RetryAfter"/>, at most <see cref="MaxAttempts"/> times, then ends as Interrupted.
 /// </summary>
 public sealed class SequenceRunner(IServiceScopeFactory scopes, TimeProvider time, IOptions<SequenceOptions> options, ILogger<SequenceRunner> log)
     : BackgroundService
@@ -105,6 +107,7 @@ public sealed class SequenceRunner(IServiceScopeFactory scopes, TimeProvider tim
     {
         var db = sp.GetRequiredService<ProspectorDb>();
         var e = await db.SequenceEnrolments.FirstAsync(x => x.Id == id, ct);
+        var mailing = false;
         try
         {
             if ((await SequenceStops.FindAsync(db, id, ct)).FirstOrDefault() is { } stop)
@@ -135,6 +138,7 @@ public sealed class SequenceRunner(IServiceScopeFactory scopes, TimeProvider tim
             var baseUtc = e.NextRunAt ?? now;
             if (step.Kind == SequenceStepKind.SendEmail)
             {
+                mailing = true;
                 var mailer = sp.GetRequiredService<ISequenceMailer>();
                 var result = await mailer.SendAsync(ownerId ?? 0, e.ContactId, step.TemplateId ?? 0, ct);
                 if (result.Status == SequenceMailStatus.Failed)
@@ -168,11 +172,23 @@ public sealed class SequenceRunner(IServiceScopeFactory scopes, TimeProvider tim
         }
         catch (Exception x) when (x is not OperationCanceledException and not DbUpdateException and not DbException)
         {
+            // Unexpected. An e-mail step may have sent before it threw, so it is never tried again: a duplicate e-mail is worse
+            // than a visible stop. Other steps are tried again after RetryAfter, at most MaxAttempts times in all, then stop too.
             log.LogWarning("Sequence enrolment {Id} step {Position} failed: {Error}", id, e.NextPosition, x.Message);
             db.ChangeTracker.Clear();
+            var attempts = e.Attempts + 1;
+            if (mailing || attempts >= MaxAttempts)
+            {
+                var why = mailing
+                    ? $"Interrupted: the e-mail step failed unexpectedly and is not tried again, so no e-mail goes out twice ({x.Message})"
+                    : $"Interrupted: the step failed {attempts} times ({x.Message})";
+                await SequenceStops.StopAsync(db, id, EnrolmentStatus.Running, EnrolmentStopReason.Interrupted, Trim(why), now, ct);
+                return false;
+            }
             await db.SequenceEnrolments.Where(x2 => x2.Id == id && x2.Status == EnrolmentStatus.Running).ExecuteUpdateAsync(u => u
                 .SetProperty(x2 => x2.Status, EnrolmentStatus.Active).SetProperty(x2 => x2.NextRunAt, now + RetryAfter)
-                .SetProperty(x2 => x2.Note, Trim(x.Message)), ct);
+                .SetProperty(x2 => x2.Attempts, attempts).SetProperty(x2 => x2.ClaimedBy, (string?)null).SetProperty(x2 => x2.ClaimedAt, (DateTime?)null)
+                .SetProperty(x2 => x2.Note, Trim($"Step failed, trying again: {x.Message}")), ct);
             return false;
         }
     }

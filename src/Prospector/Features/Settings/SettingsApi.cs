@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
@@ -45,7 +47,10 @@ public static class SettingsApi
         users.MapPost("/{id:long}/sign-out-everywhere", SignUserOutEverywhere)
             .WithSummary("Signs the user out in every browser: each copy of their sign-in cookie stops working at its next request (API tokens stay).");
 
-        app.MapGet("/me", Me).WithTags("Users");
+        app.MapGet("/me", Me).WithTags("Users").WithSummary("Who you are: name, role, teams, time zone and working hours.");
+        app.MapPatch("/me", PatchMe).WithTags("Users")
+            .WithSummary("Changes your working hours (nurturing sequence steps run only inside them); fields left out stay as they are.")
+            .WithDescription("workingHours.start and .end as HH:mm in your time zone (end after start), workingHours.days the working days (at least one).");
         app.MapPost("/me/sign-out-everywhere", SignOutEverywhere).WithTags("Users")
             .WithSummary("Signs you out in every browser, this one included: each copy of your sign-in cookie stops working at its next request (API tokens stay).");
         app.MapPost("/me/password", ChangePassword).WithTags("Users")
@@ -109,14 +114,51 @@ public static class SettingsApi
     /// Who the caller is: kept in the same cache as the caller's identity (AuthCache), which every write to users, teams
     /// and team members empties, so a new name or team shows at the next request; the role is the one the request carries.
     /// </summary>
-    private static async Task<Ok<UserDto>> Me(ClaimsPrincipal user, AuthCache cache, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<MeDto>> Me(ClaimsPrincipal user, AuthCache cache, HttpContext http, CancellationToken ct)
     {
         var id = Auth.Me.Id(user);
         var role = Roles.All.FirstOrDefault(user.IsInRole) ?? "";
-        var u = await cache.GetOrLoadAsync<UserDto>($"me:{id}", () => http.RequestServices.GetRequiredService<ProspectorDb>().Users
-            .AsNoTracking().Where(x => x.Id == id).Select(x => new UserDto(x.Id, x.Email!, x.DisplayName, "", x.Teams.Select(t => t.Team!.Name).ToList(), x.DeactivatedAt == null))
-            .FirstOrDefaultAsync(ct));
+        var u = await cache.GetOrLoadAsync<MeDto>($"me:{id}", () => LoadMeAsync(http.RequestServices.GetRequiredService<ProspectorDb>(), id, ct));
         return TypedResults.Ok(u! with { Role = role });
+    }
+
+    private static async Task<MeDto?> LoadMeAsync(ProspectorDb db, long id, CancellationToken ct)
+    {
+        var x = await db.Users.AsNoTracking().Where(x => x.Id == id)
+            .Select(x => new { x.Id, x.Email, x.DisplayName, Teams = x.Teams.Select(t => t.Team!.Name).ToList(), Active = x.DeactivatedAt == null, x.TimeZone, x.WorkStart, x.WorkEnd, x.WorkDays })
+            .FirstOrDefaultAsync(ct);
+        if (x is null) return null;
+        var h = Sequences.WorkingHours.Of(x.TimeZone, x.WorkStart, x.WorkEnd, x.WorkDays);
+        return new MeDto(x.Id, x.Email!, x.DisplayName, "", x.Teams, x.Active, h.TimeZone,
+            new WorkingHoursDto(h.Start.ToString("HH:mm", CultureInfo.InvariantCulture), h.End.ToString("HH:mm", CultureInfo.InvariantCulture),
+                Enum.GetValues<DayOfWeek>().Where(h.IsWorkingDay).OrderBy(d => ((int)d + 6) % 7).ToList()));
+    }
+
+    private static async Task<Results<Ok<MeDto>, ValidationProblem, ProblemHttpResult>> PatchMe(
+        Body<MePatch> body, ClaimsPrincipal user, UserAdmin admin, AuthCache cache, HttpContext http, IStringLocalizer<SharedResource> l, CancellationToken ct)
+    {
+        if (body.Value.WorkingHours is { } w)
+        {
+            var errors = new Dictionary<string, string[]>();
+            var start = Time(w.Start, "workingHours.start");
+            var end = Time(w.End, "workingHours.end");
+            if (w.Days is null) errors["workingHours.days"] = [l["{0} is required.", "workingHours.days"]];
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            var saved = await admin.UpdateWorkingHoursAsync(Auth.Me.Id(user), start!.Value, end!.Value, w.Days!.Distinct().ToList(), ct);
+            if (!saved.IsOk)
+                return saved.Kind == OutcomeKind.Invalid
+                    ? TypedResults.ValidationProblem(saved.Errors.ToDictionary(e => e.Key switch { "workEnd" => "workingHours.end", "workDays" => "workingHours.days", _ => "workingHours." + e.Key }, e => e.Value))
+                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: saved.Title);
+
+            TimeOnly? Time(string? text, string field)
+            {
+                if (string.IsNullOrWhiteSpace(text)) errors[field] = [l["{0} is required.", field]];
+                else if (TimeOnly.TryParseExact(text.Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return t;
+                else errors[field] = [l["{0} must be a time of day as HH:mm, e.g. 09:00.", field]];
+                return null;
+            }
+        }
+        return TypedResults.Ok((await Me(user, cache, http, ct)).Value!);
     }
 
     private static async Task<Ok<WorkspaceDto>> GetWorkspace(WorkspaceService workspace, HttpResponse response, CancellationToken ct)
@@ -156,3 +198,23 @@ public static class SettingsApi
         return saved.ToOk();
     }
 }
+
+/// <summary>The caller: who they are, their role and teams, and the time zone and working hours sequence steps run in.</summary>
+public sealed record MeDto(long Id, string Email, string DisplayName, string Role, IReadOnlyList<string> Teams, bool Active,
+    [property: System.ComponentModel.Description("IANA time zone, e.g. Europe/Berlin.")] string TimeZone,
+    [property: System.ComponentModel.Description("When nurturing sequence steps of your contacts run.")] WorkingHoursDto WorkingHours);
+
+/// <summary>Working hours in the user's time zone.</summary>
+public sealed record WorkingHoursDto(
+    [property: System.ComponentModel.Description("Start of the working day, HH:mm.")] string Start,
+    [property: System.ComponentModel.Description("End of the working day, HH:mm (after the start).")] string End,
+    [property: System.ComponentModel.Description("The working days (at least one).")] IReadOnlyList<DayOfWeek> Days);
+
+/// <summary>What PATCH /api/v1/me changes; a field left out stays as it is.</summary>
+public sealed record MePatch([property: System.ComponentModel.Description("New working hours: all three fields.")] WorkingHoursInput? WorkingHours = null);
+
+/// <summary>Working hours to set.</summary>
+public sealed record WorkingHoursInput(
+    [property: System.ComponentModel.Description("HH:mm, e.g. 08:30.")] string? Start = null,
+    [property: System.ComponentModel.Description("HH:mm, after the start, e.g. 16:30.")] string? End = null,
+    [property: System.ComponentModel.Description("Working days, e.g. [\"Monday\",\"Tuesday\"].")] List<DayOfWeek>? Days = null);

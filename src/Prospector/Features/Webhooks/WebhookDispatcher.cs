@@ -15,6 +15,12 @@ namespace Prospector.Features.Webhooks;
 /// jitter for <see cref="WebhookOptions.RetryHours"/>; an endpoint failing <see cref="WebhookOptions.PauseAfterFailures"/> times in a
 /// row, or whose delivery was given up, is paused and recorded as a security event.
 /// </summary>
+/// <summary>Tells the admin who registered an endpoint that it was paused after failures (Hosting/WebhookPauseMail).</summary>
+public interface IWebhookPauseNotice
+{
+    Task PausedAsync(long endpointId, CancellationToken ct);
+}
+
 public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider time, IOptions<WebhookOptions> options, WebhookTargetGuard guard,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<WebhookDispatcher> log) : BackgroundService
 {
@@ -192,6 +198,20 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider 
                 UserName = "Prospector", Changes = JsonSerializer.Serialize(new[] { new FieldChange("Status", "Active", "Paused"), new FieldChange("Reason", null, pause) }, JsonSerializerOptions.Web),
             });
             log.LogWarning("Webhook {Id} ({Url}) paused: {Reason}", endpoint.Id, endpoint.Url, pause);
+            await db.SaveChangesAsync(ct);
+            // Once per pause: only the attempt that moved the endpoint from Active to Paused gets here.
+            if (sp.GetService<IWebhookPauseNotice>() is { } notice)
+            {
+                try
+                {
+                    await notice.PausedAsync(endpoint.Id, ct);
+                }
+                catch (Exception x) when (x is not OperationCanceledException)
+                {
+                    log.LogWarning(x, "Could not tell the owner of webhook {Id} that it was paused.", endpoint.Id);
+                }
+            }
+            return;
         }
         await db.SaveChangesAsync(ct);
     }
