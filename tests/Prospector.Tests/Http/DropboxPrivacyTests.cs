@@ -77,6 +77,8 @@ public abstract class DropboxPrivacyTests(Provider provider) : IAsyncLifetime
                 Mail(DropboxMailStatus.Held, "someone@company.example", "anna.berg@kunde.example, jan@kunde.example", "Zqheld offer", "Zqheld text"),
                 Mail(DropboxMailStatus.Logged, "someone@company.example", "anna.berg@kunde.example", "Zqlogged", null),
                 Mail(DropboxMailStatus.Unmatched, "other@elsewhere.example", "someone@company.example", "Zqunrelated", "Zqunrelated text"),
+                // Someone else whose address contains Anna's: not hers, neither in the export nor touched by her erasure.
+                Mail(DropboxMailStatus.Unmatched, "other@elsewhere.example", "joanna.berg@kunde.example, anna.berg@kunde.example.au", "Zqlookalike", "Zqlookalike text"),
             };
             db.DropboxMessages.AddRange(rows);
             var sequence = new Sequence { Name = "Nurture", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
@@ -99,6 +101,7 @@ public abstract class DropboxPrivacyTests(Provider provider) : IAsyncLifetime
             foreach (var v in new[] { "Zqwaiting question", "Zqbody call me", "Zqheld offer", "Zqlogged", "Zqreplied: Anna Berg asked for a call" })
                 Assert.True(json.Contains(v, StringComparison.Ordinal), $"{v} is missing from the export");
             Assert.DoesNotContain("Zqunrelated", json, StringComparison.Ordinal);
+            Assert.DoesNotContain("Zqlookalike", json, StringComparison.Ordinal);
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PostAsync($"/api/v1/contacts/{id}/erase", null)).StatusCode);
@@ -117,7 +120,10 @@ public abstract class DropboxPrivacyTests(Provider provider) : IAsyncLifetime
         Assert.Equal(DropboxMailStatus.Logged, after[2].Status);   // its claim stays: never fetched and logged again
         Assert.Contains("jan@kunde.example", after[1].Recipients);  // other people in it stay
         Assert.Equal("Zqunrelated text", after[3].Body);
-        Assert.Equal(["Zqunrelated"], await SubjectsAsync(admin.Client));
+        Assert.Equal("Zqlookalike text", after[4].Body);
+        Assert.Equal(DropboxMailStatus.Unmatched, after[4].Status);
+        Assert.Equal("joanna.berg@kunde.example, anna.berg@kunde.example.au", after[4].Recipients);
+        Assert.Equal(["Zqlookalike", "Zqunrelated"], (await SubjectsAsync(admin.Client)).Order(StringComparer.Ordinal).ToList());
         Assert.Null(await _app.WithDbAsync((db, _) => db.SequenceEnrolments.Where(e => e.ContactId == id).Select(e => e.Note).SingleAsync()));
     }
 }

@@ -184,6 +184,7 @@ public abstract partial class EmailTests
         Assert.Equal(HttpStatusCode.OK, (await manager.Client.PutAsJsonAsync($"/api/v1/sequences/{sequence}",
             new { name, steps = new object[] { new { kind = "Wait", waitDays = 1 } } })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await manager.Client.DeleteAsync($"/api/v1/email-templates/{template}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.Client.GetAsync($"/api/v1/email-templates/{template}")).StatusCode);
     }
 
     [Fact]

@@ -441,6 +441,9 @@ public abstract class SequenceTests : IAsyncLifetime
         var badDay = await rep.Client.PatchAsync("/api/v1/me", TestHttp.Json("""{"workingHours":{"start":"09:00","end":"17:00","days":["Someday"]}}"""));
         Assert.Equal(HttpStatusCode.BadRequest, badDay.StatusCode);
         Assert.Equal("application/problem+json", badDay.Content.Headers.ContentType?.MediaType);
+        // JSON enums read numbers too: 7 or 9 is no day of the week, and is refused rather than turned into Monday to Friday.
+        await TestHttp.AssertValidationProblemAsync(await rep.Client.PatchAsync("/api/v1/me",
+            TestHttp.Json("""{"workingHours":{"start":"09:00","end":"17:00","days":[1,9]}}""")), "workingHours.days");
         hours = (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("workingHours");
         Assert.Equal(("11:00", "15:30"), (hours.GetProperty("start").GetString(), hours.GetProperty("end").GetString()));
 

@@ -59,6 +59,8 @@ public sealed class UserAdmin(ProspectorDb db, UserManager<User> users, RoleMana
     {
         if (end <= start) return Outcome<bool>.Invalid("workEnd", l["The working day must end after it starts."]);
         if (days.Count == 0) return Outcome<bool>.Invalid("workDays", l["Choose at least one working day."]);
+        // A number instead of a day's name reaches here from JSON (enums read numbers too): 7 or 9 is no day of the week.
+        if (days.Any(d => !Enum.IsDefined(d))) return Outcome<bool>.Invalid("workDays", l["Days are Monday to Sunday."]);
         if (await db.Users.FirstOrDefaultAsync(x => x.Id == userId, ct) is not { } u) return Outcome<bool>.NotFound("User not found");
         (u.WorkStart, u.WorkEnd, u.WorkDays) = (start, end, days.Aggregate(0, (bits, d) => bits | (1 << (int)d)));
         await db.SaveChangesAsync(ct);

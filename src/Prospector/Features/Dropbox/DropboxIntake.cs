@@ -57,7 +57,12 @@ public sealed class DropboxIntake(ProspectorDb db, ConversationService conversat
             : mail.AuthFailure is { } failure ? DropboxProblems.With(DropboxProblems.AuthFailed, failure) : null;
 
         // A mail addressed to nobody but the dropbox, quoting or attaching another, is a forward: the original's people count.
-        var original = mail.Forwarded is { } fw && mail.Recipients.All(IsDropbox) ? fw : null;
+        // Only a forward by an active user that passed the sender checks: anyone else could write "From: rep@…" into a body
+        // and have it logged as that rep's outbound mail.
+        var forwarderKey = mail.From.ToUpperInvariant();
+        var byUser = mail.Forwarded is not null && mail.AuthFailure is null && mail.From.Length > 0
+            && await db.Users.AnyAsync(u => u.NormalizedEmail == forwarderKey && u.DeactivatedAt == null, ct);
+        var original = mail.Forwarded is { } fw && byUser && mail.Recipients.All(IsDropbox) ? fw : null;
         var effective = original is null ? mail : mail with
         {
             From = original.From,
@@ -87,7 +92,7 @@ public sealed class DropboxIntake(ProspectorDb db, ConversationService conversat
         var row = new DropboxMessage
         {
             MessageKey = mail.Key, Status = status, Problem = problem,
-            Direction = direction, FetchedAt = now, SentAt = effective.SentAt, FromAddress = Cut(effective.From, 320), FromName = effective.FromName,
+            Direction = direction, FetchedAt = now, SentAt = effective.SentAt, FromAddress = Cut(effective.From, 320), FromName = effective.FromName is { } fromName ? Cut(fromName, 200) : null,
             Recipients = Cut(string.Join(", ", effective.Recipients), 4000), Subject = effective.Subject,
             Body = contacts.Count > 0 ? null : effective.Text, Logged = contacts.Count,
             // A held message's sender is not trusted: it belongs to no user (only admins see held mail).

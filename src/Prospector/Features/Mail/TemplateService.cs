@@ -55,6 +55,7 @@ public sealed class TemplateService(ProspectorDb db, TimeProvider time, IStringL
             return Outcome<Done>.Conflict("The template is used by a sequence",
                 l["The template \"{0}\" is sent by the sequence(s) {1}; change those steps first, then delete it.", t.Name, string.Join(", ", sequences.Select(n => $"\"{n}\""))],
                 new Dictionary<string, object?> { ["sequences"] = sequences });
+        db.EmailTemplates.Remove(t);
         return new Done();
     }, ct);
 

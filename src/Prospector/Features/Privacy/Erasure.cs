@@ -123,8 +123,7 @@ public sealed class Erasure(ProspectorDb db, SecurityLog log, TimeProvider time,
 
         // Dropbox mail that names the person: logged or assigned ones keep only their claim (so they are never fetched again);
         // unmatched or held ones lose their text and leave review (nobody is to log them later); the address goes everywhere.
-        var dropbox = await db.DropboxMessages
-            .Where(m => m.ContactId == id || (emailKey != null && (m.FromAddress == emailKey || m.Recipients.Contains(emailKey))))
+        var dropbox = await DropboxMentions.Of(db.DropboxMessages, id, emailKey)
             .Select(m => new { m.Id, m.Status, m.FromAddress, m.FromName, m.Recipients, m.Subject, m.HandledAt }).ToListAsync(ct);
         foreach (var m in dropbox)
         {

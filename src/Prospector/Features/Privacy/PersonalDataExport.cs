@@ -88,8 +88,7 @@ public sealed class PersonalDataExport(ProspectorDb db, SecurityLog log, TimePro
 
         // Dropbox mail that names the person (sender, recipient, or logged on them from review), also while held or unmatched.
         var email = contact.EmailKey;
-        var mails = await db.DropboxMessages.AsNoTracking()
-            .Where(m => m.ContactId == id || (email != null && (m.FromAddress == email || m.Recipients.Contains(email))))
+        var mails = await DropboxMentions.Of(db.DropboxMessages.AsNoTracking(), id, email)
             .OrderBy(m => m.SentAt).ToListAsync(ct);
         var enrolments = await db.SequenceEnrolments.AsNoTracking().Where(e => e.ContactId == id).OrderBy(e => e.EnrolledAt)
             .Select(e => new { e.Id, Sequence = e.Sequence!.Name, e.Status, e.EnrolledAt, e.EndedAt, e.StopReason, e.Note }).ToListAsync(ct);

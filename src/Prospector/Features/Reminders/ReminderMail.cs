@@ -75,6 +75,9 @@ public sealed class SmtpBatch(SmtpOptions o) : IAsyncDisposable
 {
     private readonly SmtpClient _client = new() { Timeout = 30_000 };
     private bool _used;
+    // A server that could not be reached or refused the sign-in stays so for the rest of the batch: each further mail fails
+    // at once with the same reason instead of connecting (and failing to sign in) once per recipient, which can lock the account.
+    private Exception? _broken;
 
     /// <summary>How many connections this batch opened (1 unless one broke).</summary>
     public int Connections { get; private set; }
@@ -133,6 +136,7 @@ public sealed class SmtpBatch(SmtpOptions o) : IAsyncDisposable
             }
         }
         if (_client.IsConnected) return;
+        if (_broken is { } broken) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(broken);
         var security = o.Security.ToUpperInvariant() switch
         {
             "NONE" => SecureSocketOptions.None,
@@ -140,10 +144,19 @@ public sealed class SmtpBatch(SmtpOptions o) : IAsyncDisposable
             "SSLONCONNECT" => SecureSocketOptions.SslOnConnect,
             _ => SecureSocketOptions.Auto,
         };
-        await _client.ConnectAsync(o.Host!, o.Port, security, ct);
-        Connections++;
-        _used = false;
-        if (!string.IsNullOrEmpty(o.UserName)) await _client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
+        try
+        {
+            await _client.ConnectAsync(o.Host!, o.Port, security, ct);
+            Connections++;
+            _used = false;
+            if (!string.IsNullOrEmpty(o.UserName)) await _client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _broken = e;
+            await DropAsync();
+            throw;
+        }
     }
 
     /// <summary>Closes a connection that failed, without a QUIT it would not answer.</summary>

@@ -188,9 +188,14 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider 
             : giveUp && !refused ? $"Every attempt to deliver event {d.EventId} failed for {options.Value.RetryHours} hours."
             : endpoint.ConsecutiveFailures >= options.Value.PauseAfterFailures ? $"{endpoint.ConsecutiveFailures} attempts in a row failed (last: {d.ResponseCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? d.ResponseExcerpt})."
             : null;
-        if (pause is not null && endpoint.Status == WebhookEndpointStatus.Active)
+        if (pause is { Length: > 500 }) pause = pause[..500];
+        if (pause is not null && endpoint.Status == WebhookEndpointStatus.Active
+            // Pausing is a conditional update: with several instances delivering to the same endpoint, only the one that
+            // moves it from Active to Paused writes the audit entry and tells the owner.
+            && await db.WebhookEndpoints.Where(e => e.Id == endpoint.Id && e.Status == WebhookEndpointStatus.Active)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, WebhookEndpointStatus.Paused)
+                    .SetProperty(e => e.PausedReason, pause).SetProperty(e => e.PausedAt, at), ct) == 1)
         {
-            if (pause.Length > 500) pause = pause[..500];
             (endpoint.Status, endpoint.PausedReason, endpoint.PausedAt) = (WebhookEndpointStatus.Paused, pause, at);
             db.AuditEntries.Add(new AuditEntry
             {
