@@ -120,6 +120,7 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
     /// <summary>After this many failed rounds in a row a message that cannot be logged is recorded as failed and skipped.</summary>
     public const int MaxAttempts = 3;
     private readonly Dictionary<string, int> _attempts = [];
+    private readonly Dictionary<string, int> _reads = [];
 
     private async Task<int> RoundAsync(IMailFolder folder, CancellationToken ct)
     {
@@ -127,9 +128,10 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
         var uids = (await folder.SearchAsync(SearchQuery.NotSeen, ct)).Take(MaxPerRound).ToList();
         var (logged, unmatched, duplicates) = (0, 0, 0);
         string? error = null;
-        // Headers, size and structure first (small): the claim check and the size check need no download.
+        // Headers and size first (small): the claim check and the size check need no download. Not the structure: a server
+        // that sends one MailKit cannot parse breaks the connection, and in a batch that would stall every round.
         var summaries = uids.Count == 0 ? [] : await folder.FetchAsync(uids,
-            MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.Headers | MessageSummaryItems.BodyStructure, ct);
+            MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.Headers, ct);
         foreach (var summary in summaries.OrderBy(s => s.UniqueId))
         {
             var uid = summary.UniqueId;
@@ -149,7 +151,12 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
                     await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
                     continue;
                 }
-                var (mail, problem) = await ReadAsync(folder, summary, o, ct);
+                // Reading a message can break the connection (a reply MailKit cannot parse): counted before, so a message that
+                // does so round after round is recorded as unreadable and skipped instead of being fetched for ever.
+                var reads = _reads[key] = _reads.GetValueOrDefault(key) + 1;
+                var (mail, problem) = reads > MaxAttempts ? (null, DropboxProblems.With(DropboxProblems.Unreadable, "the connection broke each time it was read"))
+                    : await ReadAsync(folder, summary, o, ct);
+                _reads.Remove(key);
                 IntakeResult result;
                 if (mail is null)
                 {
@@ -204,7 +211,10 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
         {
             if (summary.Size is { } size && size > max)
             {
-                var part = summary.TextBody ?? (BodyPartBasic?)summary.HtmlBody;
+                // Its structure, to find the text part: this message's alone.
+                var structure = (await folder.FetchAsync([summary.UniqueId], MessageSummaryItems.UniqueId | MessageSummaryItems.BodyStructure, ct))
+                    .FirstOrDefault();
+                var part = structure?.TextBody ?? (BodyPartBasic?)structure?.HtmlBody;
                 if (part is null || part.Octets > (ulong)max || summary.Headers is null)
                     return (null, DropboxProblems.With(DropboxProblems.TooLarge, size.ToString(System.Globalization.CultureInfo.InvariantCulture))); // bytes
                 var body = await folder.GetBodyPartAsync(summary.UniqueId, part, ct); // BODY.PEEK[n]: no \Seen
