@@ -148,7 +148,8 @@ public static partial class DemoData
             var at = created;
             foreach (var stage in Enum.GetValues<Stage>().Where(s => s > Stage.Suspect && s <= c.Stage))
             {
-                at = at.AddDays(random.Number(3, 40));
+                // Never in the future (a contact "-46 days in stage"): the last steps of a long history crowd before now, in order.
+                at = Min(at.AddDays(random.Number(3, 40)), now.AddHours(-1 - (int)(Stage.RepeatCustomer - stage)));
                 db.LifecycleEvents.Add(new LifecycleEvent { ContactId = c.Id, Kind = LifecycleEventKind.StageChanged, FromStage = stage - 1, ToStage = stage, At = at, ById = c.OwnerId });
             }
             var answered = c.Stage >= Stage.Prospect ? criteria.Count : c.Stage == Stage.Lead ? random.Number(0, criteria.Count - 1) : 0;
