@@ -63,6 +63,7 @@ public static class ProspectorHost
         s.AddSingleton(TimeProvider.System);
         s.AddHttpContextAccessor();
         s.AddScoped<CurrentUserHolder>();
+        s.AddScoped<Prospector.Features.Common.CallReturns>();
         s.AddScoped<IAuditActor, HttpAuditActor>();
         // Options built once (not per request); AuthCache hears of every write to the tables it caches answers from.
         s.AddDbContext<ProspectorDb>((sp, o) => DatabaseSetup.Configure(o, config).AddInterceptors(

@@ -98,7 +98,7 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             form.Set("file", new FilePayload
             {
                 Name = "Messe.csv", MimeType = "text/csv",
-                Buffer = Encoding.UTF8.GetBytes("Vorname;Nachname;Firma;Telefon\r\nBernd;Brandt;Brandt Mühlen GmbH;0511 1234567\r\n"),
+                Buffer = Encoding.UTF8.GetBytes("Vorname;Nachname;Firma;Telefon\r\nBernd;Brandt;Brandt Mühlen GmbH;0511 1234567\r\nCarla;Claussen;Claussen Fisch KG;0441 9876543\r\n"),
             });
             form.Set("list", "Messe Hannover");
             form.Set("country", "DE");
@@ -116,6 +116,19 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             await Expect(page.GetByTestId("log-prompt")).ToContainTextAsync("You called Bernd Brandt");
             await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
             await Expect(page.GetByTestId("log-activity-dialog")).ToHaveCountAsync(0);
+
+            // A row that is no contact yet: coming back from its call offers the row's outcomes; "interested" opens its lead form.
+            var openCall = page.Locator("#list-grid tr[data-row='2']").GetByTestId("reach-call");
+            await Expect(openCall).ToHaveAttributeAsync("href", "tel:+494419876543");
+            await openCall.ClickAsync();
+            await page.EvaluateAsync("() => { document.dispatchEvent(new Event('visibilitychange')); window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus')); }");
+            var outcome = page.GetByTestId("call-outcome");
+            await Expect(outcome).ToContainTextAsync("You called Carla Claussen (row 2). How did it go?");
+            await Expect(page.Locator("#list-grid tr[data-row='2']")).ToHaveAttributeAsync("aria-current", "true");
+            await Expect(page.GetByTestId("log-activity-dialog")).ToHaveCountAsync(0);
+            await outcome.GetByTestId("call-interested").ClickAsync();
+            await Expect(page.Locator("#convert-form")).ToContainTextAsync("Row 2 becomes a lead");
+            await Expect(outcome).ToHaveCountAsync(0);
         }
         catch
         {

@@ -7,7 +7,7 @@ function onClick(e) {
     const a = e.target instanceof Element ? e.target.closest('a[data-reach]') : null;
     if (!a) return;
     const number = v => (v ? Number(v) : null);
-    pending = { channel: a.dataset.reach, contactId: number(a.dataset.reachContact), companyId: number(a.dataset.reachCompany), name: a.dataset.reachName || null };
+    pending = { channel: a.dataset.reach, contactId: number(a.dataset.reachContact), companyId: number(a.dataset.reachCompany), name: a.dataset.reachName || null, rowId: number(a.dataset.reachRow) };
     away = false;
 }
 
@@ -18,7 +18,7 @@ function onBack() {
     const p = pending;
     pending = null;
     away = false;
-    page.invokeMethodAsync('Returned', p.channel, p.contactId, p.companyId, p.name);
+    page.invokeMethodAsync('Returned', p.channel, p.contactId, p.companyId, p.name, p.rowId);
 }
 
 function onVisibility() { if (document.visibilityState === 'hidden') onLeave(); else onBack(); }
