@@ -95,6 +95,10 @@ public abstract class QueryPage : AppPage, IDisposable
         };
     }
 
+    /// <summary>A date in the address (<c>from=2026-03-01</c>), or null when there is none or it is no such date.</summary>
+    protected static DateOnly? Day(string? s) =>
+        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
     private static (string Path, string Query) Split(string uri)
     {
         var hash = uri.IndexOf('#');
