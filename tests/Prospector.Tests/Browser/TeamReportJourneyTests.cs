@@ -7,7 +7,8 @@ namespace Prospector.Tests.Browser;
 
 /// <summary>
 /// A manager's team figures in a real browser, in English and German: the dashboard's per-rep table and the Reports page's
-/// Team section show their reps (not another team's), and a rep's "leads created" opens exactly those contacts.
+/// Team section show their reps (not another team's), and a rep's "leads created", "overdue" and "without next action"
+/// open exactly those records.
 /// </summary>
 [Collection("Browser")]
 public sealed class TeamReportJourneyTests(BrowserFixture browser)
@@ -23,7 +24,10 @@ public sealed class TeamReportJourneyTests(BrowserFixture browser)
             var lena = await CreateAsync(page, "/api/v1/users", new { email = "lena@example.de", displayName = "Lena Vertrieb", role = "Rep", password = "lange-geheime-phrase", team = "Nord" });
             var olafId = await CreateAsync(page, "/api/v1/users", new { email = "olaf@example.de", displayName = "Olaf Süd", role = "Rep", password = "lange-geheime-phrase", team = "Süd" });
             await CreateAsync(page, "/api/v1/users", new { email = "maria@example.de", displayName = "Maria Chefin", role = "Manager", password = "lange-geheime-phrase", team = "Nord" });
-            await CreateAsync(page, "/api/v1/contacts", new { firstName = "Jana", lastName = "Wagenknecht", stage = "Lead", ownerId = lena });
+            var jana = await CreateAsync(page, "/api/v1/contacts", new { firstName = "Jana", lastName = "Wagenknecht", stage = "Lead", ownerId = lena });
+            // Jana's call was due yesterday and is not done: overdue. Piet has no next action at all.
+            var yesterday = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            await CreateAsync(page, "/api/v1/tasks", new { contactId = jana, type = "Call", dueDate = yesterday, assigneeId = lena, note = "Angebot nachfassen" });
             await CreateAsync(page, "/api/v1/contacts", new { firstName = "Piet", lastName = "Oosterhuis", stage = "Lead", ownerId = lena });
             await CreateAsync(page, "/api/v1/contacts", new { firstName = "Sven", lastName = "Südlich", stage = "Lead", ownerId = olafId });
 
@@ -42,6 +46,10 @@ public sealed class TeamReportJourneyTests(BrowserFixture browser)
 
             await manager.GoAsync("/reports?tab=team");
             await OpensLenasLeadsAsync(manager, lena, olafId);
+            await manager.GoAsync("/reports?tab=team");
+            await OpensLenasHygieneAsync(manager, lena, "ActionsOverdue", "Angebot nachfassen", "Oosterhuis");
+            await manager.GoAsync("/reports?tab=team");
+            await OpensLenasHygieneAsync(manager, lena, "WithoutNextAction", "Oosterhuis", "Wagenknecht");
 
             await manager.ChooseLanguageAsync("de");
             await manager.GoAsync("/reports?tab=team");
@@ -72,6 +80,21 @@ public sealed class TeamReportJourneyTests(BrowserFixture browser)
         await Expect(grid).ToContainTextAsync("Oosterhuis");
         await Expect(grid).Not.ToContainTextAsync("Südlich");
         await Expect(page.GetByTestId("contact-total")).ToHaveTextAsync("2");
+    }
+
+    /// <summary>A rep's next-action figure links to exactly the records it counts: here one, named, and not the other lead.</summary>
+    private static async Task OpensLenasHygieneAsync(IPage page, long lena, string figure, string shown, string notShown)
+    {
+        var cell = page.GetByTestId("team-table").GetByTestId($"team-row-{lena}").Locator($"td[data-figure={figure}] a");
+        await Expect(cell).ToHaveTextAsync("1");
+        await cell.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($@"/reports/next-actions\?figure=\w+&from=\d{{4}}-01-01&to=\d{{4}}-\d{{2}}-\d{{2}}&ownerId={lena}"));
+        await Expect(page.GetByTestId("hygiene-total")).ToHaveTextAsync("1");
+        var table = page.GetByTestId("hygiene-table");
+        await Expect(table.GetByTestId("hygiene-row")).ToHaveCountAsync(1);
+        await Expect(table).ToContainTextAsync(shown);
+        await Expect(table).Not.ToContainTextAsync(notShown);
+        await Expect(page.GetByTestId("hygiene-slice")).ToContainTextAsync("Lena Vertrieb");
     }
 
     private static async Task<long> CreateAsync(IPage page, string url, object body)

@@ -165,7 +165,7 @@ public abstract class TeamReportTests(ProspectorFactory app)
                             Assert.Equal(expected, byCurrency.Count);
                         }
                     }
-                Assert.True(links >= 16, $"{role}: {links} links");
+                Assert.True(links >= 19, $"{role}: {links} links");
                 return 0;
             });
 
@@ -186,6 +186,10 @@ public abstract class TeamReportTests(ProspectorFactory app)
             Assert.Equal([w.LostA1], await Of(TeamFigure.Lost));
             Assert.Equal(row.Conversations, (await Of(TeamFigure.Conversations)).Count);
             Assert.True(row.Conversations > 0, "repA1 logged conversations in March");
+            Assert.Equal(row.ActionsDone, (await Of(TeamFigure.ActionsDone)).Count);
+            Assert.Equal(row.ActionsOverdue, (await Of(TeamFigure.ActionsOverdue)).Count);
+            Assert.Equal(row.WithoutNextAction, (await Of(TeamFigure.WithoutNextAction)).Count);
+            Assert.True(row.ActionsDone + row.ActionsOverdue + row.WithoutNextAction > 0, "repA1 has next-action figures to follow");
             Assert.Equal([w.OpenA1], await Of(TeamFigure.Open, "EUR"));
             // Team B has one rep: its subtotal links like that rep's row.
             var subtotalB = r.Rows.Single(x => !x.IsRep && x.TeamId == w.RepB.TeamId);
@@ -216,6 +220,18 @@ public abstract class TeamReportTests(ProspectorFactory app)
                 new ReportedFilter(D("from")!.Value, D("to")!.Value, L("teamId"), L("ownerId"), S("source"), L("listId"), S("country")), scope);
             var page = await ActivityQueries.PageAsync(db, scope, new ActivityFilter(Within: slice.Value!), 1, 1000, default);
             return [.. page.Items.Select(a => a.Id)];
+        }
+        if (link.StartsWith("/reports/next-actions?", StringComparison.Ordinal))
+        {
+            // The next-actions page's own queries (next actions done or overdue; contacts, then deals, without one).
+            var basis = (await sp.GetRequiredService<ReportService>().BasisAsync(
+                new ReportFilter(D("from"), D("to"), L("teamId"), L("ownerId"), S("source"), L("listId"), S("country")), scope)).Value!;
+            return Enum.Parse<HygieneFigure>(S("figure")!, ignoreCase: true) switch
+            {
+                HygieneFigure.Done => await HygieneSlices.Done(basis).Select(a => a.Id).ToListAsync(),
+                HygieneFigure.Overdue => await HygieneSlices.Overdue(basis).Select(a => a.Id).ToListAsync(),
+                _ => [.. await HygieneSlices.ContactsWithout(basis).Select(c => c.Id).ToListAsync(), .. await HygieneSlices.DealsWithout(basis).Select(o => o.Id).ToListAsync()],
+            };
         }
         Assert.StartsWith("/contacts?", link, StringComparison.Ordinal);
         var rf = new ReportFilter(D("from"), D("to"), L("teamId"), L("ownerId"), S("source"), L("listId"), S("country"));

@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
-using Prospector.Features.NextActions;
 
 namespace Prospector.Features.Reports;
 
@@ -42,23 +41,13 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
             .GroupBy(BucketKey(bounds)).Select(g => new { g.Key.Index, g.Key.UserId, g.Key.Channel, N = g.Count() }).ToListAsync(ct);
         var counts = rows.Select(r => (Start: starts[r.Index], User: r.UserId, r.Channel, r.N)).ToList();
 
-        var (s, e) = (b.Period.StartUtc, b.Period.EndUtc);
-        var actions = ByRep(b, NextActionQueries.Visible(b.Db, b.Scope).Where(a => a.Status != NextActionStatus.Cancelled), a => a.AssigneeId);
-        if (ContactFiltered(b)) { var ids = b.Contacts().Select(c => (long?)c.Id); actions = actions.Where(a => ids.Contains(a.ContactId)); }
-        var done = await actions.Where(a => a.Status == NextActionStatus.Done && a.CompletedAt >= s && a.CompletedAt < e)
-            .GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
-        var today = b.Period.Today;
-        var overdue = await actions.Where(a => a.Status == NextActionStatus.Open && a.DueDate < today)
-            .GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
+        var done = await HygieneSlices.Done(b).GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
+        var overdue = await HygieneSlices.Overdue(b).GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
 
         var without = new Dictionary<long, int>();
-        var contactsWithout = NextActionQueries.ContactsWithout(b.Db, b.Scope, null);
-        var contactIds = b.Contacts().Select(c => c.Id);
-        foreach (var x in await contactsWithout.Where(c => contactIds.Contains(c.Id)).GroupBy(c => c.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
+        foreach (var x in await HygieneSlices.ContactsWithout(b).GroupBy(c => c.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
             without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
-        var dealIds = b.Opportunities().Select(o => o.Id);
-        foreach (var x in await NextActionQueries.OpportunitiesWithout(b.Db, b.Scope, null).Where(o => dealIds.Contains(o.Id))
-                     .GroupBy(o => o.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
+        foreach (var x in await HygieneSlices.DealsWithout(b).GroupBy(o => o.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
             without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
 
         var overrides = ByRep(b, b.StageEvents().Where(x => x.Override).Where(b.InPeriod), x => x.ById);
@@ -102,11 +91,11 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
     }
 
     /// <summary>Source, list or country narrow conversations and next actions to those about the reported contacts.</summary>
-    private static bool ContactFiltered(ReportBasis b) =>
+    internal static bool ContactFiltered(ReportBasis b) =>
         !string.IsNullOrWhiteSpace(b.Filter.Source) || b.Filter.ListId is not null || !string.IsNullOrWhiteSpace(b.Filter.Country);
 
     /// <summary>Narrows to the rep (owner filter) or the team's members (team filter), by the given user column.</summary>
-    private static IQueryable<T> ByRep<T>(ReportBasis b, IQueryable<T> q, Expression<Func<T, long?>> user)
+    internal static IQueryable<T> ByRep<T>(ReportBasis b, IQueryable<T> q, Expression<Func<T, long?>> user)
     {
         if (b.Filter.OwnerId is { } o)
             q = q.Where(Compose(user, u => u == o));

@@ -108,8 +108,8 @@ public static class TeamTables
     public static PipelineAmount? Open(TeamRow x, string currency) => x.OpenPipeline.FirstOrDefault(a => a.Currency == currency);
 
     /// <summary>
-    /// The records behind one figure of a row, or null where no list shows exactly them: conversations and next actions have no
-    /// list by rep and period; a team subtotal of several reps has no single filter (its reps' rows link). <paramref name="f"/>
+    /// The records behind one figure of a row, or null where no list shows exactly them: the row of items without an owner
+    /// (no filter says "no owner" for contacts, conversations and next actions); a team subtotal of several reps has no single filter (its reps' rows link). <paramref name="f"/>
     /// is the report's filter (days resolved); <paramref name="currency"/> narrows won and open deals to one currency.
     /// </summary>
     public static string? Link(TeamReport r, TeamRow x, TeamFigure figure, ReportFilter f, long viewerId, string? currency = null)
@@ -140,6 +140,9 @@ public static class TeamTables
             TeamFigure.Lost => (closed with { State = OpportunityState.Lost }).Link(),
             TeamFigure.Open => (deals with { State = OpportunityState.Open, Currency = currency }).Link(),
             TeamFigure.Conversations when !noOwner => "/conversations?" + string.Join('&', ContactSlices.Query(who)),
+            TeamFigure.ActionsDone when !noOwner => HygieneSlices.Link(who, HygieneFigure.Done),
+            TeamFigure.ActionsOverdue when !noOwner => HygieneSlices.Link(who, HygieneFigure.Overdue),
+            TeamFigure.WithoutNextAction when !noOwner => HygieneSlices.Link(who, HygieneFigure.Without),
             _ => null,
         };
     }
