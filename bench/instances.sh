@@ -122,6 +122,7 @@ for c in 16 64; do
   R[me1_$c]=$(WRK "http://127.0.0.1:$N1/api/v1/me" "$c" "$TOKEN")
   R[live2_$c]=$(WRK "http://127.0.0.1:$N2/health/live" "$c")
   R[me2_$c]=$(WRK "http://127.0.0.1:$N2/api/v1/me" "$c" "$TOKEN")
+  for k in live1 me1 live2 me2; do log "  $k c=$c: rps p50 p99 non2xx errors = ${R[${k}_$c]}"; done
 done
 f() { echo "$1" | cut -d' ' -f"$2"; }
 
@@ -136,6 +137,7 @@ python3 "$H" status "http://127.0.0.1:$PB" /contacts "$COOKIE" >/dev/null   # B 
 python3 "$H" signout "http://127.0.0.1:$PA" "$COOKIE"
 AFTER_A=$(python3 "$H" status "http://127.0.0.1:$PA" /contacts "$COOKIE")
 REFUSED_B=$(python3 "$H" until "http://127.0.0.1:$PB" /contacts "$COOKIE" 302 10)
+log "  cookie: A $ON_A, B $ON_B, /api/v1/me on B $ME_B; after sign-out on A: A $AFTER_A, B refused after $REFUSED_B s"
 # the same for an API token revoked through A
 curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PB/api/v1/me"
 TOKEN2=$(P token create admin@bench.example --name revoke-me)
@@ -167,6 +169,7 @@ SENT=$(psql "$PGURI" -XAtc "SELECT count(*) FROM \"Reminders\" WHERE \"Title\" L
 BY=$(psql "$PGURI" -XAtc "SELECT string_agg(n::text, ' / ' ORDER BY n DESC) FROM (SELECT count(*) n FROM \"Reminders\" WHERE \"Title\" LIKE 'bench reminder %' GROUP BY \"ClaimedBy\") x")
 MAILS=$(grep -c 'bench reminder' "$W/mail.txt" || true)
 DISTINCT=$(grep 'bench reminder' "$W/mail.txt" | sort -u | wc -l)
+log "  reminders: sent $SENT, claimed per instance $BY, mails $MAILS ($DISTINCT distinct); token revoked on A refused on B after $TOKEN_B s"
 
 # --- kill -9 of A; requests through nginx ---------------------------------------------------------------------------------
 log "kill -9 of instance A; 200 requests through the round-robin nginx"
