@@ -74,6 +74,10 @@ public static class ProspectorHost
         // Keys in the database: a sign-in cookie stays valid on every instance and across restarts.
         s.AddDataProtection().SetApplicationName("Prospector").PersistKeysToDbContext<ProspectorDb>();
         s.AddProspectorAuth();
+        // Other instances on the same PostgreSQL hear of changes to who may do what (NOTIFY/LISTEN; docs/decisions/0015).
+        s.AddSingleton<AuthChangeSignal>();
+        s.AddSingleton<IAuthChangeSignal>(sp => sp.GetRequiredService<AuthChangeSignal>());
+        s.AddHostedService(sp => sp.GetRequiredService<AuthChangeSignal>());
         s.AddScoped<RecordAccess>();
         s.AddScoped<Lifecycle>();
         s.AddScoped<ImportEngine>();

@@ -209,6 +209,57 @@ public abstract class AuthCacheTests(ProspectorFactory app)
         Assert.Equal([name], (await rep.Client.GetJsonAsync("/api/v1/me")).GetProperty("teams").EnumerateArray().Select(t => t.GetString()));
     }
 
+    /// <summary>
+    /// Two instances on one database, as behind a load balancer. On PostgreSQL a token revoked and a user deactivated
+    /// through instance A are refused by instance B as soon as A's notification arrives (NOTIFY/LISTEN; it travels in
+    /// milliseconds, so B is asked until it refuses, for at most five seconds — the answers themselves are kept for an hour
+    /// here, so only the notification can make B refuse). On SQLite there is no such signal: B keeps its answer until it
+    /// expires (Auth:CacheSeconds), as documented; one SQLite file is not meant for several servers.
+    /// </summary>
+    [Fact]
+    public async Task A_token_revoked_and_a_user_deactivated_through_one_instance_are_refused_by_the_other()
+    {
+        await using var a = new ProspectorFactory(app.Provider);
+        await using var b = new ProspectorFactory(a);
+        var admin = await a.UserAsync("Admin");
+        var rep = await a.UserAsync("Rep", "Nord");
+        var other = await a.UserAsync("Rep", "Süd");
+        HttpClient OnB(TestUser u)
+        {
+            var client = b.CreateClient(new() { AllowAutoRedirect = false });
+            client.DefaultRequestHeaders.Authorization = new("Bearer", u.Token);
+            return client;
+        }
+        var (repOnB, otherOnB) = (OnB(rep), OnB(other));
+        // The first use writes the token's "last used" time; the second is answered from B's cache.
+        foreach (var client in new[] { repOnB, repOnB, otherOnB, otherOnB })
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await rep.Client.DeleteAsync($"/api/v1/tokens/{rep.TokenId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PostAsync($"/api/v1/users/{other.Id}/deactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await rep.Client.GetAsync("/api/v1/me")).StatusCode);
+
+        if (app.Provider == Provider.Sqlite)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await repOnB.GetAsync("/api/v1/me")).StatusCode); // B's cached answer, until it expires
+            return;
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefusedSoonAsync(repOnB));
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefusedSoonAsync(otherOnB));
+    }
+
+    /// <summary>The status of GET /api/v1/me once it is no longer 200, or 200 if it still is after five seconds.</summary>
+    private static async Task<HttpStatusCode> RefusedSoonAsync(HttpClient client)
+    {
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var status = (await client.GetAsync("/api/v1/me")).StatusCode;
+            if (status != HttpStatusCode.OK || DateTime.UtcNow > until) return status;
+            await Task.Delay(20);
+        }
+    }
+
     private static async Task SetWorkspaceAsync(HttpClient admin, object change)
     {
         var ws = await admin.GetAsync("/api/v1/workspace");

@@ -54,6 +54,18 @@ public sealed class ProspectorFactory : WebApplicationFactory<Program>
         _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _pgDatabase, Pooling = false }.ToString();
     }
 
+    /// <summary>
+    /// A second instance of the app on the database of <paramref name="sameDatabase"/> (two servers behind a load
+    /// balancer); its own data directory. The database belongs to the first one, which drops it.
+    /// </summary>
+    public ProspectorFactory(ProspectorFactory sameDatabase, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        Provider = sameDatabase.Provider;
+        _settings = settings ?? new Dictionary<string, string?>();
+        _connectionString = sameDatabase._connectionString;
+        _ = sameDatabase.Server; // the first instance migrates the database
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -15,8 +15,10 @@ namespace Prospector.Features.Access;
 /// ExecuteUpdate/ExecuteDelete and raw SQL alike — is seen by <see cref="Invalidator"/> and drops every entry, after the
 /// statement ran and again when its transaction commits. An answer loaded while such a write was under way is not stored
 /// (generation check), so a revoked token, ended session, deactivated user, changed role or team is refused or applied at
-/// the very next request. Other instances and CLI commands run in another process cannot tell this one: entries expire
-/// after <see cref="Ttl"/> (<c>Auth:CacheSeconds</c>, default 5; 0 turns the cache off and every request reads the database).
+/// the very next request. Other processes on the same PostgreSQL (instances, CLI commands) hear of such a committed write
+/// through <see cref="IAuthChangeSignal"/> (NOTIFY/LISTEN) and drop their entries too, milliseconds later. A write that no
+/// instance made (psql, SQLite shared by processes) is not heard: entries expire after <see cref="Ttl"/>
+/// (<c>Auth:CacheSeconds</c>, default 5; 0 turns the cache off and every request reads the database).
 /// </para>
 /// </summary>
 public sealed class AuthCache
@@ -28,9 +30,12 @@ public sealed class AuthCache
     private readonly TimeProvider time;
     private long generation;
 
-    public AuthCache(TimeProvider time, IConfiguration config)
+    private readonly IAuthChangeSignal? signal;
+
+    public AuthCache(TimeProvider time, IConfiguration config, IAuthChangeSignal? signal = null)
     {
         this.time = time;
+        this.signal = signal;
         Ttl = TimeSpan.FromSeconds(Math.Max(0, config.GetValue("Auth:CacheSeconds", 5.0)));
         Invalidator = new Interceptor(this);
         CommitWatcher = new TransactionWatcher(this);
@@ -121,67 +126,100 @@ public sealed class AuthCache
 
     private readonly ConditionalWeakTable<DbTransaction, object> dirty = new();
 
-    private void Written(DbCommand command)
+    /// <summary>Drops this instance's answers after a write they depend on; true when other processes must be told now (no transaction: it is committed).</summary>
+    private bool Written(DbCommand command)
     {
-        if (stampOnly.Value || !Touches(command.CommandText)) return;
-        if (command.Transaction is { } tx) dirty.AddOrUpdate(tx, this);
+        if (stampOnly.Value || !Touches(command.CommandText)) return false;
         Invalidate();
+        if (command.Transaction is not { } tx) return signal is { Active: true };
+        dirty.AddOrUpdate(tx, this);
+        return false;
     }
 
-    private void Committed(DbTransaction tx)
+    /// <summary>Drops this instance's answers when a transaction with such a write commits; true when other processes must be told.</summary>
+    private bool Committed(DbTransaction tx)
     {
-        if (!dirty.TryGetValue(tx, out _)) return;
+        if (!dirty.TryGetValue(tx, out _)) return false;
         dirty.Remove(tx);
         Invalidate();
+        return signal is { Active: true };
+    }
+
+    private void Tell()
+    {
+        if (signal is not null) signal.Send();
+    }
+
+    private async ValueTask TellAsync(CancellationToken ct)
+    {
+        if (signal is not null) await signal.SendAsync(ct);
     }
 
     private sealed class Interceptor(AuthCache cache) : DbCommandInterceptor
     {
         public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
         {
-            cache.Written(command);
+            if (cache.Written(command)) cache.Tell();
             return result;
         }
 
-        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken ct = default)
+        public override async ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken ct = default)
         {
-            cache.Written(command);
-            return ValueTask.FromResult(result);
+            if (cache.Written(command)) await cache.TellAsync(ct);
+            return result;
         }
 
         public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
         {
-            cache.Written(command);
+            if (cache.Written(command)) cache.Tell();
             return result;
         }
 
-        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken ct = default)
+        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken ct = default)
         {
-            cache.Written(command);
-            return ValueTask.FromResult(result);
+            if (cache.Written(command)) await cache.TellAsync(ct);
+            return result;
         }
 
         public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
         {
-            cache.Written(command);
+            if (cache.Written(command)) cache.Tell();
             return result;
         }
 
-        public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken ct = default)
+        public override async ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken ct = default)
         {
-            cache.Written(command);
-            return ValueTask.FromResult(result);
+            if (cache.Written(command)) await cache.TellAsync(ct);
+            return result;
         }
     }
 
     private sealed class TransactionWatcher(AuthCache cache) : DbTransactionInterceptor
     {
-        public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => cache.Committed(transaction);
-
-        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
+        public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
         {
-            cache.Committed(transaction);
-            return Task.CompletedTask;
+            if (cache.Committed(transaction)) cache.Tell();
+        }
+
+        public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
+        {
+            if (cache.Committed(transaction)) await cache.TellAsync(ct);
         }
     }
+}
+
+/// <summary>
+/// Carries "the answers <see cref="AuthCache"/> keeps changed" to the other processes on the same database, and back
+/// (PostgreSQL NOTIFY/LISTEN, in Hosting); inactive on SQLite.
+/// </summary>
+public interface IAuthChangeSignal
+{
+    /// <summary>False when there is no one to tell (SQLite): then nothing is sent.</summary>
+    bool Active { get; }
+
+    /// <summary>Tells the others, after the write committed. Never throws: a failure is logged, and the answers elsewhere expire.</summary>
+    void Send();
+
+    /// <inheritdoc cref="Send"/>
+    Task SendAsync(CancellationToken ct);
 }
