@@ -173,8 +173,15 @@ async function boardClick() {
   const clients = [];
   const tOpen = Date.now();
   // Opened in batches of 5 (50 page loads at once would time out on 2 cores before anything is measured).
-  for (let i = 0; i < N; i += 5) clients.push(...await Promise.all([...Array(Math.min(5, N - i)).keys()].map(k => open(i + k))));
+  // The contacts pages first, then the boards, so that each page's share is measured on its own.
+  const openAll = async (ids) => { for (let i = 0; i < ids.length; i += 5) clients.push(...await Promise.all(ids.slice(i, i + 5).map(open))); };
+  const ids = [...Array(N).keys()];
+  await openAll(ids.filter(i => i % 2 === 0));
+  const rssContacts = await settle();
+  await openAll(ids.filter(i => i % 2 === 1));
+  clients.sort((a, b) => a.i - b.i);
   const openSeconds = (Date.now() - tOpen) / 1000;
+  const nContacts = Math.ceil(N / 2), nBoards = N - nContacts;
   await sleep(5000);
   const idleCpu0 = cpuSeconds(serverPid), idleT0 = Date.now();
   const rssIdle = await settle();
@@ -232,7 +239,10 @@ async function boardClick() {
   out.push('', '| memory | value |', '|---|---|');
   out.push(`| server RSS, no page open (after warm-up and 20 s settle) | ${f0(rss0)} MB |`);
   out.push(`| server RSS, ${N} idle circuits (20 s settle; opened in ${f0(openSeconds)} s) | ${f0(rssIdle)} MB |`);
+  out.push(`| server RSS, the ${nContacts} contacts pages open (20 s settle) | ${f0(rssContacts)} MB |`);
   out.push(`| **per idle circuit** ((idle − none) / ${N}) | **${f1(perCircuit)} MB** |`);
+  out.push(`| per idle contacts page ((contacts open − none) / ${nContacts}) | ${f1((rssContacts - rss0) / nContacts)} MB |`);
+  out.push(`| per idle board ((all open − contacts open) / ${nBoards}) | ${f1((rssIdle - rssContacts) / Math.max(1, nBoards))} MB |`);
   out.push(`| server CPU while the ${N} circuits sit idle (25 s) | ${f0(100 * idleCpu)} % of a core |`);
   out.push(`| server RSS at the end | ${f0(rssEnd)} MB |`);
   out.push('', `Circuits dropped (Blazor's reconnect UI shown): **${dropped} of ${N}**; pages with a console error or a failed click: ${withErrors}.`);
