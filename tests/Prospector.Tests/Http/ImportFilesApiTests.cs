@@ -1,9 +1,15 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Lists;
 using Prospector.Tests.Infrastructure;
 
 namespace Prospector.Tests.Http;
@@ -151,6 +157,79 @@ public abstract class ImportFilesApiTests(ProspectorFactory app)
         Assert.Equal(["Lievelingskleur"], s.GetProperty("unmappedColumns").EnumerateArray().Select(c => c.GetString()));
         var preview = await (await rep.PostAsync("/api/v1/imports/preview", ListSteps.Form(file, "upload"))).ReadJsonAsync();
         Assert.Equal(2, preview.GetProperty("titleRowsSkipped").GetInt32());
+    }
+
+    /// <summary>5,000 rows (three batches), each with its own e-mail.</summary>
+    private static string LongList(string tag)
+    {
+        var csv = new StringBuilder("Vorname;Nachname;E-Mail;Firma\r\n");
+        for (var i = 0; i < 5000; i++) csv.Append(CultureInfo.InvariantCulture, $"Anna;{tag}{i};{tag}{i}@example.de;Firma {i}\r\n");
+        var path = Path.Combine(Path.GetTempPath(), $"{tag}.csv");
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task Another_user_saves_a_contact_while_a_long_import_runs()
+    {
+        var admin = await app.UserAsync("Admin");
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var tag = TestHttp.Unique("Lang");
+        var path = LongList(tag);
+        var saved = new List<string>();
+        var summary = await app.WithDbAsync(async (_, sp) =>
+        {
+            var engine = sp.GetRequiredService<ImportEngine>();
+            var scope = new AccessScope(admin.Id, Roles.Admin, [], [], SeesAll: true);
+            // While the import has read its first batch and is still running, the rep saves a contact: it must not wait for the import.
+            var progress = new Reporter(p =>
+            {
+                if (saved.Count > 0 || p.RowsRead >= 5000) return;
+                var last = TestHttp.Unique("Zwischendurch");
+                var res = rep.PostAsJsonAsync("/api/v1/contacts", new { firstName = "Jan", lastName = last }).GetAwaiter().GetResult();
+                Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+                saved.Add(last);
+            });
+            return await engine.RunAsync(new ImportRequest(path, "lang.csv", tag), scope, progress, CancellationToken.None);
+        });
+        File.Delete(path);
+        Assert.Equal(5000, summary.Value!.RowsImported);
+        var last = Assert.Single(saved);
+        Assert.Single((await rep.GetJsonAsync($"/api/v1/contacts?q={last}")).GetProperty("items").EnumerateArray());
+        var rows = await admin.Client.GetJsonAsync($"/api/v1/lists/{summary.Value.ListId}/rows?q={tag}4999");
+        Assert.Single(rows.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_import_stopped_halfway_leaves_no_list_no_rows_and_no_staging_file()
+    {
+        var admin = await app.UserAsync("Admin");
+        var tag = TestHttp.Unique("Abbruch");
+        var path = LongList(tag);
+        using var stop = new CancellationTokenSource();
+        var (stopped, lists, rows, staging) = await app.WithDbAsync(async (db, sp) =>
+        {
+            var engine = sp.GetRequiredService<ImportEngine>();
+            var scope = new AccessScope(admin.Id, Roles.Admin, [], [], SeesAll: true);
+            var progress = new Reporter(_ => stop.Cancel());
+            var stopped = false;
+            try { await engine.RunAsync(new ImportRequest(path, "abbruch.csv", tag), scope, progress, stop.Token); }
+            catch (OperationCanceledException) { stopped = true; }
+            var dir = db.Database.IsSqlite() ? Path.GetDirectoryName(Path.GetFullPath(db.Database.GetDbConnection().DataSource))! : null;
+            return (stopped, await db.ProspectingLists.CountAsync(l => l.Name == tag),
+                await db.ListRows.CountAsync(r => r.Name != null && r.Name.Contains(tag)),
+                dir is null ? 0 : Directory.GetFiles(dir, "prospector-import-*").Length);
+        });
+        File.Delete(path);
+        Assert.True(stopped);
+        Assert.Equal(0, lists);
+        Assert.Equal(0, rows);
+        Assert.Equal(0, staging);
+    }
+
+    private sealed class Reporter(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
     }
 }
 

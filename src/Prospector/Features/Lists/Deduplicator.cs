@@ -18,7 +18,27 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
 
     private readonly KeyTable _seen = new();
 
-    public async Task CheckAsync(List<(ListRow Row, NormalRow Norm)> batch, CancellationToken ct)
+    /// <summary>
+    /// The in-file half, pure CPU and in row order (the import's reading side runs it): registers the row's keys and
+    /// returns the earlier row that used one of them first, with the kind of key.
+    /// </summary>
+    public (int? Row, string? Reason) InFile(ListRow row, NormalRow norm)
+    {
+        int? first = null;
+        string? reason = null;
+        foreach (var (kind, key) in Keys(row, norm))
+        {
+            var h = Hash(kind, key);
+            if (_seen.AddOrGetFirst(h, row.RowNumber) is { } earlier && first is null) (first, reason) = (earlier, kind);
+        }
+        return (first, reason);
+    }
+
+    /// <summary>
+    /// The database half (the import's writing side runs it): marks rows that match a visible contact or company; a row
+    /// that matches none and had an earlier row in the file (<see cref="InFile"/>) is a duplicate of that row.
+    /// </summary>
+    public async Task CheckAsync(IReadOnlyList<DraftRow> batch, CancellationToken ct)
     {
         var contacts = scope.Filter(db.Contacts.AsNoTracking());
         var emails = batch.Select(b => b.Row.EmailKey).OfType<string>().Distinct().ToList();
@@ -35,7 +55,7 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
         Dictionary<string, long> byDomain = domains.Count == 0 ? [] : (await scope.Filter(db.Companies.AsNoTracking()).Where(c => domains.Contains(c.Domain!))
             .Select(c => new { c.Domain, c.Id }).ToListAsync(ct)).DistinctBy(c => c.Domain).ToDictionary(c => c.Domain!, c => c.Id);
 
-        foreach (var (row, norm) in batch)
+        foreach (var (row, norm, first, reason) in batch)
         {
             if (row.Domain is { } d && byDomain.TryGetValue(d, out var companyId)) row.DuplicateOfCompanyId = companyId;
             if (row.EmailKey is { } e && byEmail.TryGetValue(e, out var id)) Mark(row, "email", 1, contactId: id);
@@ -43,14 +63,7 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
             else if (row.NameKey is { } n && byName[n].Select(c => (c.Id, Score: NameScore(row.CompanyKey, c.Company))).OrderByDescending(x => x.Score).FirstOrDefault() is { Score: >= Threshold } best)
                 Mark(row, "name", best.Score, contactId: best.Id);
             else if (!norm.HasPerson && row.DuplicateOfCompanyId is not null) Mark(row, "domain", 1);
-            // Within the file: register every key of the row, the first row to use a key is the original.
-            int? first = null;
-            string? reason = null;
-            foreach (var (kind, key) in Keys(row, norm))
-            {
-                var h = Hash(kind, key);
-                if (_seen.AddOrGetFirst(h, row.RowNumber) is { } earlier && first is null) (first, reason) = (earlier, kind);
-            }
+            // Within the file: the first row to use a key is the original.
             if (row.State == ListRowState.Open && first is not null)
             {
                 Mark(row, reason!, 1);
@@ -118,3 +131,6 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
 }
+
+/// <summary>A row on its way through the import: the list row, its normalised values and its in-file duplicate origin.</summary>
+internal sealed record DraftRow(ListRow Row, NormalRow Norm, int? EarlierRow, string? EarlierReason);

@@ -115,8 +115,61 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var name = req.ListName.Trim();
+        var input = head.Concat(Rest(rows));
+        var dedupe = new Deduplicator(db, scope);
+        if (db.Database.IsNpgsql())
+        {
+            // PostgreSQL: one transaction from the list to the last row; its MVCC lets everyone else keep working meanwhile.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var (list, import, listColumns, listMapping, _) = await OpenListAsync(req, scope, table, mapping, name, country, sourceId, now, ct);
+            country ??= list.DefaultCountry;
+            var firstRow = await db.ListRows.Where(r => r.ListId == list.Id).MaxAsync(r => (int?)r.RowNumber, ct) ?? 0;
+            await using var writer = new RowWriter.PostgresRowWriter(db);
+            var counts = await PipeAsync(table, input, mapping, listColumns, country, firstRow, list.Id, import.Id, now, dedupe,
+                batch => writer.WriteAsync(batch, ct), progress, ct);
+            return await FinishAsync(req, table, mapping, list, import, listColumns, listMapping, counts, country, tx, ct);
+        }
+        else
+        {
+            // SQLite has one writer at a time: the rows are read, checked and written into a staging file first, with no
+            // lock on the database; one short transaction then makes the list, the import and all rows (see ADR 0018).
+            var known = await scope.Filter(db.ProspectingLists).AsNoTracking().FirstOrDefaultAsync(l => l.Name == name, ct);
+            var knownColumns = known?.Columns ?? "[]";
+            var listColumns = JsonSerializer.Deserialize<List<string>>(knownColumns) ?? [];
+            var ownerId = req.OwnerId ?? (scope.UserId == 0 ? null : scope.UserId);
+            country ??= known?.DefaultCountry ?? await UserCountry.DefaultAsync(db, scope.UserId == 0 ? ownerId : scope.UserId, ct);
+            await using var staging = SqliteStaging.Create(db);
+            var counts = await PipeAsync(table, input, mapping, listColumns, country, 0, 0, 0, now, dedupe, staging.WriteAsync, progress, ct);
+            staging.Complete();
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await staging.AttachAsync(db, ct);
+                ImportSummary summary;
+                await using (var tx = await db.Database.BeginTransactionAsync(ct))
+                {
+                    var (list, import, _, listMapping, columnsJson) = await OpenListAsync(req, scope, table, mapping, name, country, sourceId, now, ct);
+                    if (columnsJson != knownColumns)
+                        throw new ImportFileException("The list '{0}' was changed by another import meanwhile; import the file again.", name) { Field = "list" };
+                    var firstRow = await db.ListRows.Where(r => r.ListId == list.Id).MaxAsync(r => (int?)r.RowNumber, ct) ?? 0;
+                    await staging.PublishAsync(db, list.Id, import.Id, firstRow, now, ct);
+                    summary = await FinishAsync(req, table, mapping, list, import, listColumns, listMapping, counts, country, tx, ct);
+                }
+                await staging.DetachAsync(db, ct);
+                return summary;
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>Finds or makes the list (with its custom field keys and lead source) and adds the running import record.</summary>
+    private async Task<(ProspectingList List, Import Import, List<string> Columns, Dictionary<string, ListField> Mapping, string ColumnsJson)> OpenListAsync(
+        ImportRequest req, AccessScope scope, SourceTable table, ListField[] mapping, string name, string? country, long? sourceId, DateTime now, CancellationToken ct)
+    {
         var list = await scope.Filter(db.ProspectingLists).FirstOrDefaultAsync(l => l.Name == name, ct);
         if (list is null)
         {
@@ -129,9 +182,9 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
             db.ProspectingLists.Add(list);
         }
         await CustomFieldKeys.EnsureDefinedAsync(db, table.Columns.Where((_, i) => mapping[i] == ListField.Custom), ct);
-        var listColumns = JsonSerializer.Deserialize<List<string>>(list.Columns) ?? [];
+        var columnsJson = list.Columns;
+        var listColumns = JsonSerializer.Deserialize<List<string>>(columnsJson) ?? [];
         var listMapping = JsonSerializer.Deserialize<Dictionary<string, ListField>>(list.Mapping) ?? [];
-        country ??= list.DefaultCountry;
         if (sourceId is not null && !req.DryRun) list.LeadSourceId = sourceId;
         await db.SaveChangesAsync(ct);
         var import = new Import
@@ -142,57 +195,112 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
         };
         db.Imports.Add(import);
         await db.SaveChangesAsync(ct);
+        return (list, import, listColumns, listMapping, columnsJson);
+    }
 
-        var firstRow = await db.ListRows.Where(r => r.ListId == list.Id).MaxAsync(r => (int?)r.RowNumber, ct) ?? 0;
-        var dedupe = new Deduplicator(db, scope);
-        await using var writer = RowWriter.For(db);
-        var (read, imported, invalid, duplicates, empty) = (0, 0, 0, 0, 0);
-        var pending = new List<string[]>(BatchSize);
-        var batch = new (ListRow Row, NormalRow Norm)[BatchSize];
-        int[]? order = null; // this file's column i → the list's column order[i]; it only grows, so the last one fits all
-
-        async Task FlushAsync()
-        {
-            // Mapping and normalising (phones, e-mails, folding) is the CPU-heavy part and independent per row: all cores.
-            var rowOrder = order!;
-            var first = firstRow + imported - pending.Count;
-            Parallel.For(0, pending.Count, i => batch[i] = Build(pending[i], first + i + 1, rowOrder, listColumns.Count, mapping, country, list.Id, import.Id, now));
-            var rows = batch.Take(pending.Count).ToList();
-            invalid += rows.Count(b => b.Norm.Issues.Count > 0);
-            await dedupe.CheckAsync(rows, ct);
-            duplicates += rows.Count(b => b.Row.State == ListRowState.Duplicate);
-            await writer.WriteAsync(rows.ConvertAll(b => b.Row), ct);
-            pending.Clear();
-            progress?.Report(new ImportProgress(read, table.Progress?.Invoke()));
-        }
-
-        foreach (var (line, cells) in head.Concat(Rest(rows)))
-        {
-            ct.ThrowIfCancellationRequested();
-            read++;
-            if (cells.All(string.IsNullOrWhiteSpace)) { empty++; continue; }
-            if (order is null || order.Length < cells.Length) order = Align(table.Columns, listColumns); // cells beyond the header grew the table
-            imported++;
-            pending.Add(cells);
-            if (pending.Count == BatchSize) await FlushAsync();
-        }
-        if (pending.Count > 0) await FlushAsync();
-        if (imported == 0) throw new ImportFileException("The file has a header row but no data rows.");
+    private async Task<ImportSummary> FinishAsync(ImportRequest req, SourceTable table, ListField[] mapping, ProspectingList list, Import import,
+        List<string> listColumns, Dictionary<string, ListField> listMapping, Counts counts, string? country,
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    {
+        if (counts.Imported == 0) throw new ImportFileException("The file has a header row but no data rows.");
         var unmapped = table.Columns.Where((_, i) => mapping[i] == ListField.Ignore).ToList();
-
         for (var i = 0; i < table.Columns.Count; i++)
             if (mapping[i] != ListField.Ignore || !listMapping.ContainsKey(table.Columns[i])) listMapping[table.Columns[i]] = mapping[i];
         list.Columns = JsonSerializer.Serialize(listColumns);
         list.Mapping = JsonSerializer.Serialize(listMapping);
-        list.RowCount += imported;
-        (import.RowsRead, import.RowsImported, import.RowsInvalid, import.RowsDuplicate, import.RowsEmpty) = (read, imported, invalid, duplicates, empty);
+        list.RowCount += counts.Imported;
+        (import.RowsRead, import.RowsImported, import.RowsInvalid, import.RowsDuplicate, import.RowsEmpty) =
+            (counts.Read, counts.Imported, counts.Invalid, counts.Duplicates, counts.Empty);
         import.Status = ImportStatus.Completed;
         import.FinishedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         if (req.DryRun) await tx.RollbackAsync(ct);
         else await tx.CommitAsync(ct);
-        return new ImportSummary(req.DryRun ? null : import.Id, req.DryRun ? null : list.Id, list.Name, read, imported, invalid, duplicates, empty,
-            table.Format, req.DryRun, table.TitleRows, unmapped, country);
+        return new ImportSummary(req.DryRun ? null : import.Id, req.DryRun ? null : list.Id, list.Name, counts.Read, counts.Imported, counts.Invalid,
+            counts.Duplicates, counts.Empty, table.Format, req.DryRun, table.TitleRows, unmapped, country);
+    }
+
+    private sealed class Counts
+    {
+        public int Read, Imported, Invalid, Duplicates, Empty;
+    }
+
+    private sealed record Batch(DraftRow[] Rows, int Read, double? Fraction);
+
+    /// <summary>
+    /// The pipeline: one task reads the file, maps and normalises the rows (on all cores, a batch at a time) and checks them
+    /// against the file's earlier rows; the caller's task checks them against the database and writes them. A bounded
+    /// channel of a few batches between the two keeps memory flat; a failure on either side ends both.
+    /// </summary>
+    private static async Task<Counts> PipeAsync(SourceTable table, IEnumerable<(int Line, string[] Cells)> input, ListField[] mapping, List<string> listColumns,
+        string? country, int firstRow, long listId, long importId, DateTime now, Deduplicator dedupe, Func<List<ListRow>, Task> write,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var counts = new Counts();
+        var channel = System.Threading.Channels.Channel.CreateBounded<Batch>(new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        Batch Draft(List<string[]> pending, int[] order)
+        {
+            var first = firstRow + counts.Imported - pending.Count;
+            var width = listColumns.Count;
+            var built = new (ListRow Row, NormalRow Norm)[pending.Count];
+            Parallel.For(0, pending.Count, i => built[i] = Build(pending[i], first + i + 1, order, width, mapping, country, listId, importId, now));
+            var rows = new DraftRow[built.Length];
+            for (var i = 0; i < built.Length; i++)
+            {
+                var (row, norm) = built[i];
+                if (norm.Issues.Count > 0) counts.Invalid++;
+                var (earlier, reason) = dedupe.InFile(row, norm);
+                rows[i] = new DraftRow(row, norm, earlier, reason);
+            }
+            return new Batch(rows, counts.Read, table.Progress?.Invoke());
+        }
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var pending = new List<string[]>(BatchSize);
+                int[]? order = null; // this file's column i → the list's column order[i]; it only grows, so the last one fits all
+                foreach (var (_, cells) in input)
+                {
+                    stop.Token.ThrowIfCancellationRequested();
+                    counts.Read++;
+                    if (cells.All(string.IsNullOrWhiteSpace)) { counts.Empty++; continue; }
+                    if (order is null || order.Length < cells.Length) order = Align(table.Columns, listColumns); // cells beyond the header grew the table
+                    counts.Imported++;
+                    pending.Add(cells);
+                    if (pending.Count < BatchSize) continue;
+                    await channel.Writer.WriteAsync(Draft(pending, order), stop.Token);
+                    pending = new List<string[]>(BatchSize);
+                }
+                if (pending.Count > 0) await channel.Writer.WriteAsync(Draft(pending, order!), stop.Token);
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+        }, stop.Token);
+
+        try
+        {
+            await foreach (var batch in channel.Reader.ReadAllAsync(stop.Token))
+            {
+                await dedupe.CheckAsync(batch.Rows, ct);
+                counts.Duplicates += batch.Rows.Count(b => b.Row.State == ListRowState.Duplicate);
+                await write([.. batch.Rows.Select(b => b.Row)]);
+                progress?.Report(new ImportProgress(batch.Read, batch.Fraction));
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            try { await producer; } catch { /* the writer's failure is the one to report */ }
+            throw;
+        }
+        await producer; // the reader's failure (a bad file) surfaces here
+        return counts;
     }
 
     private static (ListRow, NormalRow) Build(string[] cells, int rowNumber, int[] order, int width, ListField[] mapping, string? country,
