@@ -143,9 +143,11 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
             var counts = await PipeAsync(table, input, mapping, listColumns, country, 0, 0, 0, now, dedupe, staging.WriteAsync, progress, ct);
             staging.Complete();
             await db.Database.OpenConnectionAsync(ct);
+            var attached = false;
             try
             {
                 await staging.AttachAsync(db, ct);
+                attached = true;
                 ImportSummary summary;
                 await using (var tx = await db.Database.BeginTransactionAsync(ct))
                 {
@@ -156,11 +158,16 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
                     await staging.PublishAsync(db, list.Id, import.Id, firstRow, now, ct);
                     summary = await FinishAsync(req, table, mapping, list, import, listColumns, listMapping, counts, country, tx, ct);
                 }
-                await staging.DetachAsync(db, ct);
                 return summary;
             }
             finally
             {
+                // Detached however the import ends: the connection goes back to the pool, and the next import attaches its own file.
+                if (attached)
+                {
+                    try { await staging.DetachAsync(db, CancellationToken.None); }
+                    catch (Microsoft.Data.Sqlite.SqliteException) { Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()); }
+                }
                 await db.Database.CloseConnectionAsync();
             }
         }
