@@ -10,6 +10,7 @@
 #     --only RE    only the request classes whose name matches RE (grep -E), e.g. 'search|board'
 #     --no-build   use the existing Release build
 #     --out FILE   also write the results (markdown) to FILE
+# PROSPECTOR_BENCH_DLL=/path/prospector.dll measures another build (e.g. a copy of the previous one, for before/after).
 # Targets: p99 < 100 ms at 64 connections; req/s at 16 connections >= 10 % of the ceiling's req/s at 16.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -21,7 +22,7 @@ while (($#)); do
     --only) ONLY="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     [0-9]*) N="$1" ;;
     *) echo "team-load.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -33,7 +34,7 @@ log() { printf '[%s] %s\n' "$(date -u +%T)" "$*" >&2; }
 calc() { python3 -c "print(f'{$1:$2}')"; }
 
 if ((BUILD)); then log "building (Release)"; dotnet build src/Prospector -c Release -v quiet -nologo >/dev/null; fi
-EXE=(dotnet "$PWD/src/Prospector/bin/Release/net10.0/prospector.dll")
+EXE=(dotnet "${PROSPECTOR_BENCH_DLL:-$PWD/src/Prospector/bin/Release/net10.0/prospector.dll}")
 if [[ -n "$KEEP" ]]; then DIR="$KEEP"; mkdir -p "$DIR"; else DIR="$(mktemp -d /tmp/prospector-team-load.XXXXXX)"; fi
 DB="$DIR/prospector.db"
 SERVER=""
