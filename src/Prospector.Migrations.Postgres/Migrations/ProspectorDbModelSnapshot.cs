@@ -241,7 +241,7 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("UserId", "OccurredAt");
 
-                    b.HasIndex("OccurredAt", "Channel", "UserId", "ContactId", "CompanyId", "OpportunityId");
+                    b.HasIndex("OccurredAt", "Channel", "UserId", "ContactId", "CompanyId", "OpportunityId", "DeletedAt");
 
                     b.ToTable("Activities");
                 });

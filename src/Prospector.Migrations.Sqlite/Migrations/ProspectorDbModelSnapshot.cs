@@ -228,7 +228,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserId", "OccurredAt");
 
-                    b.HasIndex("OccurredAt", "Channel", "UserId", "ContactId", "CompanyId", "OpportunityId");
+                    b.HasIndex("OccurredAt", "Channel", "UserId", "ContactId", "CompanyId", "OpportunityId", "DeletedAt");
 
                     b.ToTable("Activities");
                 });

@@ -17,20 +17,27 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
 {
     public static async Task<StageTimesReport> ComputeAsync(ReportBasis b, TimeProvider time, CancellationToken ct)
     {
-        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
-        // Only the contacts with a stage change in the period can have a stay that ended in it; their whole history is read
-        // as (contact, time, stage) triples and the stays measured in memory.
+        // A stay ends at a stage change within the period and began at the contact's stage change just before it (by time,
+        // then id): one index probe per stage change of the period, instead of reading the touched contacts' whole histories.
+        // Counted as before: the stay's stage is the earlier change's ToStage; a change in the period without FromStage ends a
+        // stay only for a contact that also has a change with FromStage in the period.
         var events = b.StageEvents();
-        var touched = events.Where(b.InPeriod).Where(e => e.FromStage != null).Select(e => e.ContactId);
-        var history = await events.Where(e => touched.Contains(e.ContactId)).OrderBy(e => e.ContactId).ThenBy(e => e.At).ThenBy(e => e.Id)
-            .Select(e => new { e.ContactId, e.At, e.ToStage }).ToListAsync(ct);
+        var all = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged);
+        var ends = events.Where(b.InPeriod);
+        var touched = ends.Where(e => e.FromStage != null).Select(e => e.ContactId);
+        var pairs = await ends.Where(e => e.FromStage != null || touched.Contains(e.ContactId))
+            .Select(e => new
+            {
+                End = e.At,
+                PrevId = all.Where(p => p.ContactId == e.ContactId && (p.At < e.At || (p.At == e.At && p.Id < e.Id)))
+                    .OrderByDescending(p => p.At).ThenByDescending(p => p.Id).Select(p => (long?)p.Id).FirstOrDefault(),
+            })
+            .Where(x => x.PrevId != null)
+            .Join(b.Db.LifecycleEvents, x => x.PrevId, p => (long?)p.Id, (x, p) => new { p.ToStage, Start = p.At, x.End })
+            .Where(x => x.ToStage != null)
+            .ToListAsync(ct);
         var stays = StageOrder.All.ToDictionary(s => s, _ => new List<double>());
-        for (var i = 0; i + 1 < history.Count; i++)
-        {
-            var (a, next) = (history[i], history[i + 1]);
-            if (a.ContactId != next.ContactId || a.ToStage is not { } s || next.At < start || next.At >= end) continue;
-            stays[s].Add((next.At - a.At).TotalDays);
-        }
+        foreach (var x in pairs) stays[x.ToStage!.Value].Add((x.End - x.Start).TotalDays);
 
         var up = StageOrder.AtLeast(Stage.Lead);
         var leadEvents = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage));

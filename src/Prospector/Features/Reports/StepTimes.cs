@@ -18,19 +18,24 @@ public static class StepTimes
     {
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
         var deals = b.Opportunities().Select(o => o.Id);
-        var changes = b.Db.OpportunityStepChanges.Where(c => deals.Contains(c.OpportunityId));
-        // Only deals whose stay ended in the period; their whole history is read and the stays paired up in memory.
-        var touched = changes.Where(c => c.At >= start && c.At < end && c.FromStepId != null).Select(c => c.OpportunityId);
-        var history = await changes.Where(c => touched.Contains(c.OpportunityId))
-            .OrderBy(c => c.OpportunityId).ThenBy(c => c.At).ThenBy(c => c.Id)
-            .Select(c => new { c.OpportunityId, c.At, c.FromStepId, c.ToStepId }).ToListAsync(ct);
+        // A stay ends at a change within the period that leaves the step the deal's change just before it (by time, then id)
+        // entered: one index probe per change of the period instead of reading the touched deals' whole histories.
+        var all = b.Db.OpportunityStepChanges;
+        var pairs = await all.Where(c => c.At >= start && c.At < end && c.FromStepId != null && deals.Contains(c.OpportunityId))
+            .Select(c => new
+            {
+                End = c.At,
+                c.FromStepId,
+                PrevId = all.Where(p => p.OpportunityId == c.OpportunityId && (p.At < c.At || (p.At == c.At && p.Id < c.Id)))
+                    .OrderByDescending(p => p.At).ThenByDescending(p => p.Id).Select(p => (long?)p.Id).FirstOrDefault(),
+            })
+            .Where(x => x.PrevId != null)
+            .Join(all, x => x.PrevId, p => (long?)p.Id, (x, p) => new { p.ToStepId, x.FromStepId, Start = p.At, x.End })
+            .Where(x => x.ToStepId != null && x.ToStepId == x.FromStepId)
+            .Select(x => new { Step = x.ToStepId!.Value, x.Start, x.End })
+            .ToListAsync(ct);
         var stays = new Dictionary<long, List<double>>();
-        for (var i = 0; i + 1 < history.Count; i++)
-        {
-            var (a, next) = (history[i], history[i + 1]);
-            if (a.OpportunityId != next.OpportunityId || a.ToStepId is not { } step || next.FromStepId != step || next.At < start || next.At >= end) continue;
-            (stays.TryGetValue(step, out var list) ? list : stays[step] = []).Add((next.At - a.At).TotalDays);
-        }
+        foreach (var x in pairs) (stays.TryGetValue(x.Step, out var list) ? list : stays[x.Step] = []).Add((x.End - x.Start).TotalDays);
 
         var pipelines = await b.Db.Pipelines.IgnoreQueryFilters().Select(p => new { p.Id, p.Name, p.SortOrder, p.DeletedAt }).ToListAsync(ct);
         var steps = await b.Db.PipelineSteps.Select(s => new { s.Id, s.PipelineId, s.Name, s.SortOrder }).ToListAsync(ct);
