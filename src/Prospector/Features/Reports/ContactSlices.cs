@@ -50,6 +50,9 @@ public static class ContactSlices
         return "/contacts?" + string.Join('&', parts);
     }
 
+    /// <summary>The link to the conversations page showing the conversations the activity report counts under the filter.</summary>
+    public static string ConversationsLink(ReportFilter f) => "/conversations?" + string.Join('&', Query(f));
+
     /// <summary>The filter as query parameters (the same names as the API's).</summary>
     public static IEnumerable<string> Query(ReportFilter f)
     {

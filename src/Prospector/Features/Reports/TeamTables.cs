@@ -139,7 +139,7 @@ public static class TeamTables
             TeamFigure.Won => (closed with { State = OpportunityState.Won, Currency = currency }).Link(),
             TeamFigure.Lost => (closed with { State = OpportunityState.Lost }).Link(),
             TeamFigure.Open => (deals with { State = OpportunityState.Open, Currency = currency }).Link(),
-            TeamFigure.Conversations when !noOwner => "/conversations?" + string.Join('&', ContactSlices.Query(who)),
+            TeamFigure.Conversations when !noOwner => ContactSlices.ConversationsLink(who),
             TeamFigure.ActionsDone when !noOwner => HygieneSlices.Link(who, HygieneFigure.Done),
             TeamFigure.ActionsOverdue when !noOwner => HygieneSlices.Link(who, HygieneFigure.Overdue),
             TeamFigure.WithoutNextAction when !noOwner => HygieneSlices.Link(who, HygieneFigure.Without),
