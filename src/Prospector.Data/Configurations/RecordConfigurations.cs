@@ -74,14 +74,18 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         // Every list filter and sort has an index, so a page never scans a million rows.
         // Search indexes carry the sort key and the visibility columns, so a search branch, its sort and its
         // count are answered from the index alone (no table lookups per candidate row).
-        b.HasIndex(c => new { c.NameKey, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
+        // The list's default order is (NameKey, Id): with Id right after NameKey the index is in exactly that order, so a
+        // page (and the capped count) walks the index without a sort step; OwnerId and TeamId answer a rep's visibility.
+        b.HasIndex(c => new { c.NameKey, c.Id, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.FirstNameKey, c.NameKey, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.EmailKey, c.NameKey, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
         b.HasIndex(c => c.PhoneE164).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.CompanyId, c.NameKey }).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.OwnerId, c.NameKey }).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.TeamId, c.NameKey }).HasFilter(Live.Filter);
-        b.HasIndex(c => new { c.Stage, c.NameKey }).HasFilter(Live.Filter);
+        b.HasIndex(c => new { c.Stage, c.NameKey, c.Id, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
+        // "Leads I am working on" (stage and status together) is the rep's most used filter.
+        b.HasIndex(c => new { c.Stage, c.LeadStatus, c.NameKey, c.Id, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
         b.HasIndex(c => new { c.LeadStatus, c.NameKey }).HasFilter(Live.Filter);
         b.HasIndex(c => c.CreatedAt).HasFilter(Live.Filter);
         b.HasIndex(c => c.UpdatedAt).HasFilter(Live.Filter);

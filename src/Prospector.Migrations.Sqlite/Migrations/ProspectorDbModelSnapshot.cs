@@ -660,19 +660,22 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("OwnerId", "NameKey")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("Stage", "NameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
                     b.HasIndex("TeamId", "NameKey")
-                        .HasFilter("\"DeletedAt\" IS NULL");
-
-                    b.HasIndex("NameKey", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("EmailKey", "NameKey", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("FirstNameKey", "NameKey", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("NameKey", "Id", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("Stage", "LeadStatus", "NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.ToTable("Contacts");
