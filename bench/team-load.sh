@@ -72,6 +72,7 @@ until curl -sf "$BASE/health/ready" >/dev/null; do
   sleep 0.2
 done
 
+servercpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$SERVER/stat"; }   # seconds of CPU
 wrkrun() {  # wrkrun CONNS PATH TOKEN [SECONDS] → "rps p50 p99 non2xx errors"
   BENCH_TOKEN="$3" wrk -t2 -c"$1" -d"${4:-$DUR}s" --timeout 30s -s bench/wrk.lua "$BASE$2" |
     awk '/^BENCH/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["rps"], v["p50"], v["p99"], v["non2xx"], v["errors"] }'
@@ -112,8 +113,11 @@ for c in 16 64; do CEIL[$c]="$(wrkrun "$c" /health/live "")"; done
   echo "Ceiling: GET /health/live of the same server: 16 conns $(calc "${CEIL[16]%% *}" ,.0f) req/s, 64 conns $(calc "${CEIL[64]%% *}" ,.0f) req/s."
   echo "Targets: p99 < 100 ms at 64 conns; req/s at 16 conns ≥ 10 % of the ceiling's."
   echo
-  echo "| request | as | req/s 16 | p50 16 | p99 16 | share of ceiling 16 | req/s 64 | p50 64 | p99 64 | targets | errors |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+  echo "Server CPU per request: the server process's CPU time (user + system) during the 16-connection run divided by the requests"
+  echo "it answered — the cost of one request, less disturbed by other work on a shared machine than req/s."
+  echo
+  echo "| request | as | req/s 16 | p50 16 | p99 16 | share of ceiling 16 | server CPU ms/req 16 | req/s 64 | p50 64 | p99 64 | targets | errors |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
 } | tee -a "$R"
 for spec in "${CLASSES[@]}"; do
   name="${spec%%|*}"; path="${spec#*|}"
@@ -121,12 +125,14 @@ for spec in "${CLASSES[@]}"; do
   for who in admin rep; do
     token=$ADMIN; [[ $who == rep ]] && token=$REP
     wrkrun 16 "$path" "$token" 1 >/dev/null   # warm-up
+    c0=$(servercpu)
     read -r r16 a16 b16 n16 e16 <<<"$(wrkrun 16 "$path" "$token")" || true
+    c1=$(servercpu)
     read -r r64 a64 b64 n64 e64 <<<"$(wrkrun 64 "$path" "$token")" || true
     share=$(calc "${r16:-0} / ${CEIL[16]%% *}" .3f)
     # wrk counts completed requests only: 0 req/s means none finished within the run (p99 unknown, so not met).
     ok=$(python3 -c "print(('✓' if 0 < ${r64:-0} and ${b64:-1e9} < 100 else '✗ p99') + (' ✓' if ${share} >= 0.10 else ' ✗ req/s'))")
-    echo "| $name | $who | $(calc "${r16:-0}" ,.0f) | $(calc "${a16:-0}" .1f) | $(calc "${b16:-0}" .1f) | $share | $(calc "${r64:-0}" ,.0f) | $(calc "${a64:-0}" .1f) | $(calc "${b64:-0}" .1f) | $ok | $((n16 + e16 + n64 + e64)) |" | tee -a "$R"
+    echo "| $name | $who | $(calc "${r16:-0}" ,.0f) | $(calc "${a16:-0}" .1f) | $(calc "${b16:-0}" .1f) | $share | $(python3 -c "r = ${r16:-0} * $DUR; print(f'{($c1 - $c0) * 1000 / r:.1f}' if r else '-')") | $(calc "${r64:-0}" ,.0f) | $(calc "${a64:-0}" .1f) | $(calc "${b64:-0}" .1f) | $ok | $((n16 + e16 + n64 + e64)) |" | tee -a "$R"
   done
 done
 echo | tee -a "$R"
