@@ -80,13 +80,27 @@ public static class PipelineQueries
         if (pipeline is null) return null;
         var inPlay = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId), options, ct);
         var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
-        var focused = focus is { } f ? (await OpportunityQueries.ToDtosAsync(db, scope, inPlay.Where(o => o.Id == f), ct)).FirstOrDefault() : null;
+        var steps = pipeline.Steps.OrderBy(s => s.SortOrder).ToList();
+        // The first cards of every column in one query (one LIMIT-ed branch per column, UNION ALL), then all of them with their
+        // names, next actions and signals in one batch, in the column order: the number of queries does not grow with the
+        // columns (it was six per column).
+        IQueryable<long>? firstCards = null;
+        foreach (var step in steps)
+        {
+            var column = OpportunityQueries.Order(db, inPlay.Where(o => o.StepId == step.Id), options.Sort, nowUtc).Take(perColumn).Select(o => o.Id);
+            firstCards = firstCards is null ? column : firstCards.Concat(column);
+        }
+        HashSet<long> shown = firstCards is null ? [] : (await firstCards.ToListAsync(ct)).ToHashSet();
+        List<long> wanted = focus is { } f ? [.. shown, f] : [.. shown];
+        // One order for all cards: a column's order is the same order restricted to its step.
+        List<OpportunityDto> cards = wanted.Count == 0 ? []
+            : await OpportunityQueries.ToDtosAsync(db, scope, OpportunityQueries.Order(db, inPlay.Where(o => wanted.Contains(o.Id)), options.Sort, nowUtc), ct);
+        var focused = focus is { } id ? cards.FirstOrDefault(c => c.Id == id) : null;
         var columns = new List<BoardColumn>();
-        foreach (var step in pipeline.Steps.OrderBy(s => s.SortOrder))
+        foreach (var step in steps)
         {
             var mine = rows.Where(t => t.StepId == step.Id).ToList();
-            var items = await OpportunityQueries.ToDtosAsync(db, scope,
-                OpportunityQueries.Order(db, inPlay.Where(o => o.StepId == step.Id), options.Sort, nowUtc).Take(perColumn), ct);
+            var items = cards.Where(c => c.StepId == step.Id && shown.Contains(c.Id)).ToList();
             if (focused?.StepId == step.Id) items = [focused, .. items.Where(i => i.Id != focused.Id)];
             columns.Add(new BoardColumn(step.Id, step.Name, step.DefaultProbability, mine.Sum(t => t.Count),
                 PipelineNumbers.Totals(mine.Where(t => !t.Standby), t => t.Sum), items, mine.Where(t => t.Standby).Sum(t => t.Count)));

@@ -98,17 +98,22 @@ public static class SearchService
 
     private static async Task<List<SearchHit>> OpportunitiesAsync(ProspectorDb db, AccessScope scope, string[] words, int limit, CancellationToken ct)
     {
-        // Opportunities are few next to contacts; a scan of the open ones is fine. Titles are matched case-blind
-        // on a word start in C#, as SQLite's lower() knows no umlauts.
-        var rows = await scope.Filter(db.Opportunities).OrderByDescending(o => o.UpdatedAt).Take(5000)
-            // A linked company the user may not see is not named (docs/decisions/0009-access-between-teams.md).
-            .Select(o => new { o.Id, o.Title, o.ContactId, Company = scope.Filter(db.Companies).Where(c => c.Id == o.CompanyId).Select(c => c.Name).FirstOrDefault() })
-            .ToListAsync(ct);
-        return rows.Where(o => TextKeys.Fold(o.Title).Split(' ') is var titleWords
-                               && words.All(w => titleWords.Any(t => t.StartsWith(w, StringComparison.Ordinal))))
-            .Take(limit)
-            .Select(o => new SearchHit(SearchKind.Opportunity, o.Id, o.Title, o.Company, null,
-                $"/opportunities/{o.Id}", 60)).ToList();
+        // Opportunities are few next to contacts; a scan of the newest 5,000 is fine. Titles are matched case-blind on a word
+        // start in C#, as SQLite's lower() knows no umlauts. Only id and title are read for the scan (no correlated company
+        // lookup per row, as before); the company names are read for the hits alone.
+        var titles = await scope.Filter(db.Opportunities).OrderByDescending(o => o.UpdatedAt).Take(5000)
+            .Select(o => new { o.Id, o.Title }).ToListAsync(ct);
+        var found = titles.Where(o => TextKeys.Fold(o.Title).Split(' ') is var titleWords
+                                      && words.All(w => titleWords.Any(t => t.StartsWith(w, StringComparison.Ordinal))))
+            .Take(limit).ToList();
+        if (found.Count == 0) return [];
+        var ids = found.Select(o => o.Id).ToList();
+        // A linked company the user may not see is not named (docs/decisions/0009-access-between-teams.md).
+        var companies = await db.Opportunities.Where(o => ids.Contains(o.Id))
+            .Select(o => new { o.Id, Company = scope.Filter(db.Companies).Where(c => c.Id == o.CompanyId).Select(c => c.Name).FirstOrDefault() })
+            .ToDictionaryAsync(o => o.Id, o => o.Company, ct);
+        return found.Select(o => new SearchHit(SearchKind.Opportunity, o.Id, o.Title, companies.GetValueOrDefault(o.Id), null,
+            $"/opportunities/{o.Id}", 60)).ToList();
     }
 
     private static async Task<List<SearchHit>> NotesAsync(ProspectorDb db, AccessScope scope, string query, int limit, CancellationToken ct)
