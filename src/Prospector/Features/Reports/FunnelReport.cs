@@ -127,9 +127,8 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
 
     private static async Task<List<DropOut>> PeriodDropsAsync(ReportBasis b, CancellationToken ct)
     {
-        var ids = b.Contacts().Select(c => c.Id);
-        var disqualified = await b.Db.LifecycleEvents
-            .Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified && ids.Contains(e.ContactId))
+        var disqualified = await b.EventsOfContacts()
+            .Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified)
             .Where(b.InPeriod).GroupBy(e => e.Reason).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         return disqualified.Select(d => new DropOut(DropOutKind.Disqualified, d.Key ?? "", d.N))
             .Concat(await DealDropsAsync(b.Opportunities().Where(b.ClosedInPeriod), ct))

@@ -41,8 +41,8 @@ public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance
         var contacts = ContactsOf(b).Where(c => c.SourceListId != null && ids.Contains(c.SourceListId.Value));
         var stages = await contacts.GroupBy(c => new { c.SourceListId, c.Stage, Out = c.LeadStatus == LeadStatus.Unqualified })
             .Select(g => new { g.Key.SourceListId, g.Key.Stage, g.Key.Out, N = g.Count() }).ToListAsync(ct);
-        var contactIds = contacts.Select(c => (long?)c.Id);
-        var won = await b.Scope.Filter(b.Db.Opportunities).Where(x => x.State == OpportunityState.Won && contactIds.Contains(x.ContactId))
+        // A correlated EXISTS per won deal, not an IN over the lists' contacts (SQLite would build that list of ids first).
+        var won = await b.Scope.Filter(b.Db.Opportunities).Where(x => x.State == OpportunityState.Won && contacts.Any(c => c.Id == x.ContactId))
             .GroupBy(x => new { x.Contact!.SourceListId, x.Currency })
             .Select(g => new { g.Key.SourceListId, g.Key.Currency, N = g.Count(), Sum = g.Sum(x => (double)x.Amount) }).ToListAsync(ct);
 

@@ -97,16 +97,17 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
     /// <summary>The count per category of questions and concerns (<see cref="ConcernCount"/>), through the caller's visibility.</summary>
     private static async Task<List<ConcernCount>> ConcernsAsync(ReportBasis b, IQueryable<Opportunity> closed, CancellationToken ct)
     {
-        var contactIds = b.Contacts().Select(c => (long?)c.Id);
-        var dealIds = b.Opportunities().Select(o => (long?)o.Id);
+        // Correlated EXISTS (a primary-key probe per question), not IN over every reported contact's and deal's id: SQLite
+        // builds those IN lists (100,000s of ids) before it reads a single question.
+        var contacts = b.Contacts();
+        var deals = b.Opportunities();
         var visible = b.Scope.FilterAbout(b.Db.OpenQuestions, b.Db);
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
-        var raised = await visible.Where(q => q.RaisedAt >= start && q.RaisedAt < end && (contactIds.Contains(q.ContactId) || dealIds.Contains(q.OpportunityId)))
+        var raised = await visible.Where(q => q.RaisedAt >= start && q.RaisedAt < end
+                && (contacts.Any(c => c.Id == q.ContactId) || deals.Any(o => o.Id == q.OpportunityId)))
             .GroupBy(q => q.Category).Select(g => new { g.Key, N = g.Count(), Open = g.Count(q => q.AnsweredAt == null) }).ToListAsync(ct);
         var lost = closed.Where(o => o.State == OpportunityState.Lost);
-        var lostIds = lost.Select(o => (long?)o.Id);
-        var lostContacts = lost.Select(o => o.ContactId);
-        var onLost = await visible.Where(q => lostIds.Contains(q.OpportunityId) || lostContacts.Contains(q.ContactId))
+        var onLost = await visible.Where(q => lost.Any(o => o.Id == q.OpportunityId) || (q.ContactId != null && lost.Any(o => o.ContactId == q.ContactId)))
             .GroupBy(q => q.Category).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         return raised.Select(x => x.Key).Union(onLost.Select(x => x.Key))
             .Select(k => new ConcernCount(k, raised.FirstOrDefault(x => x.Key == k)?.N ?? 0, raised.FirstOrDefault(x => x.Key == k)?.Open ?? 0,
