@@ -98,6 +98,12 @@ public sealed class StaleDealsJourneyTests(BrowserFixture browser)
                 await page.GetByTestId("rotting-deal").GetByRole(AriaRole.Link).ClickAsync();
                 await Expect(page).ToHaveURLAsync(server.BaseUrl + $"/opportunities/{quiet}");
                 await Expect(page.GetByTestId("deal-signals").GetByTestId("rotting")).ToBeVisibleAsync();
+                await Expect(page.GetByTestId("deal-signals").GetByTestId("touches")).ToHaveTextAsync("· 0 touches in 90 days");
+
+                // Lena calls Grete: the deal's header counts one touch, in the singular.
+                await SendAsync(page, "POST", "/api/v1/activities", new { contactId = contact, channel = "Phone", direction = "Outbound", outcome = "reached" }, 201);
+                await page.GoAsync($"/opportunities/{quiet}");
+                await Expect(page.GetByTestId("deal-signals").GetByTestId("touches")).ToHaveTextAsync("· 1 touch in 90 days");
             }
             catch
             {
