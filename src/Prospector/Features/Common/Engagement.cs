@@ -25,8 +25,11 @@ public static class Engagement
     public static bool IsConversation(Channel c) => c != Channel.Note;
 
     /// <summary>Conversations that happened up to <paramref name="nowUtc"/> (a note is no contact).</summary>
-    public static IQueryable<Activity> Conversations(ProspectorDb db, DateTime nowUtc) =>
-        db.Activities.Where(a => a.Channel != Channel.Note && a.OccurredAt <= nowUtc);
+    public static IQueryable<Activity> Conversations(ProspectorDb db, DateTime nowUtc) => Conversations(db.Activities, nowUtc);
+
+    /// <summary>The conversations among <paramref name="activities"/> (e.g. a source that names its index).</summary>
+    public static IQueryable<Activity> Conversations(IQueryable<Activity> activities, DateTime nowUtc) =>
+        activities.Where(a => a.Channel != Channel.Note && a.OccurredAt <= nowUtc);
 
     public static async Task<Dictionary<long, EngagementFigures>> OfContactsAsync(ProspectorDb db, IReadOnlyCollection<long> ids, DateTime nowUtc, CancellationToken ct)
     {
@@ -65,7 +68,7 @@ public static class Engagement
         var activities = db.Database.IsSqlite()
             ? db.Activities.FromSqlRaw("""SELECT * FROM "Activities" INDEXED BY "IX_Activities_OpportunityId_OccurredAt" """)
             : db.Activities;
-        var onDeals = await activities.Where(a => a.Channel != Channel.Note && a.OccurredAt <= nowUtc && dealIds.Contains(a.OpportunityId))
+        var onDeals = await Conversations(activities, nowUtc).Where(a => dealIds.Contains(a.OpportunityId))
             .Select(a => new { a.Id, a.OpportunityId, a.ContactId, a.OccurredAt }).ToListAsync(ct);
         var withContacts = await Conversations(db, nowUtc).Where(a => contactIds.Contains(a.ContactId))
             .Select(a => new { a.Id, a.OpportunityId, a.ContactId, a.OccurredAt }).ToListAsync(ct);
