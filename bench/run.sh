@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Prospector's benchmark and load suite: one command, every figure next to a baseline measured in the same run.
-#   bench/run.sh [--quick] [--provider sqlite|postgres] [--soak MINUTES] [--trials N] [--out FILE]
+#   bench/run.sh [--quick] [--provider sqlite|postgres] [--soak MINUTES] [--trials N] [--out FILE] [--dataset DIR]
 #     --quick        100,000 contacts (else 1,000,000), 200,000 activities, 5,000 opportunities; 5 s per wrk run
 #     --provider     database for the dataset, import, HTTP and soak measurements (default sqlite); postgres starts a
 #                    throw-away cluster from Debian's package unless PROSPECTOR_BENCH_POSTGRES (admin URI) is set
 #     --soak M       minutes of mixed workload (default 1 with --quick, else 5; 0 skips it)
 #     --trials N     kill -9 trials per kind (import, updates) in the crash check (default 3; 0 skips it; always SQLite)
 #     --out FILE     results file (default bench/results/latest.md)
+#     --dataset DIR  reuse a generated dataset (DIR/seed/prospector.db and DIR/list.csv, of the same size) instead of
+#                    generating one (~35 min at 1,000,000 on 2 cores); a run keeps its own there when DIR does not exist
 # Not part of ./test.sh. Exits 1 when the soak or a crash trial fails.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 ROOT="$PWD"
-QUICK=0; PROVIDER=sqlite; SOAK=""; TRIALS=3; OUT=bench/results/latest.md
+QUICK=0; PROVIDER=sqlite; SOAK=""; TRIALS=3; OUT=bench/results/latest.md; DATASET=""; REUSED=0
 while (($#)); do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -19,7 +21,8 @@ while (($#)); do
     --soak) SOAK="$2"; shift ;;
     --trials) TRIALS="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --dataset) DATASET="$(readlink -m "$2")"; shift ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -108,15 +111,27 @@ EXE=(dotnet "$ROOT/src/Prospector/bin/Release/net10.0/prospector.dll")
 
 # --- dataset ----------------------------------------------------------------------------------------------------------
 log "dataset: $N contacts, $((N / 5)) companies, $ACTIVITIES activities, $OPPS open opportunities; import CSV of $N rows"
-python3 bench/dataset.py csv "$N" "$W/list.csv"
 SEED="$W/seed"   # the SQLite database every measurement starts from (PostgreSQL is loaded from it)
-"${EXE[@]}" migrate --data-dir "$SEED" >/dev/null
-echo "bench-admin-password" | "${EXE[@]}" user add admin@bench.example --role admin --data-dir "$SEED" >/dev/null
-echo "bench-rep-password!" | "${EXE[@]}" user add rep@bench.example --role rep --team Nord --data-dir "$SEED" >/dev/null
-ADMIN="$("${EXE[@]}" token create admin@bench.example --data-dir "$SEED")"
-t0=$(now)
-python3 bench/dataset.py sqlite "$SEED/prospector.db" "$N" "$ACTIVITIES" "$OPPS" >&2
-SEED_S=$(calc "$(now) - $t0" .0f)
+if [[ -n "$DATASET" && -f "$DATASET/seed/prospector.db" ]]; then
+  log "  reusing the dataset in $DATASET"
+  ln -s "$DATASET/list.csv" "$W/list.csv"
+  cp -r "$DATASET/seed" "$SEED"
+  ADMIN="$("${EXE[@]}" token create admin@bench.example --data-dir "$SEED")"
+  SEED_S=0; REUSED=1
+else
+  python3 bench/dataset.py csv "$N" "$W/list.csv"
+  "${EXE[@]}" migrate --data-dir "$SEED" >/dev/null
+  echo "bench-admin-password" | "${EXE[@]}" user add admin@bench.example --role admin --data-dir "$SEED" >/dev/null
+  echo "bench-rep-password!" | "${EXE[@]}" user add rep@bench.example --role rep --team Nord --data-dir "$SEED" >/dev/null
+  ADMIN="$("${EXE[@]}" token create admin@bench.example --data-dir "$SEED")"
+  t0=$(now)
+  python3 bench/dataset.py sqlite "$SEED/prospector.db" "$N" "$ACTIVITIES" "$OPPS" >&2
+  SEED_S=$(calc "$(now) - $t0" .0f)
+  if [[ -n "$DATASET" ]]; then
+    mkdir -p "$DATASET" && cp "$W/list.csv" "$DATASET/" && cp -r "$SEED" "$DATASET/seed"
+    log "  dataset kept in $DATASET for --dataset"
+  fi
+fi
 if [[ "$PROVIDER" == postgres ]]; then
   newdb bench_main
   P main migrate >/dev/null
@@ -292,13 +307,13 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "| | |"
   echo "|---|---|"
-  echo "| command | \`bench/run.sh$( ((QUICK)) && echo " --quick") --provider $PROVIDER --soak $SOAK --trials $TRIALS\` |"
+  echo "| command | \`bench/run.sh$( ((QUICK)) && echo " --quick") --provider $PROVIDER --soak $SOAK --trials $TRIALS$([[ -n "$DATASET" ]] && echo " --dataset $DATASET")\` |"
   echo "| date | $(date -u '+%F %H:%M UTC') |"
   echo "| commit | $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (with uncommitted changes)') |"
   echo "| machine | $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, $(. /etc/os-release; echo "$PRETTY_NAME") |"
   echo "| load average at start | $LOAD_AT_START |"
   echo "| provider | $PROVIDER$([[ "$PROVIDER" == postgres ]] && echo ", $(psql "$PGADMIN" -XAtc 'SHOW server_version')") |"
-  echo "| dataset | $N contacts, $((N / 5)) companies, $ACTIVITIES activities, $OPPS open opportunities (+$((OPPS / 5)) closed); $DBSIZE; seeded in $SEED_S s |"
+  echo "| dataset | $N contacts, $((N / 5)) companies, $ACTIVITIES activities, $OPPS open opportunities (+$((OPPS / 5)) closed); $DBSIZE; $( ((REUSED)) && echo "generated by an earlier run ($DATASET), " )seeded in $SEED_S s |"
   echo "| wall time | $((TOTAL / 60)) min $((TOTAL % 60)) s |"
   cat "$R"
   echo
