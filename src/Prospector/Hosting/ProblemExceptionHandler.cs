@@ -9,9 +9,13 @@ namespace Prospector.Hosting;
 
 /// <summary>
 /// Maps exceptions that reach the pipeline to ProblemDetails: a malformed request is the client's
-/// mistake (400, naming what was wrong), a write that lost a race is 412, the rest is a plain 500.
+/// mistake (400, naming what was wrong), a write that lost a race is 412, a database busy with another writer for longer
+/// than the busy timeout (a large import publishing its rows on SQLite) or briefly unreachable is 503 with Retry-After,
+/// the rest is a plain 500. Every 503 and 500 is logged with its exception: since .NET 10 the exception-handler
+/// middleware no longer logs what an <see cref="IExceptionHandler"/> handled, and an operator must see them.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, IStringLocalizer<SharedResource> l) : IExceptionHandler
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, IStringLocalizer<SharedResource> l,
+    ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -40,8 +44,17 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException b => (b.StatusCode, "Bad request", b.InnerException?.Message ?? b.Message),
             DbUpdateConcurrencyException => (StatusCodes.Status412PreconditionFailed, "The record was changed by someone else",
                 "Load it again and reapply your change."),
+            _ when IsBusy(exception) => (StatusCodes.Status503ServiceUnavailable, "The database is busy",
+                l["Nothing was saved: another change (an import, say) is being written. Try again in a moment."].Value),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", null as string),
         };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            log.LogWarning(exception, "{Method} {Path} answered 503: the database is busy or unreachable.", http.Request.Method, http.Request.Path);
+            http.Response.Headers.RetryAfter = "5";
+        }
+        else if (status >= StatusCodes.Status500InternalServerError)
+            log.LogError(exception, "{Method} {Path} failed with an unexpected error.", http.Request.Method, http.Request.Path);
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -49,6 +62,16 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>SQLite busy or locked past the busy timeout (error 5, 6), or a PostgreSQL error Npgsql calls transient
+    /// (connection lost, too many connections, serialization failure, deadlock): nothing was written, the same request can
+    /// succeed a moment later. Looked for also inside EF Core's DbUpdateException.</summary>
+    internal static bool IsBusy(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } or Npgsql.NpgsqlException { IsTransient: true }) return true;
+        return false;
     }
 
     private static Dictionary<string, string[]> Named((string Field, string Message) e) => new() { [e.Field] = [e.Message] };
