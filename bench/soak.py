@@ -137,6 +137,11 @@ for t in threads:
     t.join()
 elapsed = time.time() - t0
 
+# The checks run on this thread's connection, idle since the soak began: the server has long closed it (keep-alive
+# timeout), and its first request would fail as a transport error that says nothing about the server. Start afresh.
+if getattr(api.local, "conn", None) is not None:
+    api.local.conn.close()
+    api.local.conn = None
 lost = []
 for cid, (v, value) in sorted(acked.items()):
     s, resp, c = call("GET", f"/api/v1/contacts/{cid}")
