@@ -19,14 +19,9 @@ public sealed class BusyDatabaseTests
     [Fact]
     public async Task A_write_blocked_past_the_busy_timeout_is_a_503_with_Retry_After_is_logged_and_succeeds_when_retried()
     {
-        var dir = Directory.CreateTempSubdirectory("prospector-busy-").FullName;
-        var file = Path.Combine(dir, "busy.db");
         var logs = new CapturedLogs();
-        await using var app = new ProspectorFactory(Provider.Sqlite,
-            new Dictionary<string, string?> { ["ConnectionStrings:Prospector"] = $"Data Source={file};Default Timeout=1;Pooling=False" },
-            services => services.AddSingleton<ILoggerProvider>(logs));
-        var rep = (await app.UserAsync("Rep", "Nord")).Client;
-        var contactId = (await rep.CreateAsync("/api/v1/contacts", new { firstName = "Eva", lastName = "Busy" })).GetProperty("id").GetInt64();
+        var (app, file, rep, contactId) = await AppWithContactAsync(logs);
+        await using var _ = app;
         var call = new { contactId, channel = "Phone", direction = "Outbound", outcome = "Reached", notes = "Asked for the offer." };
 
         await using (var other = new SqliteConnection($"Data Source={file};Pooling=False"))
@@ -54,12 +49,8 @@ public sealed class BusyDatabaseTests
     [Fact]
     public async Task The_503_title_and_detail_are_in_the_users_language()
     {
-        var dir = Directory.CreateTempSubdirectory("prospector-busy-").FullName;
-        var file = Path.Combine(dir, "busy.db");
-        await using var app = new ProspectorFactory(Provider.Sqlite,
-            new Dictionary<string, string?> { ["ConnectionStrings:Prospector"] = $"Data Source={file};Default Timeout=1;Pooling=False" });
-        var rep = (await app.UserAsync("Rep", "Nord")).Client;
-        var contactId = (await rep.CreateAsync("/api/v1/contacts", new { firstName = "Eva", lastName = "Busy" })).GetProperty("id").GetInt64();
+        var (app, file, rep, contactId) = await AppWithContactAsync(new CapturedLogs());
+        await using var _ = app;
 
         await using var other = new SqliteConnection($"Data Source={file};Pooling=False");
         await other.OpenAsync();
@@ -74,6 +65,18 @@ public sealed class BusyDatabaseTests
         var problem = await blocked.ReadJsonAsync();
         Assert.Equal("Die Datenbank ist gerade belegt", problem.GetProperty("title").GetString());
         Assert.StartsWith("Nichts wurde gespeichert", problem.GetProperty("detail").GetString());
+    }
+
+    /// <summary>The app on its own SQLite file with a 1-second busy timeout, a rep and one of their contacts.</summary>
+    private static async Task<(ProspectorFactory App, string File, HttpClient Rep, long ContactId)> AppWithContactAsync(CapturedLogs logs)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("prospector-busy-").FullName, "busy.db");
+        var app = new ProspectorFactory(Provider.Sqlite,
+            new Dictionary<string, string?> { ["ConnectionStrings:Prospector"] = $"Data Source={file};Default Timeout=1;Pooling=False" },
+            services => services.AddSingleton<ILoggerProvider>(logs));
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        var contactId = (await rep.CreateAsync("/api/v1/contacts", new { firstName = "Eva", lastName = "Busy" })).GetProperty("id").GetInt64();
+        return (app, file, rep, contactId);
     }
 
     private static IEnumerable<Exception> Chain(Exception e)
