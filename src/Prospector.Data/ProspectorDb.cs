@@ -39,6 +39,8 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<Pipeline> Pipelines => Set<Pipeline>();
     public DbSet<PipelineStep> PipelineSteps => Set<PipelineStep>();
     public DbSet<Opportunity> Opportunities => Set<Opportunity>();
+    /// <summary>The deals in play summed per pipeline, step, owner, team, currency and standby: kept by database triggers, read-only to the app.</summary>
+    public DbSet<DealTotal> DealTotals => Set<DealTotal>();
     public DbSet<OpportunityStepChange> OpportunityStepChanges => Set<OpportunityStepChange>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<OpenQuestion> OpenQuestions => Set<OpenQuestion>();

@@ -116,7 +116,19 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
         b.HasOne<PipelineStep>().WithMany().HasForeignKey(o => o.StepId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(o => new { o.StepId, o.StepEnteredAt });
         b.HasIndex(o => o.ClosedAt); // the reports: deals closed in a period
+        // The board's first cards of a column without sorting all of them (OpportunityQueries.FirstOfEachStepAsync).
+        b.HasIndex(o => new { o.StepId, o.UpdatedAt });
+        b.HasIndex(o => new { o.StepId, o.ExpectedCloseDate, o.Id });
     }
+}
+
+/// <summary>
+/// Its unique key (pipeline, step, owner or none, team or none, currency, standby) and the triggers that keep it are
+/// hand-written SQL in each migrations project (<c>DealTotalsSql</c>): EF Core models neither expression indexes nor triggers.
+/// </summary>
+internal sealed class DealTotalConfiguration : IEntityTypeConfiguration<DealTotal>
+{
+    public void Configure(EntityTypeBuilder<DealTotal> b) => b.Property(t => t.Currency).HasMaxLength(3);
 }
 
 internal sealed class OpportunityStepChangeConfiguration : IEntityTypeConfiguration<OpportunityStepChange>

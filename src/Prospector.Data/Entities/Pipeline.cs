@@ -53,6 +53,31 @@ public sealed class Opportunity : TrackedRecord, IOwned
     public long? TeamId { get; set; }
 }
 
+/// <summary>
+/// The deals in play (open or on standby, not in the recycle bin) summed per pipeline, step, owner, team, currency and
+/// standby: what the board's column totals and the dashboard read instead of adding up every deal on each request. Written
+/// only by database triggers on <c>Opportunities</c>, in the transaction of every write however it is made (the API, a bulk
+/// update, a user's deletion); the app never writes it. Sums are whole cents, so adding and subtracting never drifts
+/// (docs/numbers.md).
+/// </summary>
+public sealed class DealTotal : IOwned
+{
+    public long Id { get; set; }
+    public long PipelineId { get; set; }
+    public long StepId { get; set; }
+    public long? OwnerId { get; set; }
+    public long? TeamId { get; set; }
+    /// <summary>ISO 4217.</summary>
+    public string Currency { get; set; } = "EUR";
+    public bool Standby { get; set; }
+    /// <summary>How many deals; 0 once the last one left (the row stays).</summary>
+    public int Count { get; set; }
+    /// <summary>The sum of the amounts, in cents.</summary>
+    public long AmountCents { get; set; }
+    /// <summary>The sum of amount in cents × probability in percent: the weighted value × 10,000.</summary>
+    public long WeightedCentPercent { get; set; }
+}
+
 public enum CreditCheckResult { Passed, Limited, Failed }
 
 /// <summary>

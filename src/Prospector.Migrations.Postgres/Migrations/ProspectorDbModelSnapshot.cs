@@ -806,6 +806,48 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("CustomFieldDefinitions");
                 });
 
+            modelBuilder.Entity("Prospector.Data.DealTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PipelineId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Standby")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("StepId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WeightedCentPercent")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DealTotals");
+                });
+
             modelBuilder.Entity("Prospector.Data.DropboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1560,7 +1602,11 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("StepId", "StepEnteredAt");
 
+                    b.HasIndex("StepId", "UpdatedAt");
+
                     b.HasIndex("PipelineId", "StepId", "State");
+
+                    b.HasIndex("StepId", "ExpectedCloseDate", "Id");
 
                     b.ToTable("Opportunities");
                 });

@@ -774,6 +774,46 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("CustomFieldDefinitions");
                 });
 
+            modelBuilder.Entity("Prospector.Data.DealTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PipelineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Standby")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StepId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WeightedCentPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DealTotals");
+                });
+
             modelBuilder.Entity("Prospector.Data.DropboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1506,7 +1546,11 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("StepId", "StepEnteredAt");
 
+                    b.HasIndex("StepId", "UpdatedAt");
+
                     b.HasIndex("PipelineId", "StepId", "State");
+
+                    b.HasIndex("StepId", "ExpectedCloseDate", "Id");
 
                     b.ToTable("Opportunities");
                 });

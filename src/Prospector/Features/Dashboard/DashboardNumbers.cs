@@ -24,7 +24,7 @@ public sealed record DashboardNumbers(IReadOnlyDictionary<Stage, int> Stages, Pi
         var byStage = await contacts.GroupBy(c => c.Stage).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.N, ct);
         var stages = Enum.GetValues<Stage>().ToDictionary(s => s, s => byStage.GetValueOrDefault(s));
 
-        var rows = await PipelineNumbers.RowsAsync(scope.Filter(db.Opportunities), ct);
+        var rows = await PipelineNumbers.RowsAsync(db, scope, null, null, null, ct);
         var names = await db.Pipelines.OrderByDescending(p => p.IsDefault).ThenBy(p => p.SortOrder).ThenBy(p => p.Id)
             .Select(p => new { p.Id, p.Name }).ToListAsync(ct);
         var lines = names.Select(p => new PipelineLine(p.Id, p.Name, PipelineNumbers.Summarise(rows.Where(r => r.PipelineId == p.Id)))).ToList();

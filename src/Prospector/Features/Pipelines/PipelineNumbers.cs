@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
+using Prospector.Features.Access;
 using Prospector.Features.Common;
 
 namespace Prospector.Features.Pipelines;
@@ -19,20 +20,49 @@ public static class PipelineNumbers
     /// <summary>One grouped row: the deals of a step in one currency, open or on standby.</summary>
     public sealed record Row(long PipelineId, long StepId, string Currency, bool Standby, int Count, decimal Sum, decimal Weighted);
 
-    /// <summary>The deals in play (<see cref="Definitions.OpenDeal"/>) of <paramref name="deals"/>, grouped in SQL.</summary>
+    /// <summary>
+    /// The deals in play (<see cref="Definitions.OpenDeal"/>) of <paramref name="deals"/>, grouped in SQL over every deal: for
+    /// filters <see cref="RowsAsync(ProspectorDb, AccessScope, long?, long?, long?, CancellationToken)"/> cannot answer (a search,
+    /// a source, rotting only). Amounts are added in whole cents like the <see cref="DealTotal"/> triggers, so both give the
+    /// same figures to the cent.
+    /// </summary>
     public static async Task<List<Row>> RowsAsync(IQueryable<Opportunity> deals, CancellationToken ct = default)
     {
-        // Amounts are summed as double: SQLite has no decimal arithmetic; cents are rounded back afterwards.
+        // SQLite has no decimal arithmetic: the amount goes through a double on its way to whole cents (exact for two decimals).
         var rows = await deals.Where(Definitions.OpenDeal)
             .GroupBy(o => new { o.PipelineId, o.StepId, o.Currency, Standby = o.State == OpportunityState.Standby })
             .Select(g => new
             {
-                g.Key.PipelineId, g.Key.StepId, g.Key.Currency, g.Key.Standby, Count = g.Count(), Sum = g.Sum(o => (double)o.Amount),
-                Weighted = g.Sum(o => (double)o.Amount * o.Probability / 100.0),
+                g.Key.PipelineId, g.Key.StepId, g.Key.Currency, g.Key.Standby, Count = g.Count(),
+                Cents = g.Sum(o => (long)Math.Round((double)o.Amount * 100)),
+                CentPercent = g.Sum(o => (long)Math.Round((double)o.Amount * 100) * o.Probability),
             }).ToListAsync(ct);
-        return rows.Select(r => new Row(r.PipelineId, r.StepId, r.Currency, r.Standby, r.Count, Math.Round((decimal)r.Sum, 2),
-            Math.Round((decimal)r.Weighted, 2))).ToList();
+        return rows.Select(r => ToRow(r.PipelineId, r.StepId, r.Currency, r.Standby, r.Count, r.Cents, r.CentPercent)).ToList();
     }
+
+    /// <summary>
+    /// The deals in play the user may see, of a pipeline, an owner and a team when given, read from <see cref="DealTotal"/>
+    /// (a few rows per step and rep, kept by database triggers) instead of adding up every deal: the board's column totals and
+    /// the dashboard's pipeline value at any number of deals.
+    /// </summary>
+    public static async Task<List<Row>> RowsAsync(ProspectorDb db, AccessScope scope, long? pipelineId, long? ownerId, long? teamId,
+        CancellationToken ct = default)
+    {
+        var q = scope.Filter(db.DealTotals).Where(t => t.Count != 0);
+        if (pipelineId is { } pid) q = q.Where(t => t.PipelineId == pid);
+        if (ownerId is { } owner) q = q.Where(t => t.OwnerId == owner);
+        if (teamId is { } team) q = q.Where(t => t.TeamId == team);
+        var rows = await q.GroupBy(t => new { t.PipelineId, t.StepId, t.Currency, t.Standby })
+            .Select(g => new
+            {
+                g.Key.PipelineId, g.Key.StepId, g.Key.Currency, g.Key.Standby, Count = g.Sum(t => t.Count), Cents = g.Sum(t => t.AmountCents),
+                CentPercent = g.Sum(t => t.WeightedCentPercent),
+            }).ToListAsync(ct);
+        return rows.Select(r => ToRow(r.PipelineId, r.StepId, r.Currency, r.Standby, r.Count, r.Cents, r.CentPercent)).ToList();
+    }
+
+    private static Row ToRow(long pipelineId, long stepId, string currency, bool standby, int count, long cents, long centPercent) =>
+        new(pipelineId, stepId, currency, standby, count, cents / 100m, Math.Round(centPercent / 10_000m, 2, MidpointRounding.AwayFromZero));
 
     public static PipelineValue Summarise(IEnumerable<Row> rows)
     {

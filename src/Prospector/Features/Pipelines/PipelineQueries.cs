@@ -79,18 +79,24 @@ public static class PipelineQueries
         var pipeline = await db.Pipelines.Include(p => p.Steps).FirstOrDefaultAsync(p => p.Id == pipelineId, ct);
         if (pipeline is null) return null;
         var inPlay = await StaleOnlyAsync(db, scope, InPlay(db, scope, pipelineId, ownerId, teamId, options.Search, options.SourceId), options, ct);
-        var rows = await PipelineNumbers.RowsAsync(inPlay, ct);
+        // The column totals: from the kept totals unless a filter they do not hold (a search, a source, rotting only) is on.
+        var rows = string.IsNullOrWhiteSpace(options.Search) && options.SourceId is null && !options.StaleOnly
+            ? await PipelineNumbers.RowsAsync(db, scope, pipelineId, ownerId, teamId, ct)
+            : await PipelineNumbers.RowsAsync(inPlay, ct);
         var steps = pipeline.Steps.OrderBy(s => s.SortOrder).ToList();
         // The first cards of every column in one query (one LIMIT-ed branch per column, UNION ALL), then all of them with their
         // names, next actions and signals in one batch, in the column order: the number of queries does not grow with the
         // columns (it was six per column).
         IQueryable<long>? firstCards = null;
-        foreach (var step in steps)
-        {
-            var column = OpportunityQueries.Order(db, inPlay.Where(o => o.StepId == step.Id), options.Sort, nowUtc).Take(perColumn).Select(o => o.Id);
-            firstCards = firstCards is null ? column : firstCards.Concat(column);
-        }
-        HashSet<long> shown = firstCards is null ? [] : (await firstCards.ToListAsync(ct)).ToHashSet();
+        if (options.Sort != BoardSort.Default)
+            foreach (var step in steps)
+            {
+                var column = OpportunityQueries.Order(db, inPlay.Where(o => o.StepId == step.Id), options.Sort, nowUtc).Take(perColumn).Select(o => o.Id);
+                firstCards = firstCards is null ? column : firstCards.Concat(column);
+            }
+        HashSet<long> shown = options.Sort == BoardSort.Default
+            ? await OpportunityQueries.FirstOfEachStepAsync(inPlay, steps.Select(s => s.Id), perColumn, nowUtc, ct)
+            : firstCards is null ? [] : (await firstCards.ToListAsync(ct)).ToHashSet();
         List<long> wanted = focus is { } f ? [.. shown, f] : [.. shown];
         // One order for all cards: a column's order is the same order restricted to its step.
         List<OpportunityDto> cards = wanted.Count == 0 ? []
