@@ -82,8 +82,8 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             await Expect(dialog).ToHaveCountAsync(0);
 
             // The same link everywhere the contact appears.
-            await PostAsync(page, "/api/v1/tasks", new { contactId = id, type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd") });
-            await PostAsync(page, "/api/v1/opportunities", new { contactId = id, title = "Mahlwerk für Müller", amount = 12000, nextAction = new { type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(2)).ToString("yyyy-MM-dd") } });
+            await PostAsync(page, "/api/v1/tasks", new { contactId = id, type = "Call", dueDate = Http.QualificationSteps.Today.ToString("yyyy-MM-dd") }); // today where the user lives (Europe/Berlin)
+            await PostAsync(page, "/api/v1/opportunities", new { contactId = id, title = "Mahlwerk für Müller", amount = 12000, nextAction = new { type = "Call", dueDate = Http.QualificationSteps.Today.AddDays(2).ToString("yyyy-MM-dd") } });
             await page.GoAsync("/todo");
             await Expect(page.GetByTestId("todo-item").Filter(new() { HasText = "Anna Müller" }).GetByTestId("reach-call").First).ToHaveAttributeAsync("href", Tel);
             await page.GoAsync("/search?q=m%C3%BCller");
