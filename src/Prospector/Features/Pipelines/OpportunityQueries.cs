@@ -130,10 +130,11 @@ public static class OpportunityQueries
             }
         }
         if (all is null) return [];
-        return (await all.ToListAsync(ct)).DistinctBy(k => k.Id)
-            .OrderByDescending(k => k.UpdatedAt > since ? k.UpdatedAt : since)
-            .ThenBy(k => k.ExpectedCloseDate is null).ThenBy(k => k.ExpectedCloseDate).ThenByDescending(k => k.Id)
-            .GroupBy(k => k.StepId).SelectMany(g => g.Take(perColumn)).Select(k => k.Id).ToHashSet();
+        // Merged by the one definition of the order (BoardOrder), applied to the candidates in memory.
+        var candidates = (await all.ToListAsync(ct)).DistinctBy(k => k.Id)
+            .Select(k => new Opportunity { Id = k.Id, StepId = k.StepId, UpdatedAt = k.UpdatedAt, ExpectedCloseDate = k.ExpectedCloseDate });
+        return BoardOrder(candidates.AsQueryable(), nowUtc).AsEnumerable()
+            .GroupBy(o => o.StepId).SelectMany(g => g.Take(perColumn)).Select(o => o.Id).ToHashSet();
     }
 
     private sealed class CardKey

@@ -84,19 +84,12 @@ public static class PipelineQueries
             ? await PipelineNumbers.RowsAsync(db, scope, pipelineId, ownerId, teamId, ct)
             : await PipelineNumbers.RowsAsync(inPlay, ct);
         var steps = pipeline.Steps.OrderBy(s => s.SortOrder).ToList();
-        // The first cards of every column in one query (one LIMIT-ed branch per column, UNION ALL), then all of them with their
-        // names, next actions and signals in one batch, in the column order: the number of queries does not grow with the
-        // columns (it was six per column).
-        IQueryable<long>? firstCards = null;
-        if (options.Sort != BoardSort.Default)
-            foreach (var step in steps)
-            {
-                var column = OpportunityQueries.Order(db, inPlay.Where(o => o.StepId == step.Id), options.Sort, nowUtc).Take(perColumn).Select(o => o.Id);
-                firstCards = firstCards is null ? column : firstCards.Concat(column);
-            }
-        HashSet<long> shown = options.Sort == BoardSort.Default
+        // The first cards of every column in one query (through indexes in the default order, else one LIMIT-ed branch per
+        // column), then all of them with their names, next actions and signals in one batch, in the column order: the number
+        // of queries does not grow with the columns (it was six per column).
+        var shown = options.Sort == BoardSort.Default
             ? await OpportunityQueries.FirstOfEachStepAsync(inPlay, steps.Select(s => s.Id), perColumn, nowUtc, ct)
-            : firstCards is null ? [] : (await firstCards.ToListAsync(ct)).ToHashSet();
+            : await FirstCardsAsync(db, inPlay, steps, options.Sort, perColumn, nowUtc, ct);
         List<long> wanted = focus is { } f ? [.. shown, f] : [.. shown];
         // One order for all cards: a column's order is the same order restricted to its step.
         List<OpportunityDto> cards = wanted.Count == 0 ? []
@@ -164,4 +157,17 @@ public static class PipelineQueries
 
     private static async Task<IQueryable<Opportunity>> StaleOnlyAsync(ProspectorDb db, AccessScope scope, IQueryable<Opportunity> q, BoardOptions options,
         CancellationToken ct) => options.StaleOnly ? q.Where(await RottingFilterAsync(db, scope, ct)) : q;
+
+    /// <summary>The first cards of every column in a sort other than the default: one LIMIT-ed branch per column, UNION ALL.</summary>
+    private static async Task<HashSet<long>> FirstCardsAsync(ProspectorDb db, IQueryable<Opportunity> inPlay, IEnumerable<PipelineStep> steps,
+        BoardSort sort, int perColumn, DateTime nowUtc, CancellationToken ct)
+    {
+        IQueryable<long>? firstCards = null;
+        foreach (var step in steps)
+        {
+            var column = OpportunityQueries.Order(db, inPlay.Where(o => o.StepId == step.Id), sort, nowUtc).Take(perColumn).Select(o => o.Id);
+            firstCards = firstCards is null ? column : firstCards.Concat(column);
+        }
+        return firstCards is null ? [] : (await firstCards.ToListAsync(ct)).ToHashSet();
+    }
 }
