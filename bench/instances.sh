@@ -4,11 +4,14 @@
 # PostgreSQL: PROSPECTOR_BENCH_POSTGRES=postgresql://user@host:port/postgres names a cluster (a database bench_instances_*
 # is created and dropped), else a throw-away cluster is started from Debian's package (as bench/run.sh does).
 # nginx (/usr/sbin/nginx) runs as the current user with its config, logs and temp files in a temp folder: one port proxies
-# to instance A only, another round-robins (no stickiness) between A and B.
+# to instance A only, another round-robins (no stickiness) between A and B, a third is sticky (ip_hash, as a live page
+# needs) and names the instance that answered in an X-Upstream header.
 # Measures, in one run: wrk req/s of an authenticated GET /api/v1/me through nginx with 1 and with 2 instances (the
 # ratio), against GET /health/live through the same nginx; that a cookie signed in on A works on B; how long a sign-out
 # on A takes to count on B; that N e-mail reminders due at once are each sent exactly once (SMTP sink) with both
-# instances polling every second; and that requests through nginx still succeed after instance A is killed (kill -9).
+# instances polling every second; and that requests through nginx still succeed after instance A is killed (kill -9);
+# and that a live page (Blazor circuit) whose instance is killed comes back by itself on the other one
+# (bench/instances_live.js, through a sticky nginx port).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_WRK=5; REMINDERS=200; OUT=""
@@ -75,7 +78,7 @@ SMTP_PORT=$(freeport)
 python3 "$ROOT/bench/smtp_sink.py" "$SMTP_PORT" "$W/mail.txt" & PIDS+=($!)
 touch "$W/mail.txt"
 
-PA=$(freeport); PB=$(freeport); N1=$(freeport); N2=$(freeport)
+PA=$(freeport); PB=$(freeport); N1=$(freeport); N2=$(freeport); N3=$(freeport)
 start() { # start NAME PORT: a serve instance polling reminders every second, mail to the sink
   env Reminders__PollSeconds=1 Sequences__PollSeconds=1 Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT" Smtp__Security=None \
     dotnet "$DLL" serve --urls "http://127.0.0.1:$2" >>"$W/server-$1.log" 2>&1 &
@@ -100,12 +103,17 @@ http {
   uwsgi_temp_path $W/nginx/uwsgi; scgi_temp_path $W/nginx/scgi;
   upstream one { server 127.0.0.1:$PA; keepalive 64; }
   upstream two { server 127.0.0.1:$PA; server 127.0.0.1:$PB; keepalive 64; }   # round robin, no stickiness
+  upstream sticky { ip_hash; server 127.0.0.1:$PA; server 127.0.0.1:$PB; }
   map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
   server { listen 127.0.0.1:$N1; location / { proxy_pass http://one; proxy_http_version 1.1;
     proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$host; } }
   server { listen 127.0.0.1:$N2; location / { proxy_pass http://two; proxy_http_version 1.1;
     proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$host;
     proxy_next_upstream error timeout http_502; proxy_connect_timeout 2s; } }
+  server { listen 127.0.0.1:$N3; location / { proxy_pass http://sticky; proxy_http_version 1.1;
+    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$host;
+    proxy_read_timeout 1h; proxy_next_upstream error timeout http_502; proxy_connect_timeout 2s;
+    add_header X-Upstream \$upstream_addr always; } }
 }
 CONF
 "$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" -e "$W/nginx/error.log"
@@ -171,6 +179,21 @@ MAILS=$(grep -c 'bench reminder' "$W/mail.txt" || true)
 DISTINCT=$(grep 'bench reminder' "$W/mail.txt" | sort -u | wc -l)
 log "  reminders: sent $SENT, claimed per instance $BY, mails $MAILS ($DISTINCT distinct); token revoked on A refused on B after $TOKEN_B s"
 
+# --- a live page whose instance is killed ---------------------------------------------------------------------------------
+log "live pages (contacts, board) through the sticky nginx; kill -9 of the instance that holds their circuits"
+LIVE=$(node "$ROOT/bench/instances_live.js" "http://127.0.0.1:$N3" admin@bench.example bench-admin-password \
+  "127.0.0.1:$PA=$PID_A,127.0.0.1:$PB=$PID_B") || LIVE='{"error": "instances_live.js failed (see above)", "tabs": []}'
+log "  $LIVE"
+VICTIM=$(echo "$LIVE" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("victim", ""))')
+# the killed instance starts again, so that the checks below have both
+if [[ "$VICTIM" == "127.0.0.1:$PA" ]]; then wait "$PID_A" 2>/dev/null || true; start A "$PA"; fi
+if [[ "$VICTIM" == "127.0.0.1:$PB" ]]; then wait "$PID_B" 2>/dev/null || true; start B "$PB"; fi
+LIVE_OK=$(echo "$LIVE" | python3 -c '
+import json, sys
+r = json.load(sys.stdin); t = r.get("tabs", [])
+print(1 if len(t) == 2 and all(x["recovered"] and x["url"] != "/account/login" and x.get("filterAfter") is not None
+                                and x["servedBy"][-1] == r["survivor"] for x in t) else 0)')
+
 # --- kill -9 of A; requests through nginx ---------------------------------------------------------------------------------
 log "kill -9 of instance A; 200 requests through the round-robin nginx"
 kill -9 "$PID_A"; wait "$PID_A" 2>/dev/null || true
@@ -227,8 +250,19 @@ report() {
   echo "|---|---|"
   echo "| 200 sequential \`GET /api/v1/me\` through the round-robin nginx | $OK × 200, $FAIL other |"
   echo "| wrk 16 conns after the kill: req/s (p50 / p99 ms), non-2xx, errors | $(f "$AFTER_KILL" 1) ($(f "$AFTER_KILL" 2) / $(f "$AFTER_KILL" 3)), $(f "$AFTER_KILL" 4), $(f "$AFTER_KILL" 5) |"
+  echo
+  echo "## A live page whose instance is killed (sticky nginx, ip_hash)"
+  echo
+  echo "Two tabs of one signed-in browser (headless chromium), /contacts and the board, each with a filter clicked; then"
+  echo "kill -9 of the instance that served them (nginx's X-Upstream header). Recovered: the tab is a working page again"
+  echo "(Blazor's reconnect to the other instance is refused, so the page reloads itself there), signed in, and a filter click"
+  echo "shows its result."
+  echo
+  echo "| tab | recovered | seconds from the kill | path after | served by (each page load) | filter click before / after ms | errors |"
+  echo "|---|---|---|---|---|---|---|"
+  echo "$LIVE" | python3 "$ROOT/bench/instances_live_table.py"
 }
 if [[ -n "$OUT" ]]; then report | tee "$OUT"; else report; fi
 FAILED=0
-[[ "$ON_B" == 200 && "$ME_B" == 200 && "$SENT" == "$REMINDERS" && "$MAILS" == "$REMINDERS" && "$DISTINCT" == "$REMINDERS" && "$FAIL" == 0 ]] || FAILED=1
+[[ "$ON_B" == 200 && "$ME_B" == 200 && "$SENT" == "$REMINDERS" && "$MAILS" == "$REMINDERS" && "$DISTINCT" == "$REMINDERS" && "$FAIL" == 0 && "$LIVE_OK" == 1 ]] || FAILED=1
 exit $FAILED
