@@ -106,12 +106,12 @@ http {
   upstream sticky { ip_hash; server 127.0.0.1:$PA; server 127.0.0.1:$PB; }
   map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
   server { listen 127.0.0.1:$N1; location / { proxy_pass http://one; proxy_http_version 1.1;
-    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$host; } }
+    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$http_host; } }
   server { listen 127.0.0.1:$N2; location / { proxy_pass http://two; proxy_http_version 1.1;
-    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$host;
+    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$http_host;
     proxy_next_upstream error timeout http_502; proxy_connect_timeout 2s; } }
   server { listen 127.0.0.1:$N3; location / { proxy_pass http://sticky; proxy_http_version 1.1;
-    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$host;
+    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade; proxy_set_header Host \$http_host;
     proxy_read_timeout 1h; proxy_next_upstream error timeout http_502; proxy_connect_timeout 2s;
     add_header X-Upstream \$upstream_addr always; } }
 }

@@ -31,8 +31,22 @@ const log = s => process.stderr.write(`[live ${new Date().toISOString().slice(11
   await signIn.goto('/account/login');
   await signIn.fill('#email', email); await signIn.fill('#password', password);
   await signIn.click('button[type=submit]');
-  await signIn.waitForURL(x => !x.pathname.startsWith('/account/login'), { timeout: 60000 });
+  await signIn.waitForURL(x => !x.pathname.startsWith('/account/login'), { timeout: 60000 }).catch(async (e) => {
+    const text = (await signIn.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+    throw new Error(`sign-in through ${base} did not leave ${signIn.url()}: ${text}`);
+  });
   await signIn.close();
+
+  // Something to show: a few leads, half of them with a deal in the first step (through the API, with the session).
+  const api = ctx.request;
+  const check = async (r) => { if (!r.ok()) throw new Error(`${r.url()}: ${r.status()} ${await r.text()}`); return r.json(); };
+  const step = (await check(await api.get('/api/v1/pipelines')))[0].steps[0].id;
+  const soon = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  for (let i = 0; i < 12; i++) {
+    const contact = await check(await api.post('/api/v1/contacts', { data: { firstName: 'Live', lastName: `Page ${i}`, stage: 'Lead' } }));
+    if (i % 2 === 0) await check(await api.post('/api/v1/opportunities', { data: { contactId: contact.id, stepId: step, title: `Live deal ${i}`,
+      amount: 1000, expectedCloseDate: soon, nextAction: { type: 'Call', dueDate: soon } } }));
+  }
 
   // Each tab: the instances that served its documents (X-Upstream of each page load), in order.
   const tab = async (board) => {
