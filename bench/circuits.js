@@ -4,16 +4,11 @@
 //   node bench/circuits.js BASEURL SERVER_PID USERS_JSON [--users 50] [--steps 10,25,50] [--seconds 60] [--every 3000]
 // USERS_JSON: [{"email":..,"password":..}, ...]; contexts take them in turn (storage state per user: one sign-in each).
 'use strict';
+// Playwright for Node and the timed in-page actions, shared with the other live-page benchmark.
+const { playwright, WATCH, contactsClick, boardClick } = require('./live_actions');
 const fs = require('fs');
-const path = require('path');
 const os = require('os');
 
-function playwright() {
-  const candidates = [process.env.PLAYWRIGHT_NODE_PACKAGE,
-    path.join(__dirname, '../tests/Prospector.Tests/bin/Release/net10.0/.playwright/package')].filter(Boolean);
-  for (const c of candidates) if (fs.existsSync(c)) return require(c);
-  throw new Error('Playwright for Node not found: build tests/Prospector.Tests (Release) or set PLAYWRIGHT_NODE_PACKAGE');
-}
 const { chromium } = playwright();
 
 const [base, serverPid, usersJson, ...rest] = process.argv.slice(2);
@@ -51,8 +46,6 @@ const pct = (a, p) => { if (!a.length) return NaN; const s = [...a].sort((x, y) 
 const f0 = x => Number.isFinite(x) ? x.toFixed(0) : '–';
 const f1 = x => Number.isFinite(x) ? x.toFixed(1) : '–';
 
-// In-page actions (timed inside the page), shared with bench/instances_live.js.
-const { WATCH, contactsClick, boardClick } = require('./live_actions');
 
 // ---- the run ----
 (async () => {

@@ -6,16 +6,9 @@
 // instance that served them, then waits (condition, at most 90 s) until each tab is a working page again and checks a
 // filter there. Prints one JSON object on stdout.
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const { WATCH, contactsClick, boardClick } = require('./live_actions');
+// Playwright for Node and the timed in-page actions, shared with the other live-page benchmark.
+const { playwright, WATCH, contactsClick, boardClick } = require('./live_actions');
 
-function playwright() {
-  const candidates = [process.env.PLAYWRIGHT_NODE_PACKAGE,
-    path.join(__dirname, '../tests/Prospector.Tests/bin/Release/net10.0/.playwright/package')].filter(Boolean);
-  for (const c of candidates) if (fs.existsSync(c)) return require(c);
-  throw new Error('Playwright for Node not found: build tests/Prospector.Tests (Release) or set PLAYWRIGHT_NODE_PACKAGE');
-}
 const { chromium } = playwright();
 const [base, email, password, pidList] = process.argv.slice(2);
 const pids = Object.fromEntries(pidList.split(',').map(kv => kv.split('=')));

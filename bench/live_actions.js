@@ -1,6 +1,17 @@
-// In-page actions of the live-page benchmarks (bench/circuits.js, bench/instances_live.js). Each function runs inside the
-// page (Playwright serialises it), so it must not use anything from this file's scope.
+// Shared by the live-page benchmarks (bench/circuits.js, bench/instances_live.js): Playwright for Node, and the in-page
+// actions. Each in-page function runs inside the page (Playwright serialises it), so it must not use anything from this
+// file's scope.
 'use strict';
+const fs = require('fs');
+const path = require('path');
+
+/** Playwright for Node: the package the test project's build brings (or PLAYWRIGHT_NODE_PACKAGE). */
+function playwright() {
+  const candidates = [process.env.PLAYWRIGHT_NODE_PACKAGE,
+    path.join(__dirname, '../tests/Prospector.Tests/bin/Release/net10.0/.playwright/package')].filter(Boolean);
+  for (const c of candidates) if (fs.existsSync(c)) return require(c);
+  throw new Error('Playwright for Node not found: build tests/Prospector.Tests (Release) or set PLAYWRIGHT_NODE_PACKAGE');
+}
 
 // Timed with performance.now() inside the page: no Playwright protocol round trip in the figure.
 // Watches for Blazor's reconnect UI (the circuit's connection dropped) from the start of each page.
@@ -59,4 +70,4 @@ async function boardClick() {
   return performance.now() - t0;
 }
 
-module.exports = { WATCH, contactsClick, boardClick };
+module.exports = { playwright, WATCH, contactsClick, boardClick };
