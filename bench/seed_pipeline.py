@@ -8,10 +8,13 @@ import datetime, random, sqlite3, sys, time
 
 db_file, n = sys.argv[1], int(sys.argv[2])
 rnd = random.Random(20261124)
+# When each deal entered its step: 0 to 59 days before `now`, from a generator of its own (the other values stay as before).
+entered = random.Random(20261202)
 con = sqlite3.connect(db_file)
 con.execute("PRAGMA synchronous=OFF")
 t0 = time.time()
 now = "2026-11-23 12:00:00.0000000"
+base = datetime.datetime(2026, 11, 23, 12, 0, 0)
 today = datetime.date.today()
 with con:
     row = con.execute("SELECT Id FROM Pipelines WHERE IsDefault=1").fetchone()
@@ -30,9 +33,10 @@ with con:
         step, probability = steps[rnd.randrange(len(steps))]
         oid = con.execute(
             "INSERT INTO Opportunities(Title, ContactId, CompanyId, PipelineId, StepId, Amount, Currency, Probability, ExpectedCloseDate,"
-            " State, OwnerId, TeamId, Version, CreatedAt, UpdatedAt) VALUES (?,?,?,?,?,?,'EUR',?,?,?,?,?,1,?,?)",
+            " State, OwnerId, TeamId, Version, CreatedAt, UpdatedAt, StepEnteredAt) VALUES (?,?,?,?,?,?,'EUR',?,?,?,?,?,1,?,?,?)",
             (f"{last}: {rnd.choice(products)}", cid, company, pipeline, step, f"{rnd.randrange(20, 400) * 100}.00", probability,
-             (today + datetime.timedelta(days=rnd.randrange(7, 120))).isoformat(), state, owner, team, now, now)).lastrowid
+             (today + datetime.timedelta(days=rnd.randrange(7, 120))).isoformat(), state, owner, team, now, now,
+             (base - datetime.timedelta(days=entered.randrange(60))).strftime("%Y-%m-%d %H:%M:%S.0000000"))).lastrowid
         if state == "Open":
             due = today + datetime.timedelta(days=rnd.randrange(-5, 30))
             con.execute(
