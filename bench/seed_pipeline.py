@@ -8,6 +8,8 @@ import datetime, random, sqlite3, sys, time
 
 db_file, n = sys.argv[1], int(sys.argv[2])
 rnd = random.Random(20261124)
+# TitleKey (the folded title global search matches) is left empty: the server fills it at its next start, with the
+# same fold as every save (DatabaseSetup.FillTitleKeysAsync).
 # When each deal entered its step: 0 to 59 days before `now`, from a generator of its own (the other values stay as before).
 entered = random.Random(20261202)
 con = sqlite3.connect(db_file)

@@ -190,7 +190,11 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
                     r.UpdatedAt = now;
                 }
                 if (e.Entity is IVersioned v) v.Version = 1;
-                if (e.Entity is Opportunity o) o.StepEnteredAt = now;
+                if (e.Entity is Opportunity o)
+                {
+                    o.StepEnteredAt = now;
+                    o.TitleKey = Opportunity.KeyOf(o.Title);
+                }
             }
             else if (e.State == EntityState.Modified)
             {
@@ -199,6 +203,8 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
                 if (e.Entity is Opportunity o && e.Property(nameof(Opportunity.StepId)) is { IsModified: true } step
                     && !Equals(step.OriginalValue, step.CurrentValue))
                     o.StepEnteredAt = now;
+                if (e.Entity is Opportunity titled)
+                    titled.TitleKey = Opportunity.KeyOf(titled.Title);
                 // SQLite has no rowversion: the version is ours. The original value stays in the WHERE clause.
                 if (e.Entity is IVersioned)
                 {

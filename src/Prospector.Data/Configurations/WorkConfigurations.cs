@@ -119,6 +119,9 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
         // The board's first cards of a column without sorting all of them (OpportunityQueries.FirstOfEachStepAsync).
         b.HasIndex(o => new { o.StepId, o.UpdatedAt });
         b.HasIndex(o => new { o.StepId, o.ExpectedCloseDate, o.Id });
+        // Global search matches word starts in the folded title (SearchService.OpportunitiesAsync): this index holds all it
+        // reads (the key, the recycle bin and the access columns), so the scan does not read the table.
+        b.HasIndex(o => new { o.TitleKey, o.DeletedAt, o.OwnerId, o.TeamId });
     }
 }
 

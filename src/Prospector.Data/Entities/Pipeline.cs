@@ -30,6 +30,9 @@ public sealed class PipelineStep
 public sealed class Opportunity : TrackedRecord, IOwned
 {
     public string Title { get; set; } = "";
+    /// <summary>The title folded for search (<see cref="TextKeys.Fold"/>), with a leading space so that a word start is
+    /// " " + word: stamped by <c>ProspectorDb</c> on every save that creates the deal or changes its title.</summary>
+    public string TitleKey { get; set; } = "";
     public long? ContactId { get; set; }
     public Contact? Contact { get; set; }
     public long? CompanyId { get; set; }
@@ -51,6 +54,9 @@ public sealed class Opportunity : TrackedRecord, IOwned
     public DateOnly? RenewalDate { get; set; }
     public long? OwnerId { get; set; }
     public long? TeamId { get; set; }
+
+    /// <summary>The search key of a title: " " + the folded title, so "% angebot%" finds a word start anywhere in it.</summary>
+    public static string KeyOf(string? title) => " " + TextKeys.Fold(title);
 }
 
 /// <summary>

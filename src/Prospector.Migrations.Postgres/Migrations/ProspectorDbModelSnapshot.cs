@@ -1581,6 +1581,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("TitleKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1607,6 +1611,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("PipelineId", "StepId", "State");
 
                     b.HasIndex("StepId", "ExpectedCloseDate", "Id");
+
+                    b.HasIndex("TitleKey", "DeletedAt", "OwnerId", "TeamId");
 
                     b.ToTable("Opportunities");
                 });

@@ -1525,6 +1525,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TitleKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -1551,6 +1555,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("PipelineId", "StepId", "State");
 
                     b.HasIndex("StepId", "ExpectedCloseDate", "Id");
+
+                    b.HasIndex("TitleKey", "DeletedAt", "OwnerId", "TeamId");
 
                     b.ToTable("Opportunities");
                 });

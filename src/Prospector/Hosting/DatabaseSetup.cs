@@ -75,11 +75,38 @@ public static class DatabaseSetup
                 await db.Database.MigrateAsync(ct);
             if (db.Database.IsSqlite())
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await FillTitleKeysAsync(db, ct);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException && e is not StartupException)
         {
             var where = db.Database.IsNpgsql() ? $"PostgreSQL at {PostgresTarget(db.Database.GetConnectionString())}" : "SQLite";
             throw new StartupException($"Cannot open the database {where}: {(e.InnerException ?? e).Message}");
+        }
+    }
+
+    /// <summary>
+    /// Deals saved before their titles had a search key (<see cref="Opportunity.TitleKey"/>, migration OpportunityTitleKey)
+    /// get it here, in batches; a key is never empty once set, so an interrupted fill goes on at the next start, and on a
+    /// filled database this is one index lookup.
+    /// </summary>
+    private static async Task FillTitleKeysAsync(ProspectorDb db, CancellationToken ct)
+    {
+        while (true)
+        {
+            var batch = await db.Opportunities.IgnoreQueryFilters().Where(o => o.TitleKey == "").OrderBy(o => o.Id).Take(2000)
+                .Select(o => new { o.Id, o.Title }).ToListAsync(ct);
+            if (batch.Count == 0) return;
+            var ids = batch.Select(o => o.Id).ToArray();
+            var keys = batch.Select(o => Opportunity.KeyOf(o.Title)).ToArray();
+            if (db.Database.IsNpgsql())
+                await db.Database.ExecuteSqlRawAsync(
+                    """UPDATE "Opportunities" AS o SET "TitleKey" = v.k FROM unnest({0}, {1}) AS v(i, k) WHERE o."Id" = v.i""", [ids, keys], ct);
+            else
+                await db.Database.ExecuteSqlRawAsync(
+                    """
+                    UPDATE Opportunities SET TitleKey = json_extract(j.value, '$[1]')
+                    FROM json_each({0}) AS j WHERE Opportunities.Id = json_extract(j.value, '$[0]')
+                    """, [System.Text.Json.JsonSerializer.Serialize(batch.Select((o, n) => new object[] { o.Id, keys[n] }))], ct);
         }
     }
 

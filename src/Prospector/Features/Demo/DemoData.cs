@@ -2,7 +2,6 @@ using Bogus;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Auth;
-using Prospector.Features.Common;
 using Prospector.Features.Companies;
 using Prospector.Features.Contacts;
 

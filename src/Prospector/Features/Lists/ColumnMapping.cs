@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Prospector.Features.Common;
+using Prospector.Data;
 
 namespace Prospector.Features.Lists;
 

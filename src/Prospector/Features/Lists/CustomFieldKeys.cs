@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
-using Prospector.Features.Common;
 
 namespace Prospector.Features.Lists;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Prospector.Data;
 using Prospector.Features.Common;
 using Prospector.Features.Companies;
 

@@ -104,9 +104,14 @@ public sealed class Erasure(ProspectorDb db, SecurityLog log, TimeProvider time,
             await db.LifecycleEvents.Where(x => x.Id == e.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Reason, Scrub(e.Reason, needles)), ct);
 
         // Deals stay (they are the company's business and the numbers' source), without the person's name in them.
+        // The title's search key is scrubbed with it: it holds the name folded ("muller").
         foreach (var o in await db.Opportunities.IgnoreQueryFilters().Where(o => o.ContactId == id).Select(o => new { o.Id, o.Title, o.CloseReason }).ToListAsync(ct))
+        {
+            var title = Scrub(o.Title, needles) ?? "";
             await db.Opportunities.IgnoreQueryFilters().Where(x => x.Id == o.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Title, Scrub(o.Title, needles) ?? "").SetProperty(x => x.CloseReason, Scrub(o.CloseReason, needles)), ct);
+                .SetProperty(x => x.Title, title).SetProperty(x => x.TitleKey, Opportunity.KeyOf(title))
+                .SetProperty(x => x.CloseReason, Scrub(o.CloseReason, needles)), ct);
+        }
 
         // The person's rows in prospecting lists: the one converted into the contact, those marked as its duplicate, and
         // rows elsewhere with the same e-mail address. The row stays (list counts), empty.

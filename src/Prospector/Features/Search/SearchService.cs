@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Access;
-using Prospector.Features.Common;
 using Prospector.Features.Contacts;
 using Prospector.Features.Conversations;
 
@@ -98,22 +97,23 @@ public static class SearchService
 
     private static async Task<List<SearchHit>> OpportunitiesAsync(ProspectorDb db, AccessScope scope, string[] words, int limit, CancellationToken ct)
     {
-        // Opportunities are few next to contacts; a scan of the newest 5,000 is fine. Titles are matched case-blind on a word
-        // start in C#, as SQLite's lower() knows no umlauts. Only id and title are read for the scan (no correlated company
-        // lookup per row, as before); the company names are read for the hits alone.
-        var titles = await scope.Filter(db.Opportunities).OrderByDescending(o => o.UpdatedAt).Take(5000)
-            .Select(o => new { o.Id, o.Title }).ToListAsync(ct);
-        var found = titles.Where(o => TextKeys.Fold(o.Title).Split(' ') is var titleWords
-                                      && words.All(w => titleWords.Any(t => t.StartsWith(w, StringComparison.Ordinal))))
-            .Take(limit).ToList();
-        if (found.Count == 0) return [];
-        var ids = found.Select(o => o.Id).ToList();
+        // Every word must start a word of the title: the folded key (Opportunity.TitleKey, " schulz: consulting package")
+        // holds " " + word. All deals are searched in SQL, in the key's order (the order the hits are shown in); the key's
+        // index covers the scan and the order, so the table is read for the hits alone and a common word stops early
+        // (before: the newest 5,000 titles were read and matched here, an older deal not at all).
+        var found = scope.Filter(db.Opportunities);
+        foreach (var w in words)
+        {
+            var start = " " + w;
+            found = found.Where(o => o.TitleKey.Contains(start));
+        }
+        var ids = await found.OrderBy(o => o.TitleKey).Take(limit).Select(o => o.Id).ToListAsync(ct);
+        if (ids.Count == 0) return [];
         // A linked company the user may not see is not named (docs/decisions/0009-access-between-teams.md).
-        var companies = await db.Opportunities.Where(o => ids.Contains(o.Id))
-            .Select(o => new { o.Id, Company = scope.Filter(db.Companies).Where(c => c.Id == o.CompanyId).Select(c => c.Name).FirstOrDefault() })
-            .ToDictionaryAsync(o => o.Id, o => o.Company, ct);
-        return found.Select(o => new SearchHit(SearchKind.Opportunity, o.Id, o.Title, companies.GetValueOrDefault(o.Id), null,
-            $"/opportunities/{o.Id}", 60)).ToList();
+        var rows = await db.Opportunities.Where(o => ids.Contains(o.Id))
+            .Select(o => new { o.Id, o.Title, Company = scope.Filter(db.Companies).Where(c => c.Id == o.CompanyId).Select(c => c.Name).FirstOrDefault() })
+            .ToListAsync(ct);
+        return rows.Select(o => new SearchHit(SearchKind.Opportunity, o.Id, o.Title, o.Company, null, $"/opportunities/{o.Id}", 60)).ToList();
     }
 
     private static async Task<List<SearchHit>> NotesAsync(ProspectorDb db, AccessScope scope, string query, int limit, CancellationToken ct)

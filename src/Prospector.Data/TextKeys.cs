@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Prospector.Features.Common;
+namespace Prospector.Data;
 
 /// <summary>
 /// Folded keys for search and sorting: lower case, accents removed, ß → ss, so "Müller", "MÜLLER" and
