@@ -40,19 +40,22 @@ internal sealed partial class Deduplicator(ProspectorDb db, AccessScope scope)
     /// </summary>
     public async Task CheckAsync(IReadOnlyList<DraftRow> batch, CancellationToken ct)
     {
+        // A batch's keys (up to 2,000 of each kind) go to the database as one parameter each (EF.Parameter: a JSON array on
+        // SQLite, an array on PostgreSQL), not as 2,000 parameters: EF Core 10 binds a list as one parameter per element,
+        // and binding and planning those cost more than the lookups (import of 100,000 rows 12.0-13.2 s -> 9.9-10.9 s).
         var contacts = scope.Filter(db.Contacts.AsNoTracking());
         var emails = batch.Select(b => b.Row.EmailKey).OfType<string>().Distinct().ToList();
-        Dictionary<string, long> byEmail = emails.Count == 0 ? [] : (await contacts.Where(c => emails.Contains(c.EmailKey!))
+        Dictionary<string, long> byEmail = emails.Count == 0 ? [] : (await contacts.Where(c => EF.Parameter(emails).Contains(c.EmailKey!))
             .Select(c => new { c.EmailKey, c.Id }).ToListAsync(ct)).DistinctBy(c => c.EmailKey).ToDictionary(c => c.EmailKey!, c => c.Id);
         var phones = batch.Select(b => b.Row.PhoneE164).OfType<string>().Distinct().ToList();
-        Dictionary<string, long> byPhone = phones.Count == 0 ? [] : (await contacts.Where(c => phones.Contains(c.PhoneE164!))
+        Dictionary<string, long> byPhone = phones.Count == 0 ? [] : (await contacts.Where(c => EF.Parameter(phones).Contains(c.PhoneE164!))
             .Select(c => new { c.PhoneE164, c.Id }).ToListAsync(ct)).DistinctBy(c => c.PhoneE164).ToDictionary(c => c.PhoneE164!, c => c.Id);
         var names = batch.Select(b => b.Row.NameKey).OfType<string>().Distinct().ToList();
-        var byName = (names.Count == 0 ? [] : await contacts.Where(c => names.Contains(c.NameKey))
+        var byName = (names.Count == 0 ? [] : await contacts.Where(c => EF.Parameter(names).Contains(c.NameKey))
             .OrderBy(c => c.Id).Select(c => new NameHit(c.NameKey, c.Id, c.Company != null ? c.Company.NameKey : null)).Take(10_000).ToListAsync(ct))
             .ToLookup(c => c.NameKey);
         var domains = batch.Select(b => b.Row.Domain).OfType<string>().Distinct().ToList();
-        Dictionary<string, long> byDomain = domains.Count == 0 ? [] : (await scope.Filter(db.Companies.AsNoTracking()).Where(c => domains.Contains(c.Domain!))
+        Dictionary<string, long> byDomain = domains.Count == 0 ? [] : (await scope.Filter(db.Companies.AsNoTracking()).Where(c => EF.Parameter(domains).Contains(c.Domain!))
             .Select(c => new { c.Domain, c.Id }).ToListAsync(ct)).DistinctBy(c => c.Domain).ToDictionary(c => c.Domain!, c => c.Id);
 
         foreach (var (row, norm, first, reason) in batch)
