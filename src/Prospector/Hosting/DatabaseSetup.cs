@@ -91,6 +91,20 @@ public static class DatabaseSetup
     /// </summary>
     private static async Task FillTitleKeysAsync(ProspectorDb db, CancellationToken ct)
     {
+        // Plain SQL for the check: a LINQ query here is compiled at every start (measured: ~0.6 s of start-up).
+        var check = db.Database.IsNpgsql() ? """SELECT 1 FROM "Opportunities" WHERE "TitleKey" = '' LIMIT 1"""
+            : "SELECT 1 FROM Opportunities WHERE TitleKey = '' LIMIT 1";
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = check;
+            if (await command.ExecuteScalarAsync(ct) is null) return;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
         while (true)
         {
             var batch = await db.Opportunities.IgnoreQueryFilters().Where(o => o.TitleKey == "").OrderBy(o => o.Id).Take(2000)
