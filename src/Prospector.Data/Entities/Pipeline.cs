@@ -55,7 +55,7 @@ public sealed class Opportunity : TrackedRecord, IOwned
     public long? OwnerId { get; set; }
     public long? TeamId { get; set; }
 
-    /// <summary>The search key of a title: " " + the folded title, so "% angebot%" finds a word start anywhere in it.</summary>
+    /// <summary>The search key of a title: " " + the folded title, so containing " angebot" is a word start anywhere in it.</summary>
     public static string KeyOf(string? title) => " " + TextKeys.Fold(title);
 }
 
