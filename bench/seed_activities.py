@@ -3,7 +3,8 @@
 
 Deterministic (seeded). Run after seed_contacts.py. Activities are spread over all contacts, except that the contact
 with the lowest id gets exactly TIMELINE entries (the "busy contact" the timeline benchmark opens). The FTS5 index is
-built in one pass after the insert (the triggers are set aside meanwhile and restored).
+built in one pass after the insert (its triggers are set aside meanwhile and restored); the triggers that keep
+ConversationTallies stay and count every inserted conversation.
 Usage: seed_activities.py DB_FILE N [TIMELINE]
 """
 import random, sqlite3, sys, time
@@ -44,9 +45,9 @@ def rows():
         yield (contact, companies[contact], ch, "None" if ch == "Note" else rnd.choice(["Outbound", "Outbound", "Inbound"]), rnd.choice(outcomes[ch]), at,
                rnd.randint(2, 45) if ch in ("Phone", "Video") else None, rnd.choice(subjects), note(), rnd.choice(users), at)
 
-# Bulk load: the per-row index triggers are set aside and the FTS5 index is built in one pass afterwards
+# Bulk load: the per-row search index triggers are set aside and the FTS5 index is built in one pass afterwards
 # (what the migration does for existing rows), then the triggers come back.
-triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'Activities'").fetchall()
+triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'Activities' AND name LIKE 'Activities_search_%'").fetchall()
 first_new = (con.execute("SELECT max(Id) FROM Activities").fetchone()[0] or 0) + 1
 fold = lambda col: f"replace(replace({col}, 'ß', 'ss'), 'ẞ', 'SS')"
 with con:

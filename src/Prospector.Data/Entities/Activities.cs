@@ -122,3 +122,29 @@ public sealed class Reminder
     public DateTime? ReadAt { get; set; }
     public DateTime CreatedAt { get; set; }
 }
+
+/// <summary>
+/// Conversations (activities on a channel other than <see cref="Channel.Note"/>) counted per UTC day and per UTC hour
+/// (<see cref="Hourly"/>), rep who logged them, channel, and the owner and team of the record they are about (the contact,
+/// else the company, else the deal): what the activity report reads instead of visiting every conversation of a year.
+/// A conversation counts while neither it nor its record is in the recycle bin. Written only by database triggers on
+/// Activities, Contacts, Companies and Opportunities, in the transaction of every write however it is made; the app never
+/// writes it (ConversationTalliesSql in each migrations project, docs/reports.md).
+/// </summary>
+public sealed class ConversationTally : IOwned
+{
+    public long Id { get; set; }
+    /// <summary>False: <see cref="Slot"/> is a UTC day (midnight); true: a UTC hour.</summary>
+    public bool Hourly { get; set; }
+    /// <summary>Start of the day or hour, UTC.</summary>
+    public DateTime Slot { get; set; }
+    /// <summary>The rep who logged the conversations.</summary>
+    public long? UserId { get; set; }
+    public Channel Channel { get; set; }
+    /// <summary>Owner of the record the conversations are about.</summary>
+    public long? OwnerId { get; set; }
+    /// <summary>Team of the record the conversations are about.</summary>
+    public long? TeamId { get; set; }
+    /// <summary>How many; 0 once the last one left (the row stays).</summary>
+    public int Count { get; set; }
+}

@@ -34,12 +34,8 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
         var weekly = b.Period.To.DayNumber - b.Period.From.DayNumber < 13 * 7;
         var starts = BucketStarts(b.Period, weekly);
 
-        var conversations = ConversationsOf(b);
-        // One pass over the period: each conversation's bucket is the index of the last bucket start (in UTC) not after it, a CASE in SQL.
         var bounds = starts.Skip(1).Select(d => ReportPeriod.MidnightUtc(d, zone)).ToList();
-        var rows = await conversations.Where(a => a.OccurredAt >= b.Period.StartUtc && a.OccurredAt < b.Period.EndUtc)
-            .GroupBy(BucketKey(bounds)).Select(g => new { g.Key.Index, g.Key.UserId, g.Key.Channel, N = g.Count() }).ToListAsync(ct);
-        var counts = rows.Select(r => (Start: starts[r.Index], User: r.UserId, r.Channel, r.N)).ToList();
+        var counts = (await ConversationCounting.CountAsync(b, bounds, ct)).Select(r => (Start: starts[r.Index], User: r.UserId, r.Channel, r.Count)).ToList();
 
         var done = await HygieneSlices.Done(b).GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
         var overdue = await HygieneSlices.Overdue(b).GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
@@ -64,7 +60,7 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
         var names = await b.Db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         string Name(long? id) => id is { } v && v != 0 ? names.GetValueOrDefault(v, "") : "";
 
-        var perRep = counts.GroupBy(c => c.User ?? 0).ToDictionary(g => g.Key, g => g.Sum(c => c.N));
+        var perRep = counts.GroupBy(c => c.User ?? 0).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
         var reps = perRep.Keys.Concat(done.Keys).Concat(overdue.Keys).Concat(without.Keys).Concat(overrideCounts.Keys).Distinct()
             .Select(id => new RepActivity(id == 0 ? null : id, Name(id), perRep.GetValueOrDefault(id), done.GetValueOrDefault(id),
                 overdue.GetValueOrDefault(id), without.GetValueOrDefault(id), overrideCounts.GetValueOrDefault(id)))
@@ -72,7 +68,7 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
 
         return new ActivityReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), weekly ? "week" : "month", starts,
             [.. counts.OrderBy(c => c.Start).ThenBy(c => Name(c.User), StringComparer.CurrentCulture).ThenBy(c => c.User).ThenBy(c => c.Channel)
-                .Select(c => new ConversationCount(c.Start, c.User, Name(c.User), c.Channel, c.N))],
+                .Select(c => new ConversationCount(c.Start, c.User, Name(c.User), c.Channel, c.Count))],
             reps,
             [.. overrideRows.Select(x => new GateOverride(x.ContactId, contactNames.GetValueOrDefault(x.ContactId, ""), x.ToStage, x.Reason, x.ById, Name(x.ById), x.At))]);
     }
@@ -119,28 +115,6 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
     {
         protected override Expression VisitParameter(ParameterExpression node) =>
             node == from ? to : base.VisitParameter(node);
-    }
-
-    /// <summary>Key of a conversation: its bucket's index (OccurredAt against the bucket boundaries), rep and channel.</summary>
-    private static Expression<Func<Activity, BucketKeyOf>> BucketKey(List<DateTime> bounds)
-    {
-        var a = Expression.Parameter(typeof(Activity), "a");
-        var at = Expression.Property(a, nameof(Activity.OccurredAt));
-        Expression index = Expression.Constant(bounds.Count);
-        for (var i = bounds.Count - 1; i >= 0; i--)
-            index = Expression.Condition(Expression.LessThan(at, Expression.Constant(bounds[i])), Expression.Constant(i), index);
-        var body = Expression.MemberInit(Expression.New(typeof(BucketKeyOf)),
-            Expression.Bind(typeof(BucketKeyOf).GetProperty(nameof(BucketKeyOf.Index))!, index),
-            Expression.Bind(typeof(BucketKeyOf).GetProperty(nameof(BucketKeyOf.UserId))!, Expression.Property(a, nameof(Activity.UserId))),
-            Expression.Bind(typeof(BucketKeyOf).GetProperty(nameof(BucketKeyOf.Channel))!, Expression.Property(a, nameof(Activity.Channel))));
-        return Expression.Lambda<Func<Activity, BucketKeyOf>>(body, a);
-    }
-
-    private sealed class BucketKeyOf
-    {
-        public int Index { get; init; }
-        public long? UserId { get; init; }
-        public Channel Channel { get; init; }
     }
 
     /// <summary>The first day of each bucket: the period's first day, then each Monday (or 1st of a month) after it.</summary>

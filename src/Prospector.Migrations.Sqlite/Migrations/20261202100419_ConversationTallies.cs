@@ -1,0 +1,50 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Prospector.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class ConversationTallies : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ConversationTallies",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Hourly = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Slot = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OwnerId = table.Column<long>(type: "INTEGER", nullable: true),
+                    TeamId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConversationTallies", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConversationTallies_Hourly_Slot_UserId_Channel_OwnerId_TeamId_Count",
+                table: "ConversationTallies",
+                columns: new[] { "Hourly", "Slot", "UserId", "Channel", "OwnerId", "TeamId", "Count" });
+
+            // Hand-written: the unique key, the triggers that keep the table, and its first filling (see ConversationTalliesSql).
+            foreach (var sql in ConversationTalliesSql.Up) migrationBuilder.Sql(sql);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            foreach (var sql in ConversationTalliesSql.Down) migrationBuilder.Sql(sql);
+            migrationBuilder.DropTable(
+                name: "ConversationTallies");
+        }
+    }
+}
