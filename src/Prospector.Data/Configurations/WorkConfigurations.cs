@@ -77,6 +77,10 @@ internal sealed class LifecycleEventConfiguration : IEntityTypeConfiguration<Lif
         // The reports: a period's events read from the index alone, and per contact its stage changes by stage (first Lead, highest stage).
         b.HasIndex(e => new { e.Kind, e.At, e.ContactId, e.FromStage, e.ToStage });
         b.HasIndex(e => new { e.ContactId, e.Kind, e.ToStage, e.At });
+        // The activity report's gates overridden: only the overriding changes (~1 %), by period, with the contact and who did
+        // it. Without it the count read every stage change of the period from the table (526 ms at 100,000 contacts).
+        // The filter is the same SQL on both databases (a boolean column; SQLite stores it as 0/1).
+        b.HasIndex(e => new { e.Kind, e.At, e.ContactId, e.ById }).HasFilter("\"Override\"");
     }
 }
 

@@ -1254,6 +1254,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("ContactId", "Kind", "ToStage", "At");
 
+                    b.HasIndex("Kind", "At", "ContactId", "ById")
+                        .HasFilter("\"Override\"");
+
                     b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
 
                     b.ToTable("LifecycleEvents");

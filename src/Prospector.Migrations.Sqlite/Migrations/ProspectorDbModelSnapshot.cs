@@ -1206,6 +1206,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ContactId", "Kind", "ToStage", "At");
 
+                    b.HasIndex("Kind", "At", "ContactId", "ById")
+                        .HasFilter("\"Override\"");
+
                     b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
 
                     b.ToTable("LifecycleEvents");
