@@ -73,6 +73,10 @@ else
   python3 bench/seed_lifecycle.py "$SEED/prospector.db" "$EVENTS" >&2
   log "seeded SQLite in $(($(date +%s) - t0)) s"
 fi
+# The server's daily retention run starts 10 minutes after start-up and would erase the seeded contacts disqualified more
+# than a year ago (RetentionDays 365) while the reports are measured, holding the write lock for long stretches (a report
+# request then waits for its token's last-used stamp and may answer 503). Keep them for the longest allowed time instead.
+sqlite3 "$SEED/prospector.db" "UPDATE WorkspaceSettings SET RetentionDays = 3650"
 ADMIN="$("${EXE[@]}" token create admin@bench.example --data-dir "$SEED")"
 REP="$("${EXE[@]}" token create rep@bench.example --data-dir "$SEED")"
 DB="$SEED/prospector.db"
