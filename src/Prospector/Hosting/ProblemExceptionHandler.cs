@@ -44,8 +44,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException b => (b.StatusCode, "Bad request", b.InnerException?.Message ?? b.Message),
             DbUpdateConcurrencyException => (StatusCodes.Status412PreconditionFailed, "The record was changed by someone else",
                 "Load it again and reapply your change."),
+            // A read saves nothing, so it is not told that nothing was saved.
             _ when IsBusy(exception) => (StatusCodes.Status503ServiceUnavailable, "The database is busy",
-                l["Nothing was saved: another change (an import, say) is being written. Try again in a moment."].Value),
+                (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                    ? l["Another change (an import, say) is being written. Try again in a moment."]
+                    : l["Nothing was saved: another change (an import, say) is being written. Try again in a moment."]).Value),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", null as string),
         };
         if (status == StatusCodes.Status503ServiceUnavailable)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Prospector.Tests.Infrastructure;
@@ -44,6 +45,26 @@ public sealed class BusyDatabaseTests
         var retried = await rep.PostAsJsonAsync("/api/v1/activities", call);
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
         Assert.Equal(1, (await rep.GetJsonAsync($"/api/v1/activities?contactId={contactId}")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_read_is_not_held_up_by_stamping_the_tokens_last_use_while_another_writer_holds_the_lock()
+    {
+        var logs = new CapturedLogs();
+        var (app, file, rep, contactId) = await AppWithContactAsync(logs);
+        await using var _ = app;
+        // The token was last used long ago: this request stamps the time, a write.
+        await app.WithDbAsync((db, _) => db.ApiTokens.ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, DateTime.UtcNow.AddHours(-1))));
+
+        await using (var other = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var writeLock = other.BeginTransaction(deferred: false); // an import publishing its rows
+            var read = await rep.GetAsync($"/api/v1/contacts/{contactId}");
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.Equal("Busy", (await read.ReadJsonAsync()).GetProperty("lastName").GetString());
+        }
+        Assert.Contains(logs.Entries, e => e.Message.Contains("Skipped writing a token's last use"));
     }
 
     [Fact]

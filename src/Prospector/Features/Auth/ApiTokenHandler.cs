@@ -50,9 +50,10 @@ public sealed class ApiTokenHandler(
         {
             var db = Db;
             // This write changes no cached answer but the time, which is put into the answer itself (AuthCache.StampOnly).
+            // Skipped when the database is busy (BestEffort): a read never waits for this stamp.
             using (AuthCache.StampOnly())
-                await db.ApiTokens.Where(t => t.Id == token.TokenId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+                await BestEffort.WriteAsync(db, () => db.ApiTokens.Where(t => t.Id == token.TokenId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted), Logger, "a token's last use");
             cache.Update<TokenUser>("token:" + hash, t => t with { LastUsedAt = now });
         }
         List<Claim> claims =

@@ -13,7 +13,7 @@ namespace Prospector.Features.Auth;
 /// in the cookie. That is one indexed read per request (a compiled query), on every instance alike, so signing out,
 /// "sign out everywhere", a password change and deactivation end a copied cookie at its very next request.
 /// </summary>
-public sealed class Sessions(ProspectorDb db, TimeProvider time, AuthCache cache)
+public sealed class Sessions(ProspectorDb db, TimeProvider time, AuthCache cache, ILogger<Sessions> log)
 {
     /// <summary>The claim in the sign-in cookie that names the session.</summary>
     public const string KeyClaim = "prospector.session";
@@ -80,8 +80,10 @@ public sealed class Sessions(ProspectorDb db, TimeProvider time, AuthCache cache
         if (now - seen.LastSeenAt > TouchEvery)
         {
             // Only the time changes, and it goes into the cached answer itself (AuthCache.StampOnly).
+            // Skipped when the database is busy (BestEffort): the cached time still moves on, so the next try is in five minutes.
             using (AuthCache.StampOnly())
-                await db.UserSessions.Where(s => s.KeyHash == hash).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+                await BestEffort.WriteAsync(db, () => db.UserSessions.Where(s => s.KeyHash == hash)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct), log, "a session's last request");
             cache.Update<Seen>(cached, s => s with { LastSeenAt = now });
         }
         return seen.Role ?? "";
