@@ -95,6 +95,8 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasOne(c => c.LeadSource).WithMany().HasForeignKey(c => c.LeadSourceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Contact>().WithMany().HasForeignKey(c => c.ReferredById).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => c.DeletedAt).HasFilter(Live.Deleted);
+        // The funnel's cohort (contacts that first became a Lead in the period) and how far each got, from the index alone.
+        b.HasIndex(c => new { c.FirstLeadAt, c.Stage, c.HighestStage, c.LeadStatus, c.OwnerId, c.TeamId }).HasFilter(Live.Filter);
         b.HasOne(c => c.Company).WithMany(c => c.Contacts).HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne(c => c.Team).WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.SetNull);

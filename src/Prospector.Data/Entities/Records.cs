@@ -102,6 +102,13 @@ public sealed class Contact : TrackedRecord, IOwned
     /// still count its stage history.
     /// </summary>
     public DateTime? ErasedAt { get; set; }
+    /// <summary>
+    /// Kept by the database, never written by the app: when the contact's first stage change to Lead or a later stage
+    /// happened (the funnel's cohort), by triggers on LifecycleEvents in the transaction of the event (FunnelFactsSql).
+    /// </summary>
+    public DateTime? FirstLeadAt { get; private set; }
+    /// <summary>Kept by the database like <see cref="FirstLeadAt"/>: the highest stage any of the contact's stage changes reached.</summary>
+    public Stage? HighestStage { get; private set; }
     public List<Tag> Tags { get; set; } = [];
     public List<ConsentRecord> Consents { get; set; } = [];
     public List<PersonalDate> PersonalDates { get; set; } = [];

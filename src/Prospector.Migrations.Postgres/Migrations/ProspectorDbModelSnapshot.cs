@@ -545,6 +545,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ErasedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("FirstLeadAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -555,6 +558,10 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .UseCollation("C");
+
+                    b.Property<string>("HighestStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("JobTitle")
                         .HasMaxLength(100)
@@ -701,6 +708,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("FirstLeadAt", "Stage", "HighestStage", "LeadStatus", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "LeadStatus", "NameKey", "Id", "OwnerId", "TeamId")
@@ -1256,6 +1266,9 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("Kind", "At", "ContactId", "ById")
                         .HasFilter("\"Override\"");
+
+                    b.HasIndex("Kind", "At", "ContactId", "Reason")
+                        .HasFilter("\"ToStatus\" = 'Unqualified'");
 
                     b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
 

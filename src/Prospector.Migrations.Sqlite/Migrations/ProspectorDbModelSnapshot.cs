@@ -519,6 +519,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ErasedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("FirstLeadAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -527,6 +530,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<string>("FirstNameKey")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HighestStage")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("JobTitle")
@@ -673,6 +680,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("FirstLeadAt", "Stage", "HighestStage", "LeadStatus", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "LeadStatus", "NameKey", "Id", "OwnerId", "TeamId")
@@ -1208,6 +1218,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Kind", "At", "ContactId", "ById")
                         .HasFilter("\"Override\"");
+
+                    b.HasIndex("Kind", "At", "ContactId", "Reason")
+                        .HasFilter("\"ToStatus\" = 'Unqualified'");
 
                     b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
 

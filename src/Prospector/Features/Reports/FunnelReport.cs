@@ -28,29 +28,21 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     public static async Task<FunnelReport> ComputeAsync(ReportBasis b, CancellationToken ct)
     {
         var cohort = CohortOf(b);
-        // One pass over the cohort: each contact's current stage, the highest stage any of its stage changes reached, and
-        // (disqualified contacts) the reason; Reached(stage) is then summed up in memory from these few groups.
-        var stageEvents = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged);
-        var groups = await cohort.Select(c => new
-        {
-            c.Stage,
-            Highest = stageEvents.Where(e => e.ContactId == c.Id).Max(e => (int?)(e.ToStage == Stage.RepeatCustomer ? 4 : e.ToStage == Stage.Customer ? 3
-                : e.ToStage == Stage.Prospect ? 2 : e.ToStage == Stage.Lead ? 1 : e.ToStage == Stage.Suspect ? 0 : -1)),
-            Out = c.LeadStatus == LeadStatus.Unqualified,
-            Reason = c.LeadStatus == LeadStatus.Unqualified ? c.UnqualifiedReason : null,
-        })
-            .GroupBy(x => new { x.Stage, x.Highest, x.Out, x.Reason }).Select(g => new { g.Key.Stage, g.Key.Highest, g.Key.Out, g.Key.Reason, N = g.Count() })
+        // One pass over the cohort's index (Contacts.FirstLeadAt, kept by the database): each contact's current stage and the
+        // highest stage any of its stage changes reached; Reached(stage) is then summed up in memory from these few groups.
+        var groups = await cohort.GroupBy(c => new { c.Stage, c.HighestStage }).Select(g => new { g.Key.Stage, g.Key.HighestStage, N = g.Count() })
             .ToListAsync(ct);
         var steps = new List<CohortStep>();
         foreach (var s in CohortStages)
         {
-            var n = groups.Where(g => g.Stage >= s || (g.Highest ?? -1) >= (int)s).Sum(g => g.N);
+            var n = groups.Where(g => g.Stage >= s || g.HighestStage >= s).Sum(g => g.N);
             steps.Add(new CohortStep(s, n, steps.Count == 0 ? null : Rate(n, steps[^1].Reached)));
         }
         var size = steps[0].Reached;
         var overall = Rate(steps.First(s => s.Stage == Stage.Customer).Reached, size);
 
-        var disqualified = groups.Where(g => g.Out).GroupBy(g => g.Reason).Select(g => new { g.Key, N = g.Sum(x => x.N) }).ToList();
+        var disqualified = await cohort.Where(c => c.LeadStatus == LeadStatus.Unqualified).GroupBy(c => c.UnqualifiedReason)
+            .Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         var cohortIds = cohort.Select(c => (long?)c.Id);
         var cohortDeals = b.Opportunities().Where(o => cohortIds.Contains(o.ContactId));
         var cohortDrops = disqualified.Select(d => new DropOut(DropOutKind.Disqualified, d.Key ?? "", d.N))
@@ -60,24 +52,22 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
             await PeriodStepsAsync(b, ct), await PeriodDropsAsync(b, ct));
     }
 
-    /// <summary>Contacts whose first stage change to Lead or higher lies in the period.</summary>
+    /// <summary>Contacts whose first stage change to Lead or higher lies in the period (<see cref="Contact.FirstLeadAt"/>).</summary>
     public static IQueryable<Contact> CohortOf(ReportBasis b)
     {
-        var up = StageOrder.AtLeast(Stage.Lead);
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
-        // The first such change lies in the period when one lies in it and none before it (no MIN over every contact's events).
-        var ups = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage));
-        var firsts = ups.Where(e => e.At >= start && e.At < end && !ups.Any(p => p.ContactId == e.ContactId && p.At < start)).Select(e => e.ContactId);
-        return b.Contacts().Where(c => firsts.Contains(c.Id));
+        return b.Contacts().Where(c => c.FirstLeadAt >= start && c.FirstLeadAt < end);
     }
 
-    /// <summary>Of <paramref name="contacts"/>, those that ever reached <paramref name="stage"/> or a later one (by an event or where they are now).</summary>
+    /// <summary>
+    /// Of <paramref name="contacts"/>, those that ever reached <paramref name="stage"/> or a later one: where they are now,
+    /// or the highest stage a stage change took them to (<see cref="Contact.HighestStage"/>).
+    /// </summary>
     public static IQueryable<Contact> Reached(ReportBasis b, IQueryable<Contact> contacts, Stage stage)
     {
         var up = StageOrder.AtLeast(stage);
         var now = StageOrder.All.Where(x => x >= stage).ToList();
-        var ids = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage)).Select(e => e.ContactId);
-        return contacts.Where(c => now.Contains(c.Stage) || ids.Contains(c.Id));
+        return contacts.Where(c => now.Contains(c.Stage) || up.Contains(c.HighestStage));
     }
 
     /// <summary>Contacts with an upward move into <paramref name="stage"/> within the period.</summary>

@@ -39,10 +39,10 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
         var stays = StageOrder.All.ToDictionary(s => s, _ => new List<double>());
         foreach (var x in pairs) stays[x.ToStage!.Value].Add((x.End - x.Start).TotalDays);
 
-        var up = StageOrder.AtLeast(Stage.Lead);
-        var leadEvents = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged && up.Contains(e.ToStage));
+        // The contact's first day as a Lead, kept on the contact (Contact.FirstLeadAt), also while it is in the recycle bin.
+        var contacts = b.Db.Contacts.IgnoreQueryFilters();
         var won = await b.Opportunities().Where(o => o.State == OpportunityState.Won).Where(b.ClosedInPeriod)
-            .Select(o => new { o.ClosedAt, o.CreatedAt, LeadAt = leadEvents.Where(e => e.ContactId == o.ContactId).Min(e => (DateTime?)e.At) })
+            .Select(o => new { o.ClosedAt, o.CreatedAt, LeadAt = contacts.Where(c => c.Id == o.ContactId).Select(c => c.FirstLeadAt).FirstOrDefault() })
             .ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var open = await b.Opportunities().Where(Definitions.OpenDeal).Select(o => o.CreatedAt).ToListAsync(ct);

@@ -1,0 +1,65 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Prospector.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class FunnelFacts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "FirstLeadAt",
+                table: "Contacts",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "HighestStage",
+                table: "Contacts",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            // Hand-written: every contact's facts from its stage changes, then the triggers that keep them (see FunnelFactsSql).
+            // Filled before the index is made, so the fill does not also update the index row by row.
+            foreach (var sql in FunnelFactsSql.Up) migrationBuilder.Sql(sql);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LifecycleEvents_Kind_At_ContactId_Reason",
+                table: "LifecycleEvents",
+                columns: new[] { "Kind", "At", "ContactId", "Reason" },
+                filter: "\"ToStatus\" = 'Unqualified'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_FirstLeadAt_Stage_HighestStage_LeadStatus_OwnerId_TeamId",
+                table: "Contacts",
+                columns: new[] { "FirstLeadAt", "Stage", "HighestStage", "LeadStatus", "OwnerId", "TeamId" },
+                filter: "\"DeletedAt\" IS NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            foreach (var sql in FunnelFactsSql.Down) migrationBuilder.Sql(sql);
+            migrationBuilder.DropIndex(
+                name: "IX_LifecycleEvents_Kind_At_ContactId_Reason",
+                table: "LifecycleEvents");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Contacts_FirstLeadAt_Stage_HighestStage_LeadStatus_OwnerId_TeamId",
+                table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "FirstLeadAt",
+                table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "HighestStage",
+                table: "Contacts");
+        }
+    }
+}

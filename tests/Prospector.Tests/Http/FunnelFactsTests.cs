@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Prospector.Data;
+using Prospector.Tests.Infrastructure;
+
+namespace Prospector.Tests.Http;
+
+/// <summary>
+/// The funnel's cohort reads Contacts.FirstLeadAt and Contacts.HighestStage, which database triggers keep from the contact's
+/// stage changes. A random history of stage changes — in and out of time order (backdated events), status changes among
+/// them, several contacts at once, events deleted and changed behind the app's back, contacts deleted for good — and after
+/// each write every contact's kept facts must equal a recomputation from its events in memory; at the end the migration's
+/// fill (the same SQL run again) must give the same facts. A missing trigger (a migration that rebuilt LifecycleEvents on
+/// SQLite drops it) fails here. Replay with PROSPECTOR_FACTS_SEED=n.
+/// </summary>
+public abstract class FunnelFactsTests(ProspectorFactory app)
+{
+    private static readonly DateTime Base = new(2032, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly Stage?[] Stages = [Stage.Suspect, Stage.Lead, Stage.Prospect, Stage.Customer, Stage.RepeatCustomer, null];
+
+    [Fact]
+    public async Task Kept_funnel_facts_equal_a_recomputation_after_every_kind_of_write()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("PROSPECTOR_FACTS_SEED"), out var s) ? s : 5;
+        var r = new Random(seed);
+        var name = TestHttp.Unique("Facts");
+        await app.WithDbAsync(async (db, _) =>
+        {
+            for (var op = 0; op < 90; op++)
+            {
+                var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).Select(c => c.Id).ToListAsync();
+                var events = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).Select(e => e.Id).ToListAsync();
+                var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(12);
+                var what = $"op {op} (seed {seed}): kind {kind}";
+                switch (kind)
+                {
+                    case 0: db.Contacts.Add(new Contact { LastName = name, Stage = Stage.Suspect }); await db.SaveChangesAsync(); break;
+                    case <= 6:
+                        // One to three events at once, over random contacts, at random times (some before the earliest so far).
+                        for (var i = r.Next(1, 4); i > 0; i--)
+                        {
+                            var stage = Stages[r.Next(Stages.Length)];
+                            db.LifecycleEvents.Add(new LifecycleEvent
+                            {
+                                ContactId = contacts[r.Next(contacts.Count)], At = Base.AddMinutes(r.Next(0, 60 * 24 * 90)),
+                                Kind = stage is null ? LifecycleEventKind.StatusChanged : LifecycleEventKind.StageChanged,
+                                FromStage = stage is null ? null : Stages[r.Next(Stages.Length - 1)], ToStage = stage,
+                                ToStatus = stage is null ? LeadStatus.Unqualified : null,
+                            });
+                        }
+                        await db.SaveChangesAsync();
+                        break;
+                    case 7 or 8:
+                        var gone = events[r.Next(events.Count)];
+                        await db.LifecycleEvents.Where(e => e.Id == gone).ExecuteDeleteAsync();
+                        break;
+                    case 9:
+                        var changed = events[r.Next(events.Count)];
+                        var to = Stages[r.Next(Stages.Length - 1)];
+                        var at = Base.AddMinutes(r.Next(0, 60 * 24 * 90));
+                        await db.LifecycleEvents.Where(e => e.Id == changed).ExecuteUpdateAsync(x => x.SetProperty(e => e.ToStage, to).SetProperty(e => e.At, at));
+                        break;
+                    case 10:
+                        var moved = events[r.Next(events.Count)];
+                        var other = contacts[r.Next(contacts.Count)];
+                        await db.LifecycleEvents.Where(e => e.Id == moved).ExecuteUpdateAsync(x => x.SetProperty(e => e.ContactId, other));
+                        break;
+                    default:
+                        var erased = contacts[r.Next(contacts.Count)];
+                        await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == erased).ExecuteDeleteAsync(); // its events go along
+                        break;
+                }
+                await AssertFactsAsync(db, name, what);
+            }
+            // The migration's fill gives the same facts.
+            var isSqlite = db.Database.ProviderName!.Contains("Sqlite", StringComparison.Ordinal);
+            foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.FunnelFactsSql.Up : Prospector.Migrations.Postgres.FunnelFactsSql.Up)
+                await db.Database.ExecuteSqlRawAsync(sql);
+            await AssertFactsAsync(db, name, "after the fill");
+            return 0;
+        });
+    }
+
+    private static async Task AssertFactsAsync(ProspectorDb db, string name, string what)
+    {
+        var kept = await db.Contacts.IgnoreQueryFilters().AsNoTracking().Where(c => c.LastName == name)
+            .Select(c => new { c.Id, c.FirstLeadAt, c.HighestStage }).OrderBy(c => c.Id).ToListAsync();
+        var ids = kept.Select(c => c.Id).ToList();
+        var events = await db.LifecycleEvents.AsNoTracking().Where(e => ids.Contains(e.ContactId) && e.Kind == LifecycleEventKind.StageChanged).ToListAsync();
+        Assert.True(kept.Count > 0, what);
+        foreach (var c in kept)
+        {
+            var mine = events.Where(e => e.ContactId == c.Id && e.ToStage is not null).ToList();
+            var first = mine.Where(e => e.ToStage >= Stage.Lead).Select(e => (DateTime?)e.At).Min();
+            var highest = mine.Count == 0 ? null : mine.Max(e => e.ToStage);
+            Assert.True(first == c.FirstLeadAt && highest == c.HighestStage,
+                $"{what}: contact {c.Id} keeps {c.FirstLeadAt:O}/{c.HighestStage}, its events say {first:O}/{highest}");
+        }
+    }
+}
+
+public sealed class FunnelFactsTestsSqlite(SqliteApp f) : FunnelFactsTests(f.Factory), IClassFixture<SqliteApp>;
+public sealed class FunnelFactsTestsPostgres(PostgresApp f) : FunnelFactsTests(f.Factory), IClassFixture<PostgresApp>;
