@@ -60,4 +60,11 @@ public sealed class LifecycleEvent
     public bool Override { get; set; }
     public long? ById { get; set; }
     public DateTime At { get; set; }
+    /// <summary>
+    /// Kept by the database, never written by the app (triggers on LifecycleEvents, FunnelFactsSql): for a stage change, the
+    /// stay in a stage it ends — the time of the contact's stage change just before it (by time, then id) and the stage
+    /// that change led to; null for the contact's first one. The stage times report reads them.
+    /// </summary>
+    public DateTime? StayStartedAt { get; private set; }
+    public Stage? StayStage { get; private set; }
 }

@@ -1250,6 +1250,13 @@ namespace Prospector.Migrations.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("StayStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("StayStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ToStage")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -1270,7 +1277,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("Kind", "At", "ContactId", "Reason")
                         .HasFilter("\"ToStatus\" = 'Unqualified'");
 
-                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
+                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage", "StayStage", "StayStartedAt");
 
                     b.ToTable("LifecycleEvents");
                 });

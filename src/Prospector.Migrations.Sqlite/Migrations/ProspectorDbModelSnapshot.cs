@@ -1202,6 +1202,13 @@ namespace Prospector.Migrations.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StayStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StayStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ToStage")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -1222,7 +1229,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("Kind", "At", "ContactId", "Reason")
                         .HasFilter("\"ToStatus\" = 'Unqualified'");
 
-                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage");
+                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage", "StayStage", "StayStartedAt");
 
                     b.ToTable("LifecycleEvents");
                 });

@@ -5,10 +5,10 @@ using Prospector.Tests.Infrastructure;
 namespace Prospector.Tests.Http;
 
 /// <summary>
-/// The funnel's cohort reads Contacts.FirstLeadAt and Contacts.HighestStage, which database triggers keep from the contact's
-/// stage changes. A random history of stage changes — in and out of time order (backdated events), status changes among
+/// The funnel's cohort reads Contacts.FirstLeadAt and Contacts.HighestStage, and the stage times report the stay each stage
+/// change ends (LifecycleEvents.StayStartedAt and StayStage), which database triggers keep from the contacts' stage changes. A random history of stage changes — in and out of time order (backdated events), status changes among
 /// them, several contacts at once, events deleted and changed behind the app's back, contacts deleted for good — and after
-/// each write every contact's kept facts must equal a recomputation from its events in memory; at the end the migration's
+/// each write every contact's kept facts and every event's stay must equal a recomputation from the events in memory; at the end the migration's
 /// fill (the same SQL run again) must give the same facts. A missing trigger (a migration that rebuilt LifecycleEvents on
 /// SQLite drops it) fails here. Replay with PROSPECTOR_FACTS_SEED=n.
 /// </summary>
@@ -29,19 +29,22 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             {
                 var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).Select(c => c.Id).ToListAsync();
                 var events = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).Select(e => e.Id).ToListAsync();
+                var times = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).Select(e => e.At).ToListAsync();
                 var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(12);
                 var what = $"op {op} (seed {seed}): kind {kind}";
                 switch (kind)
                 {
                     case 0: db.Contacts.Add(new Contact { LastName = name, Stage = Stage.Suspect }); await db.SaveChangesAsync(); break;
                     case <= 6:
-                        // One to three events at once, over random contacts, at random times (some before the earliest so far).
+                        // One to three events at once, over random contacts, at random times (backdated before others, too).
                         for (var i = r.Next(1, 4); i > 0; i--)
                         {
                             var stage = Stages[r.Next(Stages.Length)];
                             db.LifecycleEvents.Add(new LifecycleEvent
                             {
-                                ContactId = contacts[r.Next(contacts.Count)], At = Base.AddMinutes(r.Next(0, 60 * 24 * 90)),
+                                // Now and then at the very time of another event: the stays then go by id.
+                                ContactId = contacts[r.Next(contacts.Count)],
+                                At = times.Count > 0 && r.Next(4) == 0 ? times[r.Next(times.Count)] : Base.AddMinutes(r.Next(0, 60 * 24 * 90)),
                                 Kind = stage is null ? LifecycleEventKind.StatusChanged : LifecycleEventKind.StageChanged,
                                 FromStage = stage is null ? null : Stages[r.Next(Stages.Length - 1)], ToStage = stage,
                                 ToStatus = stage is null ? LeadStatus.Unqualified : null,
@@ -85,8 +88,17 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
         var kept = await db.Contacts.IgnoreQueryFilters().AsNoTracking().Where(c => c.LastName == name)
             .Select(c => new { c.Id, c.FirstLeadAt, c.HighestStage }).OrderBy(c => c.Id).ToListAsync();
         var ids = kept.Select(c => c.Id).ToList();
-        var events = await db.LifecycleEvents.AsNoTracking().Where(e => ids.Contains(e.ContactId) && e.Kind == LifecycleEventKind.StageChanged).ToListAsync();
+        var all = await db.LifecycleEvents.AsNoTracking().Where(e => ids.Contains(e.ContactId)).ToListAsync();
+        var events = all.Where(e => e.Kind == LifecycleEventKind.StageChanged).ToList();
         Assert.True(kept.Count > 0, what);
+        foreach (var e in all)
+        {
+            // The stay a stage change ends: the contact's stage change just before it, by time, then id.
+            var before = e.Kind != LifecycleEventKind.StageChanged ? null : events.Where(p => p.ContactId == e.ContactId && (p.At < e.At || (p.At == e.At && p.Id < e.Id)))
+                .OrderByDescending(p => p.At).ThenByDescending(p => p.Id).FirstOrDefault();
+            Assert.True(e.StayStartedAt == before?.At && e.StayStage == before?.ToStage,
+                $"{what}: event {e.Id} ({e.Kind}, contact {e.ContactId}, {e.At:O}) keeps the stay {e.StayStartedAt:O}/{e.StayStage}, expected {before?.At:O}/{before?.ToStage}");
+        }
         foreach (var c in kept)
         {
             var mine = events.Where(e => e.ContactId == c.Id && e.ToStage is not null).ToList();

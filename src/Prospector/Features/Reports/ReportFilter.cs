@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Linq.Expressions;
 using Microsoft.Extensions.Localization;
 using Prospector.Data;
@@ -107,9 +108,20 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
     /// </summary>
     public IQueryable<LifecycleEvent> EventsOfContacts()
     {
+        if (CountsEveryContact)
+        {
+            // Every contact but those in the recycle bin (a few): one small set built once, not a probe into the contacts
+            // table per event (1.2 million events a year at the benchmark's full size: seconds on SQLite).
+            var binned = Db.Contacts.IgnoreQueryFilters().Where(c => c.DeletedAt != null).Select(c => c.Id);
+            return Db.LifecycleEvents.Where(e => !binned.Contains(e.ContactId));
+        }
         var contacts = Contacts();
         return Db.LifecycleEvents.Where(e => contacts.Any(c => c.Id == e.ContactId));
     }
+
+    /// <summary>The user sees every record and no record filter is set: the report counts every contact outside the recycle bin.</summary>
+    public bool CountsEveryContact => Scope.SeesAll && Filter.TeamId is null && Filter.OwnerId is null && SourceId is null
+        && Filter.ListId is null && string.IsNullOrWhiteSpace(Filter.Country);
 
     public Expression<Func<LifecycleEvent, bool>> InPeriod
     {

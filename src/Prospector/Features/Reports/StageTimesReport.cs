@@ -18,24 +18,18 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
     public static async Task<StageTimesReport> ComputeAsync(ReportBasis b, TimeProvider time, CancellationToken ct)
     {
         // A stay ends at a stage change within the period and began at the contact's stage change just before it (by time,
-        // then id): one index probe per stage change of the period, instead of reading the touched contacts' whole histories.
-        // Counted as before: the stay's stage is the earlier change's ToStage; a change in the period without FromStage ends a
-        // stay only for a contact that also has a change with FromStage in the period.
-        var events = b.StageEvents();
-        var all = b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StageChanged);
-        var ends = events.Where(b.InPeriod);
-        var touched = ends.Where(e => e.FromStage != null).Select(e => e.ContactId);
-        var pairs = await ends.Where(e => e.FromStage != null || touched.Contains(e.ContactId))
-            .Select(e => new
-            {
-                End = e.At,
-                PrevId = all.Where(p => p.ContactId == e.ContactId && (p.At < e.At || (p.At == e.At && p.Id < e.Id)))
-                    .OrderByDescending(p => p.At).ThenByDescending(p => p.Id).Select(p => (long?)p.Id).FirstOrDefault(),
-            })
-            .Where(x => x.PrevId != null)
-            .Join(b.Db.LifecycleEvents, x => x.PrevId, p => (long?)p.Id, (x, p) => new { p.ToStage, Start = p.At, x.End })
-            .Where(x => x.ToStage != null)
-            .ToListAsync(ct);
+        // then id), which the database keeps on the change itself (LifecycleEvent.StayStartedAt and StayStage): one read of
+        // the period's stage changes from their index. Counted as before: the stay's stage is the earlier change's ToStage;
+        // a change in the period without FromStage ends a stay only for a contact that also has a change with FromStage in
+        // the period.
+        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
+        var ends = b.StageEvents().Where(b.InPeriod).Where(e => e.StayStage != null);
+        var pairs = await ends.Where(e => e.FromStage != null)
+            .Select(e => new { ToStage = e.StayStage, Start = e.StayStartedAt!.Value, End = e.At }).ToListAsync(ct);
+        // Rare (an imported history): the other changes, each looking up its contact's changes of the period.
+        pairs.AddRange(await ends.Where(e => e.FromStage == null && b.Db.LifecycleEvents.Any(t => t.ContactId == e.ContactId
+                && t.Kind == LifecycleEventKind.StageChanged && t.FromStage != null && t.At >= start && t.At < end))
+            .Select(e => new { ToStage = e.StayStage, Start = e.StayStartedAt!.Value, End = e.At }).ToListAsync(ct));
         var stays = StageOrder.All.ToDictionary(s => s, _ => new List<double>());
         foreach (var x in pairs) stays[x.ToStage!.Value].Add((x.End - x.Start).TotalDays);
 

@@ -11,6 +11,23 @@ namespace Prospector.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_LifecycleEvents_Kind_At_ContactId_FromStage_ToStage",
+                table: "LifecycleEvents");
+
+            migrationBuilder.AddColumn<string>(
+                name: "StayStage",
+                table: "LifecycleEvents",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "StayStartedAt",
+                table: "LifecycleEvents",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<DateTime>(
                 name: "FirstLeadAt",
                 table: "Contacts",
@@ -24,9 +41,14 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 maxLength: 32,
                 nullable: true);
 
-            // Hand-written: every contact's facts from its stage changes, then the triggers that keep them (see FunnelFactsSql).
-            // Filled before the index is made, so the fill does not also update the index row by row.
+            // Hand-written: every contact's facts and every stage change's stay from the stage changes, then the triggers that
+            // keep them (see FunnelFactsSql). Filled before the indexes are made, so the fill does not also update them row by row.
             foreach (var sql in FunnelFactsSql.Up) migrationBuilder.Sql(sql);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LifecycleEvents_Kind_At_ContactId_FromStage_ToStage_StayStage_StayStartedAt",
+                table: "LifecycleEvents",
+                columns: new[] { "Kind", "At", "ContactId", "FromStage", "ToStage", "StayStage", "StayStartedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_LifecycleEvents_Kind_At_ContactId_Reason",
@@ -46,6 +68,10 @@ namespace Prospector.Migrations.Sqlite.Migrations
         {
             foreach (var sql in FunnelFactsSql.Down) migrationBuilder.Sql(sql);
             migrationBuilder.DropIndex(
+                name: "IX_LifecycleEvents_Kind_At_ContactId_FromStage_ToStage_StayStage_StayStartedAt",
+                table: "LifecycleEvents");
+
+            migrationBuilder.DropIndex(
                 name: "IX_LifecycleEvents_Kind_At_ContactId_Reason",
                 table: "LifecycleEvents");
 
@@ -54,12 +80,25 @@ namespace Prospector.Migrations.Sqlite.Migrations
                 table: "Contacts");
 
             migrationBuilder.DropColumn(
+                name: "StayStage",
+                table: "LifecycleEvents");
+
+            migrationBuilder.DropColumn(
+                name: "StayStartedAt",
+                table: "LifecycleEvents");
+
+            migrationBuilder.DropColumn(
                 name: "FirstLeadAt",
                 table: "Contacts");
 
             migrationBuilder.DropColumn(
                 name: "HighestStage",
                 table: "Contacts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LifecycleEvents_Kind_At_ContactId_FromStage_ToStage",
+                table: "LifecycleEvents",
+                columns: new[] { "Kind", "At", "ContactId", "FromStage", "ToStage" });
         }
     }
 }
