@@ -707,6 +707,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
+                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 

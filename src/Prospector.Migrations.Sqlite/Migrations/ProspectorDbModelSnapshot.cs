@@ -679,6 +679,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
+                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 

@@ -119,9 +119,12 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
         return Db.LifecycleEvents.Where(e => contacts.Any(c => c.Id == e.ContactId));
     }
 
+    /// <summary>A team, owner, source, list or country filter is set (else the records counted are all those the user may see).</summary>
+    public bool HasRecordFilter => Filter.TeamId is not null || Filter.OwnerId is not null || SourceId is not null
+        || Filter.ListId is not null || !string.IsNullOrWhiteSpace(Filter.Country);
+
     /// <summary>The user sees every record and no record filter is set: the report counts every contact outside the recycle bin.</summary>
-    public bool CountsEveryContact => Scope.SeesAll && Filter.TeamId is null && Filter.OwnerId is null && SourceId is null
-        && Filter.ListId is null && string.IsNullOrWhiteSpace(Filter.Country);
+    public bool CountsEveryContact => Scope.SeesAll && !HasRecordFilter;
 
     public Expression<Func<LifecycleEvent, bool>> InPeriod
     {

@@ -1,0 +1,28 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Prospector.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class HygieneIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_OwnerId_Stage_LeadStatus_TeamId",
+                table: "Contacts",
+                columns: new[] { "OwnerId", "Stage", "LeadStatus", "TeamId" },
+                filter: "\"DeletedAt\" IS NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Contacts_OwnerId_Stage_LeadStatus_TeamId",
+                table: "Contacts");
+        }
+    }
+}
