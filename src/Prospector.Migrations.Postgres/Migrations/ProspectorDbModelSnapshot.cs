@@ -707,7 +707,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId")
+                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId", "DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")

@@ -679,7 +679,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId")
+                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId", "DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")

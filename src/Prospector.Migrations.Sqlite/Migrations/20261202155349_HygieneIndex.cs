@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Prospector.Migrations.Postgres.Migrations
+namespace Prospector.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class HygieneIndex : Migration
@@ -11,9 +11,9 @@ namespace Prospector.Migrations.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
-                name: "IX_Contacts_OwnerId_Stage_LeadStatus_TeamId",
+                name: "IX_Contacts_OwnerId_Stage_LeadStatus_TeamId_DeletedAt",
                 table: "Contacts",
-                columns: new[] { "OwnerId", "Stage", "LeadStatus", "TeamId" },
+                columns: new[] { "OwnerId", "Stage", "LeadStatus", "TeamId", "DeletedAt" },
                 filter: "\"DeletedAt\" IS NULL");
         }
 
@@ -21,7 +21,7 @@ namespace Prospector.Migrations.Postgres.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_Contacts_OwnerId_Stage_LeadStatus_TeamId",
+                name: "IX_Contacts_OwnerId_Stage_LeadStatus_TeamId_DeletedAt",
                 table: "Contacts");
         }
     }

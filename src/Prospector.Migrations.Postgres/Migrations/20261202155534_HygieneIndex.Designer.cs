@@ -12,7 +12,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261202154518_HygieneIndex")]
+    [Migration("20261202155534_HygieneIndex")]
     partial class HygieneIndex
     {
         /// <inheritdoc />
@@ -710,7 +710,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId")
+                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId", "DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")

@@ -11,7 +11,7 @@ using Prospector.Data;
 namespace Prospector.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ProspectorDb))]
-    [Migration("20261202154459_HygieneIndex")]
+    [Migration("20261202155349_HygieneIndex")]
     partial class HygieneIndex
     {
         /// <inheritdoc />
@@ -682,7 +682,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId")
+                    b.HasIndex("OwnerId", "Stage", "LeadStatus", "TeamId", "DeletedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
                     b.HasIndex("Stage", "NameKey", "Id", "OwnerId", "TeamId")
