@@ -137,8 +137,7 @@ public abstract class ConversationTalliesTests(ProspectorFactory app)
                         foreach (var (owner, team) in new (long? Owner, long? Team)[] { (null, null), (repA.Id, null), (null, repB.TeamId) })
                         {
                             var basis = (await reports.BasisAsync(new ReportFilter(from, to, team, owner), scope)).Value!;
-                            var bounds = ActivityReport.BucketStarts(basis.Period, to.DayNumber - from.DayNumber < 13 * 7).Skip(1)
-                                .Select(x => ReportPeriod.MidnightUtc(x, Features.Common.UserTime.Zone(basis.Period.TimeZone))).ToList();
+                            var bounds = ActivityReport.BucketsOf(basis.Period).Bounds;
                             var fromTallies = await ConversationCounting.FromTalliesAsync(basis, bounds, CancellationToken.None);
                             var fromActivities = await ConversationCounting.FromActivitiesAsync(basis, bounds, CancellationToken.None);
                             if (basis.Period.TimeZone == "Asia/Kolkata")

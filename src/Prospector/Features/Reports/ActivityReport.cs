@@ -30,11 +30,7 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
 
     public static async Task<ActivityReport> ComputeAsync(ReportBasis b, CancellationToken ct)
     {
-        var zone = Common.UserTime.Zone(b.Period.TimeZone);
-        var weekly = b.Period.To.DayNumber - b.Period.From.DayNumber < 13 * 7;
-        var starts = BucketStarts(b.Period, weekly);
-
-        var bounds = starts.Skip(1).Select(d => ReportPeriod.MidnightUtc(d, zone)).ToList();
+        var (weekly, starts, bounds) = BucketsOf(b.Period);
         var counts = (await ConversationCounting.CountAsync(b, bounds, ct)).Select(r => (Start: starts[r.Index], User: r.UserId, r.Channel, r.Count)).ToList();
 
         var done = await HygieneSlices.Done(b).GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
@@ -78,17 +74,13 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
     {
         var q = b.Scope.FilterAbout(b.Db.Activities, b.Db).Where(a => a.Channel != Channel.Note);
         q = ByRep(b, q, a => a.UserId);
-        if (ContactFiltered(b))
+        if (b.HasContactFilter)
         {
             var ids = b.Contacts().Select(c => (long?)c.Id);
             q = q.Where(a => ids.Contains(a.ContactId));
         }
         return q;
     }
-
-    /// <summary>Source, list or country narrow conversations and next actions to those about the reported contacts.</summary>
-    internal static bool ContactFiltered(ReportBasis b) =>
-        !string.IsNullOrWhiteSpace(b.Filter.Source) || b.Filter.ListId is not null || !string.IsNullOrWhiteSpace(b.Filter.Country);
 
     /// <summary>Narrows to the rep (owner filter) or the team's members (team filter), by the given user column.</summary>
     internal static IQueryable<T> ByRep<T>(ReportBasis b, IQueryable<T> q, Expression<Func<T, long?>> user)
@@ -117,8 +109,20 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
             node == from ? to : base.VisitParameter(node);
     }
 
+    /// <summary>
+    /// The period's buckets: weeks when it spans fewer than 13 weeks, else months; the first day of each, and the UTC instants
+    /// between them (the user's midnight starting each bucket after the first).
+    /// </summary>
+    public static (bool Weekly, List<DateOnly> Starts, List<DateTime> Bounds) BucketsOf(ReportPeriod p)
+    {
+        var weekly = p.To.DayNumber - p.From.DayNumber < 13 * 7;
+        var starts = BucketStarts(p, weekly);
+        var zone = Common.UserTime.Zone(p.TimeZone);
+        return (weekly, starts, [.. starts.Skip(1).Select(d => ReportPeriod.MidnightUtc(d, zone))]);
+    }
+
     /// <summary>The first day of each bucket: the period's first day, then each Monday (or 1st of a month) after it.</summary>
-    public static List<DateOnly> BucketStarts(ReportPeriod p, bool weekly)
+    private static List<DateOnly> BucketStarts(ReportPeriod p, bool weekly)
     {
         var starts = new List<DateOnly> { p.From };
         var toMonday = ((int)DayOfWeek.Monday - (int)p.From.DayOfWeek + 7) % 7;

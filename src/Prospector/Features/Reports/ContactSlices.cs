@@ -16,7 +16,7 @@ public static class ContactSlices
         var moves = b.StageEvents().Where(b.InPeriod);
         var q = slice switch
         {
-            ContactSlice.Cohort => FunnelReport.Reached(b, FunnelReport.CohortOf(b), s),
+            ContactSlice.Cohort => FunnelReport.Reached(FunnelReport.CohortOf(b), s),
             ContactSlice.CohortDisqualified => FunnelReport.CohortOf(b).Where(c => c.LeadStatus == LeadStatus.Unqualified && (c.UnqualifiedReason ?? "") == r),
             ContactSlice.Entered => FunnelReport.EnteredInPeriod(b, s),
             // The lists report: contacts created from a list (listId) now at a stage (Customer includes repeat customers), or

@@ -34,7 +34,7 @@ public static class ConversationCounting
     {
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
         var edges = bounds.Append(start).Append(end).ToList();
-        if (ActivityReport.ContactFiltered(b) || edges.Any(t => t.Ticks % TimeSpan.TicksPerHour != 0)) return null;
+        if (b.HasContactFilter || edges.Any(t => t.Ticks % TimeSpan.TicksPerHour != 0)) return null;
         var q = b.Scope.Filter(b.Db.ConversationTallies).Where(Within(Ranges(start, end, edges)));
         q = ActivityReport.ByRep(b, q, t => t.UserId);
         var rows = await q.GroupBy(BucketKey<ConversationTally>(bounds, nameof(ConversationTally.Slot)))

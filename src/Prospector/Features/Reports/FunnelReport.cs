@@ -63,7 +63,7 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     /// Of <paramref name="contacts"/>, those that ever reached <paramref name="stage"/> or a later one: where they are now,
     /// or the highest stage a stage change took them to (<see cref="Contact.HighestStage"/>).
     /// </summary>
-    public static IQueryable<Contact> Reached(ReportBasis b, IQueryable<Contact> contacts, Stage stage)
+    public static IQueryable<Contact> Reached(IQueryable<Contact> contacts, Stage stage)
     {
         var up = StageOrder.AtLeast(stage);
         var now = StageOrder.All.Where(x => x >= stage).ToList();

@@ -17,7 +17,7 @@ public static class HygieneSlices
     private static IQueryable<NextAction> Actions(ReportBasis b)
     {
         var q = ActivityReport.ByRep(b, NextActionQueries.Visible(b.Db, b.Scope).Where(a => a.Status != NextActionStatus.Cancelled), a => a.AssigneeId);
-        if (ActivityReport.ContactFiltered(b)) { var ids = b.Contacts().Select(c => (long?)c.Id); q = q.Where(a => ids.Contains(a.ContactId)); }
+        if (b.HasContactFilter) { var ids = b.Contacts().Select(c => (long?)c.Id); q = q.Where(a => ids.Contains(a.ContactId)); }
         return q;
     }
 

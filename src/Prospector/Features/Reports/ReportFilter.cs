@@ -120,8 +120,13 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
     }
 
     /// <summary>A team, owner, source, list or country filter is set (else the records counted are all those the user may see).</summary>
-    public bool HasRecordFilter => Filter.TeamId is not null || Filter.OwnerId is not null || SourceId is not null
-        || Filter.ListId is not null || !string.IsNullOrWhiteSpace(Filter.Country);
+    public bool HasRecordFilter => Filter.TeamId is not null || Filter.OwnerId is not null || HasContactFilter;
+
+    /// <summary>
+    /// A source, list or country filter is set: filters only a contact has. Records about contacts (conversations, next
+    /// actions) are then narrowed to those about the reported contacts; team and owner narrow them by their own user.
+    /// </summary>
+    public bool HasContactFilter => SourceId is not null || Filter.ListId is not null || !string.IsNullOrWhiteSpace(Filter.Country);
 
     /// <summary>The user sees every record and no record filter is set: the report counts every contact outside the recycle bin.</summary>
     public bool CountsEveryContact => Scope.SeesAll && !HasRecordFilter;

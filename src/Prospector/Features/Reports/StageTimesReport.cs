@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.Common;
@@ -24,14 +25,13 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
         // the period.
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
         var ends = b.StageEvents().Where(b.InPeriod).Where(e => e.StayStage != null);
-        var pairs = await ends.Where(e => e.FromStage != null)
-            .Select(e => new { ToStage = e.StayStage, Start = e.StayStartedAt!.Value, End = e.At }).ToListAsync(ct);
+        var pairs = await ends.Where(e => e.FromStage != null).Select(StayEnded).ToListAsync(ct);
         // Rare (an imported history): the other changes, each looking up its contact's changes of the period.
         pairs.AddRange(await ends.Where(e => e.FromStage == null && b.Db.LifecycleEvents.Any(t => t.ContactId == e.ContactId
                 && t.Kind == LifecycleEventKind.StageChanged && t.FromStage != null && t.At >= start && t.At < end))
-            .Select(e => new { ToStage = e.StayStage, Start = e.StayStartedAt!.Value, End = e.At }).ToListAsync(ct));
+            .Select(StayEnded).ToListAsync(ct));
         var stays = StageOrder.All.ToDictionary(s => s, _ => new List<double>());
-        foreach (var x in pairs) stays[x.ToStage!.Value].Add((x.End - x.Start).TotalDays);
+        foreach (var x in pairs) stays[x.Stage!.Value].Add((x.End - x.Start).TotalDays);
 
         // The contact's first day as a Lead, kept on the contact (Contact.FirstLeadAt), also while it is in the recycle bin.
         var contacts = b.Db.Contacts.IgnoreQueryFilters();
@@ -50,6 +50,17 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
             Row("OpenDealAge", open.Select(c => (now - c).TotalDays).ToList()),
             await StepTimes.ComputeAsync(b, ct));
     }
+
+    private sealed class Stay
+    {
+        public Stage? Stage { get; init; }
+        public DateTime Start { get; init; }
+        public DateTime End { get; init; }
+    }
+
+    /// <summary>The stay a stage change ends: its stage and when it began (kept on the change) and the change's own time.</summary>
+    private static readonly Expression<Func<LifecycleEvent, Stay>> StayEnded =
+        e => new Stay { Stage = e.StayStage, Start = e.StayStartedAt!.Value, End = e.At };
 
     public static DurationRow Row(string name, List<double> days) =>
         new(name, days.Count, Percentile(days, 0.5), Percentile(days, 0.75));
