@@ -83,7 +83,9 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(ProspectorDb).Assembly);
-        if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        var postgres = Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        SqlTime.Map(builder, postgres);
+        if (postgres)
         {
             // Search keys compare byte-wise, as on SQLite: prefix ranges (key >= 'mul' AND key < 'mul' + U+FFFF)
             // and the merge of search branches depend on it, whatever the database's default collation is.

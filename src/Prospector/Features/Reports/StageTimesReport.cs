@@ -24,14 +24,15 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
         // a change in the period without FromStage ends a stay only for a contact that also has a change with FromStage in
         // the period.
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
-        var ends = b.StageEvents().Where(b.InPeriod).Where(e => e.StayStage != null);
+        var ends = b.StageEvents().Where(b.InPeriod).Where(e => e.StayStage != null && e.StayStartedAt != null);
         var pairs = await ends.Where(e => e.FromStage != null).Select(StayEnded).ToListAsync(ct);
         // Rare (an imported history): the other changes, each looking up its contact's changes of the period.
         pairs.AddRange(await ends.Where(e => e.FromStage == null && b.Db.LifecycleEvents.Any(t => t.ContactId == e.ContactId
                 && t.Kind == LifecycleEventKind.StageChanged && t.FromStage != null && t.At >= start && t.At < end))
             .Select(StayEnded).ToListAsync(ct));
+        var inDays = SqlTime.InDays(b.Db);
         var stays = StageOrder.All.ToDictionary(s => s, _ => new List<double>());
-        foreach (var x in pairs) stays[x.Stage!.Value].Add((x.End - x.Start).TotalDays);
+        foreach (var x in pairs) stays[x.Stage!.Value].Add(SqlTime.Days(x.Length, inDays));
 
         // The contact's first day as a Lead, kept on the contact (Contact.FirstLeadAt), also while it is in the recycle bin.
         var contacts = b.Db.Contacts.IgnoreQueryFilters();
@@ -39,7 +40,7 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
             .Select(o => new { o.ClosedAt, o.CreatedAt, LeadAt = contacts.Where(c => c.Id == o.ContactId).Select(c => c.FirstLeadAt).FirstOrDefault() })
             .ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
-        var open = await b.Opportunities().Where(Definitions.OpenDeal).Select(o => o.CreatedAt).ToListAsync(ct);
+        var open = await b.Opportunities().Where(Definitions.OpenDeal).Select(o => SqlTime.Between(o.CreatedAt, now)).ToListAsync(ct);
 
         return new StageTimesReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone),
             [.. StageOrder.All.Where(s => s < Stage.RepeatCustomer).Select(s => Row(s.ToString(), stays[s]))],
@@ -47,20 +48,22 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
             // phase (its stage change is stamped in the same save as the win, a moment after the closed time or at it).
             Row("LeadToWon", won.Where(w => w.LeadAt is not null && w.LeadAt < w.ClosedAt).Select(w => (w.ClosedAt!.Value - w.LeadAt!.Value).TotalDays).ToList()),
             Row("DealToWon", won.Select(w => (w.ClosedAt!.Value - w.CreatedAt).TotalDays).ToList()),
-            Row("OpenDealAge", open.Select(c => (now - c).TotalDays).ToList()),
+            Row("OpenDealAge", open.Select(x => SqlTime.Days(x, inDays)).ToList()),
             await StepTimes.ComputeAsync(b, ct));
     }
 
     private sealed class Stay
     {
         public Stage? Stage { get; init; }
-        public DateTime Start { get; init; }
-        public DateTime End { get; init; }
+        public double Length { get; init; }
     }
 
-    /// <summary>The stay a stage change ends: its stage and when it began (kept on the change) and the change's own time.</summary>
+    /// <summary>
+    /// The stay a stage change ends: its stage (kept on the change) and its length, from when it began (kept on the change)
+    /// to the change, computed by the database (<see cref="SqlTime"/>: a million stays a year at full size).
+    /// </summary>
     private static readonly Expression<Func<LifecycleEvent, Stay>> StayEnded =
-        e => new Stay { Stage = e.StayStage, Start = e.StayStartedAt!.Value, End = e.At };
+        e => new Stay { Stage = e.StayStage, Length = SqlTime.Between(e.StayStartedAt!.Value, e.At) };
 
     public static DurationRow Row(string name, List<double> days) =>
         new(name, days.Count, Percentile(days, 0.5), Percentile(days, 0.75));
@@ -69,7 +72,8 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
     public static double? Percentile(IReadOnlyCollection<double> values, double p)
     {
         if (values.Count == 0) return null;
-        var sorted = values.Order().ToArray();
+        var sorted = values.ToArray();
+        Array.Sort(sorted); // not LINQ's Order: a million values sort in a tenth of the time
         var rank = p * (sorted.Length - 1);
         var lo = (int)Math.Floor(rank);
         var hi = Math.Min(lo + 1, sorted.Length - 1);
