@@ -88,6 +88,18 @@ public static class PageExtensions
             wait => Assertions.Expect(tab).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = wait }));
 
     /// <summary>
+    /// Opens a MudSelect and picks <paramref name="option"/>, then waits until the picker has closed, as a user sees it
+    /// close before going to the next field. Without that wait, the next click can land while the popover still
+    /// covers the page and pick from the wrong list.
+    /// </summary>
+    public static async Task PickAsync(this IPage page, ILocator select, string option)
+    {
+        await select.ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>
     /// Chooses a file in a Blazor file input and waits until <paramref name="accepted"/> is on the page. Blazor hooks
     /// the input up just after the page turns interactive; a file chosen in that instant (only a test is that fast)
     /// goes unnoticed, so it is chosen again.

@@ -41,10 +41,8 @@ public sealed class HandOverJourneyTests(BrowserFixture browser)
 
             await manager.GoAsync("/settings");
             await manager.SelectTabAsync(manager.GetByRole(AriaRole.Tab, new() { Name = "Hand over" }));
-            await manager.GetByTestId("handover-from").ClickAsync();
-            await manager.Locator(".mud-popover-open").GetByText("Lena Weg", new() { Exact = true }).ClickAsync();
-            await manager.GetByTestId("handover-to").ClickAsync();
-            await manager.Locator(".mud-popover-open").GetByText("Jan Bleibt", new() { Exact = true }).ClickAsync();
+            await manager.PickAsync(manager.GetByTestId("handover-from"), "Lena Weg");
+            await manager.PickAsync(manager.GetByTestId("handover-to"), "Jan Bleibt");
             await Expect(manager.GetByTestId("handover-preview")).ToContainTextAsync("Moves 1 contacts, 1 companies");
             await manager.GetByTestId("handover-go").ClickAsync();
             await manager.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Hand over" }).ClickAsync();

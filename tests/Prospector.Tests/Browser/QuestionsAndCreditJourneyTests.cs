@@ -64,8 +64,7 @@ public sealed class QuestionsAndCreditJourneyTests(BrowserFixture browser)
             // A failed credit check on the deal stops it at the credit check step.
             await rep.GoAsync($"/opportunities/{deal}");
             await rep.GetByTestId("credit-record").ClickAsync();
-            await rep.GetByTestId("credit-form-result").ClickAsync();
-            await rep.Locator(".mud-popover-open").GetByText("Failed", new() { Exact = true }).ClickAsync();
+            await rep.PickAsync(rep.GetByTestId("credit-form-result"), "Failed");
             await rep.GetByTestId("credit-form-source").FillAsync("Creditreform");
             await rep.GetByTestId("credit-form-save").ClickAsync();
             await Expect(rep.GetByTestId("credit-result")).ToHaveTextAsync("Failed");

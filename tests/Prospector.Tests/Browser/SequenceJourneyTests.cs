@@ -39,8 +39,7 @@ public sealed class SequenceJourneyTests(BrowserFixture browser)
             new { outcome = "NotReady", followUpOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)) });
         await page.GoAsync($"/contacts/{contact}");
         var box = page.GetByTestId("contact-sequence");
-        await box.GetByTestId("sequence-choose").ClickAsync();
-        await page.Locator(".mud-popover-open").GetByText("Spring fair follow-up", new() { Exact = true }).ClickAsync();
+        await page.PickAsync(box.GetByTestId("sequence-choose"), "Spring fair follow-up");
         await box.GetByTestId("sequence-enrol").ClickAsync();
         await Expect(box.GetByTestId("sequence-next")).ToContainTextAsync(new Regex("Step 1 of 2: Create a task"));
         await Shot(page, "sequence-contact-1440-en.png");
@@ -85,8 +84,7 @@ public sealed class SequenceJourneyTests(BrowserFixture browser)
         await Expect(page.GetByText("Frisch")).ToBeVisibleAsync();
         await page.Locator("#bulk-enrol").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByTestId("bulk-enrol-sequence").ClickAsync();
-        await page.Locator(".mud-popover-open").GetByText("Messe-Nachfass", new() { Exact = true }).ClickAsync();
+        await page.PickAsync(dialog.GetByTestId("bulk-enrol-sequence"), "Messe-Nachfass");
         await dialog.GetByTestId("bulk-enrol-go").ClickAsync();
         await Expect(dialog.GetByTestId("bulk-enrolled")).ToContainTextAsync("Enrolled: 1");
         await Expect(dialog.GetByTestId("bulk-enrolled").Locator("xpath=following-sibling::*[1]")).ToContainTextAsync("Berg");
