@@ -79,11 +79,14 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
         builder.Properties<decimal>().HavePrecision(18, 2);
     }
 
+    /// <summary>EF Core's name of the PostgreSQL provider (<c>Database.ProviderName</c>); any other is SQLite.</summary>
+    public const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(ProspectorDb).Assembly);
-        var postgres = Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        var postgres = Database.ProviderName == PostgresProvider;
         SqlTime.Map(builder, postgres);
         if (postgres)
         {

@@ -14,8 +14,6 @@ namespace Prospector.Data;
 /// </summary>
 public static class SqlTime
 {
-    private const string Npgsql = "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     /// <summary>
     /// In a query: the time from <paramref name="start"/> to <paramref name="end"/> (neither null) as a number —
     /// SQLite's julianday(end) - julianday(start) (days), PostgreSQL's date_part('epoch', end - start) (seconds).
@@ -35,7 +33,7 @@ public static class SqlTime
         new("julianday", [at], nullable: false, argumentsPropagateNullability: [false], typeof(double), Real);
 
     /// <summary>Whether <see cref="Between"/> gives days (SQLite: Julian days) on this database, or seconds (PostgreSQL).</summary>
-    public static bool InDays(DbContext db) => db.Database.ProviderName != Npgsql;
+    public static bool InDays(DbContext db) => db.Database.ProviderName != ProspectorDb.PostgresProvider;
 
     /// <summary>
     /// The days of a number <see cref="Between"/> read: exactly <c>(end - start).TotalDays</c> of the stored instants. The number

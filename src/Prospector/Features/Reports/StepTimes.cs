@@ -32,10 +32,11 @@ public static class StepTimes
             .Where(x => x.PrevId != null)
             .Join(all, x => x.PrevId, p => (long?)p.Id, (x, p) => new { p.ToStepId, x.FromStepId, Start = p.At, x.End })
             .Where(x => x.ToStepId != null && x.ToStepId == x.FromStepId)
-            .Select(x => new { Step = x.ToStepId!.Value, x.Start, x.End })
+            .Select(x => new { Step = x.ToStepId!.Value, Length = SqlTime.Between(x.Start, x.End) })
             .ToListAsync(ct);
+        var inDays = SqlTime.InDays(b.Db);
         var stays = new Dictionary<long, List<double>>();
-        foreach (var x in pairs) (stays.TryGetValue(x.Step, out var list) ? list : stays[x.Step] = []).Add((x.End - x.Start).TotalDays);
+        foreach (var x in pairs) (stays.TryGetValue(x.Step, out var list) ? list : stays[x.Step] = []).Add(SqlTime.Days(x.Length, inDays));
 
         var pipelines = await b.Db.Pipelines.IgnoreQueryFilters().Select(p => new { p.Id, p.Name, p.SortOrder, p.DeletedAt }).ToListAsync(ct);
         var steps = await b.Db.PipelineSteps.Select(s => new { s.Id, s.PipelineId, s.Name, s.SortOrder }).ToListAsync(ct);
