@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
+using MudBlazor;
 using Prospector.Data;
 
 namespace Prospector.Features.Lists;
@@ -43,6 +44,15 @@ public static class ListLabels
         ListField.LinkedIn => l["LinkedIn profile"],
         ListField.Xing => l["XING profile"],
         _ => f.ToString(),
+    };
+
+    /// <summary>The colour of a row state's chip: converted green, duplicate amber, cancelled grey, open blue.</summary>
+    public static Color StateColor(ListRowState s) => s switch
+    {
+        ListRowState.Converted => Color.Success,
+        ListRowState.Cancelled => Color.Default,
+        ListRowState.Duplicate => Color.Warning,
+        _ => Color.Info,
     };
 
     public static string State(IStringLocalizer l, ListRowState s) => s switch
