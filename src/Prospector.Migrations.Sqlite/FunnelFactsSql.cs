@@ -4,9 +4,11 @@ namespace Prospector.Migrations.Sqlite;
 /// Hand-written SQL that keeps the funnel facts on SQLite: of each contact <c>Contacts.FirstLeadAt</c> (its first stage
 /// change to Lead or a later stage) and <c>Contacts.HighestStage</c> (the highest stage any of its stage changes reached);
 /// of each stage change the stay it ends, <c>LifecycleEvents.StayStartedAt</c> and <c>StayStage</c> (the time and new
-/// stage of the contact's stage change just before it, by time, then id). A trigger on LifecycleEvents moves them on with
-/// each new stage change (and points the contact's next stage change, when the new one is backdated before it, at the new
-/// one), in the transaction of the event, however it is written; deleting or changing a stage change (the app never does;
+/// stage of the contact's stage change just before it, by time, then id); of each stage change the time of the contact's last
+/// one like it before it, for the period funnel: <c>PreviousEntryAt</c> (entering the same stage going up) and
+/// <c>PreviousLeaveAt</c> (leaving the same stage in the same direction). A trigger on LifecycleEvents moves them on with
+/// each new stage change (and points the contact's next stage change — and next entry and leave like it — when the new one
+/// is backdated before it, at the new one), in the transaction of the event, however it is written; deleting or changing a stage change (the app never does;
 /// a contact deleted for good takes its events along) recomputes the contact's facts and stays from its remaining events. <see cref="Up"/> can be run again at any time: it drops the
 /// triggers, recomputes every contact's facts from its events and recreates the triggers.
 /// Caution: a migration that rebuilds the LifecycleEvents table (SQLite's way to alter a column) drops the triggers:
@@ -30,11 +32,53 @@ public static class FunnelFactsSql
                   ORDER BY p.At DESC, p.Id DESC LIMIT 1
         """;
 
+    /// <summary>A stage change <paramref name="e"/> goes up the funnel (or is the contact's first): the reports' StageOrder.Upward.</summary>
+    private static string Rising(string e) => $"({e}.FromStage IS NULL OR {Rank(e + ".ToStage")} > {Rank(e + ".FromStage")})";
+
+    /// <summary>The stage change <paramref name="e"/> enters its stage going up (the funnel's "entered").</summary>
+    private static string Enters(string e) => $"({e}.ToStage IS NOT NULL AND {Rising(e)})";
+
+    /// <summary>The stage change <paramref name="e"/> leaves a stage (the funnel's "moved on" or "moved back", by <see cref="Rising"/>).</summary>
+    private static string Leaves(string e) => $"({e}.FromStage IS NOT NULL AND ({e}.ToStage IS NULL OR {e}.ToStage <> {e}.FromStage))";
+
+    /// <summary>Stage change <c>p</c> is of the same entry as <paramref name="e"/> (into the same stage, going up).</summary>
+    private static string SameEntry(string p, string e) => $"{p}.ToStage = {e}.ToStage AND {Enters(p)}";
+
+    /// <summary>Stage change <c>p</c> is of the same leave as <paramref name="e"/> (out of the same stage, in the same direction).</summary>
+    private static string SameLeave(string p, string e) => $"{p}.FromStage = {e}.FromStage AND {Leaves(p)} AND {Rising(p)} = {Rising(e)}";
+
+    /// <summary>The time of the contact's last stage change like <paramref name="e"/> (<paramref name="same"/>) before it, by time, then id.</summary>
+    private static string Prior(string e, Func<string, string, string> same) => $"""
+        SELECT p.At FROM LifecycleEvents AS p
+                  WHERE p.ContactId = {e}.ContactId AND p.Kind = 'StageChanged' AND {same("p", e)} AND p.At <= {e}.At AND (p.At < {e}.At OR p.Id < {e}.Id)
+                  ORDER BY p.At DESC, p.Id DESC LIMIT 1
+        """;
+
+    /// <summary>
+    /// The contact's next stage change like <paramref name="e"/> (<paramref name="same"/>) after it, by time, then id: a backdated
+    /// <paramref name="e"/> is now the one before it.
+    /// </summary>
+    private static string Next(string e, Func<string, string, string> same) => $"""
+        SELECT n.Id FROM LifecycleEvents AS n
+                      WHERE n.ContactId = {e}.ContactId AND n.Kind = 'StageChanged' AND {same("n", e)} AND n.At >= {e}.At AND (n.At > {e}.At OR n.Id > {e}.Id)
+                      ORDER BY n.At, n.Id LIMIT 1
+        """;
+
+    /// <summary>SET clauses for the period facts of stage change <paramref name="e"/>.</summary>
+    private static string PeriodFacts(string e) =>
+        $"PreviousEntryAt = CASE WHEN {Enters(e)} THEN ({Prior(e, SameEntry)}) END, PreviousLeaveAt = CASE WHEN {Leaves(e)} THEN ({Prior(e, SameLeave)}) END";
+
+    /// <summary>The contact's next entry and leave like the new stage change, when it is backdated before them, now follow it.</summary>
+    private static string NextPeriodFacts => $"""
+          UPDATE LifecycleEvents SET PreviousEntryAt = new.At WHERE {Enters("new")} AND Id = ({Next("new", SameEntry)});
+          UPDATE LifecycleEvents SET PreviousLeaveAt = new.At WHERE {Leaves("new")} AND Id = ({Next("new", SameLeave)});
+        """;
+
     /// <summary>The facts and stays of contact <paramref name="id"/> from all its stage changes.</summary>
-    private static string Recompute(string id) => $"""
-          UPDATE LifecycleEvents SET StayStartedAt = NULL, StayStage = NULL
-          WHERE ContactId = {id} AND Kind <> 'StageChanged' AND (StayStartedAt IS NOT NULL OR StayStage IS NOT NULL);
-          UPDATE LifecycleEvents SET (StayStartedAt, StayStage) = ({Before("LifecycleEvents")})
+    private static string Recompute(string id, bool period) => $"""
+          UPDATE LifecycleEvents SET StayStartedAt = NULL, StayStage = NULL{(period ? ", PreviousEntryAt = NULL, PreviousLeaveAt = NULL" : "")}
+          WHERE ContactId = {id} AND Kind <> 'StageChanged' AND (StayStartedAt IS NOT NULL OR StayStage IS NOT NULL{(period ? " OR PreviousEntryAt IS NOT NULL OR PreviousLeaveAt IS NOT NULL" : "")});
+          UPDATE LifecycleEvents SET (StayStartedAt, StayStage) = ({Before("LifecycleEvents")}){(period ? ", " + PeriodFacts("LifecycleEvents") : "")}
           WHERE ContactId = {id} AND Kind = 'StageChanged';
           UPDATE Contacts SET
             FirstLeadAt = (SELECT min(At) FROM LifecycleEvents WHERE ContactId = {id} AND Kind = 'StageChanged' AND ToStage IN ({LeadOrLater})),
@@ -50,7 +94,16 @@ public static class FunnelFactsSql
         "DROP TRIGGER IF EXISTS LifecycleEvents_facts_update",
     ];
 
-    public static readonly string[] Up =
+    /// <summary>The facts, stays and period facts, and the triggers that keep them all (migration FunnelPeriodFacts on).</summary>
+    public static readonly string[] Up = Build(period: true);
+
+    /// <summary>
+    /// As migration FunnelFacts made them: the facts and stays without the period facts (<c>PreviousEntryAt</c>,
+    /// <c>PreviousLeaveAt</c>; their columns came with the next migration, FunnelPeriodFacts, which runs <see cref="Up"/>).
+    /// </summary>
+    public static readonly string[] UpWithoutPeriodFacts = Build(period: false);
+
+    private static string[] Build(bool period) =>
     [
         .. Drops,
         "UPDATE Contacts SET FirstLeadAt = NULL, HighestStage = NULL WHERE FirstLeadAt IS NOT NULL OR HighestStage IS NOT NULL",
@@ -68,29 +121,52 @@ public static class FunnelFactsSql
               WINDOW w AS (PARTITION BY ContactId ORDER BY At, Id)) AS f
         WHERE LifecycleEvents.Id = f.Id AND f.PrevAt IS NOT NULL
         """,
+        .. period ? PeriodFill : [],
         $"""
         CREATE TRIGGER LifecycleEvents_facts_insert AFTER INSERT ON LifecycleEvents WHEN new.Kind = 'StageChanged' BEGIN
           UPDATE Contacts SET
             FirstLeadAt = CASE WHEN {Earlier("new")} THEN new.At ELSE FirstLeadAt END,
             HighestStage = CASE WHEN {Higher("new")} THEN new.ToStage ELSE HighestStage END
           WHERE Id = new.ContactId AND (({Earlier("new")}) OR {Higher("new")});
-          UPDATE LifecycleEvents SET (StayStartedAt, StayStage) = ({Before("new")}) WHERE Id = new.Id;
+          UPDATE LifecycleEvents SET (StayStartedAt, StayStage) = ({Before("new")}){(period ? ", " + PeriodFacts("new") : "")} WHERE Id = new.Id;
           UPDATE LifecycleEvents SET StayStartedAt = new.At, StayStage = new.ToStage
           WHERE Id = (SELECT n.Id FROM LifecycleEvents AS n
                       WHERE n.ContactId = new.ContactId AND n.Kind = 'StageChanged' AND n.At >= new.At AND (n.At > new.At OR n.Id > new.Id)
                       ORDER BY n.At, n.Id LIMIT 1);
+        {(period ? NextPeriodFacts : "")}
         END
         """,
         $"""
         CREATE TRIGGER LifecycleEvents_facts_delete AFTER DELETE ON LifecycleEvents WHEN old.Kind = 'StageChanged' BEGIN
-        {Recompute("old.ContactId")}
+        {Recompute("old.ContactId", period)}
         END
         """,
         $"""
         CREATE TRIGGER LifecycleEvents_facts_update AFTER UPDATE OF Kind, ToStage, At, ContactId ON LifecycleEvents BEGIN
-        {Recompute("old.ContactId")}
-        {Recompute("new.ContactId")}
+        {Recompute("old.ContactId", period)}
+        {Recompute("new.ContactId", period)}
         END
+        """,
+    ];
+
+    /// <summary>
+    /// Of each stage change, the time of the contact's last stage change like it before it: entering the same stage going
+    /// up (<c>PreviousEntryAt</c>), leaving the same stage in the same direction (<c>PreviousLeaveAt</c>).
+    /// </summary>
+    private static string[] PeriodFill =>
+    [
+        "UPDATE LifecycleEvents SET PreviousEntryAt = NULL, PreviousLeaveAt = NULL WHERE PreviousEntryAt IS NOT NULL OR PreviousLeaveAt IS NOT NULL",
+        $"""
+        UPDATE LifecycleEvents SET PreviousEntryAt = f.PrevAt
+        FROM (SELECT Id, lag(At) OVER (PARTITION BY ContactId, ToStage ORDER BY At, Id) AS PrevAt FROM LifecycleEvents AS e
+              WHERE Kind = 'StageChanged' AND {Enters("e")}) AS f
+        WHERE LifecycleEvents.Id = f.Id AND f.PrevAt IS NOT NULL
+        """,
+        $"""
+        UPDATE LifecycleEvents SET PreviousLeaveAt = f.PrevAt
+        FROM (SELECT Id, lag(At) OVER (PARTITION BY ContactId, FromStage, {Rising("e")} ORDER BY At, Id) AS PrevAt FROM LifecycleEvents AS e
+              WHERE Kind = 'StageChanged' AND {Leaves("e")}) AS f
+        WHERE LifecycleEvents.Id = f.Id AND f.PrevAt IS NOT NULL
         """,
     ];
 

@@ -67,4 +67,16 @@ public sealed class LifecycleEvent
     /// </summary>
     public DateTime? StayStartedAt { get; private set; }
     public Stage? StayStage { get; private set; }
+    /// <summary>
+    /// Kept by the database like <see cref="StayStartedAt"/>: for a stage change that enters its stage going up, the time of the
+    /// contact's last such entry into the same stage before it (null for its first). A contact entered a stage in a period
+    /// once for each entry in the period whose previous one lies before the period: the period funnel counts entries, not
+    /// distinct contacts.
+    /// </summary>
+    public DateTime? PreviousEntryAt { get; private set; }
+    /// <summary>
+    /// Kept by the database: for a stage change that leaves a stage, the time of the contact's last change that left the
+    /// same stage in the same direction (up or back) before it; null for its first. See <see cref="PreviousEntryAt"/>.
+    /// </summary>
+    public DateTime? PreviousLeaveAt { get; private set; }
 }

@@ -1249,6 +1249,12 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<bool>("Override")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTime?>("PreviousEntryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("PreviousLeaveAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -1280,7 +1286,7 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("Kind", "At", "ContactId", "Reason")
                         .HasFilter("\"ToStatus\" = 'Unqualified'");
 
-                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage", "StayStage", "StayStartedAt");
+                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage", "StayStage", "StayStartedAt", "PreviousEntryAt", "PreviousLeaveAt");
 
                     b.ToTable("LifecycleEvents");
                 });

@@ -43,7 +43,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
             // Hand-written: every contact's facts and every stage change's stay from the stage changes, then the triggers that
             // keep them (see FunnelFactsSql). Filled before the indexes are made, so the fill does not also update them row by row.
-            foreach (var sql in FunnelFactsSql.Up) migrationBuilder.Sql(sql);
+            foreach (var sql in FunnelFactsSql.UpWithoutPeriodFacts) migrationBuilder.Sql(sql);
 
             migrationBuilder.CreateIndex(
                 name: "IX_LifecycleEvents_Kind_At_ContactId_FromStage_ToStage_StayStage_StayStartedAt",

@@ -1201,6 +1201,12 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<bool>("Override")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("PreviousEntryAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PreviousLeaveAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -1232,7 +1238,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("Kind", "At", "ContactId", "Reason")
                         .HasFilter("\"ToStatus\" = 'Unqualified'");
 
-                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage", "StayStage", "StayStartedAt");
+                    b.HasIndex("Kind", "At", "ContactId", "FromStage", "ToStage", "StayStage", "StayStartedAt", "PreviousEntryAt", "PreviousLeaveAt");
 
                     b.ToTable("LifecycleEvents");
                 });

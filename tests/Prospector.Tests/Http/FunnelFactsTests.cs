@@ -6,7 +6,8 @@ namespace Prospector.Tests.Http;
 
 /// <summary>
 /// The funnel's cohort reads Contacts.FirstLeadAt and Contacts.HighestStage, and the stage times report the stay each stage
-/// change ends (LifecycleEvents.StayStartedAt and StayStage), which database triggers keep from the contacts' stage changes. A random history of stage changes — in and out of time order (backdated events), status changes among
+/// change ends (LifecycleEvents.StayStartedAt and StayStage), the period funnel the previous entry and leave like each stage
+/// change (PreviousEntryAt, PreviousLeaveAt), which database triggers keep from the contacts' stage changes. A random history of stage changes — in and out of time order (backdated events), status changes among
 /// them, several contacts at once, events deleted and changed behind the app's back, contacts deleted for good — and after
 /// each write every contact's kept facts and every event's stay must equal a recomputation from the events in memory; at the end the migration's
 /// fill (the same SQL run again) must give the same facts. A missing trigger (a migration that rebuilt LifecycleEvents on
@@ -46,7 +47,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                                 ContactId = contacts[r.Next(contacts.Count)],
                                 At = times.Count > 0 && r.Next(4) == 0 ? times[r.Next(times.Count)] : Base.AddMinutes(r.Next(0, 60 * 24 * 90)),
                                 Kind = stage is null ? LifecycleEventKind.StatusChanged : LifecycleEventKind.StageChanged,
-                                FromStage = stage is null ? null : Stages[r.Next(Stages.Length - 1)], ToStage = stage,
+                                FromStage = stage is null ? null : Stages[r.Next(Stages.Length)], ToStage = stage, // null: the first stage
                                 ToStatus = stage is null ? LeadStatus.Unqualified : null,
                             });
                         }
@@ -98,6 +99,15 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 .OrderByDescending(p => p.At).ThenByDescending(p => p.Id).FirstOrDefault();
             Assert.True(e.StayStartedAt == before?.At && e.StayStage == before?.ToStage,
                 $"{what}: event {e.Id} ({e.Kind}, contact {e.ContactId}, {e.At:O}) keeps the stay {e.StayStartedAt:O}/{e.StayStage}, expected {before?.At:O}/{before?.ToStage}");
+            // The period funnel: the contact's last entry into the same stage going up, and its last leave of the same stage in
+            // the same direction, before this change (by time, then id).
+            var earlier = events.Where(p => p.ContactId == e.ContactId && (p.At < e.At || (p.At == e.At && p.Id < e.Id))).ToList();
+            var entry = e.Kind == LifecycleEventKind.StageChanged && Enters(e)
+                ? earlier.Where(p => Enters(p) && p.ToStage == e.ToStage).Select(p => (DateTime?)p.At).Max() : null;
+            var leave = e.Kind == LifecycleEventKind.StageChanged && Leaves(e)
+                ? earlier.Where(p => Leaves(p) && p.FromStage == e.FromStage && Up(p) == Up(e)).Select(p => (DateTime?)p.At).Max() : null;
+            Assert.True(e.PreviousEntryAt == entry && e.PreviousLeaveAt == leave,
+                $"{what}: event {e.Id} ({e.FromStage}→{e.ToStage}, contact {e.ContactId}, {e.At:O}) keeps the previous entry/leave {e.PreviousEntryAt:O}/{e.PreviousLeaveAt:O}, expected {entry:O}/{leave:O}");
         }
         foreach (var c in kept)
         {
@@ -108,6 +118,10 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 $"{what}: contact {c.Id} keeps {c.FirstLeadAt:O}/{c.HighestStage}, its events say {first:O}/{highest}");
         }
     }
+
+    private static bool Up(LifecycleEvent e) => e.FromStage is null || (e.ToStage is { } to && to > e.FromStage);
+    private static bool Enters(LifecycleEvent e) => e.ToStage is not null && Up(e);
+    private static bool Leaves(LifecycleEvent e) => e.FromStage is not null && e.ToStage != e.FromStage;
 }
 
 public sealed class FunnelFactsTestsSqlite(SqliteApp f) : FunnelFactsTests(f.Factory), IClassFixture<SqliteApp>;

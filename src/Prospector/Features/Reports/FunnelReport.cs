@@ -78,16 +78,23 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         return b.Contacts().Where(c => ids.Contains(c.Id));
     }
 
+    /// <summary>
+    /// Each contact counts once per stage entered (left): with its first entry (leave) of the period, the one whose previous
+    /// entry into the same stage (leave of it in the same direction) lies before the period — kept on each stage change by
+    /// the database (<see cref="LifecycleEvent.PreviousEntryAt"/>, <see cref="LifecycleEvent.PreviousLeaveAt"/>), so the
+    /// counts are plain counts over the period's events, not distinct contacts sorted out of them.
+    /// </summary>
     private static async Task<List<PeriodStep>> PeriodStepsAsync(ReportBasis b, CancellationToken ct)
     {
+        var start = b.Period.StartUtc;
         var moves = b.StageEvents().Where(b.InPeriod);
         // Entered and still there, by the stage entered (one pass); moved on and back, by the stage left (one pass).
-        var entered = await moves.Where(StageOrder.Upward).Join(b.Contacts(), e => e.ContactId, c => c.Id, (e, c) => new { e.ContactId, e.ToStage, Now = c.Stage })
-            .GroupBy(x => x.ToStage)
-            .Select(g => new { g.Key, N = g.Select(x => x.ContactId).Distinct().Count(), Still = g.Where(x => x.Now == x.ToStage).Select(x => x.ContactId).Distinct().Count() })
+        var entered = await moves.Where(StageOrder.Upward).Where(e => e.ToStage != null && (e.PreviousEntryAt == null || e.PreviousEntryAt < start))
+            .Join(b.Db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e.ToStage, Now = c.Stage })
+            .GroupBy(x => x.ToStage).Select(g => new { g.Key, N = g.Count(), Still = g.Count(x => x.Now == x.ToStage) })
             .ToListAsync(ct);
-        var left = await moves.Where(e => e.FromStage != null && e.ToStage != e.FromStage).Select(UpwardFlag)
-            .GroupBy(x => new { x.FromStage, x.Up }).Select(g => new { g.Key.FromStage, g.Key.Up, N = g.Select(x => x.ContactId).Distinct().Count() })
+        var left = await moves.Where(e => e.FromStage != null && e.ToStage != e.FromStage && (e.PreviousLeaveAt == null || e.PreviousLeaveAt < start))
+            .Select(UpwardFlag).GroupBy(x => new { x.FromStage, x.Up }).Select(g => new { g.Key.FromStage, g.Key.Up, N = g.Count() })
             .ToListAsync(ct);
         return [.. StageOrder.All.Select(s => new PeriodStep(s, entered.FirstOrDefault(x => x.Key == s)?.N ?? 0,
             left.FirstOrDefault(x => x.FromStage == s && x.Up)?.N ?? 0, left.FirstOrDefault(x => x.FromStage == s && !x.Up)?.N ?? 0,
@@ -96,12 +103,11 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
 
     private sealed class Move
     {
-        public long ContactId { get; init; }
         public Stage? FromStage { get; init; }
         public bool Up { get; init; }
     }
 
-    /// <summary>A stage change as (contact, stage left, whether it went up: <see cref="StageOrder.Upward"/>, inlined).</summary>
+    /// <summary>A stage change as (stage left, whether it went up: <see cref="StageOrder.Upward"/>, inlined).</summary>
     private static readonly Expression<Func<LifecycleEvent, Move>> UpwardFlag = BuildUpwardFlag();
 
     private static Expression<Func<LifecycleEvent, Move>> BuildUpwardFlag()
@@ -109,7 +115,6 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         var up = StageOrder.Upward;
         var e = up.Parameters[0];
         var body = Expression.MemberInit(Expression.New(typeof(Move)),
-            Expression.Bind(typeof(Move).GetProperty(nameof(Move.ContactId))!, Expression.Property(e, nameof(LifecycleEvent.ContactId))),
             Expression.Bind(typeof(Move).GetProperty(nameof(Move.FromStage))!, Expression.Property(e, nameof(LifecycleEvent.FromStage))),
             Expression.Bind(typeof(Move).GetProperty(nameof(Move.Up))!, up.Body));
         return Expression.Lambda<Func<LifecycleEvent, Move>>(body, e);
