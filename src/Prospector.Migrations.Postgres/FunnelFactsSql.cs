@@ -23,12 +23,21 @@ public static class FunnelFactsSql
 
     private static string Higher(string e) => $"{Rank(e + ".\"ToStage\"")} > {Rank("c.\"HighestStage\"")}";
 
-    /// <summary>The time and new stage of the contact's stage change just before the stage change <paramref name="e"/>.</summary>
-    private static string Before(string e) => $"""
-        SELECT p."At", p."ToStage" FROM "LifecycleEvents" AS p
-                  WHERE p."ContactId" = {e}."ContactId" AND p."Kind" = 'StageChanged' AND p."At" <= {e}."At" AND (p."At" < {e}."At" OR p."Id" < {e}."Id")
+    /// <summary>Any stage change <c>p</c> of the contact of <c>e</c>: for <see cref="Last"/> and <see cref="Next"/>.</summary>
+    private static string Any(string p, string e) => "TRUE";
+
+    /// <summary>
+    /// <paramref name="columns"/> of the contact's last stage change <c>p</c> like <paramref name="e"/> (<paramref name="same"/>)
+    /// before it, by time, then id.
+    /// </summary>
+    private static string Last(string e, string columns, Func<string, string, string> same) => $"""
+        SELECT {columns} FROM "LifecycleEvents" AS p
+                  WHERE p."ContactId" = {e}."ContactId" AND p."Kind" = 'StageChanged' AND {same("p", e)} AND p."At" <= {e}."At" AND (p."At" < {e}."At" OR p."Id" < {e}."Id")
                   ORDER BY p."At" DESC, p."Id" DESC LIMIT 1
         """;
+
+    /// <summary>The time and new stage of the contact's stage change just before the stage change <paramref name="e"/>.</summary>
+    private static string Before(string e) => Last(e, "p.\"At\", p.\"ToStage\"", Any);
 
     /// <summary>A stage change <paramref name="e"/> goes up the funnel (or is the contact's first): the reports' StageOrder.Upward.</summary>
     private static string Rising(string e) => $"({e}.\"FromStage\" IS NULL OR {Rank(e + ".\"ToStage\"")} > {Rank(e + ".\"FromStage\"")})";
@@ -46,11 +55,7 @@ public static class FunnelFactsSql
     private static string SameLeave(string p, string e) => $"{p}.\"FromStage\" = {e}.\"FromStage\" AND {Leaves(p)} AND {Rising(p)} = {Rising(e)}";
 
     /// <summary>The time of the contact's last stage change like <paramref name="e"/> (<paramref name="same"/>) before it, by time, then id.</summary>
-    private static string Prior(string e, Func<string, string, string> same) => $"""
-        SELECT p."At" FROM "LifecycleEvents" AS p
-                  WHERE p."ContactId" = {e}."ContactId" AND p."Kind" = 'StageChanged' AND {same("p", e)} AND p."At" <= {e}."At" AND (p."At" < {e}."At" OR p."Id" < {e}."Id")
-                  ORDER BY p."At" DESC, p."Id" DESC LIMIT 1
-        """;
+    private static string Prior(string e, Func<string, string, string> same) => Last(e, "p.\"At\"", same);
 
     /// <summary>
     /// The contact's next stage change like <paramref name="e"/> (<paramref name="same"/>) after it, by time, then id: a backdated
@@ -91,13 +96,21 @@ public static class FunnelFactsSql
 
     /// <summary>
     /// As migration FunnelFacts made them: the facts and stays without the period facts ("PreviousEntryAt",
-    /// "PreviousLeaveAt"; their columns came with the next migration, FunnelPeriodFacts, which runs <see cref="Up"/>).
+    /// "PreviousLeaveAt"; their columns came with the next migration, FunnelPeriodFacts, which runs <see cref="PeriodUp"/>).
     /// </summary>
     public static readonly string[] UpWithoutPeriodFacts = Build(period: false);
 
-    private static string[] Build(bool period) =>
+    /// <summary>
+    /// Migration FunnelPeriodFacts: the period facts of every stage change and the triggers that keep them; the facts and
+    /// stays were already kept (FunnelFacts), so they are not computed again.
+    /// </summary>
+    public static readonly string[] PeriodUp = [.. Drops, .. PeriodFill, .. Triggers(period: true)];
+
+    private static string[] Build(bool period) => [.. Drops, .. Facts, .. period ? PeriodFill : [], .. Triggers(period)];
+
+    /// <summary>Every contact's facts and every stage change's stay, from the stage changes.</summary>
+    private static string[] Facts =>
     [
-        .. Drops,
         "UPDATE \"Contacts\" SET \"FirstLeadAt\" = NULL, \"HighestStage\" = NULL WHERE \"FirstLeadAt\" IS NOT NULL OR \"HighestStage\" IS NOT NULL",
         $"""
         UPDATE "Contacts" SET "FirstLeadAt" = f."FirstLeadAt",
@@ -113,7 +126,11 @@ public static class FunnelFactsSql
               WINDOW w AS (PARTITION BY "ContactId" ORDER BY "At", "Id")) AS f
         WHERE "LifecycleEvents"."Id" = f."Id" AND f."PrevAt" IS NOT NULL
         """,
-        .. period ? PeriodFill : [],
+    ];
+
+    /// <summary>The triggers that keep the facts and stays (and, with <paramref name="period"/>, the period facts).</summary>
+    private static string[] Triggers(bool period) =>
+    [
         $"""
         CREATE OR REPLACE FUNCTION prospector_funnel_facts() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -124,10 +141,7 @@ public static class FunnelFactsSql
                 "HighestStage" = CASE WHEN {Higher("NEW")} THEN NEW."ToStage" ELSE c."HighestStage" END
               WHERE c."Id" = NEW."ContactId" AND (({Earlier("NEW")}) OR {Higher("NEW")});
               UPDATE "LifecycleEvents" SET ("StayStartedAt", "StayStage") = ({Before("NEW")}){(period ? ", " + PeriodFacts("NEW") : "")} WHERE "Id" = NEW."Id";
-              UPDATE "LifecycleEvents" SET "StayStartedAt" = NEW."At", "StayStage" = NEW."ToStage"
-              WHERE "Id" = (SELECT n."Id" FROM "LifecycleEvents" AS n
-                            WHERE n."ContactId" = NEW."ContactId" AND n."Kind" = 'StageChanged' AND n."At" >= NEW."At" AND (n."At" > NEW."At" OR n."Id" > NEW."Id")
-                            ORDER BY n."At", n."Id" LIMIT 1);
+              UPDATE "LifecycleEvents" SET "StayStartedAt" = NEW."At", "StayStage" = NEW."ToStage" WHERE "Id" = ({Next("NEW", Any)});
         {(period ? NextPeriodFacts : "")}
             END IF;
             RETURN NULL;

@@ -25,12 +25,21 @@ public static class FunnelFactsSql
 
     private static string Higher(string e) => $"{Rank(e + ".ToStage")} > {Rank("HighestStage")}";
 
-    /// <summary>The time and new stage of the contact's stage change just before the stage change <paramref name="e"/>.</summary>
-    private static string Before(string e) => $"""
-        SELECT p.At, p.ToStage FROM LifecycleEvents AS p
-                  WHERE p.ContactId = {e}.ContactId AND p.Kind = 'StageChanged' AND p.At <= {e}.At AND (p.At < {e}.At OR p.Id < {e}.Id)
+    /// <summary>Any stage change <c>p</c> of the contact of <c>e</c>: for <see cref="Last"/> and <see cref="Next"/>.</summary>
+    private static string Any(string p, string e) => "TRUE";
+
+    /// <summary>
+    /// <paramref name="columns"/> of the contact's last stage change <c>p</c> like <paramref name="e"/> (<paramref name="same"/>)
+    /// before it, by time, then id.
+    /// </summary>
+    private static string Last(string e, string columns, Func<string, string, string> same) => $"""
+        SELECT {columns} FROM LifecycleEvents AS p
+                  WHERE p.ContactId = {e}.ContactId AND p.Kind = 'StageChanged' AND {same("p", e)} AND p.At <= {e}.At AND (p.At < {e}.At OR p.Id < {e}.Id)
                   ORDER BY p.At DESC, p.Id DESC LIMIT 1
         """;
+
+    /// <summary>The time and new stage of the contact's stage change just before the stage change <paramref name="e"/>.</summary>
+    private static string Before(string e) => Last(e, "p.At, p.ToStage", Any);
 
     /// <summary>A stage change <paramref name="e"/> goes up the funnel (or is the contact's first): the reports' StageOrder.Upward.</summary>
     private static string Rising(string e) => $"({e}.FromStage IS NULL OR {Rank(e + ".ToStage")} > {Rank(e + ".FromStage")})";
@@ -48,11 +57,7 @@ public static class FunnelFactsSql
     private static string SameLeave(string p, string e) => $"{p}.FromStage = {e}.FromStage AND {Leaves(p)} AND {Rising(p)} = {Rising(e)}";
 
     /// <summary>The time of the contact's last stage change like <paramref name="e"/> (<paramref name="same"/>) before it, by time, then id.</summary>
-    private static string Prior(string e, Func<string, string, string> same) => $"""
-        SELECT p.At FROM LifecycleEvents AS p
-                  WHERE p.ContactId = {e}.ContactId AND p.Kind = 'StageChanged' AND {same("p", e)} AND p.At <= {e}.At AND (p.At < {e}.At OR p.Id < {e}.Id)
-                  ORDER BY p.At DESC, p.Id DESC LIMIT 1
-        """;
+    private static string Prior(string e, Func<string, string, string> same) => Last(e, "p.At", same);
 
     /// <summary>
     /// The contact's next stage change like <paramref name="e"/> (<paramref name="same"/>) after it, by time, then id: a backdated
@@ -99,13 +104,21 @@ public static class FunnelFactsSql
 
     /// <summary>
     /// As migration FunnelFacts made them: the facts and stays without the period facts (<c>PreviousEntryAt</c>,
-    /// <c>PreviousLeaveAt</c>; their columns came with the next migration, FunnelPeriodFacts, which runs <see cref="Up"/>).
+    /// <c>PreviousLeaveAt</c>; their columns came with the next migration, FunnelPeriodFacts, which runs <see cref="PeriodUp"/>).
     /// </summary>
     public static readonly string[] UpWithoutPeriodFacts = Build(period: false);
 
-    private static string[] Build(bool period) =>
+    /// <summary>
+    /// Migration FunnelPeriodFacts: the period facts of every stage change and the triggers that keep them; the facts and
+    /// stays were already kept (FunnelFacts), so they are not computed again.
+    /// </summary>
+    public static readonly string[] PeriodUp = [.. Drops, .. PeriodFill, .. Triggers(period: true)];
+
+    private static string[] Build(bool period) => [.. Drops, .. Facts, .. period ? PeriodFill : [], .. Triggers(period)];
+
+    /// <summary>Every contact's facts and every stage change's stay, from the stage changes.</summary>
+    private static string[] Facts =>
     [
-        .. Drops,
         "UPDATE Contacts SET FirstLeadAt = NULL, HighestStage = NULL WHERE FirstLeadAt IS NOT NULL OR HighestStage IS NOT NULL",
         $"""
         UPDATE Contacts SET FirstLeadAt = f.FirstLeadAt,
@@ -121,7 +134,11 @@ public static class FunnelFactsSql
               WINDOW w AS (PARTITION BY ContactId ORDER BY At, Id)) AS f
         WHERE LifecycleEvents.Id = f.Id AND f.PrevAt IS NOT NULL
         """,
-        .. period ? PeriodFill : [],
+    ];
+
+    /// <summary>The triggers that keep the facts and stays (and, with <paramref name="period"/>, the period facts).</summary>
+    private static string[] Triggers(bool period) =>
+    [
         $"""
         CREATE TRIGGER LifecycleEvents_facts_insert AFTER INSERT ON LifecycleEvents WHEN new.Kind = 'StageChanged' BEGIN
           UPDATE Contacts SET
@@ -129,10 +146,7 @@ public static class FunnelFactsSql
             HighestStage = CASE WHEN {Higher("new")} THEN new.ToStage ELSE HighestStage END
           WHERE Id = new.ContactId AND (({Earlier("new")}) OR {Higher("new")});
           UPDATE LifecycleEvents SET (StayStartedAt, StayStage) = ({Before("new")}){(period ? ", " + PeriodFacts("new") : "")} WHERE Id = new.Id;
-          UPDATE LifecycleEvents SET StayStartedAt = new.At, StayStage = new.ToStage
-          WHERE Id = (SELECT n.Id FROM LifecycleEvents AS n
-                      WHERE n.ContactId = new.ContactId AND n.Kind = 'StageChanged' AND n.At >= new.At AND (n.At > new.At OR n.Id > new.Id)
-                      ORDER BY n.At, n.Id LIMIT 1);
+          UPDATE LifecycleEvents SET StayStartedAt = new.At, StayStage = new.ToStage WHERE Id = ({Next("new", Any)});
         {(period ? NextPeriodFacts : "")}
         END
         """,

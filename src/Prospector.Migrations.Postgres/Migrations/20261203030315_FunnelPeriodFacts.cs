@@ -29,7 +29,7 @@ namespace Prospector.Migrations.Postgres.Migrations
 
             // Hand-written: every stage change's previous entry and leave like it, and the triggers that now keep them too (see
             // FunnelFactsSql). Filled before the index is made, so the fill does not also update it row by row.
-            foreach (var sql in FunnelFactsSql.Up) migrationBuilder.Sql(sql);
+            foreach (var sql in FunnelFactsSql.PeriodUp) migrationBuilder.Sql(sql);
 
             migrationBuilder.CreateIndex(
                 name: "IX_LifecycleEvents_Kind_At_ContactId_FromStage_ToStage_StaySta~",
