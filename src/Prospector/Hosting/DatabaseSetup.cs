@@ -74,7 +74,10 @@ public static class DatabaseSetup
             if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
                 await db.Database.MigrateAsync(ct);
             if (db.Database.IsSqlite())
+            {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+                await PlannerStatistics.RefreshAsync(db, null, ct);
+            }
             await FillTitleKeysAsync(db, ct);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException && e is not StartupException)

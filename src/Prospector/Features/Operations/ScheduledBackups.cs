@@ -77,7 +77,8 @@ public sealed class ScheduledBackups(ProspectorDb db, SecurityLog log, IConfigur
 
 /// <summary>
 /// The server's daily operations: the retention run and, when configured, the backup. Checks hourly (the first time ten
-/// minutes after start); each job runs once a day across instances.
+/// minutes after start); each job runs once a day across instances. Each check also refreshes SQLite's planner statistics
+/// (<see cref="Hosting.PlannerStatistics"/>).
 /// </summary>
 public sealed class OperationsScheduler(IServiceScopeFactory scopes, TimeProvider time, ILogger<OperationsScheduler> log) : BackgroundService
 {
@@ -125,5 +126,7 @@ public sealed class OperationsScheduler(IServiceScopeFactory scopes, TimeProvide
         {
             log.LogWarning(e, "The scheduled backup could not be claimed; trying again in an hour.");
         }
+        await using (var scope = scopes.CreateAsyncScope())
+            await Hosting.PlannerStatistics.RefreshAsync(scope.ServiceProvider.GetRequiredService<ProspectorDb>(), log, ct);
     }
 }
