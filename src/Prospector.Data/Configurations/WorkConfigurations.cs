@@ -206,6 +206,12 @@ internal sealed class CreditCheckConfiguration : IEntityTypeConfiguration<Credit
     }
 }
 
+/// <summary>Its unique key (kind, owner or none, team or none) and the triggers that keep it are hand-written SQL (<c>UnplannedTalliesSql</c>).</summary>
+internal sealed class UnplannedTallyConfiguration : IEntityTypeConfiguration<UnplannedTally>
+{
+    public void Configure(EntityTypeBuilder<UnplannedTally> b) => b.Property(t => t.Kind).HasMaxLength(16);
+}
+
 internal sealed class NextActionConfiguration : IEntityTypeConfiguration<NextAction>
 {
     public void Configure(EntityTypeBuilder<NextAction> b)

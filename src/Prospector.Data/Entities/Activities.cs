@@ -148,3 +148,24 @@ public sealed class ConversationTally : IOwned
     /// <summary>How many; 0 once the last one left (the row stays).</summary>
     public int Count { get; set; }
 }
+
+/// <summary>Which kind of item a <see cref="UnplannedTally"/> counts.</summary>
+public enum UnplannedKind { Contact, Opportunity }
+
+/// <summary>
+/// How many open items lack a next action, per kind, owner and team: contacts in play (Lead or Prospect, customers too when
+/// the workspace asks for it; not disqualified, no open deal) and open deals, outside the recycle bin, without an open next
+/// action of their own. What the "without next action" badge, the to-do page and the activity report read instead of
+/// checking every open item for an action. Written only by database triggers on Contacts, Opportunities, NextActions and
+/// WorkspaceSettings, in the transaction of every write however it is made; the app never writes it (UnplannedTalliesSql
+/// in each migrations project, docs/decisions/0026).
+/// </summary>
+public sealed class UnplannedTally : IOwned
+{
+    public long Id { get; set; }
+    public UnplannedKind Kind { get; set; }
+    public long? OwnerId { get; set; }
+    public long? TeamId { get; set; }
+    /// <summary>How many; 0 once the last one left (the row stays).</summary>
+    public int Count { get; set; }
+}

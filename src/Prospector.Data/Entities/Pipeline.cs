@@ -54,6 +54,11 @@ public sealed class Opportunity : TrackedRecord, IOwned
     public DateOnly? RenewalDate { get; set; }
     public long? OwnerId { get; set; }
     public long? TeamId { get; set; }
+    /// <summary>
+    /// Kept by the database, never written by the app: how many open next actions (not in the recycle bin) the deal has, by
+    /// triggers on NextActions (UnplannedTalliesSql); what <see cref="UnplannedTally"/> reads.
+    /// </summary>
+    public int OpenActionCount { get; private set; }
 
     /// <summary>The search key of a title: " " + the folded title, so containing " angebot" is a word start anywhere in it.</summary>
     public static string KeyOf(string? title) => " " + TextKeys.Fold(title);

@@ -109,6 +109,13 @@ public sealed class Contact : TrackedRecord, IOwned
     public DateTime? FirstLeadAt { get; private set; }
     /// <summary>Kept by the database like <see cref="FirstLeadAt"/>: the highest stage any of the contact's stage changes reached.</summary>
     public Stage? HighestStage { get; private set; }
+    /// <summary>
+    /// Kept by the database, never written by the app: how many open next actions of its own (not about a deal, not in the
+    /// recycle bin) the contact has, by triggers on NextActions (UnplannedTalliesSql); what <see cref="UnplannedTally"/> reads.
+    /// </summary>
+    public int OpenActionCount { get; private set; }
+    /// <summary>Kept by the database like <see cref="OpenActionCount"/>: how many deals in play (open or on standby, not in the recycle bin) are about the contact.</summary>
+    public int OpenDealCount { get; private set; }
     public List<Tag> Tags { get; set; } = [];
     public List<ConsentRecord> Consents { get; set; } = [];
     public List<PersonalDate> PersonalDates { get; set; } = [];

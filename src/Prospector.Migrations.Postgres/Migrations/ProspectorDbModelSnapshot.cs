@@ -601,6 +601,12 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<string>("Notes")
                         .HasColumnType("text");
 
+                    b.Property<int>("OpenActionCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenDealCount")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("OwnerId")
                         .HasColumnType("bigint");
 
@@ -1617,6 +1623,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<DateOnly?>("ExpectedCloseDate")
                         .HasColumnType("date");
 
+                    b.Property<int>("OpenActionCount")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("OwnerId")
                         .HasColumnType("bigint");
 
@@ -2316,6 +2325,33 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("TeamMembers");
+                });
+
+            modelBuilder.Entity("Prospector.Data.UnplannedTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("UnplannedTallies");
                 });
 
             modelBuilder.Entity("Prospector.Data.User", b =>

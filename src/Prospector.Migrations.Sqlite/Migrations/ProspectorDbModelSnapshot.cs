@@ -573,6 +573,12 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<string>("Notes")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("OpenActionCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenDealCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("OwnerId")
                         .HasColumnType("INTEGER");
 
@@ -1559,6 +1565,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<DateOnly?>("ExpectedCloseDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("OpenActionCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("OwnerId")
                         .HasColumnType("INTEGER");
 
@@ -2228,6 +2237,31 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("TeamMembers");
+                });
+
+            modelBuilder.Entity("Prospector.Data.UnplannedTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("UnplannedTallies");
                 });
 
             modelBuilder.Entity("Prospector.Data.User", b =>

@@ -90,9 +90,15 @@ public static class NextActionQueries
             .Where(o => ownerId == null || o.OwnerId == ownerId)
             .Where(o => !db.NextActions.Any(a => a.OpportunityId == o.Id && a.Status == NextActionStatus.Open));
 
+    /// <summary>
+    /// How many items the user may see lack a next action (of one owner, or all): from the kept <see cref="UnplannedTally"/>
+    /// rows, the same definition as <see cref="ContactsWithout"/> and <see cref="OpportunitiesWithout"/> (UnplannedTalliesTests),
+    /// without checking every open item for an action. Each kind counts up to <see cref="Api.CountCap"/>, as a list's total.
+    /// </summary>
     public static async Task<int> CountWithoutAsync(ProspectorDb db, AccessScope scope, long? ownerId, CancellationToken ct = default) =>
-        await ContactsWithout(db, scope, ownerId).Take(Api.CountCap).CountAsync(ct)
-        + await OpportunitiesWithout(db, scope, ownerId).Take(Api.CountCap).CountAsync(ct);
+        (await scope.Filter(db.UnplannedTallies).Where(t => ownerId == null || t.OwnerId == ownerId)
+            .GroupBy(t => t.Kind).Select(g => g.Sum(t => t.Count)).ToListAsync(ct))
+        .Sum(n => Math.Min(n, Api.CountCap));
 
     public static async Task<List<UnplannedItem>> WithoutAsync(ProspectorDb db, AccessScope scope, long? ownerId, int limit, CancellationToken ct = default)
     {

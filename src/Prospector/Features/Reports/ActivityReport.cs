@@ -36,11 +36,7 @@ public sealed record ActivityReport(PeriodDto Period, string Bucket, IReadOnlyLi
         var done = await HygieneSlices.Done(b).GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
         var overdue = await HygieneSlices.Overdue(b).GroupBy(a => a.AssigneeId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);
 
-        var without = new Dictionary<long, int>();
-        foreach (var x in await HygieneSlices.ContactsWithout(b).GroupBy(c => c.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
-            without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
-        foreach (var x in await HygieneSlices.DealsWithout(b).GroupBy(o => o.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
-            without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
+        var without = await HygieneSlices.WithoutByOwnerAsync(b, ct);
 
         var overrides = ByRep(b, b.StageEvents().Where(x => x.Override).Where(b.InPeriod), x => x.ById);
         var overrideCounts = await overrides.GroupBy(x => x.ById).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key ?? 0, x => x.N, ct);

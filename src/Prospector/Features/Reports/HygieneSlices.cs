@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Features.NextActions;
 
@@ -53,6 +54,29 @@ public static class HygieneSlices
         if (!b.HasRecordFilter) return without;
         var ids = b.Opportunities().Select(o => o.Id);
         return without.Where(o => ids.Contains(o.Id));
+    }
+
+    /// <summary>
+    /// Items without a next action per owner (0: none): from the kept <see cref="UnplannedTally"/> rows unless a contact filter
+    /// (source, list, country) is set, which they do not hold; then from <see cref="ContactsWithout"/> and <see cref="DealsWithout"/>.
+    /// </summary>
+    public static async Task<Dictionary<long, int>> WithoutByOwnerAsync(ReportBasis b, CancellationToken ct)
+    {
+        var without = new Dictionary<long, int>();
+        if (!b.HasContactFilter)
+        {
+            var q = b.Scope.Filter(b.Db.UnplannedTallies);
+            if (b.Filter.TeamId is { } t) q = q.Where(x => x.TeamId == t);
+            if (b.Filter.OwnerId is { } o) q = q.Where(x => x.OwnerId == o);
+            foreach (var x in await q.GroupBy(x => x.OwnerId).Select(g => new { g.Key, N = g.Sum(x => x.Count) }).ToListAsync(ct))
+                if (x.N != 0) without[x.Key ?? 0] = x.N;
+            return without;
+        }
+        foreach (var x in await ContactsWithout(b).GroupBy(c => c.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
+            without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
+        foreach (var x in await DealsWithout(b).GroupBy(o => o.OwnerId).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
+            without[x.Key ?? 0] = without.GetValueOrDefault(x.Key ?? 0) + x.N;
+        return without;
     }
 
     /// <summary>The link to the records behind a figure under the report's filter (days resolved).</summary>
