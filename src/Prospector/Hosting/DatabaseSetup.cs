@@ -76,7 +76,7 @@ public static class DatabaseSetup
             if (db.Database.IsSqlite())
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-                await PlannerStatistics.RefreshAsync(db, null, ct);
+                await PlannerStatistics.RefreshAsync(db, ct);
             }
             await FillTitleKeysAsync(db, ct);
         }

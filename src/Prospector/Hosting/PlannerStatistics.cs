@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Prospector.Data;
 
 namespace Prospector.Hosting;
@@ -14,7 +15,8 @@ namespace Prospector.Hosting;
 /// </summary>
 public static class PlannerStatistics
 {
-    public static async Task RefreshAsync(ProspectorDb db, ILogger? log, CancellationToken ct)
+    /// <summary>A failure is logged (through the context's logger factory, the app's) and never thrown.</summary>
+    public static async Task RefreshAsync(ProspectorDb db, CancellationToken ct)
     {
         if (!db.Database.IsSqlite()) return;
         try
@@ -24,7 +26,7 @@ public static class PlannerStatistics
         catch (DbException e)
         {
             // Statistics are a speed-up only: a busy database is no reason to fail what ran before.
-            log?.LogWarning(e, "Refreshing SQLite's planner statistics failed; trying again later.");
+            db.GetService<ILoggerFactory>().CreateLogger(typeof(PlannerStatistics)).LogWarning(e, "Refreshing SQLite's planner statistics failed; trying again later.");
         }
     }
 }

@@ -44,6 +44,7 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             })).GetProperty("id").GetInt64();
 
             await page.GoAsync($"/contacts/{id}");
+            await ReachReadyAsync(page);
             var call = page.Locator("[data-testid=contact-name] ~ [data-testid=reach-links] [data-testid=reach-call]");
             await Expect(call).ToHaveAttributeAsync("href", Tel);
             await Expect(call).ToHaveAttributeAsync("aria-label", "Call Anna Müller 030 1234567");
@@ -108,6 +109,7 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             var row = (await GetAsync(page, $"/api/v1/lists/{listId}/rows")).GetProperty("items")[0].GetProperty("id").GetInt64();
             await PostAsync(page, $"/api/v1/lists/{listId}/rows/{row}/convert", new { nextAction = new { type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)).ToString("yyyy-MM-dd") } });
             await page.GoAsync($"/lists/{listId}");
+            await ReachReadyAsync(page);
             var rowCall = page.Locator("#list-grid tr[data-row='1']").GetByTestId("reach-call");
             await Expect(rowCall).ToHaveAttributeAsync("href", "tel:+495111234567");
             await page.EvaluateAsync("() => document.addEventListener('click', e => { if (e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); })");
@@ -136,4 +138,11 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             throw;
         }
     }
+
+    /// <summary>
+    /// Waits until the page listens for reach-link clicks (wwwroot/js/reach.js attached after the first interactive render):
+    /// under load that comes a moment after the page is interactive, and a click before it is not remembered.
+    /// </summary>
+    private static Task ReachReadyAsync(IPage page) =>
+        page.WaitForSelectorAsync("html[data-reach=ready]", new() { State = WaitForSelectorState.Attached });
 }

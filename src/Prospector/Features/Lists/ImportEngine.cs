@@ -226,7 +226,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
         {
             await tx.CommitAsync(ct);
             // A first big import turns empty tables into large ones: let the planner know before the list is worked.
-            await Hosting.PlannerStatistics.RefreshAsync(db, null, CancellationToken.None);
+            await Hosting.PlannerStatistics.RefreshAsync(db, CancellationToken.None);
         }
         return new ImportSummary(req.DryRun ? null : import.Id, req.DryRun ? null : list.Id, list.Name, counts.Read, counts.Imported, counts.Invalid,
             counts.Duplicates, counts.Empty, table.Format, req.DryRun, table.TitleRows, unmapped, country);

@@ -127,6 +127,6 @@ public sealed class OperationsScheduler(IServiceScopeFactory scopes, TimeProvide
             log.LogWarning(e, "The scheduled backup could not be claimed; trying again in an hour.");
         }
         await using (var scope = scopes.CreateAsyncScope())
-            await Hosting.PlannerStatistics.RefreshAsync(scope.ServiceProvider.GetRequiredService<ProspectorDb>(), log, ct);
+            await Hosting.PlannerStatistics.RefreshAsync(scope.ServiceProvider.GetRequiredService<ProspectorDb>(), ct);
     }
 }

@@ -33,6 +33,8 @@ export function attach(dotnet) {
     window.addEventListener('blur', onLeave);
     window.removeEventListener('focus', onBack);
     window.addEventListener('focus', onBack);
+    // Listening from here on: a click before this (the page's first moment) dials but is not remembered.
+    document.documentElement.dataset.reach = 'ready';
 }
 
 export function detach(dotnet) { if (page === dotnet) page = null; }
