@@ -65,10 +65,7 @@ public static class HygieneSlices
         var without = new Dictionary<long, int>();
         if (!b.HasContactFilter)
         {
-            var q = b.Scope.Filter(b.Db.UnplannedTallies);
-            if (b.Filter.TeamId is { } t) q = q.Where(x => x.TeamId == t);
-            if (b.Filter.OwnerId is { } o) q = q.Where(x => x.OwnerId == o);
-            foreach (var x in await q.GroupBy(x => x.OwnerId).Select(g => new { g.Key, N = g.Sum(x => x.Count) }).ToListAsync(ct))
+            foreach (var x in await b.Owned(b.Db.UnplannedTallies).GroupBy(x => x.OwnerId).Select(g => new { g.Key, N = g.Sum(x => x.Count) }).ToListAsync(ct))
                 if (x.N != 0) without[x.Key ?? 0] = x.N;
             return without;
         }

@@ -65,12 +65,19 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
         return Outcome<ReportBasis>.Ok(new ReportBasis(db, scope, f with { From = from, To = to }, period, sourceId));
     }
 
+    /// <summary>Owned rows (records, tallies) the user may see, by their own team and owner when the filter names them.</summary>
+    public IQueryable<T> Owned<T>(IQueryable<T> rows) where T : class, IOwned
+    {
+        var q = Scope.Filter(rows);
+        if (Filter.TeamId is { } t) q = q.Where(x => x.TeamId == t);
+        if (Filter.OwnerId is { } o) q = q.Where(x => x.OwnerId == o);
+        return q;
+    }
+
     /// <summary>Contacts the user may see (not in the recycle bin), by their current team, owner, source, list and country.</summary>
     public IQueryable<Contact> Contacts()
     {
-        var q = Scope.Filter(Db.Contacts);
-        if (Filter.TeamId is { } t) q = q.Where(c => c.TeamId == t);
-        if (Filter.OwnerId is { } o) q = q.Where(c => c.OwnerId == o);
+        var q = Owned(Db.Contacts);
         if (SourceId is { } s) q = q.Where(c => c.LeadSourceId == s);
         if (Filter.ListId is { } l) q = q.Where(c => c.SourceListId == l);
         if (!string.IsNullOrWhiteSpace(Filter.Country)) { var k = Filter.Country.Trim().ToUpperInvariant(); q = q.Where(c => c.Country == k); }
@@ -83,9 +90,7 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
     /// </summary>
     public IQueryable<Opportunity> Opportunities()
     {
-        var q = Scope.Filter(Db.Opportunities);
-        if (Filter.TeamId is { } t) q = q.Where(o => o.TeamId == t);
-        if (Filter.OwnerId is { } o) q = q.Where(x => x.OwnerId == o);
+        var q = Owned(Db.Opportunities);
         if (SourceId is not null || Filter.ListId is not null || !string.IsNullOrWhiteSpace(Filter.Country))
         {
             var contacts = Scope.Filter(Db.Contacts);
