@@ -32,61 +32,45 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
     {
         var closed = b.Opportunities().Where(b.ClosedInPeriod)
             .Where(o => o.State == OpportunityState.Won || o.State == OpportunityState.Lost || o.State == OpportunityState.Cancelled);
+        // One pass over the period's closed deals (a few 10,000s at the benchmark's full size): a group per combination of the
+        // dimensions, state, currency and reason, summed up per dimension in memory (seven passes, one per figure, cost 0.7-0.9 s).
+        var groups = await closed.GroupBy(o => new { o.OwnerId, o.TeamId, Source = o.Contact!.LeadSourceId, o.PipelineId, o.StepId, o.State, o.Currency, o.CloseReason })
+            .Select(g => new Closed(g.Key.OwnerId, g.Key.TeamId, g.Key.Source, g.Key.PipelineId, g.Key.StepId, g.Key.State, g.Key.Currency,
+                g.Key.CloseReason, g.Count(), g.Sum(o => (double)o.Amount)))
+            .ToListAsync(ct);
         var rows = new List<WinLossRow>();
 
-        var byOwner = await closed.GroupBy(o => o.OwnerId).Select(g => new
-        {
-            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
-            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
-        }).ToListAsync(ct);
-        var ownerIds = byOwner.Where(x => x.Key != null).Select(x => x.Key!.Value).ToList();
+        var ownerIds = groups.Where(x => x.OwnerId != null).Select(x => x.OwnerId!.Value).Distinct().ToList();
         var owners = await b.Db.Users.Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        rows.AddRange(byOwner.Select(x => Row(WinLossDimension.Owner, x.Key?.ToString(), x.Key is { } id ? owners.GetValueOrDefault(id, "") : "", x.W, x.L, x.C)));
+        rows.AddRange(Tally(groups, x => x.OwnerId, (id, w, l, c) =>
+            Row(WinLossDimension.Owner, id?.ToString(), id is { } i ? owners.GetValueOrDefault(i, "") : "", w, l, c)));
 
-        var byTeam = await closed.GroupBy(o => o.TeamId).Select(g => new
-        {
-            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
-            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
-        }).ToListAsync(ct);
         var teams = await b.Db.Teams.ToDictionaryAsync(t => t.Id, t => t.Name, ct);
-        rows.AddRange(byTeam.Select(x => Row(WinLossDimension.Team, x.Key?.ToString(), x.Key is { } id ? teams.GetValueOrDefault(id, "") : "", x.W, x.L, x.C)));
+        rows.AddRange(Tally(groups, x => x.TeamId, (id, w, l, c) =>
+            Row(WinLossDimension.Team, id?.ToString(), id is { } i ? teams.GetValueOrDefault(i, "") : "", w, l, c)));
 
-        var bySource = await closed.GroupBy(o => o.Contact!.LeadSourceId).Select(g => new
-        {
-            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
-            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
-        }).ToListAsync(ct);
         var sources = await b.Db.LeadSources.ToDictionaryAsync(s => s.Id, s => (s.Key, s.Name), ct);
-        rows.AddRange(bySource.Select(x => x.Key is { } id && sources.TryGetValue(id, out var s)
-            ? Row(WinLossDimension.Source, s.Key, s.Name, x.W, x.L, x.C) : Row(WinLossDimension.Source, null, "", x.W, x.L, x.C)));
+        rows.AddRange(Tally(groups, x => x.SourceId, (id, w, l, c) => id is { } i && sources.TryGetValue(i, out var s)
+            ? Row(WinLossDimension.Source, s.Key, s.Name, w, l, c) : Row(WinLossDimension.Source, null, "", w, l, c)));
 
-        var byPipeline = await closed.GroupBy(o => o.PipelineId).Select(g => new
-        {
-            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
-            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
-        }).ToListAsync(ct);
         var pipelines = await b.Db.Pipelines.IgnoreQueryFilters().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        rows.AddRange(byPipeline.Select(x => Row(WinLossDimension.Pipeline, x.Key.ToString(), pipelines.GetValueOrDefault(x.Key, ""), x.W, x.L, x.C)));
+        rows.AddRange(Tally(groups, x => (long?)x.PipelineId, (id, w, l, c) =>
+            Row(WinLossDimension.Pipeline, id.ToString(), pipelines.GetValueOrDefault(id!.Value, ""), w, l, c)));
 
-        var byStep = await closed.GroupBy(o => o.StepId).Select(g => new
-        {
-            g.Key, W = g.Count(o => o.State == OpportunityState.Won),
-            L = g.Count(o => o.State == OpportunityState.Lost), C = g.Count(o => o.State == OpportunityState.Cancelled)
-        }).ToListAsync(ct);
         var steps = await b.Db.PipelineSteps.Select(s => new { s.Id, s.Name, s.PipelineId, s.SortOrder }).ToDictionaryAsync(s => s.Id, ct);
-        rows.AddRange(byStep.OrderBy(x => steps.GetValueOrDefault(x.Key)?.PipelineId).ThenBy(x => steps.GetValueOrDefault(x.Key)?.SortOrder)
-            .Select(x => Row(WinLossDimension.Step, x.Key.ToString(), steps.GetValueOrDefault(x.Key) is { } s
-                ? (pipelines.Count > 1 ? $"{pipelines.GetValueOrDefault(s.PipelineId, "")}: {s.Name}" : s.Name) : "", x.W, x.L, x.C)));
+        rows.AddRange(Tally(groups, x => (long?)x.StepId, (id, w, l, c) => (Id: id!.Value, Row: Row(WinLossDimension.Step, id.ToString(),
+                steps.GetValueOrDefault(id.Value) is { } s ? (pipelines.Count > 1 ? $"{pipelines.GetValueOrDefault(s.PipelineId, "")}: {s.Name}" : s.Name) : "", w, l, c)))
+            .OrderBy(x => steps.GetValueOrDefault(x.Id)?.PipelineId).ThenBy(x => steps.GetValueOrDefault(x.Id)?.SortOrder).Select(x => x.Row));
 
-        var won = byOwner.Sum(x => x.W);
-        var lost = byOwner.Sum(x => x.L);
-        var cancelled = byOwner.Sum(x => x.C);
-        var amounts = (await closed.Where(o => o.State == OpportunityState.Won).GroupBy(o => o.Currency)
-                .Select(g => new { g.Key, N = g.Count(), Sum = g.Sum(o => (double)o.Amount) }).ToListAsync(ct))
-            .Select(a => CurrencyAmount.FromSum(a.Key, a.N, a.Sum))
+        var won = groups.Where(x => x.State == OpportunityState.Won).Sum(x => x.N);
+        var lost = groups.Where(x => x.State == OpportunityState.Lost).Sum(x => x.N);
+        var cancelled = groups.Where(x => x.State == OpportunityState.Cancelled).Sum(x => x.N);
+        var amounts = groups.Where(x => x.State == OpportunityState.Won).GroupBy(x => x.Currency)
+            .Select(g => CurrencyAmount.FromSum(g.Key, g.Sum(x => x.N), g.Sum(x => x.Sum)))
             .OrderByDescending(a => a.Count).ThenBy(a => a.Currency, StringComparer.Ordinal).ToList();
-        var reasons = (await FunnelReport.DealDropsAsync(closed, ct)).OrderByDescending(d => d.Count).ThenBy(d => d.Kind)
-            .ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
+        var reasons = groups.Where(x => x.State != OpportunityState.Won).GroupBy(x => (x.State, Reason: x.CloseReason ?? ""))
+            .Select(g => new DropOut(g.Key.State == OpportunityState.Lost ? DropOutKind.Lost : DropOutKind.Cancelled, g.Key.Reason, g.Sum(x => x.N)))
+            .OrderByDescending(d => d.Count).ThenBy(d => d.Kind).ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
         var ordered = rows.Where(r => r.Dimension != WinLossDimension.Step)
             .OrderBy(r => r.Dimension).ThenByDescending(r => r.Won + r.Lost + r.Cancelled).ThenBy(r => r.Name, StringComparer.Ordinal)
             .Concat(rows.Where(r => r.Dimension == WinLossDimension.Step)).ToList();
@@ -114,6 +98,15 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
                 onLost.FirstOrDefault(x => x.Key == k)?.N ?? 0))
             .OrderBy(c => c.Category is null).ThenBy(c => c.Category).ToList();
     }
+
+    /// <summary>Closed deals of one combination of owner, team, source, pipeline, step, state, currency and reason.</summary>
+    private sealed record Closed(long? OwnerId, long? TeamId, long? SourceId, long PipelineId, long StepId, OpportunityState State,
+        string Currency, string? CloseReason, int N, double Sum);
+
+    /// <summary>Won, lost and cancelled per key of one dimension.</summary>
+    private static IEnumerable<T> Tally<T>(List<Closed> groups, Func<Closed, long?> key, Func<long?, int, int, int, T> row) =>
+        groups.GroupBy(key).Select(g => row(g.Key, g.Where(x => x.State == OpportunityState.Won).Sum(x => x.N),
+            g.Where(x => x.State == OpportunityState.Lost).Sum(x => x.N), g.Where(x => x.State == OpportunityState.Cancelled).Sum(x => x.N)));
 
     private static WinLossRow Row(WinLossDimension d, string? key, string name, int won, int lost, int cancelled) =>
         new(d, key, name, won, lost, cancelled, FunnelReport.Rate(won, won + lost));
