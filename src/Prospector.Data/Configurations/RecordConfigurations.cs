@@ -89,7 +89,9 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasIndex(c => new { c.LeadStatus, c.NameKey }).HasFilter(Live.Filter);
         b.HasIndex(c => c.CreatedAt).HasFilter(Live.Filter);
         b.HasIndex(c => c.UpdatedAt).HasFilter(Live.Filter);
-        b.HasIndex(c => c.SourceListId);
+        // The lists report: each list's contacts by stage and status, from the index alone (the contacts' rows, read one by one,
+        // were most of its time). Without a filter: it is also the index of the foreign key, binned contacts included.
+        b.HasIndex(c => new { c.SourceListId, c.Stage, c.LeadStatus, c.DeletedAt, c.OwnerId, c.TeamId });
         b.HasIndex(c => new { c.LeadSourceId, c.NameKey }).HasFilter(Live.Filter);
         b.HasIndex(c => c.ReferredById).HasFilter(Live.Filter);
         b.HasOne(c => c.LeadSource).WithMany().HasForeignKey(c => c.LeadSourceId).OnDelete(DeleteBehavior.Restrict);

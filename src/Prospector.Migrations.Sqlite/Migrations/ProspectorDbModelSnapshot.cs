@@ -656,8 +656,6 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("ReferredById")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
-                    b.HasIndex("SourceListId");
-
                     b.HasIndex("UpdatedAt")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
@@ -693,6 +691,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("FirstLeadAt", "Stage", "HighestStage", "LeadStatus", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
+
+                    b.HasIndex("SourceListId", "Stage", "LeadStatus", "DeletedAt", "OwnerId", "TeamId");
 
                     b.HasIndex("Stage", "LeadStatus", "NameKey", "Id", "OwnerId", "TeamId")
                         .HasFilter("\"DeletedAt\" IS NULL");
@@ -1634,6 +1634,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("StepId", "ExpectedCloseDate", "Id");
 
                     b.HasIndex("TitleKey", "DeletedAt", "OwnerId", "TeamId");
+
+                    b.HasIndex("State", "ContactId", "Currency", "Amount", "DeletedAt", "OwnerId", "TeamId");
 
                     b.ToTable("Opportunities");
                 });
