@@ -139,9 +139,46 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
         }
     }
 
+    [Fact]
+    public async Task A_call_link_clicked_before_the_page_is_interactive_still_opens_the_log_dialog_when_the_rep_comes_back()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var page = await browser.NewPageAsync(server.BaseUrl);
+        var connect = new TaskCompletionSource();
+        try
+        {
+            await page.SetUpAdminAsync(server);
+            var id = (await PostAsync(page, "/api/v1/contacts", new { firstName = "Jan", lastName = "de Vries", phone = "020 1234567", country = "NL" }))
+                .GetProperty("id").GetInt64();
+
+            // The page as the server first sends it, not interactive yet: Blazor's connection is held back until the rep is back.
+            await page.RouteAsync("**/_blazor/negotiate**", async route => { await connect.Task; await route.ContinueAsync(); });
+            await page.GotoAsync($"/contacts/{id}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await ReachReadyAsync(page);
+            var call = page.Locator("[data-testid=contact-name] ~ [data-testid=reach-links] [data-testid=reach-call]");
+            await Expect(call).ToHaveAttributeAsync("href", "tel:+31201234567");
+            await Expect(page.Locator("#app-state[data-interactive=yes]")).ToHaveCountAsync(0);
+            await page.EvaluateAsync("() => document.addEventListener('click', e => { if (e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); })");
+            await call.ClickAsync();
+            await page.EvaluateAsync("() => { window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus')); }");
+
+            // The page becomes interactive only now; the click and the return before it are not lost.
+            connect.SetResult();
+            await page.WaitForSelectorAsync("#app-state[data-interactive=yes]", new() { State = WaitForSelectorState.Attached });
+            await Expect(page.GetByTestId("log-prompt")).ToContainTextAsync("You called Jan de Vries");
+            await Expect(page.GetByTestId("log-activity-dialog").Locator(".mud-chip.mud-chip-selected")).ToHaveTextAsync("Phone call");
+        }
+        catch
+        {
+            connect.TrySetResult();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "prospector-early-call-failure.png"), FullPage = true });
+            throw;
+        }
+    }
+
     /// <summary>
-    /// Waits until the page listens for reach-link clicks (wwwroot/js/reach.js attached after the first interactive render):
-    /// under load that comes a moment after the page is interactive, and a click before it is not remembered.
+    /// Waits until the page listens for reach-link clicks (wwwroot/js/reach.js, imported with the page before Blazor starts;
+    /// before it a click dials but is not remembered).
     /// </summary>
     private static Task ReachReadyAsync(IPage page) =>
         page.WaitForSelectorAsync("html[data-reach=ready]", new() { State = WaitForSelectorState.Attached });

@@ -23,18 +23,17 @@ function onBack() {
 
 function onVisibility() { if (document.visibilityState === 'hidden') onLeave(); else onBack(); }
 
+// Listening from the page's first moment (App.razor imports this module with the page, before Blazor starts): a click
+// before the page is interactive is remembered too, and told once the page attaches.
+document.addEventListener('click', onClick, true);
+document.addEventListener('visibilitychange', onVisibility);
+window.addEventListener('blur', onLeave);
+window.addEventListener('focus', onBack);
+document.documentElement.dataset.reach = 'ready';
+
 export function attach(dotnet) {
     page = dotnet;
-    document.removeEventListener('click', onClick, true);
-    document.addEventListener('click', onClick, true);
-    document.removeEventListener('visibilitychange', onVisibility);
-    document.addEventListener('visibilitychange', onVisibility);
-    window.removeEventListener('blur', onLeave);
-    window.addEventListener('blur', onLeave);
-    window.removeEventListener('focus', onBack);
-    window.addEventListener('focus', onBack);
-    // Listening from here on: a click before this (the page's first moment) dials but is not remembered.
-    document.documentElement.dataset.reach = 'ready';
+    onBack(); // the rep may have come back before the page was interactive
 }
 
 export function detach(dotnet) { if (page === dotnet) page = null; }
