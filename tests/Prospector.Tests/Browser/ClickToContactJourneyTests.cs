@@ -110,7 +110,7 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             await PostAsync(page, $"/api/v1/lists/{listId}/rows/{row}/convert", new { nextAction = new { type = "Call", dueDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)).ToString("yyyy-MM-dd") } });
             await page.GoAsync($"/lists/{listId}");
             await ReachReadyAsync(page);
-            var rowCall = page.Locator("#list-grid tr[data-row='1']").GetByTestId("reach-call");
+            var rowCall = ListGrid.Row(page, 1).GetByTestId("reach-call");
             await Expect(rowCall).ToHaveAttributeAsync("href", "tel:+495111234567");
             await page.EvaluateAsync("() => document.addEventListener('click', e => { if (e.target.closest('a[href^=\"tel:\"]')) e.preventDefault(); })");
             await rowCall.ClickAsync();
@@ -120,13 +120,13 @@ public sealed class ClickToContactJourneyTests(BrowserFixture browser)
             await Expect(page.GetByTestId("log-activity-dialog")).ToHaveCountAsync(0);
 
             // A row that is no contact yet: coming back from its call offers the row's outcomes; "interested" opens its lead form.
-            var openCall = page.Locator("#list-grid tr[data-row='2']").GetByTestId("reach-call");
+            var openCall = ListGrid.Row(page, 2).GetByTestId("reach-call");
             await Expect(openCall).ToHaveAttributeAsync("href", "tel:+494419876543");
             await openCall.ClickAsync();
             await page.EvaluateAsync("() => { document.dispatchEvent(new Event('visibilitychange')); window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus')); }");
             var outcome = page.GetByTestId("call-outcome");
             await Expect(outcome).ToContainTextAsync("You called Carla Claussen (row 2). How did it go?");
-            await Expect(page.Locator("#list-grid tr[data-row='2']")).ToHaveAttributeAsync("aria-current", "true");
+            await Expect(ListGrid.Row(page, 2)).ToHaveAttributeAsync("aria-current", "true");
             await Expect(page.GetByTestId("log-activity-dialog")).ToHaveCountAsync(0);
             await outcome.GetByTestId("call-interested").ClickAsync();
             await Expect(page.Locator("#convert-form")).ToContainTextAsync("Row 2 becomes a lead");

@@ -190,12 +190,11 @@ public sealed class ListKeysJourneyTests(BrowserFixture browser)
         await Expect(Row(page, 2)).ToHaveClassAsync(new Regex("sheet-current"), new() { Timeout = Slow });
     }
 
-    private static ILocator Row(IPage page, int n) => page.Locator($"#list-grid tr[data-row='{n}']");
+    private static ILocator Row(IPage page, int n) => ListGrid.Row(page, n);
 
     private static ILocator Chosen(IPage page) => page.Locator("#next-type [role=radio][aria-checked=true]");
 
-    private static Task ExpectState(IPage page, int row, string state) =>
-        Expect(Row(page, row).Locator(".row-state")).ToHaveTextAsync(state, new() { Timeout = Slow });
+    private static Task ExpectState(IPage page, int row, string state) => ListGrid.ExpectState(page, row, state, Slow);
 
     /// <summary>A list of twelve people, imported through the API as a script would.</summary>
     private static async Task<long> ImportAsync(IPage page)

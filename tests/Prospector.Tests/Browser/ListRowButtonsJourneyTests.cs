@@ -81,10 +81,9 @@ public sealed class ListRowButtonsJourneyTests(BrowserFixture browser)
         Assert.Equal(3, contacts.GetProperty("total").GetInt32()); // the undone conversion's contact is in the recycle bin; the merge made none
     }
 
-    private static ILocator Row(IPage page, int n) => page.Locator($"#list-grid tr[data-row='{n}']");
+    private static ILocator Row(IPage page, int n) => ListGrid.Row(page, n);
 
-    private static Task ExpectState(IPage page, int row, string state) =>
-        Expect(Row(page, row).Locator(".row-state")).ToHaveTextAsync(state, new() { Timeout = Slow });
+    private static Task ExpectState(IPage page, int row, string state) => ListGrid.ExpectState(page, row, state, Slow);
 
     private static async Task<long> ImportAsync(IPage page)
     {
