@@ -12,7 +12,12 @@ public sealed record CohortStep(Stage Stage, int Reached, double? Conversion);
 /// <summary>What happened at a stage within the period: distinct contacts that entered it, moved on (up), moved back (down), and of those that entered, how many are still there.</summary>
 public sealed record PeriodStep(Stage Stage, int Entered, int MovedOn, int MovedBack, int StillThere);
 
-public sealed record DropOut(DropOutKind Kind, string Reason, int Count);
+public sealed record DropOut(DropOutKind Kind, string Reason, int Count)
+{
+    /// <summary>Deals lost or cancelled with one close reason (none: "").</summary>
+    public static DropOut OfDeals(OpportunityState state, string? reason, int count) =>
+        new(state == OpportunityState.Lost ? DropOutKind.Lost : DropOutKind.Cancelled, reason ?? "", count);
+}
 
 public sealed record PeriodDto(DateOnly From, DateOnly To, string TimeZone);
 
@@ -134,7 +139,7 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     public static async Task<List<DropOut>> DealDropsAsync(IQueryable<Opportunity> deals, CancellationToken ct) =>
         (await deals.Where(o => o.State == OpportunityState.Lost || o.State == OpportunityState.Cancelled)
             .GroupBy(o => new { o.State, o.CloseReason }).Select(g => new { g.Key.State, g.Key.CloseReason, N = g.Count() }).ToListAsync(ct))
-        .Select(d => new DropOut(d.State == OpportunityState.Lost ? DropOutKind.Lost : DropOutKind.Cancelled, d.CloseReason ?? "", d.N)).ToList();
+        .Select(d => DropOut.OfDeals(d.State, d.CloseReason, d.N)).ToList();
 
     public static double? Rate(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
 }

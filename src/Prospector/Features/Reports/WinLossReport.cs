@@ -62,14 +62,12 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
                 steps.GetValueOrDefault(id.Value) is { } s ? (pipelines.Count > 1 ? $"{pipelines.GetValueOrDefault(s.PipelineId, "")}: {s.Name}" : s.Name) : "", w, l, c)))
             .OrderBy(x => steps.GetValueOrDefault(x.Id)?.PipelineId).ThenBy(x => steps.GetValueOrDefault(x.Id)?.SortOrder).Select(x => x.Row));
 
-        var won = groups.Where(x => x.State == OpportunityState.Won).Sum(x => x.N);
-        var lost = groups.Where(x => x.State == OpportunityState.Lost).Sum(x => x.N);
-        var cancelled = groups.Where(x => x.State == OpportunityState.Cancelled).Sum(x => x.N);
+        var (won, lost, cancelled) = (Count(groups, OpportunityState.Won), Count(groups, OpportunityState.Lost), Count(groups, OpportunityState.Cancelled));
         var amounts = groups.Where(x => x.State == OpportunityState.Won).GroupBy(x => x.Currency)
             .Select(g => CurrencyAmount.FromSum(g.Key, g.Sum(x => x.N), g.Sum(x => x.Sum)))
             .OrderByDescending(a => a.Count).ThenBy(a => a.Currency, StringComparer.Ordinal).ToList();
         var reasons = groups.Where(x => x.State != OpportunityState.Won).GroupBy(x => (x.State, Reason: x.CloseReason ?? ""))
-            .Select(g => new DropOut(g.Key.State == OpportunityState.Lost ? DropOutKind.Lost : DropOutKind.Cancelled, g.Key.Reason, g.Sum(x => x.N)))
+            .Select(g => DropOut.OfDeals(g.Key.State, g.Key.Reason, g.Sum(x => x.N)))
             .OrderByDescending(d => d.Count).ThenBy(d => d.Kind).ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
         var ordered = rows.Where(r => r.Dimension != WinLossDimension.Step)
             .OrderBy(r => r.Dimension).ThenByDescending(r => r.Won + r.Lost + r.Cancelled).ThenBy(r => r.Name, StringComparer.Ordinal)
@@ -105,8 +103,9 @@ public sealed record WinLossReport(PeriodDto Period, int Won, int Lost, int Canc
 
     /// <summary>Won, lost and cancelled per key of one dimension.</summary>
     private static IEnumerable<T> Tally<T>(List<Closed> groups, Func<Closed, long?> key, Func<long?, int, int, int, T> row) =>
-        groups.GroupBy(key).Select(g => row(g.Key, g.Where(x => x.State == OpportunityState.Won).Sum(x => x.N),
-            g.Where(x => x.State == OpportunityState.Lost).Sum(x => x.N), g.Where(x => x.State == OpportunityState.Cancelled).Sum(x => x.N)));
+        groups.GroupBy(key).Select(g => row(g.Key, Count(g, OpportunityState.Won), Count(g, OpportunityState.Lost), Count(g, OpportunityState.Cancelled)));
+
+    private static int Count(IEnumerable<Closed> groups, OpportunityState state) => groups.Where(x => x.State == state).Sum(x => x.N);
 
     private static WinLossRow Row(WinLossDimension d, string? key, string name, int won, int lost, int cancelled) =>
         new(d, key, name, won, lost, cancelled, FunnelReport.Rate(won, won + lost));
