@@ -84,8 +84,10 @@ public static partial class ProspectorCli
                     Console.WriteLine(JsonSerializer.Serialize(value, value.GetType(), ReportJson));
                     break;
                 case "csv":
-                    // One CSV per table, each headed by a line naming it; a blank line between tables.
-                    Console.Write(string.Join("\r\n", tables.Select(t => $"# {t.Name}\r\n{t.ToCsv(c)}")));
+                    // The API's CSV in English (without its byte-order mark): one table after the other, each headed by a line naming it.
+                    CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+                    var export = await sp.ServiceProvider.GetRequiredService<ReportExporter>().BuildAsync(parse.GetValue(name)!, filter, scope, ct);
+                    Console.Write(ReportCsv.Write(export.Value!, c));
                     break;
                 default:
                     foreach (var t in tables)

@@ -14,7 +14,7 @@ namespace Prospector.Hosting;
 /// the rest is a plain 500. Every 503 and 500 is logged with its exception: since .NET 10 the exception-handler
 /// middleware no longer logs what an <see cref="IExceptionHandler"/> handled, and an operator must see them.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, IStringLocalizer<SharedResource> l,
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IStringLocalizer<SharedResource> l,
     ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
@@ -28,6 +28,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BodyProblem body => body.Errors,
             // Any other typed binding that does not fit (a query value, say): name the field too.
             BadHttpRequestException { InnerException: JsonException json } => Named(BodyProblem.Explain(json, l)),
+            // A query or route value the binder could not read (QueryGuard catches most before): named, in the user's words.
+            BadHttpRequestException b when Unbound(b.Message, l) is { } named => Named(named),
             _ => null,
         };
         if (errors is not null)
@@ -78,4 +80,31 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     }
 
     private static Dictionary<string, string[]> Named((string Field, string Message) e) => new() { [e.Field] = [e.Message] };
+
+    public const string Unreadable = "{0} has a value that cannot be read.";
+    public const string Missing = "{0} is missing.";
+
+    /// <summary>
+    /// The parameter ASP.NET Core's binder names in its message ("Failed to bind parameter "Nullable&lt;DateOnly&gt; from" from
+    /// "x"." or "Required parameter "Int64 id" was not provided from query string."), with what its value must be.
+    /// </summary>
+    internal static (string Field, string Message)? Unbound(string message, IStringLocalizer l)
+    {
+        var m = BindFailure().Match(message);
+        if (!m.Success) return null;
+        var (type, name) = (m.Groups["type"].Value, m.Groups["name"].Value);
+        if (m.Groups["missing"].Success) return (name, l[Missing, name]);
+        var text = type switch
+        {
+            _ when type.Contains("DateOnly", StringComparison.Ordinal) => QueryGuard.NotADay,
+            _ when type.Contains("DateTime", StringComparison.Ordinal) => QueryGuard.NotAMoment,
+            _ when type.Contains("Int64", StringComparison.Ordinal) || type.Contains("Int32", StringComparison.Ordinal) => QueryGuard.NotAWholeNumber,
+            _ when type.Contains("Boolean", StringComparison.Ordinal) => QueryGuard.NotTrueOrFalse,
+            _ => Unreadable,
+        };
+        return (name, l[text, name]);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?:Failed to bind parameter|(?<missing>Required parameter)) \"(?<type>[^\"]*) (?<name>[^\" ]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 }

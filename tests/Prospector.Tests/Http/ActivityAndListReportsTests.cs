@@ -129,12 +129,13 @@ public abstract class ActivityAndListReportsTests(ProspectorFactory app)
             await db.SaveChangesAsync();
             return list.Id;
         });
-        Task<long> NewContactAsync(Stage stage, bool disqualified = false) => app.WithDbAsync(async (db, _) =>
+        Task<long> NewContactAsync(Stage stage, bool disqualified = false, bool fromSource = false) => app.WithDbAsync(async (db, _) =>
         {
             var c = new Contact
             {
                 LastName = "L" + Guid.NewGuid().ToString("N")[..6], OwnerId = rep.Id, TeamId = rep.TeamId, Stage = stage, SourceListId = listId,
                 LeadStatus = disqualified ? LeadStatus.Unqualified : LeadStatus.Working,
+                LeadSourceId = fromSource ? await TestSources.IdAsync(db, h.Source) : null,
             };
             db.Contacts.Add(c);
             await db.SaveChangesAsync();
@@ -143,7 +144,7 @@ public abstract class ActivityAndListReportsTests(ProspectorFactory app)
         await NewContactAsync(Stage.Suspect);
         var lead = await NewContactAsync(Stage.Lead);
         var prospect = await NewContactAsync(Stage.Prospect);
-        var customer = await NewContactAsync(Stage.RepeatCustomer);
+        var customer = await NewContactAsync(Stage.RepeatCustomer, fromSource: true);
         await NewContactAsync(Stage.Lead, disqualified: true);
         await h.DealAsync(rep, customer, OpportunityState.Won, 1000, closedAt: "2026-03-10T09:00Z");
         await h.DealAsync(rep, customer, OpportunityState.Won, 500, closedAt: "2026-05-10T09:00Z");
@@ -171,8 +172,14 @@ public abstract class ActivityAndListReportsTests(ProspectorFactory app)
         var won = Assert.Single(l.GetProperty("won").EnumerateArray());
         Assert.Equal(("EUR", 2, 1500.0), (won.GetProperty("currency").GetString(), won.GetProperty("count").GetInt32(), won.GetProperty("total").GetDouble()));
 
-        // Another team's rep does not see the list; the list's owner does.
-        Assert.Empty((await ReportAsync(otherRep, "lists", $"listId={listId}")).GetProperty("lists").EnumerateArray());
+        // The source filter narrows the list's contacts to those from the source (the customer only), as on every report.
+        var bySource = Assert.Single((await ReportAsync(admin, "lists", $"from=2026-01-01&to=2035-12-31&listId={listId}&source={h.Source}"))
+            .GetProperty("lists").EnumerateArray());
+        Assert.Equal((9, 1, 0, 1), (bySource.GetProperty("rows").GetInt32(), bySource.GetProperty("contacts").GetInt32(),
+            bySource.GetProperty("leads").GetInt32(), bySource.GetProperty("customers").GetInt32()));
+
+        // Another team's rep does not see the list (it is answered as one that does not exist); the list's owner does.
+        await TestHttp.AssertValidationProblemAsync(await otherRep.Client.GetAsync($"/api/v1/reports/lists?listId={listId}"), "listId");
         Assert.Single((await ReportAsync(rep, "lists", $"listId={listId}")).GetProperty("lists").EnumerateArray());
         // A list created after the period is not in it.
         Assert.Empty((await ReportAsync(admin, "lists", $"from=2020-01-01&to=2020-12-31&listId={listId}")).GetProperty("lists").EnumerateArray());

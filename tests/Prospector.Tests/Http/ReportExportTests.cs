@@ -199,6 +199,39 @@ public abstract class ReportExportTests(ProspectorFactory app)
     }
 
     [Fact]
+    public async Task Names_pasted_with_control_characters_or_long_emoji_leave_the_workbook_and_the_chart_readable()
+    {
+        var w = await BuildAsync();
+        // A loss reason pasted from Word (a vertical tab and a control character in it) and a rep named in emoji, cut on the
+        // chart: the workbook and the chart failed for everybody who could see them (500) before.
+        var contact = await w.H.ContactAsync(w.Rep, ("2026-03-06T09:00Z", Stage.Lead));
+        await w.H.DealAsync(w.Rep, contact, OpportunityState.Lost, 100, closedAt: "2026-03-07T09:00Z", reason: "Budget\u000Bcut\u0001 \uFFFE");
+        // Two reps, one name an odd and one an even number of UTF-16 units before the cut: one of them was cut inside an emoji.
+        // (A display name holds 100 UTF-16 units; three owners leave each category label 38 characters.)
+        var emoji = "a" + string.Concat(Enumerable.Repeat("\U0001F600", 49));
+        await app.WithDbAsync(async (db, _) => { var u = await db.Users.FindAsync(w.Rep.Id); u!.DisplayName = emoji; return await db.SaveChangesAsync(); });
+        var other = await app.UserAsync("Rep", TestHttp.Unique("Team"));
+        await app.WithDbAsync(async (db, _) => { var u = await db.Users.FindAsync(other.Id); u!.DisplayName = emoji[1..]; return await db.SaveChangesAsync(); });
+        await w.H.DealAsync(other, await w.H.ContactAsync(other, ("2026-03-06T09:00Z", Stage.Lead)), OpportunityState.Won, 100, closedAt: "2026-03-08T09:00Z");
+        var third = await app.UserAsync("Rep", TestHttp.Unique("Team"));
+        await w.H.DealAsync(third, await w.H.ContactAsync(third, ("2026-03-06T09:00Z", Stage.Lead)), OpportunityState.Won, 100, closedAt: "2026-03-08T09:00Z");
+        var q = $"{March}&source={w.H.Source}";
+
+        var sheets = Read((await FileAsync(w.Admin, $"/api/v1/reports/win-loss/export?format=xlsx&{q}")).Bytes);
+        Assert.Contains(sheets["Reasons"], r => r.Cells.Contains("Budgetcut "));
+        Assert.Contains(sheets["Win rate"], r => r.Cells.Contains(emoji));
+
+        foreach (var report in new[] { "win-loss", "activity" })
+        {
+            var svg = XDocument.Parse(System.Text.Encoding.UTF8.GetString((await FileAsync(w.Admin, $"/api/v1/reports/{report}/chart?format=svg&{q}")).Bytes));
+            var texts = svg.Descendants().SelectMany(e => e.Nodes().OfType<XText>()).Select(t => t.Value).ToList();
+            Assert.DoesNotContain(texts, t => t.EnumerateRunes().Any(r => r == System.Text.Rune.ReplacementChar));
+            if (report == "win-loss") Assert.Contains(texts, t => t.StartsWith("\U0001F600\U0001F600", StringComparison.Ordinal) && t.EndsWith('…'));
+            Assert.Equal("image/png", (await FileAsync(w.Admin, $"/api/v1/reports/{report}/chart?format=png&{q}")).Response.Content.Headers.ContentType!.MediaType);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_report_or_format_or_a_wrong_period_gets_a_problem()
     {
         var admin = await app.UserAsync("Admin");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 using Prospector.Tests.Infrastructure;
 
@@ -151,13 +152,53 @@ public abstract class ReportsTests(ProspectorFactory app)
     [InlineData("from=2026-04-01&to=2026-03-01", "from")]
     [InlineData("from=2016-01-01&to=2026-12-31", "to")]
     [InlineData("country=Germany", "country")]
+    [InlineData("country=D1", "country")]
+    // Days only as yyyy-MM-dd: a German 1 March is not read as 3 January, a time is not dropped, 29 February 2025 does not exist.
+    [InlineData("from=01.03.2026", "from")]
+    [InlineData("from=3/1/2026", "from")]
+    [InlineData("from=2026-03-01T10:00:00", "from")]
+    [InlineData("from=2025-02-29", "from")]
+    [InlineData("to=2026-12-31%20", "to")]
+    // Far out: refused by name instead of overflowing the date arithmetic (a 500 before).
+    [InlineData("from=9999-12-31", "from")]
+    [InlineData("from=2999-12-01&to=9999-12-31", "to")]
+    [InlineData("from=0001-01-01&to=0001-12-31", "from")]
+    // A team, owner or list that does not exist, a number that is not one, a filter given twice.
+    [InlineData("teamId=999999999", "teamId")]
+    [InlineData("ownerId=-5", "ownerId")]
+    [InlineData("listId=0", "listId")]
+    [InlineData("teamId=abc", "teamId")]
+    [InlineData("teamId=1&teamId=2", "teamId")]
     public async Task A_bad_filter_is_a_validation_problem_naming_the_field(string query, string field)
     {
         var admin = await app.UserAsync("Admin");
-        var res = await admin.Client.GetAsync($"/api/v1/reports/funnel?{query}");
-        Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
-        var body = JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement;
-        Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), body.ToString());
+        foreach (var report in new[] { "funnel", "forecast", "activity", "team" })
+            await TestHttp.AssertValidationProblemAsync(await admin.Client.GetAsync($"/api/v1/reports/{report}?{query}"), field);
+        await TestHttp.AssertValidationProblemAsync(await admin.Client.GetAsync($"/api/v1/reports/funnel/export?format=xlsx&{query}"), field);
+    }
+
+    [Fact]
+    public async Task A_country_is_read_like_a_contacts_country_and_a_date_problem_speaks_the_callers_language()
+    {
+        var w = await BuildAsync();
+        await app.WithDbAsync(async (db, _) =>
+        {
+            var source = await TestSources.IdAsync(db, w.H.Source);
+            await db.Contacts.Where(c => c.LeadSourceId == source).ForEachAsync(c => c.Country = "DE");
+            return await db.SaveChangesAsync();
+        });
+        async Task<int> Cohort(string country) =>
+            (await ReportAsync(w.Admin, "funnel", $"{March}&source={w.H.Source}{country}")).GetProperty("cohort").GetInt32();
+        // " de " is DE, as a contact's country is read: trimmed before it is checked (it was "too long" before).
+        Assert.Equal(4, await Cohort(""));
+        Assert.Equal(4, await Cohort("&country=%20de%20"));
+        Assert.Equal(0, await Cohort("&country=NL"));
+        var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports/funnel?from=01.03.2026");
+        req.Headers.AcceptLanguage.ParseAdd("de");
+        var res = await w.Admin.Client.SendAsync(req);
+        await TestHttp.AssertValidationProblemAsync(res, "from");
+        var message = JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("from")[0].GetString();
+        Assert.Equal("from muss ein Tag in der Form JJJJ-MM-TT sein, etwa 2026-03-01.", message);
     }
 }
 

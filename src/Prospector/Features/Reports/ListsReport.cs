@@ -65,5 +65,5 @@ public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance
 
     /// <summary>The contacts the user may see, by source and country (owner and team filters choose the lists, not the contacts).</summary>
     public static IQueryable<Contact> ContactsOf(ReportBasis b) =>
-        new ReportBasis(b.Db, b.Scope, b.Filter with { OwnerId = null, TeamId = null, ListId = null }, b.Period).Contacts();
+        (b with { Filter = b.Filter with { OwnerId = null, TeamId = null, ListId = null } }).Contacts(); // keeps the resolved source
 }

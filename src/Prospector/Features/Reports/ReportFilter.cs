@@ -17,6 +17,9 @@ public sealed record ReportFilter(DateOnly? From = null, DateOnly? To = null, lo
     string? Source = null, long? ListId = null, string? Country = null)
 {
     public const int MaxDays = 3660;
+
+    public const string OutOfRange = "A report covers days between the years 1900 and 2999.";
+    public const string NoUser = "There is no user {0}.";
 }
 
 /// <summary>The resolved period: its days, the UTC instants they span ([StartUtc, EndUtc)), the zone and today in it.</summary>
@@ -49,11 +52,23 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
         var today = DateOnly.FromDateTime(UserTime.ToLocal(time.GetUtcNow().UtcDateTime, zoneId));
         var from = f.From ?? new DateOnly(today.Year, 1, 1);
         var to = f.To ?? (f.From is { } given && given > today ? new DateOnly(given.Year, 12, 31) : today);
+        if ((!Dates.InRange(from) ? "from" : !Dates.InRange(to) ? "to" : null) is { } far)
+            return Outcome<ReportBasis>.Invalid(far, l[ReportFilter.OutOfRange]);
         if (from > to) return Outcome<ReportBasis>.Invalid("from", l["The start of the period is after its end."]);
         if (to.DayNumber - from.DayNumber >= ReportFilter.MaxDays)
             return Outcome<ReportBasis>.Invalid("to", l["A report covers at most ten years."]);
-        if (f.Source is { Length: > 200 } || f.Country is { Length: > 2 })
-            return Outcome<ReportBasis>.Invalid(f.Country is { Length: > 2 } ? "country" : "source", l["This value is too long."]);
+        if (f.Source is { Length: > 200 }) return Outcome<ReportBasis>.Invalid("source", l["This value is too long."]);
+        var country = string.IsNullOrWhiteSpace(f.Country) ? null : f.Country.Trim().ToUpperInvariant();
+        if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
+            return Outcome<ReportBasis>.Invalid("country", l["{0} must be a two-letter ISO code such as DE or NL.", "country"]);
+        // A team, owner or list that does not exist is a mistake to name, not a report of zeros; a list the user may not see
+        // is answered the same as one that does not exist.
+        if (f.TeamId is { } teamId && !await db.Teams.AnyAsync(t => t.Id == teamId, ct))
+            return Outcome<ReportBasis>.Invalid("teamId", l["There is no team {0}.", teamId]);
+        if (f.OwnerId is { } ownerId && !await db.Users.AnyAsync(u => u.Id == ownerId, ct))
+            return Outcome<ReportBasis>.Invalid("ownerId", l[ReportFilter.NoUser, ownerId]);
+        if (f.ListId is { } listId && !await scope.Filter(db.ProspectingLists).AnyAsync(x => x.Id == listId, ct))
+            return Outcome<ReportBasis>.Invalid("listId", l["There is no such list, or you cannot see it."]);
         long? sourceId = null;
         if (!string.IsNullOrWhiteSpace(f.Source))
         {
@@ -62,7 +77,7 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
             sourceId = source.Id;
         }
         var period = new ReportPeriod(from, to, ReportPeriod.MidnightUtc(from, zone), ReportPeriod.MidnightUtc(to.AddDays(1), zone), zoneId, today);
-        return Outcome<ReportBasis>.Ok(new ReportBasis(db, scope, f with { From = from, To = to }, period, sourceId));
+        return Outcome<ReportBasis>.Ok(new ReportBasis(db, scope, f with { From = from, To = to, Country = country }, period, sourceId));
     }
 
     /// <summary>Owned rows (records, tallies) the user may see, by their own team and owner when the filter names them.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Xml;
 using System.Xml.Linq;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Reports;
 
@@ -176,14 +176,10 @@ public static class ReportSvg
     private static double TextWidth(string s, double size) => s.Length * size * 0.6;
 
     /// <summary>The text, cut with an ellipsis to fit the width.</summary>
-    private static string Fit(string s, double size, double width)
-    {
-        var max = Math.Max(1, (int)(width / (size * 0.6)));
-        return s.Length <= max ? s : s[..Math.Max(0, max - 1)].TrimEnd() + "…";
-    }
+    private static string Fit(string s, double size, double width) => XmlText.Cut(s, (int)(width / (size * 0.6)));
 
     /// <summary>Characters XML cannot hold at all (controls) are dropped; everything else is escaped by the writer.</summary>
-    private static string Clean(string s) => string.Concat(s.Where(c => XmlConvert.IsXmlChar(c) || char.IsSurrogate(c)));
+    private static string Clean(string s) => XmlText.Clean(s);
 
     private static bool Dark(string hex)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Prospector.Data;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Reports;
 
@@ -9,7 +10,7 @@ public sealed record ReportTable(string Name, IReadOnlyList<string> Header, IRea
 {
     /// <summary>
     /// CSV with the culture's list separator (";" where the decimal mark is a comma); a cell that a spreadsheet would read as a
-    /// formula (= + - @, tab, CR) is prefixed with an apostrophe; numbers are written by the caller in the same culture.
+    /// formula is prefixed with an apostrophe (<see cref="CellText.Escape"/>); numbers are written by the caller in the same culture.
     /// </summary>
     public string ToCsv(CultureInfo culture)
     {
@@ -22,8 +23,7 @@ public sealed record ReportTable(string Name, IReadOnlyList<string> Header, IRea
 
     private static string Cell(string c, char sep)
     {
-        if (c.Length > 0 && "=+-@\t\r".Contains(c[0]) && !double.TryParse(c, NumberStyles.Any, CultureInfo.InvariantCulture, out _)
-            && !double.TryParse(c, NumberStyles.Any, CultureInfo.CurrentCulture, out _)) c = "'" + c;
+        c = CellText.Escape(c); // the one rule of every export: a formula gets a leading apostrophe
         return c.IndexOfAny([sep, '"', '\n', '\r']) >= 0 ? "\"" + c.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : c;
     }
 }

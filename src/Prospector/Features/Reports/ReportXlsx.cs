@@ -2,6 +2,7 @@ using System.Globalization;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using Prospector.Features.Common;
 
 namespace Prospector.Features.Reports;
 
@@ -93,7 +94,7 @@ public static class ReportXlsx
         CellReference = reference,
         DataType = CellValues.InlineString,
         StyleIndex = style == 0 ? null : style,
-        InlineString = new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }),
+        InlineString = new InlineString(new Text(XmlText.Clean(text)) { Space = SpaceProcessingModeValues.Preserve }),
     };
 
     private static Cell Cell(string reference, DateOnly day, uint style) => Number(reference, day.ToDateTime(TimeOnly.MinValue).ToOADate(), style);
@@ -140,7 +141,7 @@ public static class ReportXlsx
     {
         var clean = new string([.. name.Select(c => "[]:*?/\\".Contains(c) ? '-' : c)]).Trim('\'', ' ');
         if (clean.Length == 0) clean = "Sheet";
-        var candidate = clean.Length > 31 ? clean[..31] : clean;
+        var candidate = Prospector.Data.UnicodeText.Prefix(clean, 31);
         for (var i = 2; !taken.Add(candidate); i++)
         {
             var suffix = $" ({i})";
@@ -193,7 +194,9 @@ public static class ReportXlsx
                     new Fill(new PatternFill(new ForegroundColor { Rgb = "FFE3E7EC" }) { PatternType = PatternValues.Solid })),
                 new Borders(new Border()),
                 new CellStyleFormats(new CellFormat()),
-                cells);
+                cells,
+                // The default "Normal" style every workbook names (strict readers warn when it is missing).
+                new CellStyles(new CellStyle { Name = "Normal", FormatId = 0, BuiltinId = 0 }));
         }
 
         private static CellFormat Format(uint id) => new() { NumberFormatId = id, ApplyNumberFormat = true };
