@@ -12,7 +12,7 @@ public static class TextKeys
     public static string Fold(string? s)
     {
         if (string.IsNullOrWhiteSpace(s)) return "";
-        var decomposed = s.Trim().ToLowerInvariant().Replace("ß", "ss").Normalize(NormalizationForm.FormD);
+        var decomposed = UnicodeText.Normalize(s.Trim().ToLowerInvariant().Replace("ß", "ss"), NormalizationForm.FormD);
         var sb = new StringBuilder(decomposed.Length);
         foreach (var ch in decomposed)
         {

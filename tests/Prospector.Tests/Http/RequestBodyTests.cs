@@ -216,6 +216,32 @@ public abstract class RequestBodyTests(ProspectorFactory app)
         Assert.Equal(HttpStatusCode.BadRequest, redirect.StatusCode);
         Assert.Null(redirect.Headers.Location);
     }
+
+    [Fact]
+    public async Task Half_an_emoji_a_noncharacter_a_far_date_or_a_local_date_format_is_named_and_a_pasted_noncharacter_breaks_no_search()
+    {
+        var rep = (await app.UserAsync("Rep", "Nord")).Client;
+        // Half of an emoji and U+FFFE made the search key's Unicode normalisation throw: 500 on create (and on PostgreSQL's encoder).
+        await TestHttp.AssertValidationProblemAsync(await rep.PostAsync("/api/v1/contacts", TestHttp.Json("""{"lastName":"Half\ud83d"}""")), "lastName");
+        await TestHttp.AssertValidationProblemAsync(await rep.PostAsync("/api/v1/contacts", TestHttp.Json("""{"lastName":"Ok","firstName":"T\uFFFEx"}""")), "firstName");
+        Assert.Equal(HttpStatusCode.Created, (await rep.PostAsync("/api/v1/contacts", TestHttp.Json("""{"lastName":"Whole \ud83d\ude00"}"""))).StatusCode);
+
+        // A due date in the year 9999 took the assignee's calendar feed down; a moment written the German way was read as 3 January.
+        var lead = await rep.NewLeadAsync("Dates");
+        var far = await rep.PostAsync("/api/v1/tasks", TestHttp.Json($$"""{"contactId":{{lead}},"type":"Call","dueDate":"9999-12-31"}"""));
+        await TestHttp.AssertValidationProblemAsync(far, "dueDate");
+        Assert.Contains("1900", await far.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var german = await rep.PostAsync("/api/v1/activities",
+            TestHttp.Json($$"""{"contactId":{{lead}},"channel":"Phone","outcome":"Reached","occurredAt":"01.03.2026"}"""));
+        await TestHttp.AssertValidationProblemAsync(german, "occurredAt");
+
+        // A search term (or a stored text) with a noncharacter or half an emoji is searched, not a 500.
+        foreach (var q in new[] { "a%EF%BF%BE", "Whole%20%F0%9F%98%80", "%ED%A0%BD" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await rep.GetAsync($"/api/v1/search?q={q}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await rep.GetAsync($"/api/v1/contacts?q={q}")).StatusCode);
+        }
+    }
 }
 
 public sealed class RequestBodyTestsSqlite(SqliteApp f) : RequestBodyTests(f.Factory), IClassFixture<SqliteApp>;

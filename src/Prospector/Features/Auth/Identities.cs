@@ -14,7 +14,7 @@ public static class Identities
     public static string Canonical(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return "";
-        var s = text.Trim().Normalize(NormalizationForm.FormKC);
+        var s = Prospector.Data.UnicodeText.Normalize(text.Trim(), NormalizationForm.FormKC);
         // Upper then lower folds the letters that have no plain lower-case twin (ſ → S → s, K → K → k).
         s = s.ToUpperInvariant().ToLowerInvariant().Normalize(NormalizationForm.FormKC);
         return s;

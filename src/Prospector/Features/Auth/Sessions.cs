@@ -49,7 +49,7 @@ public sealed class Sessions(ProspectorDb db, TimeProvider time, AuthCache cache
             KeyHash = Secrets.Hash(key),
             CreatedAt = now,
             LastSeenAt = now,
-            UserAgent = userAgent is { Length: > 200 } ua ? ua[..200] : userAgent,
+            UserAgent = UnicodeText.Prefix(userAgent, 200),
         });
         await db.SaveChangesAsync(ct);
         return key;

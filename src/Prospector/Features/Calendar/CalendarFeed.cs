@@ -95,6 +95,9 @@ public static class CalendarFeed
                 Name = a.Opportunity != null ? a.Opportunity.Title : a.Contact != null ? Contact.NameOf(a.Contact.FirstName, a.Contact.NamePrefix, a.Contact.LastName) : ""
             })
             .ToListAsync(ct);
+        // A day outside the product's years (stored before they were enforced) would overflow the feed's date arithmetic and
+        // take the whole feed down: such an action is left out of the feed, not the feed out of the calendar.
+        actions = [.. actions.Where(a => Dates.InRange(a.DueDate))];
         var dates = await scope.Filter(db.Contacts).Where(c => c.OwnerId == user.Id)
             .SelectMany(c => db.PersonalDates.Where(d => d.ContactId == c.Id),
                 (c, d) => new { d.Id, d.Kind, d.Label, d.Month, d.Day, d.Year, d.RemindDaysBefore, c.FirstName, c.NamePrefix, c.LastName, ContactId = c.Id })
@@ -115,7 +118,8 @@ public static class CalendarFeed
             {
                 var e = new CalendarEvent
                 {
-                    Uid = $"nextaction-{a.Id}@prospector", Summary = $"{Labels.ActionType(l, a.Type)}: {a.Name.Trim()}", Description = a.Note,
+                    Uid = $"nextaction-{a.Id}@prospector", Summary = XmlText.Clean($"{Labels.ActionType(l, a.Type)}: {a.Name.Trim()}"),
+                    Description = a.Note is null ? null : XmlText.Clean(a.Note),
                     Class = "PRIVATE", DtStamp = stamp, Sequence = a.Version,
                 };
                 if (a.DueTime is { } t)
@@ -141,7 +145,8 @@ public static class CalendarFeed
                 var e = new CalendarEvent
                 {
                     Uid = $"personaldate-{d.Id}@prospector", Class = "PRIVATE", DtStamp = stamp, Start = start, End = start.AddDays(1),
-                    Summary = $"{Labels.DateKind(l, d.Kind)}{(d.Label is null ? "" : $" ({d.Label})")}: {Contact.NameOf(d.FirstName, d.NamePrefix, d.LastName)}",
+                    // RFC 5545 text holds no control characters (pasted ones are dropped, as in every file we write).
+                    Summary = XmlText.Clean($"{Labels.DateKind(l, d.Kind)}{(d.Label is null ? "" : $" ({d.Label})")}: {Contact.NameOf(d.FirstName, d.NamePrefix, d.LastName)}"),
                     Transparency = "TRANSPARENT",
                 };
                 e.RecurrenceRule = new RecurrencePattern(Ical.Net.FrequencyType.Yearly, 1);

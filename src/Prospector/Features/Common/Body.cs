@@ -71,7 +71,7 @@ public sealed class Body<T> : IEndpointParameterMetadataProvider where T : class
         var (fields, errors) = await JsonFields.ReadAsync(request, Allowed, http.RequestAborted);
         if (fields is null) throw new BodyProblem(errors!);
         if (typeof(IReadFieldByField).IsAssignableFrom(typeof(T))) return new Body<T>(fields, null);
-        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var options = BodyOptions(http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         try
         {
             var value = fields.Deserialize<T>(options)
@@ -83,6 +83,22 @@ public sealed class Body<T> : IEndpointParameterMetadataProvider where T : class
             var (field, message) = BodyProblem.Explain(e, l);
             throw new BodyProblem(new() { [field] = [message] });
         }
+    }
+
+    private static (JsonSerializerOptions From, JsonSerializerOptions Made)? _bodyOptions;
+
+    /// <summary>
+    /// The app's JSON options with days read strictly and within the product's years (<see cref="Dates.DayConverter"/>): for
+    /// reading bodies only, so the OpenAPI document (made from the app's options) still describes a day as a date.
+    /// </summary>
+    private static JsonSerializerOptions BodyOptions(JsonSerializerOptions app)
+    {
+        if (_bodyOptions is { } cached && ReferenceEquals(cached.From, app)) return cached.Made;
+        var made = new JsonSerializerOptions(app);
+        made.Converters.Add(new Dates.DayConverter());
+        made.MakeReadOnly();
+        _bodyOptions = (app, made);
+        return made;
     }
 
     private static bool IsOptional(ParameterInfo parameter) =>

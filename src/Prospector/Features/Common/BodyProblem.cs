@@ -25,6 +25,7 @@ public sealed partial class BodyProblem(Dictionary<string, string[]> errors, int
         var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
         return field is null
             ? ("body", l["The body is not valid JSON: {0}", e.Message])
+            : e.Message.StartsWith(Dates.DayConverter.Expected, StringComparison.Ordinal) ? (field, l[Dates.NotADay, field])
             : (field, l["{0} has a value of the wrong type.", field]);
     }
 

@@ -13,6 +13,7 @@ namespace Prospector.Features.Common;
 /// </summary>
 public sealed class JsonFields
 {
+
     private readonly JsonObject _body;
     private readonly IStringLocalizer? _l;
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -41,6 +42,10 @@ public sealed class JsonFields
             if (FirstRepeatedName(doc.RootElement) is { } repeated)
                 return (null, new() { [repeated] = [T("The field '{0}' appears more than once.", repeated)] });
             // A NUL character cannot be stored (PostgreSQL refuses it in text) and is never meant: name the field.
+            // Half of an emoji ("\ud83d" alone) or a noncharacter (U+FFFE) is not text: .NET's Unicode operations (search keys,
+            // e-mail folding) throw on it and PostgreSQL's encoder refuses it.
+            if (FirstField(doc.RootElement, "body", s => Data.UnicodeText.Valid(s) != s) is { } broken)
+                return (null, new() { [broken] = [T(NotText, broken)] });
             if (FirstFieldWithNul(doc.RootElement, "body") is { } nul)
                 return (null, new() { [nul] = [T("{0} contains a character that cannot be stored (NUL).", nul)] });
             node = JsonNode.Parse(doc.RootElement.GetRawText(), new JsonNodeOptions { PropertyNameCaseInsensitive = true });
@@ -57,25 +62,46 @@ public sealed class JsonFields
         return (new JsonFields(obj, l), null);
     }
 
+    /// <summary>A JSON string as .NET text; false for one .NET cannot hold (an escaped lone surrogate, "\ud83d").</summary>
+    private static bool Readable(Func<string> read, out string text)
+    {
+        try
+        {
+            text = read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
+    public const string NotText = "{0} contains a character that is not text (half of an emoji, U+FFFE or U+FFFF).";
+
     /// <summary>The path of the first string (value or member name), at any depth, that contains a NUL character.</summary>
-    public static string? FirstFieldWithNul(JsonElement e, string path)
+    public static string? FirstFieldWithNul(JsonElement e, string path) => FirstField(e, path, s => s.Contains('\0', StringComparison.Ordinal));
+
+    /// <summary>The path of the first string (value or member name), at any depth, that <paramref name="bad"/> refuses.</summary>
+    public static string? FirstField(JsonElement e, string path, Func<string, bool> bad)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.String:
-                return e.GetString()!.Contains('\0', StringComparison.Ordinal) ? path : null;
+                return !Readable(() => e.GetString()!, out var text) || bad(text) ? path : null;
             case JsonValueKind.Object:
                 foreach (var p in e.EnumerateObject())
                 {
-                    var inner = path == "body" ? p.Name : $"{path}.{p.Name}";
-                    if (p.Name.Contains('\0', StringComparison.Ordinal)) return path;
-                    if (FirstFieldWithNul(p.Value, inner) is { } found) return found;
+                    if (!Readable(() => p.Name, out var key)) return path;
+                    var inner = path == "body" ? key : $"{path}.{key}";
+                    if (bad(key)) return path;
+                    if (FirstField(p.Value, inner, bad) is { } found) return found;
                 }
                 return null;
             case JsonValueKind.Array:
                 var i = 0;
                 foreach (var item in e.EnumerateArray())
-                    if (FirstFieldWithNul(item, $"{path}[{i++}]") is { } found) return found;
+                    if (FirstField(item, $"{path}[{i++}]", bad) is { } found) return found;
                 return null;
             default:
                 return null;
@@ -177,8 +203,10 @@ public sealed class JsonFields
         if (!Has(name)) return;
         var n = Node(name);
         if (n is null) { set(null); return; }
-        if (n.GetValueKind() == JsonValueKind.String
-            && DateTimeOffset.TryParse(n.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d))
+        // Only ISO 8601 ("01.03.2026" is not read as 3 January), and within the years any date of the product may lie in.
+        if (n.GetValueKind() == JsonValueKind.String && Dates.IsoMoment().IsMatch(n.GetValue<string>())
+            && DateTimeOffset.TryParse(n.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)
+            && Dates.InRange(d.UtcDateTime))
             set(d.UtcDateTime);
         else Fail(name, T("{0} must be a date and time such as 2026-11-23T14:30:00+01:00.", name));
     }

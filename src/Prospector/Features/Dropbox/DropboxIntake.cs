@@ -24,7 +24,7 @@ public static class DropboxProblems
 
     public static string With(string code, string? detail) => detail is { Length: > 0 } d ? Cut($"{code}: {d}") : code;
 
-    public static string Cut(string s) => s.Length <= 500 ? s : s[..500];
+    public static string Cut(string s) => UnicodeText.Prefix(s, 500);
 }
 
 /// <summary>
@@ -163,5 +163,5 @@ public sealed class DropboxIntake(ProspectorDb db, ConversationService conversat
         return outcome.Value!.Id;
     }
 
-    private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
+    private static string Cut(string s, int max) => UnicodeText.Prefix(s, max);
 }

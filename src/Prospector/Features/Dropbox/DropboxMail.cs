@@ -140,7 +140,7 @@ public sealed record DropboxMail(string Key, string From, string? FromName, IRea
     public static List<string> Addresses(string text) =>
         AddressPattern.Matches(text).Select(m => Normal(m.Value.TrimEnd('.'))).Distinct().ToList();
 
-    private static string Short(string s, int max) => s.Length <= max ? s : s[..max];
+    private static string Short(string s, int max) => Prospector.Data.UnicodeText.Prefix(s, max);
 
     /// <summary>The readable text of an HTML body: no tags, scripts or styles; blocks and line breaks become new lines.</summary>
     public static string FromHtml(string html)

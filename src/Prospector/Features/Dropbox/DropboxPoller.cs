@@ -259,7 +259,7 @@ public sealed class DropboxPoller(IServiceScopeFactory scopes, TimeProvider time
     private void Failed(Exception e)
     {
         log.LogWarning(e, "Dropbox: fetching mail failed; trying again shortly.");
-        var text = e.Message.Length > 500 ? e.Message[..500] : e.Message;
+        var text = Prospector.Data.UnicodeText.Prefix(e.Message, 500);
         var now = time.GetUtcNow().UtcDateTime;
         lock (_gate) _run = _run with { LastError = text, LastErrorAt = now, DownSince = _run.DownSince ?? now };
     }

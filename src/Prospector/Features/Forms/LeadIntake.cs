@@ -149,5 +149,5 @@ public sealed class LeadIntake(ProspectorDb db, TimeProvider time, IStringLocali
         }
     }
 
-    private static string? Cut(string? s, int max) => s is { Length: var n } && n > max ? s[..max] : s;
+    private static string? Cut(string? s, int max) => UnicodeText.Prefix(s, max);
 }

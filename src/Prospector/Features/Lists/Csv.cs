@@ -223,7 +223,7 @@ public static class HeaderDetector
     {
         // Our exports protect header cells like data cells (see Exporter.Escape): the name is the one without the apostrophe.
         var name = string.IsNullOrWhiteSpace(raw) ? $"Column {index + 1}" : Exporter.Unescape(raw.Trim()).Trim().ReplaceLineEndings(" ");
-        if (name.Length > 200) name = name[..200];
+        name = Prospector.Data.UnicodeText.Prefix(name, 200);
         var unique = name;
         for (var n = 2; taken.Contains(unique, StringComparer.OrdinalIgnoreCase); n++) unique = $"{name} ({n})";
         return unique;

@@ -32,5 +32,5 @@ public static class CustomFieldKeys
         }
     }
 
-    private static string Cap(string v, int max) => v.Length <= max ? v : v[..max];
+    private static string Cap(string v, int max) => UnicodeText.Prefix(v, max);
 }

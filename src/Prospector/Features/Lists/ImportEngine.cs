@@ -196,7 +196,7 @@ public sealed class ImportEngine(ProspectorDb db, TimeProvider time, IStringLoca
         await db.SaveChangesAsync(ct);
         var import = new Import
         {
-            ListId = list.Id, FileName = Path.GetFileName(req.FileName) is { Length: > 0 } f ? f[..Math.Min(f.Length, 260)] : "upload",
+            ListId = list.Id, FileName = Path.GetFileName(req.FileName) is { Length: > 0 } f ? UnicodeText.Prefix(f, 260) : "upload",
             Status = ImportStatus.Running, CreatedById = scope.UserId == 0 ? null : scope.UserId, CreatedAt = now,
             Sheet = table.Sheet, Format = table.Format,
         };

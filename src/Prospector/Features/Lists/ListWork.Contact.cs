@@ -41,7 +41,7 @@ public sealed partial class ListWork
             ["city"] = n.City, ["country"] = n.Country ?? list.DefaultCountry, ["notes"] = n.Notes,
             ["linkedInUrl"] = n.LinkedIn, ["xingUrl"] = n.Xing,
             ["stage"] = nameof(Stage.Lead), ["leadStatus"] = nameof(LeadStatus.Working),
-            ["sourceId"] = sourceId, ["sourceDetail"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
+            ["sourceId"] = sourceId, ["sourceDetail"] = UnicodeText.Prefix(list.Name, 100),
         };
         if (row.AssignedToId is { } a) o["ownerId"] = a;
         if (n.Birthday is { } b) o["personalDates"] = Birthday(b);
@@ -99,7 +99,7 @@ public sealed partial class ListWork
         {
             ["name"] = n.Company, ["website"] = n.Website is not null && n.Domain is not null ? n.Website : null, ["street"] = n.Street,
             ["postalCode"] = n.PostalCode, ["city"] = n.City, ["country"] = n.Country ?? list.DefaultCountry,
-            ["sourceDetail"] = list.Name.Length > 100 ? list.Name[..100] : list.Name,
+            ["sourceDetail"] = UnicodeText.Prefix(list.Name, 100),
         };
         if (row.AssignedToId is { } a) body["ownerId"] = a;
         var errors = await CompanyFields.ApplyAsync(db, scope, company, JsonFields.From(body, l), Now, isNew: true, ct);

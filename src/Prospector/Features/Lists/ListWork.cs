@@ -236,7 +236,7 @@ public sealed partial class ListWork(ProspectorDb db, TimeProvider time, IString
             if (contact.SourceListId != list.Id) return NotNow(l["Row {0} was merged into an existing contact; that cannot be undone here.", row.RowNumber]);
             contact.DeletedAt = now;
             foreach (var a in await db.NextActions.Where(a => a.ContactId == contactId && a.Status == NextActionStatus.Open).ToListAsync(ct)) a.DeletedAt = now;
-            var source = list.Name.Length > 100 ? list.Name[..100] : list.Name;
+            var source = UnicodeText.Prefix(list.Name, 100);
             if (contact.CompanyId is { } companyId
                 && !await db.Contacts.IgnoreQueryFilters().AnyAsync(c => c.CompanyId == companyId && c.Id != contactId, ct)
                 && !await db.Opportunities.IgnoreQueryFilters().AnyAsync(o => o.CompanyId == companyId, ct)

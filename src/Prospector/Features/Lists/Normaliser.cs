@@ -193,7 +193,7 @@ public static partial class Normaliser
         return url;
     }
 
-    private static string Cap(string v, int max) => v.Length <= max ? v : v[..max];
+    private static string Cap(string v, int max) => UnicodeText.Prefix(v, max);
 
     /// <summary>Folded text of all cells, capped: the grid's "contains" filter.</summary>
     public static string SearchKey(string[] cells)
@@ -203,11 +203,11 @@ public static partial class Normaliser
         {
             if (string.IsNullOrWhiteSpace(c)) continue;
             if (sb.Length > 0) sb.Append(' ');
-            sb.Append(c.Length > 200 ? c[..200] : c);
+            sb.Append(UnicodeText.Prefix(c, 200));
             if (sb.Length > 1000) break;
         }
         var key = TextKeys.Fold(sb.ToString());
-        return key.Length > 1000 ? key[..1000] : key;
+        return UnicodeText.Prefix(key, 1000);
     }
 
     public static string? IssuesJson(List<RowIssue> issues) =>

@@ -247,7 +247,7 @@ public sealed class MailService(ProspectorDb db, ReminderMail smtp, Conversation
         }
     }
 
-    private static string Cap(string s, int max) => s.Length <= max ? s : s[..max];
+    private static string Cap(string s, int max) => UnicodeText.Prefix(s, max);
 
     private static string Footer(string language) => language switch
     {

@@ -150,7 +150,7 @@ public sealed partial class NextActions(ProspectorDb db, TimeProvider time, IStr
         {
             ContactId = a.ContactId, CompanyId = companyId, OpportunityId = a.OpportunityId, Channel = ChannelOf(a.Type), Direction = Direction.Outbound,
             // Stored as a logged activity stores it (lower case), so the outcome filter and its label find it.
-            Outcome = outcome.ToLowerInvariant(), OccurredAt = Now, Subject = a.Note is { Length: > 200 } n ? n[..200] : a.Note, Notes = CurrentAction.Clean(c.Notes),
+            Outcome = outcome.ToLowerInvariant(), OccurredAt = Now, Subject = UnicodeText.Prefix(a.Note, 200), Notes = CurrentAction.Clean(c.Notes),
             UserId = scope.UserId, CreatedAt = Now,
         });
         // Free the "one open action" slot before the next one is inserted.

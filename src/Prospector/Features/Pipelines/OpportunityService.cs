@@ -55,7 +55,7 @@ public sealed class OpportunityService(ProspectorDb db, Opportunities rules, Nex
         var title = lastWon is not null ? l["Re-order – {0}", who].Value
             : string.IsNullOrWhiteSpace(company) ? contact.DisplayName : $"{company.Trim()} – {contact.DisplayName}";
         var currency = lastWon?.Currency ?? await db.WorkspaceSettings.Select(x => x.DefaultCurrency).FirstAsync(ct);
-        return new OpportunityCreate(title.Length > MaxTitle ? title[..MaxTitle] : title, contact.Id, contact.CompanyId, pipeline.Id, firstStep.Id,
+        return new OpportunityCreate(UnicodeText.Prefix(title, MaxTitle), contact.Id, contact.CompanyId, pipeline.Id, firstStep.Id,
             lastWon?.PipelineId == pipeline.Id ? lastWon.Amount : null, currency, null, today.AddDays(DefaultCloseInDays), null,
             new NextActionInput(NextActionType.Call, today.AddDays(1), null, null, null));
     }

@@ -144,7 +144,7 @@ public sealed class Lifecycle(ProspectorDb db, TimeProvider time, IStringLocaliz
     {
         var company = c.CompanyId is { } id ? await db.Companies.Where(x => x.Id == id).Select(x => x.Name).FirstOrDefaultAsync(ct) : null;
         var title = string.IsNullOrWhiteSpace(company) ? c.DisplayName : $"{company.Trim()} – {c.DisplayName}";
-        return new NewDeal(title.Length > MaxTitle ? title[..MaxTitle] : title, null, (await TodayAsync(scope, ct)).AddDays(DefaultCloseInDays));
+        return new NewDeal(UnicodeText.Prefix(title, MaxTitle), null, (await TodayAsync(scope, ct)).AddDays(DefaultCloseInDays));
     }
 
     public const int MaxTitle = 200;

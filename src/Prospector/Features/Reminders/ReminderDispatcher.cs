@@ -119,7 +119,7 @@ public sealed class ReminderDispatcher(IServiceScopeFactory scopes, TimeProvider
         {
             log.LogWarning("Reminder {Id} to user {User} failed: {Error}", r.Id, r.UserId, e.Message);
             r.Status = ReminderStatus.Failed;
-            r.Error = e.Message.Length > 1000 ? e.Message[..1000] : e.Message;
+            r.Error = UnicodeText.Prefix(e.Message, 1000);
             await db.SaveChangesAsync(ct);
             return false;
         }

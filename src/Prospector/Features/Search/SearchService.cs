@@ -143,7 +143,7 @@ public static class SearchService
             // The FTS5 index has prefix indexes of 3 to 5 letters: a longer word is looked up by its first five
             // letters and checked below (a prefix beyond the indexed lengths would merge huge doclists).
             var match = string.Join(" AND ", tokens.Select(t => "(" + string.Join(" OR ",
-                t.Forms.Append(t.Raw).Select(x => x.Length > 5 ? x[..5] : x).Distinct().Select(x => "\"" + x + "\"*")) + ")"));
+                t.Forms.Append(t.Raw).Select(x => UnicodeText.Prefix(x, 5)).Distinct().Select(x => "\"" + x + "\"*")) + ")"));
             candidates = await db.Database.SqlQueryRaw<long>(
                 "SELECT rowid AS Value FROM ActivitySearch WHERE ActivitySearch MATCH {0} ORDER BY rowid DESC LIMIT {1}",
                 match, NoteCandidates).ToListAsync(ct);

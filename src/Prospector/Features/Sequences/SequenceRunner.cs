@@ -227,5 +227,5 @@ public sealed class SequenceRunner(IServiceScopeFactory scopes, TimeProvider tim
     private static Task<string> SequenceNameAsync(ProspectorDb db, SequenceEnrolment e, CancellationToken ct) =>
         db.Sequences.Where(s => s.Id == e.SequenceId).Select(s => s.Name).FirstAsync(ct);
 
-    private static string Trim(string s) => s.Length > 1000 ? s[..1000] : s;
+    private static string Trim(string s) => UnicodeText.Prefix(s, 1000);
 }

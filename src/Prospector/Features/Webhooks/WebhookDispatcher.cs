@@ -172,7 +172,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider 
         d.DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var at = now.UtcDateTime;
         (d.LastAttemptAt, d.ClaimedBy) = (at, null);
-        if (d.ResponseExcerpt is { Length: > 500 } long_) d.ResponseExcerpt = long_[..500];
+        d.ResponseExcerpt = UnicodeText.Prefix(d.ResponseExcerpt, 500);
         if (ok)
         {
             (d.Status, d.NextAttemptAt) = (WebhookDeliveryStatus.Succeeded, null);
@@ -188,7 +188,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider 
             : giveUp && !refused ? $"Every attempt to deliver event {d.EventId} failed for {options.Value.RetryHours} hours."
             : endpoint.ConsecutiveFailures >= options.Value.PauseAfterFailures ? $"{endpoint.ConsecutiveFailures} attempts in a row failed (last: {d.ResponseCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? d.ResponseExcerpt})."
             : null;
-        if (pause is { Length: > 500 }) pause = pause[..500];
+        pause = UnicodeText.Prefix(pause, 500);
         if (pause is not null && endpoint.Status == WebhookEndpointStatus.Active
             // Pausing is a conditional update: with several instances delivering to the same endpoint, only the one that
             // moves it from Active to Paused writes the audit entry and tells the owner.
@@ -236,7 +236,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, TimeProvider 
             var buffer = new byte[2048];
             var n = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
             var text = Encoding.UTF8.GetString(buffer, 0, n);
-            return text.Length > 500 ? text[..500] : text;
+            return UnicodeText.Prefix(text, 500);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
