@@ -158,6 +158,37 @@ public abstract class ConversationsApiTests(ProspectorFactory app)
             Assert.True(hits.Any(h => h.GetProperty("kind").GetString() == "Note" && h.GetProperty("id").GetInt64() == note), $"'{word}' should find the note");
         }
     }
+
+    [Fact]
+    public async Task The_timeline_names_the_list_a_contact_was_imported_from_only_to_those_who_may_open_it()
+    {
+        var owner = await app.UserAsync("Rep", TestHttp.Unique("Süd"));
+        var other = await app.UserAsync("Rep", TestHttp.Unique("Nord"));
+        var admin = await app.UserAsync("Admin");
+        var contactId = await app.WithDbAsync(async (db, _) =>
+        {
+            var list = new Prospector.Data.ProspectingList { Name = "Süd geheim: Übernahmeziele", OwnerId = owner.Id, TeamId = owner.TeamId };
+            db.ProspectingLists.Add(list);
+            await db.SaveChangesAsync();
+            var import = new Prospector.Data.Import { ListId = list.Id, FileName = "ziele.csv", CreatedById = admin.Id, CreatedAt = DateTime.UtcNow, FinishedAt = DateTime.UtcNow };
+            // Converted from that list, then handed to a rep of another team.
+            var contact = new Prospector.Data.Contact { LastName = "Handed over", OwnerId = other.Id, TeamId = other.TeamId, SourceListId = list.Id };
+            db.Imports.Add(import);
+            db.Contacts.Add(contact);
+            await db.SaveChangesAsync();
+            db.ListRows.Add(new Prospector.Data.ListRow { ListId = list.Id, RowNumber = 1, ImportId = import.Id, ContactId = contact.Id, State = Prospector.Data.ListRowState.Converted });
+            await db.SaveChangesAsync();
+            return contact.Id;
+        });
+        async Task<System.Text.Json.JsonElement> ImportEntry(TestUser u) => Assert.Single(
+            (await u.Client.GetJsonAsync($"/api/v1/timeline?contactId={contactId}&type=Import")).GetProperty("items").EnumerateArray());
+
+        var seen = await ImportEntry(other);
+        static bool Absent(System.Text.Json.JsonElement e, string name) => !e.TryGetProperty(name, out var v) || v.ValueKind == System.Text.Json.JsonValueKind.Null;
+        Assert.True(Absent(seen, "text") && Absent(seen, "reason"), seen.ToString());
+        var named = await ImportEntry(admin);
+        Assert.Equal(("Süd geheim: Übernahmeziele", "ziele.csv"), (named.GetProperty("text").GetString(), named.GetProperty("reason").GetString()));
+    }
 }
 
 public sealed class ConversationsApiTestsSqlite(SqliteApp f) : ConversationsApiTests(f.Factory), IClassFixture<SqliteApp>;

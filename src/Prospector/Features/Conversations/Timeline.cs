@@ -91,13 +91,19 @@ public sealed record TimelineQuery(long? ContactId, long? CompanyId, long? Oppor
             }
             if (Wants(TimelineKind.Import))
             {
+                // The list's name and file only when the user may open the list (as the history names it): a contact handed
+                // to another team does not tell them what another team's list was called.
+                var visible = scope.Filter(db.ProspectingLists.IgnoreQueryFilters());
                 var q = from r in db.ListRows
                         join i in db.Imports on r.ImportId equals (long?)i.Id
-                        join l in db.ProspectingLists.IgnoreQueryFilters() on i.ListId equals l.Id
                         where r.ContactId == contactId
-                        select new { At = i.FinishedAt ?? i.CreatedAt, List = l.Name, File = i.FileName, By = db.Users.Where(u => u.Id == i.CreatedById).Select(u => u.DisplayName).FirstOrDefault() };
+                        select new
+                        {
+                            At = i.FinishedAt ?? i.CreatedAt, List = visible.Where(l => l.Id == i.ListId).Select(l => l.Name).FirstOrDefault(), File = i.FileName,
+                            By = db.Users.Where(u => u.Id == i.CreatedById).Select(u => u.DisplayName).FirstOrDefault(),
+                        };
                 await Add(q, s => s.OrderByDescending(x => x.At), rows => Task.FromResult(rows.Select(x =>
-                    new TimelineEntry(x.At, TimelineKind.Import, x.By) { Text = x.List, Reason = x.File })));
+                    new TimelineEntry(x.At, TimelineKind.Import, x.By) { Text = x.List, Reason = x.List is null ? null : x.File })));
             }
         }
         if (Wants(TimelineKind.NextAction) && (ContactId is not null || OpportunityId is not null))
