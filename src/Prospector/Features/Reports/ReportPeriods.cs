@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Prospector.Features.Reports;
 
-public enum PeriodPreset { ThisWeek, LastWeek, ThisMonth, LastMonth, ThisQuarter, LastQuarter, ThisYear, LastYear, Custom }
+public enum PeriodPreset { ThisWeek, LastWeek, ThisMonth, LastMonth, ThisQuarter, LastQuarter, ThisYear, LastYear, NextQuarter, Next12Months, Custom }
 
 /// <summary>The period presets of the Reports page, counted from today in the user's time zone; weeks start on the culture's first day.</summary>
 public static class ReportPeriods
@@ -22,6 +22,9 @@ public static class ReportPeriods
             PeriodPreset.ThisQuarter => (quarter, quarter.AddMonths(3).AddDays(-1)),
             PeriodPreset.LastQuarter => (quarter.AddMonths(-3), quarter.AddDays(-1)),
             PeriodPreset.LastYear => (year.AddYears(-1), year.AddDays(-1)),
+            // Looking ahead, for the forecast: in December "this year" holds one month of the pipeline.
+            PeriodPreset.NextQuarter => (quarter.AddMonths(3), quarter.AddMonths(6).AddDays(-1)),
+            PeriodPreset.Next12Months => (month, month.AddMonths(12).AddDays(-1)),
             _ => (year, year.AddYears(1).AddDays(-1)),
         };
     }
