@@ -28,6 +28,10 @@ public static partial class DemoData
         }
         output.WriteLine("Filling the database with demo data…");
         var users = await CreateUsersAsync(sp.GetRequiredService<UserAdmin>());
+        // The manager leads two teams (Nord and Süd): the reports' per-team figures have more than one team to show.
+        var sued = await db.Teams.FirstAsync(t => t.Name == "Süd", ct);
+        db.TeamMembers.Add(new TeamMember { TeamId = sued.Id, UserId = users[1].Id });
+        await db.SaveChangesAsync(ct);
         var random = new Randomizer(Seed);
         var now = sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         await Qualification.QualificationDefaults.EnsureAsync(db, ct);

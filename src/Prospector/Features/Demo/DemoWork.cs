@@ -89,6 +89,9 @@ public static partial class DemoData
             if (c.Stage is Stage.Prospect or Stage.Customer or Stage.RepeatCustomer)
             {
                 var step = pipeline.Steps[c.Stage == Stage.Prospect ? random.Number(0, pipeline.Steps.Count - 1) : pipeline.Steps.Count - 1];
+                // A prospect's deal is open, or was lost (two in ten) or cancelled (one in ten): win/loss has something to show.
+                var fate = c.Stage == Stage.Prospect ? random.Number(0, 9) : -1;
+                var state = fate switch { -1 => OpportunityState.Won, 0 or 1 => OpportunityState.Lost, 2 => OpportunityState.Cancelled, _ => OpportunityState.Open };
                 db.Opportunities.Add(opportunity = new Opportunity
                 {
                     Title = $"{c.LastName}: {random.ArrayElement(Products)}",
@@ -99,8 +102,14 @@ public static partial class DemoData
                     Amount = random.Number(20, 400) * 100m,
                     Currency = "EUR",
                     Probability = step.DefaultProbability,
-                    State = c.Stage == Stage.Prospect ? OpportunityState.Open : OpportunityState.Won,
-                    ClosedAt = c.Stage == Stage.Prospect ? null : now.AddDays(-random.Number(5, 200)),
+                    State = state,
+                    ClosedAt = state == OpportunityState.Open ? null : now.AddDays(-random.Number(5, 200)),
+                    CloseReason = state switch
+                    {
+                        OpportunityState.Lost => random.ArrayElement(LossReasons),
+                        OpportunityState.Cancelled => random.ArrayElement(CancelReasons),
+                        _ => null,
+                    },
                     ExpectedCloseDate = today.AddDays(random.Number(7, 90)),
                     OwnerId = c.OwnerId,
                     TeamId = c.TeamId,
@@ -135,6 +144,10 @@ public static partial class DemoData
 
     private static readonly string[] NextSteps =
         ["Call back about the offer", "Send price list", "Arrange a demo", "Ask about the budget decision", "Check in after the trade fair"];
+
+    private static readonly string[] LossReasons = ["Too expensive", "Chose a competitor", "No decision", "Too expensive", "Timing"];
+
+    private static readonly string[] CancelReasons = ["Project postponed", "Budget frozen"];
 
     private static readonly string[] Products = ["CRM licences", "Service contract", "Consulting package", "Hardware upgrade", "Annual subscription"];
 }
