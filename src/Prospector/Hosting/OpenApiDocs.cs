@@ -34,6 +34,10 @@ internal static class OpenApiDocs
             Add(op, "404", "No such record, or one you may not see (the two are never told apart).");
         // Every operation: a query parameter it does not take is refused by name (Hosting/QueryGuard.cs).
         Add(op, "400", "The request was not valid: `errors` names each field or query parameter and what is wrong with it.", validation: true);
+        // A file (CSV, XLSX, SVG, PNG, ZIP, iCalendar) is the body's bytes as they are, not base64 text in JSON.
+        foreach (var media in op.Responses.Values.SelectMany(r => r.Content ?? new Dictionary<string, OpenApiMediaType>())
+                     .Where(m => !m.Key.Contains("json", StringComparison.OrdinalIgnoreCase) && m.Value.Schema is OpenApiSchema { Format: "byte" }))
+            media.Value.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
         if (meta.OfType<IfMatchMetadata>().FirstOrDefault() is { } ifMatch)
         {
             op.Parameters ??= [];

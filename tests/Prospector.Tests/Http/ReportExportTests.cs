@@ -254,6 +254,10 @@ public abstract class ReportExportTests(ProspectorFactory app)
             .EnumerateObject().Select(p => p.Name)];
         Assert.Equal(["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"], Types("/api/v1/reports/{name}/export"));
         Assert.Equal(["image/svg+xml", "image/png"], Types("/api/v1/reports/{name}/chart"));
+        // The bytes themselves (format binary), not base64 text (format byte).
+        var png = doc.GetProperty("/api/v1/reports/{name}/chart").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content")
+            .GetProperty("image/png").GetProperty("schema");
+        Assert.Equal(("string", "binary"), (png.GetProperty("type").GetString(), png.GetProperty("format").GetString()));
     }
 }
 
