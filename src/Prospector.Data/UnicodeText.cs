@@ -10,12 +10,18 @@ namespace Prospector.Data;
 public static class UnicodeText
 {
     /// <summary>The text without lone surrogates and noncharacters; everything else as it was.</summary>
-    public static string Valid(string s)
+    public static string Valid(string s) => Keep(s, r => !IsNoncharacter(r));
+
+    /// <summary>
+    /// The text with only the code points <paramref name="keep"/> accepts (lone surrogates never); the very string when it
+    /// keeps them all.
+    /// </summary>
+    public static string Keep(string s, Func<Rune, bool> keep)
     {
-        if (IsValid(s)) return s;
+        if (Runes(s).All(r => r is { } rune && keep(rune))) return s;
         var sb = new StringBuilder(s.Length);
         foreach (var r in Runes(s))
-            if (r is { } rune && !IsNoncharacter(rune)) sb.Append(rune.ToString());
+            if (r is { } rune && keep(rune)) sb.Append(rune.ToString());
         return sb.ToString();
     }
 
@@ -30,13 +36,6 @@ public static class UnicodeText
         var n = Math.Max(0, max);
         if (n > 0 && char.IsHighSurrogate(s[n - 1])) n--;
         return s[..n];
-    }
-
-    private static bool IsValid(string s)
-    {
-        foreach (var r in Runes(s))
-            if (r is not { } rune || IsNoncharacter(rune)) return false;
-        return true;
     }
 
     /// <summary>Each code point of the text, null for a lone surrogate.</summary>

@@ -73,11 +73,9 @@ internal static partial class QueryGuard
         if (v.Length == 0) return null; // "?teamId=": not given, as the binder reads it
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         if (p.Type == typeof(DateOnly))
-            return !DateOnly.TryParseExact(v, "yyyy-MM-dd", inv, System.Globalization.DateTimeStyles.None, out var day) ? NotADay
-                : Dates.InRange(day) ? null : Dates.OutOfRange;
+            return !Dates.TryParseDay(v, out var day) ? NotADay : Dates.InRange(day) ? null : Dates.OutOfRange;
         if (p.Type == typeof(DateTime) || p.Type == typeof(DateTimeOffset))
-            return !Dates.IsoMoment().IsMatch(v) || !DateTimeOffset.TryParse(v, inv, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? NotAMoment
-                : Dates.InRange(at.UtcDateTime) ? null : Dates.OutOfRange;
+            return !Dates.TryParseMoment(v, out var at) ? NotAMoment : Dates.InRange(at) ? null : Dates.OutOfRange;
         if (p.Type == typeof(long) || p.Type == typeof(int))
             return WholeNumber().IsMatch(v) && long.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, inv, out var n)
                 && (p.Type == typeof(long) || n is >= int.MinValue and <= int.MaxValue) ? null : NotAWholeNumber;

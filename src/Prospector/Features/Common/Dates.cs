@@ -19,9 +19,23 @@ public static partial class Dates
 
     public static bool InRange(DateTime utc) => utc >= Earliest.ToDateTime(TimeOnly.MinValue) && utc < Latest.AddDays(1).ToDateTime(TimeOnly.MinValue);
 
+    /// <summary>A day written yyyy-MM-dd (any other form is not one), whatever its year.</summary>
+    public static bool TryParseDay(string? text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
+    /// <summary>A day or a moment in ISO 8601 (without an offset: UTC), as the UTC instant; any other form is not one.</summary>
+    public static bool TryParseMoment(string? text, out DateTime utc)
+    {
+        utc = default;
+        if (text is null || !IsoMoment().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return false;
+        utc = at.UtcDateTime;
+        return true;
+    }
+
     /// <summary>2026-03-01, 2026-03-01T09:30, 2026-03-01T09:30:00.5Z, 2026-03-01T09:30:00+01:00.</summary>
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$")]
-    public static partial Regex IsoMoment();
+    private static partial Regex IsoMoment();
 
     public const string OutOfRange = "{0} must lie between the years 1900 and 2999.";
     public const string NotADay = "{0} must be a day written as YYYY-MM-DD between the years 1900 and 2999.";
@@ -36,9 +50,7 @@ public static partial class Dates
 
         public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            if (reader.TokenType == JsonTokenType.String
-                && DateOnly.TryParseExact(reader.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                && InRange(day))
+            if (reader.TokenType == JsonTokenType.String && TryParseDay(reader.GetString(), out var day) && InRange(day))
                 return day;
             throw new JsonException(Expected);
         }

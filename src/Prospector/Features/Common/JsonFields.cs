@@ -13,7 +13,6 @@ namespace Prospector.Features.Common;
 /// </summary>
 public sealed class JsonFields
 {
-
     private readonly JsonObject _body;
     private readonly IStringLocalizer? _l;
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -41,11 +40,11 @@ public sealed class JsonFields
             // counts would be a guess, and JsonObject would throw on it. Say so instead.
             if (FirstRepeatedName(doc.RootElement) is { } repeated)
                 return (null, new() { [repeated] = [T("The field '{0}' appears more than once.", repeated)] });
-            // A NUL character cannot be stored (PostgreSQL refuses it in text) and is never meant: name the field.
             // Half of an emoji ("\ud83d" alone) or a noncharacter (U+FFFE) is not text: .NET's Unicode operations (search keys,
             // e-mail folding) throw on it and PostgreSQL's encoder refuses it.
             if (FirstField(doc.RootElement, "body", s => Data.UnicodeText.Valid(s) != s) is { } broken)
                 return (null, new() { [broken] = [T(NotText, broken)] });
+            // A NUL character cannot be stored (PostgreSQL refuses it in text) and is never meant: name the field.
             if (FirstFieldWithNul(doc.RootElement, "body") is { } nul)
                 return (null, new() { [nul] = [T("{0} contains a character that cannot be stored (NUL).", nul)] });
             node = JsonNode.Parse(doc.RootElement.GetRawText(), new JsonNodeOptions { PropertyNameCaseInsensitive = true });
@@ -204,10 +203,8 @@ public sealed class JsonFields
         var n = Node(name);
         if (n is null) { set(null); return; }
         // Only ISO 8601 ("01.03.2026" is not read as 3 January), and within the years any date of the product may lie in.
-        if (n.GetValueKind() == JsonValueKind.String && Dates.IsoMoment().IsMatch(n.GetValue<string>())
-            && DateTimeOffset.TryParse(n.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)
-            && Dates.InRange(d.UtcDateTime))
-            set(d.UtcDateTime);
+        if (n.GetValueKind() == JsonValueKind.String && Dates.TryParseMoment(n.GetValue<string>(), out var at) && Dates.InRange(at))
+            set(at);
         else Fail(name, T("{0} must be a date and time such as 2026-11-23T14:30:00+01:00.", name));
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Xml;
 
 namespace Prospector.Features.Common;
@@ -14,30 +13,8 @@ namespace Prospector.Features.Common;
 public static class XmlText
 {
     /// <summary>The text without the characters XML cannot hold (controls other than tab and line breaks, U+FFFE/U+FFFF, lone surrogates).</summary>
-    public static string Clean(string? s)
-    {
-        if (string.IsNullOrEmpty(s)) return "";
-        if (IsClean(s)) return s;
-        var sb = new StringBuilder(s.Length);
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { sb.Append(c).Append(s[++i]); continue; }
-            if (XmlConvert.IsXmlChar(c)) sb.Append(c);
-        }
-        return sb.ToString();
-    }
-
-    private static bool IsClean(string s)
-    {
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
-            if (!XmlConvert.IsXmlChar(c)) return false;
-        }
-        return true;
-    }
+    public static string Clean(string? s) =>
+        string.IsNullOrEmpty(s) ? "" : Data.UnicodeText.Keep(s, r => !r.IsBmp || XmlConvert.IsXmlChar((char)r.Value));
 
     /// <summary>
     /// The text cut to at most <paramref name="max"/> characters as a reader counts them (an emoji, a letter with its accent is

@@ -18,7 +18,6 @@ public sealed record ReportFilter(DateOnly? From = null, DateOnly? To = null, lo
 {
     public const int MaxDays = 3660;
 
-    public const string OutOfRange = "A report covers days between the years 1900 and 2999.";
     public const string NoUser = "There is no user {0}.";
 }
 
@@ -53,7 +52,7 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
         var from = f.From ?? new DateOnly(today.Year, 1, 1);
         var to = f.To ?? (f.From is { } given && given > today ? new DateOnly(given.Year, 12, 31) : today);
         if ((!Dates.InRange(from) ? "from" : !Dates.InRange(to) ? "to" : null) is { } far)
-            return Outcome<ReportBasis>.Invalid(far, l[ReportFilter.OutOfRange]);
+            return Outcome<ReportBasis>.Invalid(far, l[Dates.OutOfRange, far]);
         if (from > to) return Outcome<ReportBasis>.Invalid("from", l["The start of the period is after its end."]);
         if (to.DayNumber - from.DayNumber >= ReportFilter.MaxDays)
             return Outcome<ReportBasis>.Invalid("to", l["A report covers at most ten years."]);
