@@ -136,6 +136,22 @@ public abstract class ReportsTests(ProspectorFactory app)
     }
 
     [Fact]
+    public async Task The_stage_times_trend_gives_each_month_what_the_report_for_that_month_alone_gives()
+    {
+        var w = await BuildAsync();
+        static string Figures(JsonElement x) => $"{x.GetProperty("name").GetString()} {x.GetProperty("count")} {x.GetProperty("medianDays")} {x.GetProperty("p75Days")}";
+        var trend = (await ReportAsync(w.Admin, "stage-times", $"from=2026-02-01&to=2026-03-31&source={w.H.Source}")).GetProperty("trend").EnumerateArray().ToList();
+        foreach (var (month, to) in new[] { ("2026-02-01", "2026-02-28"), ("2026-03-01", "2026-03-31") })
+        {
+            var alone = await ReportAsync(w.Admin, "stage-times", $"from={month}&to={to}&source={w.H.Source}");
+            Assert.Equal([.. alone.GetProperty("stages").EnumerateArray().Select(Figures), Figures(alone.GetProperty("leadToWon"))],
+                trend.Where(x => x.GetProperty("month").GetString() == month).Select(Figures));
+        }
+        // March has stays and a won deal (the month the report above counts); the trend is not a list of zeros.
+        Assert.Contains(trend, x => x.GetProperty("month").GetString() == "2026-03-01" && x.GetProperty("name").GetString() == "Lead" && x.GetProperty("count").GetInt32() == 3);
+    }
+
+    [Fact]
     public async Task A_report_counts_only_what_the_caller_may_see()
     {
         var w = await BuildAsync();

@@ -160,6 +160,8 @@ public static class ReportSheets
             new(t("Days in each pipeline step"), [Text(t("Pipeline")), Text(t("Step")), Count(t("Measured")), new(t("Median days"), CellKind.Days),
                     new(t("75th percentile days"), CellKind.Days)],
                 [.. r.Steps.Select(s => Row(t(s.Pipeline), t(s.Step), s.Count, s.MedianDays, s.P75Days))]),
+            new(t("Median days by month"), [new(t("Month"), CellKind.Day), .. StageTimesReport.TrendNames(r).Select(n => new ExportColumn(ReportTables.TrendName(n, t, stage), CellKind.Days))],
+                [.. r.Trend.GroupBy(x => x.Month).Select(g => (IReadOnlyList<object?>)[g.Key, .. g.Select(x => (object?)x.MedianDays)])]),
         ];
     }
 

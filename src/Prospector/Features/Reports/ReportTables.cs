@@ -65,7 +65,7 @@ public static class ReportTables
     public static List<ReportTable> Forecast(ForecastReport r, Func<string, string> t, CultureInfo c) =>
     [
         new(t("Forecast"), [t("Month"), t("Currency"), t("Open deals"), t("Open"), t("Weighted"), t("Won deals"), t("Won")],
-            [.. r.Months.Select(m => (IReadOnlyList<string>)[m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), m.Currency,
+            [.. r.Months.Select(m => (IReadOnlyList<string>)[Month(m.Month, c), m.Currency,
                 N(m.OpenCount, c), M(m.Open, c), M(m.Weighted, c), N(m.WonCount, c), M(m.Won, c)])]),
         new(t("Overdue"), [t("Currency"), t("Open deals"), t("Open")],
             [.. r.Overdue.Select(a => (IReadOnlyList<string>)[a.Currency, N(a.Count, c), M(a.Total, c)])]),
@@ -78,7 +78,17 @@ public static class ReportTables
              Duration(t("Lead to won"), r.LeadToWon, c), Duration(t("Deal created to won"), r.DealToWon, c), Duration(t("Age of open deals"), r.OpenDealAge, c)]),
         new(t("Days in each pipeline step"), [t("Pipeline"), t("Step"), t("Measured"), t("Median days"), t("75th percentile days")],
             [.. r.Steps.Select(s => (IReadOnlyList<string>)[t(s.Pipeline), t(s.Step), N(s.Count, c), D(s.MedianDays, c), D(s.P75Days, c)])]),
+        new(t("Median days by month"), [t("Month"), .. StageTimesReport.TrendNames(r).Select(n => TrendName(n, t, stage))],
+            [.. r.Trend.GroupBy(x => x.Month).Select(g => (IReadOnlyList<string>)[Month(g.Key, c), .. g.Select(x => D(x.MedianDays, c))])]),
     ];
+
+    /// <summary>A trend series' name in the reader's words: a stage, or the sales cycle.</summary>
+    public static string TrendName(string name, Func<string, string> t, Func<Stage, string> stage) =>
+        Enum.TryParse<Stage>(name, out var s) ? stage(s) : name == "LeadToWon" ? t("Lead to won") : name;
+
+    /// <summary>A month as its reader says it ("Mär 2026"); in the invariant culture (scripts) 2026-03.</summary>
+    public static string Month(DateOnly m, CultureInfo c) =>
+        m.ToString(c.Equals(CultureInfo.InvariantCulture) ? "yyyy-MM" : "MMM yyyy", c);
 
     /// <summary>Conversations per rep and bucket with a column per channel; the reps' hygiene; the gates overridden.</summary>
     public static List<ReportTable> Activity(ActivityReport r, Func<string, string> t, Func<Stage, string> stage, Func<Channel, string> channel, CultureInfo c)

@@ -89,14 +89,21 @@ internal sealed class ReportOracle(RecordedHistory h, Viewer v, Query q, Diction
             .Concat(deals.Where(d => d.State is OpportunityState.Lost or OpportunityState.Cancelled).GroupBy(d => (d.State, d.Reason ?? ""))
                 .Select(g => $"{g.Key.State} {g.Key.Item2} {g.Count()}")).Order(StringComparer.Ordinal)];
 
-    public List<double> StageStays(Stage s)
+    /// <summary>The stays in the stage that ended in the period (and, for the trend, in that month of the viewer's).</summary>
+    public List<double> StageStays(Stage s, DateOnly? month = null)
     {
         var days = new List<double>();
         foreach (var c in Contacts)
             for (var i = 0; i + 1 < c.Stages.Count; i++)
-                if (c.Stages[i].To == s && In(c.Stages[i + 1].At)) days.Add((c.Stages[i + 1].At - c.Stages[i].At).TotalDays);
+                if (c.Stages[i].To == s && In(c.Stages[i + 1].At) && InMonth(c.Stages[i + 1].At, month)) days.Add((c.Stages[i + 1].At - c.Stages[i].At).TotalDays);
         return days;
     }
+
+    private bool InMonth(DateTime t, DateOnly? month) => month is not { } m || (t >= Midnight(m) && t < Midnight(m.AddMonths(1)));
+
+    public List<double> LeadToWonIn(DateOnly month) => [.. Closed.Where(d => d.State == OpportunityState.Won && InMonth(d.ClosedAt!.Value, month))
+        .Select(d => (d, lead: h.People.Single(c => c.Id == d.Contact).Stages.Where(e => e.To >= Stage.Lead).Min(e => (DateTime?)e.At)))
+        .Where(x => x.lead is { } l && l < x.d.ClosedAt).Select(x => (x.d.ClosedAt!.Value - x.lead!.Value).TotalDays)];
 
     public List<double> StepStays(long step)
     {

@@ -184,6 +184,15 @@ public abstract partial class ReportOracleTests(ProspectorFactory app)
         foreach (var row in st.GetProperty("stages").EnumerateArray())
             Duration(row, o.StageStays(Enum.Parse<Stage>(row.GetProperty("name").GetString()!)), context);
         Duration(st.GetProperty("leadToWon"), o.LeadToWon, context);
+        // The trend: every month of the period, each stage and Lead → Won again, by the viewer's month the stay ended in.
+        var trend = st.GetProperty("trend").EnumerateArray().ToList();
+        Assert.Equal(Months(q).Select(m => m.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), trend.Select(x => x.GetProperty("month").GetString()).Distinct());
+        foreach (var row in trend)
+        {
+            var month = DateOnly.Parse(row.GetProperty("month").GetString()!, CultureInfo.InvariantCulture);
+            var name = row.GetProperty("name").GetString()!;
+            Duration(row, name == "LeadToWon" ? o.LeadToWonIn(month) : o.StageStays(Enum.Parse<Stage>(name), month), $"{context}, {month:yyyy-MM}");
+        }
         Duration(st.GetProperty("dealToWon"), o.DealToWon, context);
         Duration(st.GetProperty("openDealAge"), o.OpenAge(now), context, tolerance: 0.2);
         foreach (var row in st.GetProperty("steps").EnumerateArray().Where(x => x.GetProperty("pipelineId").GetInt64() == h.PipelineId))
@@ -208,6 +217,11 @@ public abstract partial class ReportOracleTests(ProspectorFactory app)
         var a = await GetAsync(viewer, "activity", query);
         Same(o.ConversationCounts(), [.. a.GetProperty("conversations").EnumerateArray()
             .Select(x => $"{x.GetProperty("start").GetString()} {x.GetProperty("userId")} {x.GetProperty("channel").GetString()} {x.GetProperty("count")}").Order(StringComparer.Ordinal)], context, "conversations");
+    }
+
+    private static IEnumerable<DateOnly> Months(Query q)
+    {
+        for (var m = new DateOnly(q.From.Year, q.From.Month, 1); m <= q.To; m = m.AddMonths(1)) yield return m;
     }
 
     private static void Same(List<string> expected, List<string> reported, string context, string what)
