@@ -31,6 +31,15 @@ public sealed class ReportsJourneyTests(BrowserFixture browser)
             await Expect(page.GetByTestId("cohort-Prospect")).ToHaveTextAsync("1");
             await OpensOnlyAsync(page, "Wagenknecht", "Oosterhuis");
 
+            // The period table's numbers are links too: the one lead that moved on this year is the prospect.
+            await page.GoAsync("/reports");
+            var movedOn = page.Locator("table:has(th:text-is('Moved on')) tr:has(td:text-is('Lead')) td:nth-child(3) a[data-testid=drill]");
+            await Expect(movedOn).ToHaveTextAsync("1");
+            await movedOn.ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex(@"/contacts\?report=MovedOn&stage=Lead&from=\d{4}-01-01"));
+            await Expect(page.GetByTestId("contacts-grid")).ToContainTextAsync("Wagenknecht");
+            await Expect(page.GetByTestId("contact-total")).ToHaveTextAsync("1");
+
             await page.ChooseLanguageAsync("de");
             await page.GoAsync("/reports");
             await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Verkaufstrichter" })).ToBeVisibleAsync();
