@@ -73,7 +73,8 @@ public static partial class DemoData
                 Stage.Lead => f.PickRandom(LeadStatus.New, LeadStatus.Working, LeadStatus.Working, LeadStatus.Nurturing, LeadStatus.Unqualified),
                 _ => LeadStatus.Working,
             };
-            if (c.LeadStatus == LeadStatus.Unqualified) c.UnqualifiedReason = f.PickRandom("No budget", "Wrong target market", "No authority");
+            if (c.LeadStatus == LeadStatus.Unqualified)
+                c.UnqualifiedReason = InLanguageOf(company.Country, f.PickRandom("No budget", "Wrong target market", "No authority to decide", "Not interested"));
             if (f.Random.Bool(0.4f))
                 c.PersonalDates.Add(new PersonalDate { Kind = PersonalDateKind.Birthday, Month = f.Random.Number(1, 12), Day = f.Random.Number(1, 28), RemindDaysBefore = 7 });
             if (f.Random.Bool(0.5f))
@@ -155,6 +156,13 @@ public static partial class DemoData
                 at = Min(at.AddDays(random.Number(3, 40)), now.AddHours(-1 - (int)(Stage.RepeatCustomer - stage)));
                 db.LifecycleEvents.Add(new LifecycleEvent { ContactId = c.Id, Kind = LifecycleEventKind.StageChanged, FromStage = stage - 1, ToStage = stage, At = at, ById = c.OwnerId });
             }
+            // A disqualified lead was disqualified after its last stage change (the funnel's drop-outs by reason, the period's too).
+            if (c.LeadStatus == LeadStatus.Unqualified)
+                db.LifecycleEvents.Add(new LifecycleEvent
+                {
+                    ContactId = c.Id, Kind = LifecycleEventKind.StatusChanged, FromStatus = LeadStatus.Working, ToStatus = LeadStatus.Unqualified,
+                    Reason = c.UnqualifiedReason, At = Min(at.AddDays(random.Number(2, 30)), now.AddMinutes(-30)), ById = c.OwnerId,
+                });
             var answered = c.Stage >= Stage.Prospect ? criteria.Count : c.Stage == Stage.Lead ? random.Number(0, criteria.Count - 1) : 0;
             foreach (var q in criteria.Take(answered))
                 db.QualificationAnswers.Add(new QualificationAnswer
@@ -164,6 +172,28 @@ public static partial class DemoData
                 });
         }
     }
+
+    /// <summary>A reason as the contact's sales rep would type it: German for a German company, Dutch for a Dutch one, else English.</summary>
+    internal static string InLanguageOf(string? country, string reason) => country switch
+    {
+        "DE" or "AT" or "CH" => ReasonsDe.GetValueOrDefault(reason, reason),
+        "NL" or "BE" => ReasonsNl.GetValueOrDefault(reason, reason),
+        _ => reason,
+    };
+
+    private static readonly Dictionary<string, string> ReasonsDe = new()
+    {
+        ["No budget"] = "Kein Budget", ["Wrong target market"] = "Falscher Zielmarkt", ["No authority to decide"] = "Keine Entscheidungsbefugnis",
+        ["Not interested"] = "Kein Interesse", ["Too expensive"] = "Zu teuer", ["Chose a competitor"] = "Wettbewerber gewählt",
+        ["No decision"] = "Keine Entscheidung", ["Timing"] = "Zeitpunkt", ["Project postponed"] = "Projekt verschoben", ["Budget frozen"] = "Budget eingefroren",
+    };
+
+    private static readonly Dictionary<string, string> ReasonsNl = new()
+    {
+        ["No budget"] = "Geen budget", ["Wrong target market"] = "Verkeerde doelmarkt", ["No authority to decide"] = "Geen beslissingsbevoegdheid",
+        ["Not interested"] = "Geen interesse", ["Too expensive"] = "Te duur", ["Chose a competitor"] = "Koos een concurrent",
+        ["No decision"] = "Geen beslissing", ["Timing"] = "Timing", ["Project postponed"] = "Project uitgesteld", ["Budget frozen"] = "Budget bevroren",
+    };
 
     private static async Task<List<User>> CreateUsersAsync(UserAdmin admin)
     {

@@ -106,8 +106,8 @@ public static partial class DemoData
                     ClosedAt = state == OpportunityState.Open ? null : now.AddDays(-random.Number(5, 200)),
                     CloseReason = state switch
                     {
-                        OpportunityState.Lost => random.ArrayElement(LossReasons),
-                        OpportunityState.Cancelled => random.ArrayElement(CancelReasons),
+                        OpportunityState.Lost => DemoData.InLanguageOf(c.Country, random.ArrayElement(LossReasons)),
+                        OpportunityState.Cancelled => DemoData.InLanguageOf(c.Country, random.ArrayElement(CancelReasons)),
                         _ => null,
                     },
                     ExpectedCloseDate = today.AddDays(random.Number(7, 90)),
