@@ -24,11 +24,18 @@ public sealed class MudStrings(IStringLocalizer<SharedResource> l) : ILocalizati
             .Where(e => e.Value is string)
             .ToDictionary(e => (string)e.Key, e => (string)e.Value!);
 
+    private static object Count(object a) =>
+        a is int or long ? Convert.ToInt64(a, CultureInfo.InvariantCulture).ToString("N0", CultureInfo.CurrentCulture)
+        : a is string s && long.TryParse(s, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) ? n.ToString("N0", CultureInfo.CurrentCulture)
+        : a;
+
     public LocalizedString Handle(string key, params object[] arguments)
     {
         if (English(key) is not { } english) return new LocalizedString(key, key, resourceNotFound: true);
         var translated = l[english];
         var text = translated.ResourceNotFound ? english : translated.Value;
+        // The pager's counts come formatted the English way ("1,570", read as 1.57 in German): counts in the reader's digits.
+        if (key == "MudDataGridPager_InfoFormat") arguments = [.. arguments.Select(Count)];
         return new LocalizedString(key, arguments.Length == 0 ? text : string.Format(CultureInfo.CurrentCulture, text, arguments), translated.ResourceNotFound);
     }
 }
