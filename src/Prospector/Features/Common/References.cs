@@ -52,6 +52,17 @@ public static class References
         (await db.Users.Where(u => u.DeactivatedAt == null).OrderBy(u => u.DisplayName)
             .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => (u.Id, u.DisplayName)).ToList();
 
+    /// <summary>
+    /// The owners a filter offers: everyone to an admin or when the workspace lets reps see everything, else the viewer and
+    /// the members of the viewer's teams (whose records they see), from <paramref name="active"/>.
+    /// </summary>
+    public static async Task<List<(long Id, string Name)>> OwnerChoicesAsync(ProspectorDb db, AccessScope scope, List<(long Id, string Name)> active, CancellationToken ct = default)
+    {
+        if (scope.IsAdmin || scope.SeesAll) return active;
+        var mates = await db.TeamMembers.Where(m => scope.TeamIds.Contains(m.TeamId)).Select(m => m.UserId).Distinct().ToListAsync(ct);
+        return [.. active.Where(u => u.Id == scope.UserId || mates.Contains(u.Id))];
+    }
+
     /// <summary>Replaces a record's tags, creating tags that do not exist yet.</summary>
     public static async Task SetTagsAsync(ProspectorDb db, List<Tag> current, List<string> names, CancellationToken ct)
     {

@@ -161,7 +161,7 @@ public static partial class DemoData
                 db.LifecycleEvents.Add(new LifecycleEvent
                 {
                     ContactId = c.Id, Kind = LifecycleEventKind.StatusChanged, FromStatus = LeadStatus.Working, ToStatus = LeadStatus.Unqualified,
-                    Reason = c.UnqualifiedReason, At = Min(at.AddDays(random.Number(2, 30)), now.AddMinutes(-30)), ById = c.OwnerId,
+                    Reason = c.UnqualifiedReason, At = DisqualifiedAt(at.AddDays(random.Number(2, 30)), now), ById = c.OwnerId,
                 });
             var answered = c.Stage >= Stage.Prospect ? criteria.Count : c.Stage == Stage.Lead ? random.Number(0, criteria.Count - 1) : 0;
             foreach (var q in criteria.Take(answered))
@@ -171,6 +171,17 @@ public static partial class DemoData
                     Answer = c.Stage >= Stage.Prospect || random.Bool(0.8f) ? CriterionAnswer.Met : CriterionAnswer.NotMet,
                 });
         }
+    }
+
+    /// <summary>
+    /// When a demo lead was disqualified: after its last stage change, before now, and within the last 300 days, so that the
+    /// retention run (disqualified without consent for 365 days) does not erase demo contacts minutes after the start.
+    /// </summary>
+    private static DateTime DisqualifiedAt(DateTime wanted, DateTime now)
+    {
+        var latest = now.AddMinutes(-30);
+        var earliest = now.AddDays(-300);
+        return wanted > latest ? latest : wanted < earliest ? earliest : wanted;
     }
 
     /// <summary>A reason as the contact's sales rep would type it: German for a German company, Dutch for a Dutch one, else English.</summary>
