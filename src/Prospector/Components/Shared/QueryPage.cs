@@ -91,13 +91,14 @@ public abstract class QueryPage : AppPage, IDisposable
             var x when x == typeof(long) => long.TryParse(raw, NumberStyles.Integer, inv, out var l) ? l : null,
             var x when x == typeof(int) => int.TryParse(raw, NumberStyles.Integer, inv, out var i) ? i : null,
             var x when x == typeof(bool) => bool.TryParse(raw, out var b) ? b : null,
+            // An enum value (?channel=Phone); one the enum does not define is no value.
+            var x when x.IsEnum => Enum.TryParse(x, raw, ignoreCase: false, out var e) && Enum.IsDefined(x, e!) ? e : null,
             var x => throw new NotSupportedException($"[QueryValue] does not read {x.Name}."),
         };
     }
 
     /// <summary>A date in the address (<c>from=2026-03-01</c>), or null when there is none or it is no such date.</summary>
-    protected static DateOnly? Day(string? s) =>
-        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+    protected static DateOnly? Day(string? s) => Features.Common.Dates.TryParseDay(s, out var d) ? d : null;
 
     private static (string Path, string Query) Split(string uri)
     {

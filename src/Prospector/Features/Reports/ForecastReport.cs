@@ -30,7 +30,7 @@ public sealed record ForecastReport(PeriodDto Period, IReadOnlyList<ForecastMont
 
         // Won deals by the user's month: each month's start in UTC is a boundary, compared in SQL.
         var zone = UserTime.Zone(b.Period.TimeZone);
-        var bounds = months.Skip(1).Select(m => ReportPeriod.MidnightUtc(m, zone)).ToList();
+        var bounds = ReportPeriod.MonthBoundsUtc(months, zone).ToList();
         var (start, end) = (ReportPeriod.MidnightUtc(first, zone), ReportPeriod.MidnightUtc(last, zone));
         var won = await deals.Where(o => o.State == OpportunityState.Won && o.ClosedAt >= start && o.ClosedAt < end)
             .GroupBy(MonthIndex(bounds)).Select(g => new { g.Key.Index, g.Key.Currency, N = g.Count(), Sum = g.Sum(o => (double)o.Amount) }).ToListAsync(ct);

@@ -33,6 +33,10 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To, DateTime StartUtc,
         return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
 
+    /// <summary>Where each month after the first begins, in UTC (its first midnight in the zone): the boundaries between months.</summary>
+    public static IEnumerable<DateTime> MonthBoundsUtc(IEnumerable<DateOnly> months, TimeZoneInfo zone) =>
+        months.Skip(1).Select(m => MidnightUtc(m, zone));
+
     /// <summary>The first day of each month the period touches, in order.</summary>
     public IEnumerable<DateOnly> Months()
     {

@@ -74,15 +74,18 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
     /// </summary>
     private static Func<DateTime, int> MonthIndex(List<DateOnly> months, TimeZoneInfo zone)
     {
-        var bounds = months.Skip(1).Select(m => ReportPeriod.MidnightUtc(m, zone)).ToArray();
+        var bounds = ReportPeriod.MonthBoundsUtc(months, zone).ToArray();
         return t => Array.BinarySearch(bounds, t) switch { >= 0 and var i => i + 1, var i => ~i };
     }
 
     /// <summary>The trend's series in the order each month lists them: the stages, then Lead → Won.</summary>
     public static IEnumerable<string> TrendNames(StageTimesReport r) => r.Trend.Select(x => x.Name).Distinct();
 
-    private static DurationTrendRow TrendRow(DateOnly month, string name, List<double> days) =>
-        new(month, name, days.Count, Percentile(days, 0.5), Percentile(days, 0.75));
+    private static DurationTrendRow TrendRow(DateOnly month, string name, List<double> days)
+    {
+        var d = Row(name, days);
+        return new(month, d.Name, d.Count, d.MedianDays, d.P75Days);
+    }
 
     private sealed class Stay
     {
