@@ -80,3 +80,28 @@ public sealed class LifecycleEvent
     /// </summary>
     public DateTime? PreviousLeaveAt { get; private set; }
 }
+
+/// <summary>
+/// Stage changes counted per UTC day and per UTC hour (<see cref="Hourly"/>), stage left and stage entered, and the owner
+/// and team of the contact: what the funnel's period view reads instead of visiting every stage change of a year (the moves
+/// into, on from and back from each stage). A stage change counts while its contact exists and is not in the recycle bin.
+/// Written only by database triggers on LifecycleEvents and Contacts, in the transaction of every write however it is made;
+/// the app never writes it (StageMoveTalliesSql in each migrations project, docs/reports.md).
+/// </summary>
+public sealed class StageMoveTally : IOwned
+{
+    public long Id { get; set; }
+    /// <summary>False: <see cref="Slot"/> is a UTC day (midnight); true: a UTC hour.</summary>
+    public bool Hourly { get; set; }
+    /// <summary>Start of the day or hour, UTC.</summary>
+    public DateTime Slot { get; set; }
+    /// <summary>The stage left; none for a contact's first stage.</summary>
+    public Stage? FromStage { get; set; }
+    public Stage? ToStage { get; set; }
+    /// <summary>Owner of the contact.</summary>
+    public long? OwnerId { get; set; }
+    /// <summary>Team of the contact.</summary>
+    public long? TeamId { get; set; }
+    /// <summary>How many; 0 once the last one left (the row stays).</summary>
+    public int Count { get; set; }
+}

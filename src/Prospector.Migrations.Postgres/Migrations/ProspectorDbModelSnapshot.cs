@@ -2235,6 +2235,44 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("SequenceSteps");
                 });
 
+            modelBuilder.Entity("Prospector.Data.StageMoveTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FromStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("Hourly")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("Slot")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ToStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hourly", "Slot", "FromStage", "ToStage", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("StageMoveTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
                 {
                     b.Property<long>("Id")

@@ -2153,6 +2153,42 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("SequenceSteps");
                 });
 
+            modelBuilder.Entity("Prospector.Data.StageMoveTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Hourly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Slot")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ToStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hourly", "Slot", "FromStage", "ToStage", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("StageMoveTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
                 {
                     b.Property<long>("Id")

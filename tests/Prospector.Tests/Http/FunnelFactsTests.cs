@@ -10,7 +10,9 @@ namespace Prospector.Tests.Http;
 /// change (PreviousEntryAt, PreviousLeaveAt), which database triggers keep from the contacts' stage changes. A random history of stage changes — in and out of time order (backdated events), status changes among
 /// them, several contacts at once, events deleted and changed behind the app's back, contacts deleted for good — and after
 /// each write every contact's kept facts and every event's stay must equal a recomputation from the events in memory; at the end the migration's
-/// fill (the same SQL run again) must give the same facts. A missing trigger (a migration that rebuilt LifecycleEvents on
+/// fill (the same SQL run again) must give the same facts. The same history hands contacts to other owners and teams and
+/// puts them into the recycle bin and back, and after each write the kept stage-move tallies (the funnel's period view)
+/// must equal a recount of the stage changes of the live contacts per UTC day and hour, owner and team. A missing trigger (a migration that rebuilt LifecycleEvents on
 /// SQLite drops it) fails here. Replay with PROSPECTOR_FACTS_SEED=n.
 /// </summary>
 public abstract class FunnelFactsTests(ProspectorFactory app)
@@ -24,6 +26,10 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("PROSPECTOR_FACTS_SEED"), out var s) ? s : 5;
         var r = new Random(seed);
         var name = TestHttp.Unique("Facts");
+        var repA = await app.UserAsync("Rep", TestHttp.Unique("FA"));
+        var repB = await app.UserAsync("Rep", TestHttp.Unique("FB"));
+        long?[] owners = [null, repA.Id, repB.Id];
+        long?[] teams = [null, repA.TeamId, repB.TeamId];
         await app.WithDbAsync(async (db, _) =>
         {
             for (var op = 0; op < 90; op++)
@@ -31,7 +37,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).Select(c => c.Id).ToListAsync();
                 var events = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).Select(e => e.Id).ToListAsync();
                 var times = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).Select(e => e.At).ToListAsync();
-                var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(12);
+                var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(15);
                 var what = $"op {op} (seed {seed}): kind {kind}";
                 switch (kind)
                 {
@@ -68,12 +74,27 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                         var other = contacts[r.Next(contacts.Count)];
                         await db.LifecycleEvents.Where(e => e.Id == moved).ExecuteUpdateAsync(x => x.SetProperty(e => e.ContactId, other));
                         break;
+                    case 12 or 13:
+                        // Handed to another owner or team: its stage changes move to them in the tallies.
+                        var handed = contacts[r.Next(contacts.Count)];
+                        var (owner, team) = (owners[r.Next(owners.Length)], teams[r.Next(teams.Length)]);
+                        await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == handed)
+                            .ExecuteUpdateAsync(x => x.SetProperty(c => c.OwnerId, owner).SetProperty(c => c.TeamId, team));
+                        break;
+                    case 14:
+                        // Into the recycle bin, or back out of it.
+                        var binned = contacts[r.Next(contacts.Count)];
+                        var isIn = await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == binned).Select(c => c.DeletedAt != null).SingleAsync();
+                        DateTime? deletedAt = isIn ? null : Base;
+                        await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == binned).ExecuteUpdateAsync(x => x.SetProperty(c => c.DeletedAt, deletedAt));
+                        break;
                     default:
                         var erased = contacts[r.Next(contacts.Count)];
                         await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == erased).ExecuteDeleteAsync(); // its events go along
                         break;
                 }
                 await AssertFactsAsync(db, name, what);
+                await AssertTalliesAsync(db, what);
             }
             // The migration's fill gives the same facts.
             var isSqlite = db.Database.ProviderName!.Contains("Sqlite", StringComparison.Ordinal);
@@ -86,6 +107,10 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.FunnelFactsSql.PeriodUp : Prospector.Migrations.Postgres.FunnelFactsSql.PeriodUp)
                 await db.Database.ExecuteSqlRawAsync(sql);
             await AssertFactsAsync(db, name, "after the period facts' fill");
+            // The tallies' fill (migration StageMoveTallies) gives the same tallies.
+            foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.StageMoveTalliesSql.Up : Prospector.Migrations.Postgres.StageMoveTalliesSql.Up)
+                await db.Database.ExecuteSqlRawAsync(sql);
+            await AssertTalliesAsync(db, "after the tallies' fill");
             return 0;
         });
     }
@@ -123,6 +148,26 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             Assert.True(first == c.FirstLeadAt && highest == c.HighestStage,
                 $"{what}: contact {c.Id} keeps {c.FirstLeadAt:O}/{c.HighestStage}, its events say {first:O}/{highest}");
         }
+    }
+
+    /// <summary>
+    /// The kept stage-move tallies of this test's months (no other test writes events in 2032) against a recount: every
+    /// stage change that changes the stage, of a contact outside the recycle bin, per UTC day and per UTC hour, stage left and
+    /// entered, and the contact's owner and team now.
+    /// </summary>
+    private static async Task AssertTalliesAsync(ProspectorDb db, string what)
+    {
+        var (from, to) = (Base.AddDays(-1), Base.AddDays(92));
+        var kept = (await db.StageMoveTallies.AsNoTracking().Where(t => t.Slot >= from && t.Slot < to && t.Count != 0).ToListAsync())
+            .Select(t => $"{t.Hourly} {t.Slot:O} {t.FromStage}>{t.ToStage} {t.OwnerId}/{t.TeamId}: {t.Count}").Order(StringComparer.Ordinal).ToList();
+        var moves = await db.LifecycleEvents.AsNoTracking().Where(e => e.Kind == LifecycleEventKind.StageChanged && e.At >= from && e.At < to)
+            .Join(db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e.At, e.FromStage, e.ToStage, c.OwnerId, c.TeamId })
+            .ToListAsync();
+        var recount = moves.Where(m => m.FromStage != m.ToStage)
+            .SelectMany(m => new[] { (Hourly: false, Slot: m.At.Date), (Hourly: true, Slot: m.At.Date.AddHours(m.At.Hour)) }, (m, s) => (s.Hourly, s.Slot, m.FromStage, m.ToStage, m.OwnerId, m.TeamId))
+            .GroupBy(x => x).Select(g => $"{g.Key.Hourly} {DateTime.SpecifyKind(g.Key.Slot, DateTimeKind.Utc):O} {g.Key.FromStage}>{g.Key.ToStage} {g.Key.OwnerId}/{g.Key.TeamId}: {g.Count()}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(recount.SequenceEqual(kept), $"{what}: the kept stage-move tallies differ from a recount:\nkept:    {string.Join("; ", kept.Except(recount))}\nrecount: {string.Join("; ", recount.Except(kept))}");
     }
 
     private static bool Up(LifecycleEvent e) => e.FromStage is null || (e.ToStage is { } to && to > e.FromStage);

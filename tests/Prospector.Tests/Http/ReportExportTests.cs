@@ -80,7 +80,7 @@ public abstract class ReportExportTests(ProspectorFactory app)
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", res.Content.Headers.ContentType!.MediaType);
         Assert.Equal("funnel-2026-03-01-2026-03-31.xlsx", res.Content.Headers.ContentDisposition!.FileNameStar ?? res.Content.Headers.ContentDisposition.FileName);
         var book = Read(bytes);
-        Assert.Equal(["Report", "Cohort", "In the period", "Drop-outs of the cohort", "Drop-outs in the period"], book.Keys);
+        Assert.Equal(["Report", "Cohort", "Moves in the period", "Drop-outs of the cohort", "Drop-outs in the period"], book.Keys);
 
         // The first sheet says what the report covers: the period as dates, the zone, the filter.
         var about = book["Report"].Where(r => r.Cells.Length > 1 && r.Cells[0] is string && r.Cells[1] is not null).ToDictionary(r => (string)r.Cells[0]!, r => r.Cells[1]);
@@ -91,13 +91,14 @@ public abstract class ReportExportTests(ProspectorFactory app)
         Assert.Equal(w.H.Source, about["Source"]);
 
         var cohort = book["Cohort"];
-        Assert.Equal(["Stage", "Reached", "Conversion %"], cohort[0].Cells);
+        Assert.Equal(["Stage", "Reached", "Conversion %", "Still there"], cohort[0].Cells);
         var steps = funnel.GetProperty("cohortSteps").EnumerateArray().ToList();
         Assert.Equal(steps.Count, cohort.Count - 1);
         for (var i = 0; i < steps.Count; i++)
         {
             var (cells, formats) = cohort[i + 1];
             Assert.Equal((double)steps[i].GetProperty("reached").GetInt32(), Assert.IsType<double>(cells[1]));
+            Assert.Equal((double)steps[i].GetProperty("stillThere").GetInt32(), Assert.IsType<double>(cells[3]));
             var conversion = steps[i].GetProperty("conversion");
             if (conversion.ValueKind == JsonValueKind.Null) Assert.Null(cells[2]);
             else
@@ -132,14 +133,14 @@ public abstract class ReportExportTests(ProspectorFactory app)
         var q = $"{March}&source={w.H.Source}";
         var book = Read((await FileAsync(w.Admin, $"/api/v1/reports/funnel/export?{q}", "de-DE")).Bytes);
         Assert.Equal("Bericht", book.Keys.First());
-        Assert.Equal(["Kohorte", "Im Zeitraum"], book.Keys.Skip(1).Take(2));
+        Assert.Equal(["Kohorte", "Wechsel im Zeitraum"], book.Keys.Skip(1).Take(2));
         Assert.Equal("Phase", book["Kohorte"][0].Cells[0]);
 
         var (csv, res) = await FileAsync(w.Admin, $"/api/v1/reports/funnel/export?format=csv&{q}", "de-DE");
         Assert.Equal("text/csv", res.Content.Headers.ContentType!.MediaType);
         var text = System.Text.Encoding.UTF8.GetString(csv);
         Assert.StartsWith("\uFEFF# Kohorte\r\nPhase;", text);
-        Assert.Contains("\r\n# Im Zeitraum\r\n", text);
+        Assert.Contains("\r\n# Wechsel im Zeitraum\r\n", text);
     }
 
     [Fact]

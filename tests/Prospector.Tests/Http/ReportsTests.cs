@@ -77,13 +77,19 @@ public abstract class ReportsTests(ProspectorFactory app)
         Assert.Equal(0.3333, f.GetProperty("overallConversion").GetDouble());
         Assert.Equal(["Disqualified No budget 1", "Lost Too expensive 2"], Drops(f.GetProperty("cohortDropOuts")));
 
+        // Still there: at that stage now and not disqualified (b is a Lead, but disqualified; d moved on to Prospect in April).
+        Assert.Equal(new Dictionary<string, int> { ["Lead"] = 0, ["Prospect"] = 1, ["Customer"] = 1, ["RepeatCustomer"] = 0 },
+            f.GetProperty("cohortSteps").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!, s => s.GetProperty("stillThere").GetInt32()));
+
+        // The period counts moves: a went Lead → Prospect → Lead → Prospect → Customer in March, so it entered Prospect twice
+        // and moved on from Lead twice.
         var period = f.GetProperty("periodSteps").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!,
-            s => $"{s.GetProperty("entered").GetInt32()}/{s.GetProperty("movedOn").GetInt32()}/{s.GetProperty("movedBack").GetInt32()}/{s.GetProperty("stillThere").GetInt32()}");
-        Assert.Equal("0/1/0/0", period["Suspect"]);
-        Assert.Equal("3/2/0/1", period["Lead"]);
-        Assert.Equal("2/1/1/1", period["Prospect"]);
-        Assert.Equal("1/0/0/1", period["Customer"]);
-        Assert.Equal("0/0/0/0", period["RepeatCustomer"]);
+            s => $"{s.GetProperty("entered").GetInt32()}/{s.GetProperty("movedOn").GetInt32()}/{s.GetProperty("movedBack").GetInt32()}");
+        Assert.Equal("0/1/0", period["Suspect"]);
+        Assert.Equal("3/3/0", period["Lead"]);
+        Assert.Equal("3/1/1", period["Prospect"]);
+        Assert.Equal("1/0/0", period["Customer"]);
+        Assert.Equal("0/0/0", period["RepeatCustomer"]);
         Assert.Equal(["Disqualified No budget 1", "Lost Too expensive 1", "Cancelled Project stopped 1"], Drops(f.GetProperty("periodDropOuts")));
     }
 

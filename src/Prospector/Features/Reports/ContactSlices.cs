@@ -25,7 +25,7 @@ public static class ContactSlices
             ContactSlice.FromList => b.Contacts().Where(c => c.SourceListId != null && c.LeadStatus != LeadStatus.Unqualified
                 && (c.Stage == s || (s == Stage.Customer && c.Stage == Stage.RepeatCustomer))),
             ContactSlice.Contacted => TeamReport.ContactedIn(b),
-            ContactSlice.StillThere => FunnelReport.EnteredInPeriod(b, s).Where(c => c.Stage == s),
+            ContactSlice.StillThere => FunnelReport.StillThere(b, s),
             ContactSlice.MovedOn => Having(b, moves.Where(e => e.FromStage == s && e.ToStage != s).Where(StageOrder.Upward)),
             ContactSlice.MovedBack => Having(b, moves.Where(e => e.FromStage == s && e.ToStage != s).Where(Common.Definitions.Not(StageOrder.Upward))),
             _ => Having(b, b.Db.LifecycleEvents.Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified

@@ -35,7 +35,7 @@ public static class ConversationCounting
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
         var edges = bounds.Append(start).Append(end).ToList();
         if (b.HasContactFilter || edges.Any(t => t.Ticks % TimeSpan.TicksPerHour != 0)) return null;
-        var q = b.Scope.Filter(b.Db.ConversationTallies).Where(Within(Ranges(start, end, edges)));
+        var q = b.Scope.Filter(b.Db.ConversationTallies).Where(Within<ConversationTally>(Ranges(start, end, edges)));
         q = ActivityReport.ByRep(b, q, t => t.UserId);
         var rows = await q.GroupBy(BucketKey<ConversationTally>(bounds, nameof(ConversationTally.Slot)))
             .Select(g => new { g.Key.Index, g.Key.UserId, g.Key.Channel, N = g.Sum(t => t.Count) }).ToListAsync(ct);
@@ -62,16 +62,17 @@ public static class ConversationCounting
         return ranges;
     }
 
-    private static Expression<Func<ConversationTally, bool>> Within(List<(bool Hourly, DateTime From, DateTime To)> ranges)
+    /// <summary>The tally rows (<see cref="ConversationTally"/>, <see cref="StageMoveTally"/>: Hourly and Slot) within the ranges.</summary>
+    internal static Expression<Func<T, bool>> Within<T>(List<(bool Hourly, DateTime From, DateTime To)> ranges)
     {
-        var t = Expression.Parameter(typeof(ConversationTally), "t");
+        var t = Expression.Parameter(typeof(T), "t");
         var hourly = Expression.Property(t, nameof(ConversationTally.Hourly));
         var slot = Expression.Property(t, nameof(ConversationTally.Slot));
         Expression body = Expression.Constant(false);
         foreach (var r in ranges)
             body = Expression.OrElse(body, Expression.AndAlso(Expression.Equal(hourly, Expression.Constant(r.Hourly)),
                 Expression.AndAlso(Expression.GreaterThanOrEqual(slot, Expression.Constant(r.From)), Expression.LessThan(slot, Expression.Constant(r.To)))));
-        return Expression.Lambda<Func<ConversationTally, bool>>(body, t);
+        return Expression.Lambda<Func<T, bool>>(body, t);
     }
 
     /// <summary>Key of a conversation or tally: its bucket's index (the time against the bucket boundaries, a CASE in SQL), rep and channel.</summary>

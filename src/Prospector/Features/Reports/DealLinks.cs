@@ -69,9 +69,9 @@ public static class DealLinks
     {
         var i = IndexOf(table, row);
         if (i < 0) return null;
-        if (table.Name == t("Cohort") && i < r.CohortSteps.Count && column == 1)
-            return ContactSlices.Link(f, ContactSlice.Cohort, r.CohortSteps[i].Stage);
-        if (table.Name == t("In the period") && i < r.PeriodSteps.Count)
+        if (table.Name == t("Cohort") && i < r.CohortSteps.Count && column is 1 or 3)
+            return ContactSlices.Link(f, column == 1 ? ContactSlice.Cohort : ContactSlice.StillThere, r.CohortSteps[i].Stage);
+        if (table.Name == t("Moves in the period") && i < r.PeriodSteps.Count)
         {
             var stage = r.PeriodSteps[i].Stage;
             return column switch
@@ -79,7 +79,6 @@ public static class DealLinks
                 1 => ContactSlices.Link(f, ContactSlice.Entered, stage),
                 2 => ContactSlices.Link(f, ContactSlice.MovedOn, stage),
                 3 => ContactSlices.Link(f, ContactSlice.MovedBack, stage),
-                4 => ContactSlices.Link(f, ContactSlice.StillThere, stage),
                 _ => null,
             };
         }

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
 
@@ -6,11 +5,14 @@ namespace Prospector.Features.Reports;
 
 public enum DropOutKind { Disqualified, Lost, Cancelled }
 
-/// <summary>How many of the cohort reached a stage (by now), and the share of those at the stage before.</summary>
-public sealed record CohortStep(Stage Stage, int Reached, double? Conversion);
+/// <summary>
+/// How many of the cohort reached a stage (by now), the share of those at the stage before, and how many are still there:
+/// at that stage now and not disqualified.
+/// </summary>
+public sealed record CohortStep(Stage Stage, int Reached, double? Conversion, int StillThere);
 
-/// <summary>What happened at a stage within the period: distinct contacts that entered it, moved on (up), moved back (down), and of those that entered, how many are still there.</summary>
-public sealed record PeriodStep(Stage Stage, int Entered, int MovedOn, int MovedBack, int StillThere);
+/// <summary>What moved at a stage within the period, counted as moves: into it (up), on from it (up), back from it (down).</summary>
+public sealed record PeriodStep(Stage Stage, int Entered, int MovedOn, int MovedBack);
 
 public sealed record DropOut(DropOutKind Kind, string Reason, int Count)
 {
@@ -35,13 +37,13 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         var cohort = CohortOf(b);
         // One pass over the cohort's index (Contacts.FirstLeadAt, kept by the database): each contact's current stage and the
         // highest stage any of its stage changes reached; Reached(stage) is then summed up in memory from these few groups.
-        var groups = await cohort.GroupBy(c => new { c.Stage, c.HighestStage }).Select(g => new { g.Key.Stage, g.Key.HighestStage, N = g.Count() })
-            .ToListAsync(ct);
+        var groups = await cohort.GroupBy(c => new { c.Stage, c.HighestStage, Out = c.LeadStatus == LeadStatus.Unqualified })
+            .Select(g => new { g.Key.Stage, g.Key.HighestStage, g.Key.Out, N = g.Count() }).ToListAsync(ct);
         var steps = new List<CohortStep>();
         foreach (var s in CohortStages)
         {
             var n = groups.Where(g => g.Stage >= s || g.HighestStage >= s).Sum(g => g.N);
-            steps.Add(new CohortStep(s, n, steps.Count == 0 ? null : Rate(n, steps[^1].Reached)));
+            steps.Add(new CohortStep(s, n, steps.Count == 0 ? null : Rate(n, steps[^1].Reached), groups.Where(g => g.Stage == s && !g.Out).Sum(g => g.N)));
         }
         var size = steps[0].Reached;
         var overall = Rate(steps.First(s => s.Stage == Stage.Customer).Reached, size);
@@ -75,6 +77,10 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         return contacts.Where(c => now.Contains(c.Stage) || up.Contains(c.HighestStage));
     }
 
+    /// <summary>Of the cohort, those still at <paramref name="stage"/>: there now and not disqualified.</summary>
+    public static IQueryable<Contact> StillThere(ReportBasis b, Stage stage) =>
+        CohortOf(b).Where(c => c.Stage == stage && c.LeadStatus != LeadStatus.Unqualified);
+
     /// <summary>Contacts with an upward move into <paramref name="stage"/> within the period.</summary>
     public static IQueryable<Contact> EnteredInPeriod(ReportBasis b, Stage stage)
     {
@@ -84,45 +90,43 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     }
 
     /// <summary>
-    /// Each contact counts once per stage entered (left): with its first entry (leave) of the period, the one whose previous
-    /// entry into the same stage (leave of it in the same direction) lies before the period — kept on each stage change by
-    /// the database (<see cref="LifecycleEvent.PreviousEntryAt"/>, <see cref="LifecycleEvent.PreviousLeaveAt"/>), so the
-    /// counts are plain counts over the period's events, not distinct contacts sorted out of them.
+    /// The period's moves, counted as moves (a contact that went Lead → Prospect → Lead → Prospect within it is two entries
+    /// into Prospect): per stage, the upward changes into it (or a contact's first stage), and the changes out of it upward
+    /// and downward. Moves add up: the months' figures sum to the quarter's.
     /// </summary>
     private static async Task<List<PeriodStep>> PeriodStepsAsync(ReportBasis b, CancellationToken ct)
     {
-        var start = b.Period.StartUtc;
-        var moves = b.StageEvents().Where(b.InPeriod);
-        // Entered and still there, by the stage entered (one pass); moved on and back, by the stage left (one pass).
-        var entered = await moves.Where(StageOrder.Upward).Where(e => e.ToStage != null && (e.PreviousEntryAt == null || e.PreviousEntryAt < start))
-            .Join(b.Db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e.ToStage, Now = c.Stage })
-            .GroupBy(x => x.ToStage).Select(g => new { g.Key, N = g.Count(), Still = g.Count(x => x.Now == x.ToStage) })
-            .ToListAsync(ct);
-        var left = await moves.Where(e => e.FromStage != null && e.ToStage != e.FromStage && (e.PreviousLeaveAt == null || e.PreviousLeaveAt < start))
-            .Select(UpwardFlag).GroupBy(x => new { x.FromStage, x.Up }).Select(g => new { g.Key.FromStage, g.Key.Up, N = g.Count() })
-            .ToListAsync(ct);
-        return [.. StageOrder.All.Select(s => new PeriodStep(s, entered.FirstOrDefault(x => x.Key == s)?.N ?? 0,
-            left.FirstOrDefault(x => x.FromStage == s && x.Up)?.N ?? 0, left.FirstOrDefault(x => x.FromStage == s && !x.Up)?.N ?? 0,
-            entered.FirstOrDefault(x => x.Key == s)?.Still ?? 0))];
+        var moves = await MovesFromTalliesAsync(b, ct) ?? await MovesFromEventsAsync(b, ct);
+        int Sum(Func<StageMove, bool> which) => moves.Where(which).Sum(m => m.Count);
+        return [.. StageOrder.All.Select(s => new PeriodStep(s,
+            Sum(m => m.To == s && StageOrder.IsUpward(m.From, m.To)),
+            Sum(m => m.From == s && m.To is not null && StageOrder.IsUpward(m.From, m.To)),
+            Sum(m => m.From == s && m.To != s && !StageOrder.IsUpward(m.From, m.To))))];
     }
 
-    private sealed class Move
-    {
-        public Stage? FromStage { get; init; }
-        public bool Up { get; init; }
-    }
+    /// <summary>The number of the period's stage changes from one stage to another.</summary>
+    public sealed record StageMove(Stage? From, Stage? To, int Count);
 
-    /// <summary>A stage change as (stage left, whether it went up: <see cref="StageOrder.Upward"/>, inlined).</summary>
-    private static readonly Expression<Func<LifecycleEvent, Move>> UpwardFlag = BuildUpwardFlag();
+    /// <summary>The period's stage changes of the reported contacts, counted from the events themselves.</summary>
+    public static async Task<List<StageMove>> MovesFromEventsAsync(ReportBasis b, CancellationToken ct) =>
+        [.. (await b.StageEvents().Where(b.InPeriod).Where(e => e.FromStage != e.ToStage)
+            .GroupBy(e => new { e.FromStage, e.ToStage }).Select(g => new { g.Key.FromStage, g.Key.ToStage, N = g.Count() })
+            .ToListAsync(ct)).Select(x => new StageMove(x.FromStage, x.ToStage, x.N))];
 
-    private static Expression<Func<LifecycleEvent, Move>> BuildUpwardFlag()
+    /// <summary>
+    /// The same from the kept <see cref="StageMoveTally"/> rows (per UTC day and hour, stage pair, owner and team of the
+    /// contact, kept by database triggers), or null when they cannot answer exactly: a contact filter (source, list, country)
+    /// is set, or the period does not start and end on a whole UTC hour (the user's midnight in a zone such as India's).
+    /// The UTC days the period's ends cut are read by the hour (<see cref="ConversationCounting.Ranges"/>).
+    /// </summary>
+    public static async Task<List<StageMove>?> MovesFromTalliesAsync(ReportBasis b, CancellationToken ct)
     {
-        var up = StageOrder.Upward;
-        var e = up.Parameters[0];
-        var body = Expression.MemberInit(Expression.New(typeof(Move)),
-            Expression.Bind(typeof(Move).GetProperty(nameof(Move.FromStage))!, Expression.Property(e, nameof(LifecycleEvent.FromStage))),
-            Expression.Bind(typeof(Move).GetProperty(nameof(Move.Up))!, up.Body));
-        return Expression.Lambda<Func<LifecycleEvent, Move>>(body, e);
+        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
+        if (b.HasContactFilter || start.Ticks % TimeSpan.TicksPerHour != 0 || end.Ticks % TimeSpan.TicksPerHour != 0) return null;
+        var rows = await b.Owned(b.Db.StageMoveTallies).Where(ConversationCounting.Within<StageMoveTally>(ConversationCounting.Ranges(start, end, [start, end])))
+            .GroupBy(t => new { t.FromStage, t.ToStage }).Select(g => new { g.Key.FromStage, g.Key.ToStage, N = g.Sum(t => t.Count) })
+            .ToListAsync(ct);
+        return [.. rows.Where(x => x.N != 0).Select(x => new StageMove(x.FromStage, x.ToStage, x.N))];
     }
 
     private static async Task<List<DropOut>> PeriodDropsAsync(ReportBasis b, CancellationToken ct)

@@ -24,7 +24,7 @@ public static class ReportCharts
             [.. r.CohortSteps.Select(s => stage(s.Stage))],
             [
                 new(t("Cohort: reached"), [.. r.CohortSteps.Select(s => (double)s.Reached)]),
-                new(t("Entered in the period"), [.. r.CohortSteps.Select(s => (double)(r.PeriodSteps.FirstOrDefault(p => p.Stage == s.Stage)?.Entered ?? 0))]),
+                new(t("Moves into the stage in the period"), [.. r.CohortSteps.Select(s => (double)(r.PeriodSteps.FirstOrDefault(p => p.Stage == s.Stage)?.Entered ?? 0))]),
             ], false, ReportColors.Palette, Counts(c), t("Nothing in this period."));
 
     public static ChartSpec WinLoss(WinLossReport r, Func<string, string> t, CultureInfo c)

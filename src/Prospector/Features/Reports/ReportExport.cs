@@ -117,10 +117,10 @@ public static class ReportSheets
 
     public static List<ExportSheet> Funnel(FunnelReport r, Func<string, string> t, Func<Stage, string> stage) =>
     [
-        new(t("Cohort"), [Text(t("Stage")), Count(t("Reached")), new(t("Conversion %"), CellKind.Share)],
-            [.. r.CohortSteps.Select(s => Row(stage(s.Stage), s.Reached, s.Conversion))]),
-        new(t("In the period"), [Text(t("Stage")), Count(t("Entered")), Count(t("Moved on")), Count(t("Moved back")), Count(t("Still there"))],
-            [.. r.PeriodSteps.Select(s => Row(stage(s.Stage), s.Entered, s.MovedOn, s.MovedBack, s.StillThere))]),
+        new(t("Cohort"), [Text(t("Stage")), Count(t("Reached")), new(t("Conversion %"), CellKind.Share), Count(t("Still there"))],
+            [.. r.CohortSteps.Select(s => Row(stage(s.Stage), s.Reached, s.Conversion, s.StillThere))]),
+        new(t("Moves in the period"), [Text(t("Stage")), Count(t("Entered")), Count(t("Moved on")), Count(t("Moved back"))],
+            [.. r.PeriodSteps.Select(s => Row(stage(s.Stage), s.Entered, s.MovedOn, s.MovedBack))]),
         Drops(t("Drop-outs of the cohort"), r.CohortDropOuts, t),
         Drops(t("Drop-outs in the period"), r.PeriodDropOuts, t),
     ];

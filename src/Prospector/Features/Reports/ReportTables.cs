@@ -41,10 +41,10 @@ public static class ReportTables
 
     public static List<ReportTable> Funnel(FunnelReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c) =>
     [
-        new(t("Cohort"), [t("Stage"), t("Reached"), t("Conversion %")],
-            [.. r.CohortSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Reached, c), P(s.Conversion, c)])]),
-        new(t("In the period"), [t("Stage"), t("Entered"), t("Moved on"), t("Moved back"), t("Still there")],
-            [.. r.PeriodSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Entered, c), N(s.MovedOn, c), N(s.MovedBack, c), N(s.StillThere, c)])]),
+        new(t("Cohort"), [t("Stage"), t("Reached"), t("Conversion %"), t("Still there")],
+            [.. r.CohortSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Reached, c), P(s.Conversion, c), N(s.StillThere, c)])]),
+        new(t("Moves in the period"), [t("Stage"), t("Entered"), t("Moved on"), t("Moved back")],
+            [.. r.PeriodSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Entered, c), N(s.MovedOn, c), N(s.MovedBack, c)])]),
         new(t("Drop-outs of the cohort"), [t("Why"), t("Reason"), t("Count")], [.. r.CohortDropOuts.Select(d => Drop(d, t, c))]),
         new(t("Drop-outs in the period"), [t("Why"), t("Reason"), t("Count")], [.. r.PeriodDropOuts.Select(d => Drop(d, t, c))]),
     ];

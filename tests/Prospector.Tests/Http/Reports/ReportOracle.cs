@@ -22,9 +22,9 @@ internal sealed record Query(DateOnly From, DateOnly To, long? TeamId, long? Own
 /// <item>The period is [viewer's midnight of From, viewer's midnight after To).</item>
 /// <item>Cohort: contacts whose first move to Lead or higher lies in the period. Reached(stage): the contact is at that stage or
 /// later now, or ever moved to it or later — once per contact however often it went back and forth.</item>
-/// <item>Period: entered = distinct contacts with an upward move into the stage (or created in it) in the period; moved on / back
-/// = distinct contacts that left the stage upward / downward in the period; still there = of those that entered, the ones at
-/// that stage now. Drop-outs: disqualifications in the period (by reason) and deals now lost or cancelled that closed in the period.</item>
+/// <item>Cohort still there: of the cohort, the contacts at that stage now and not disqualified.</item>
+/// <item>Period: every move counts (not distinct contacts): entered = upward moves into the stage (or a contact created in it) in
+/// the period; moved on / back = moves out of the stage upward / downward in the period. Drop-outs: disqualifications in the period (by reason) and deals now lost or cancelled that closed in the period.</item>
 /// <item>Stage and step times: a stay runs from the move into a stage (step) to the contact's (deal's) next move; stays that
 /// ended in the period; median and 75th percentile as PERCENTILE.INC. Lead to won: won deals closed in the period whose contact
 /// was a Lead (or later) before the win (a suspect made a customer by the win itself has no lead phase).</item>
@@ -64,13 +64,15 @@ internal sealed class ReportOracle(RecordedHistory h, Viewer v, Query q, Diction
 
     public int Reached(Stage s) => Cohort.Count(c => c.Stage >= s || c.Stages.Any(e => e.To >= s));
 
+    public int StillThere(Stage s) => Cohort.Count(c => c.Stage == s && c.Status != LeadStatus.Unqualified);
+
     public string PeriodStep(Stage s)
     {
         var moves = Contacts.SelectMany(c => c.Stages.Where(e => In(e.At)).Select(e => (c, e))).ToList();
-        var entered = moves.Where(x => x.e.To == s && (x.e.From is null || x.e.From < s)).Select(x => x.c).Distinct().ToList();
-        var on = moves.Where(x => x.e.From == s && x.e.To > s).Select(x => x.c.Id).Distinct().Count();
-        var back = moves.Where(x => x.e.From == s && x.e.To < s).Select(x => x.c.Id).Distinct().Count();
-        return $"{s} {entered.Count}/{on}/{back}/{entered.Count(c => c.Stage == s)}";
+        var entered = moves.Count(x => x.e.To == s && (x.e.From is null || x.e.From < s));
+        var on = moves.Count(x => x.e.From == s && x.e.To > s);
+        var back = moves.Count(x => x.e.From == s && x.e.To < s);
+        return $"{s} {entered}/{on}/{back}";
     }
 
     public List<string> CohortDrops()
