@@ -8,6 +8,9 @@ namespace Prospector.Features.Reports;
 /// <summary>A report as plain tables (a name, a header, rows of text): what the CSV export and the CLI print.</summary>
 public sealed record ReportTable(string Name, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
+    /// <summary>How to read the table's figures, shown beneath its name on the page (none: nothing to explain).</summary>
+    public string? Note { get; init; }
+
     /// <summary>
     /// CSV with the culture's list separator (";" where the decimal mark is a comma); a cell that a spreadsheet would read as a
     /// formula is prefixed with an apostrophe (<see cref="CellText.Escape"/>); numbers are written by the caller in the same culture.
@@ -42,9 +45,11 @@ public static class ReportTables
     public static List<ReportTable> Funnel(FunnelReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c) =>
     [
         new(t("Cohort"), [t("Stage"), t("Reached"), t("Conversion %"), t("Still there")],
-            [.. r.CohortSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Reached, c), P(s.Conversion, c), N(s.StillThere, c)])]),
+            [.. r.CohortSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Reached, c), P(s.Conversion, c), N(s.StillThere, c)])])
+        { Note = t("Still there: at that stage now and not disqualified.") },
         new(t("Moves in the period"), [t("Stage"), t("Entered"), t("Moved on"), t("Moved back")],
-            [.. r.PeriodSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Entered, c), N(s.MovedOn, c), N(s.MovedBack, c)])]),
+            [.. r.PeriodSteps.Select(s => (IReadOnlyList<string>)[stage(s.Stage), N(s.Entered, c), N(s.MovedOn, c), N(s.MovedBack, c)])])
+        { Note = t("Every move counts: a contact that moved back and forth counts each time, so the months add up to the quarter.") },
         new(t("Drop-outs of the cohort"), [t("Why"), t("Reason"), t("Count")], [.. r.CohortDropOuts.Select(d => Drop(d, t, c))]),
         new(t("Drop-outs in the period"), [t("Why"), t("Reason"), t("Count")], [.. r.PeriodDropOuts.Select(d => Drop(d, t, c))]),
     ];
