@@ -10,7 +10,7 @@ namespace Prospector.Migrations.Sqlite;
 /// write is made. <see cref="Up"/> can be run again at any time: it drops the triggers, empties the table, recreates both
 /// and fills the table from the events.
 /// Caution: a migration that rebuilds LifecycleEvents or Contacts (SQLite's way to alter a column) drops its triggers:
-/// re-run <see cref="Up"/> after it (StageMoveTalliesTests fails until then).
+/// re-run <see cref="Up"/> after it (FunnelFactsTests fails until then).
 /// </summary>
 public static class StageMoveTalliesSql
 {

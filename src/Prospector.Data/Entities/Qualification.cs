@@ -70,8 +70,8 @@ public sealed class LifecycleEvent
     /// <summary>
     /// Kept by the database like <see cref="StayStartedAt"/>: for a stage change that enters its stage going up, the time of the
     /// contact's last such entry into the same stage before it (null for its first). A contact entered a stage in a period
-    /// once for each entry in the period whose previous one lies before the period: the period funnel counts entries, not
-    /// distinct contacts.
+    /// once for each entry in the period whose previous one lies before the period (ADR 0024). No report reads it since the
+    /// period funnel counts moves from <see cref="StageMoveTally"/> (ADR 0029); still kept, a later migration may drop it.
     /// </summary>
     public DateTime? PreviousEntryAt { get; private set; }
     /// <summary>

@@ -93,6 +93,7 @@ public static partial class ProspectorCli
                     foreach (var t in tables)
                     {
                         var table = new Table { Title = new TableTitle(Markup.Escape(t.Name)) };
+                        if (t.Note is { } note) table.Caption = new TableTitle(Markup.Escape(note));
                         foreach (var h in t.Header) table.AddColumn(Markup.Escape(h));
                         foreach (var row in t.Rows) table.AddRow(row.Select(Markup.Escape).ToArray());
                         AnsiConsole.Write(table);

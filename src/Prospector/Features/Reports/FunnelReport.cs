@@ -101,7 +101,7 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         return [.. StageOrder.All.Select(s => new PeriodStep(s,
             Sum(m => m.To == s && StageOrder.IsUpward(m.From, m.To)),
             Sum(m => m.From == s && m.To is not null && StageOrder.IsUpward(m.From, m.To)),
-            Sum(m => m.From == s && m.To != s && !StageOrder.IsUpward(m.From, m.To))))];
+            Sum(m => m.From == s && m.To is not null && m.To != s && !StageOrder.IsUpward(m.From, m.To))))];
     }
 
     /// <summary>The number of the period's stage changes from one stage to another.</summary>

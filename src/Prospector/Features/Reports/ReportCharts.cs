@@ -20,7 +20,7 @@ public static class ReportCharts
     private static Func<double, string> Counts(CultureInfo c) => v => v.ToString("N0", c);
 
     public static ChartSpec Funnel(FunnelReport r, Func<string, string> t, Func<Stage, string> stage, CultureInfo c) =>
-        new(t("Of the new leads in the period, how many got how far by now"), "", t("Contacts"),
+        new(t("Of the new leads in the period, how many got how far by now"), "", t("Count"),
             [.. r.CohortSteps.Select(s => stage(s.Stage))],
             [
                 new(t("Cohort: reached"), [.. r.CohortSteps.Select(s => (double)s.Reached)]),

@@ -20,8 +20,9 @@ public static class ReportsApi
                 string? source, long? listId, string? country) =>
             Answer(reports.FunnelAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
             .WithSummary("The sales funnel: a cohort of new leads and what moved in the period.")
-            .WithDescription("Cohort: contacts that first became a Lead (or higher) in the period, and how many of them reached each later stage by now. " +
-                "Cohort: contacts that became leads in the period, how many reached each stage and are still there. Period: per stage, the moves into it, on from it and back from it (moves, not distinct contacts: they add up over months); drop-outs by reason." + Filters);
+            .WithDescription("Cohort: contacts that first became a Lead (or higher) in the period, how many of them reached each later stage by now, " +
+                "and how many are still there (at that stage now, not disqualified). Period: per stage, the moves into it, on from it and back from it " +
+                "(moves, not distinct contacts: they add up over months); drop-outs by reason." + Filters);
         g.MapGet("/win-loss", (AccessScope scope, ReportService reports, CancellationToken ct, DateOnly? from, DateOnly? to, long? teamId, long? ownerId,
                 string? source, long? listId, string? country) =>
             Answer(reports.WinLossAsync(new ReportFilter(from, to, teamId, ownerId, source, listId, country), scope, ct)))
