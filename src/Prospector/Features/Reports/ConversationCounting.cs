@@ -34,8 +34,8 @@ public static class ConversationCounting
     {
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
         var edges = bounds.Append(start).Append(end).ToList();
-        if (b.HasContactFilter || edges.Any(t => t.Ticks % TimeSpan.TicksPerHour != 0)) return null;
-        var q = b.Scope.Filter(b.Db.ConversationTallies).Where(Within<ConversationTally>(Ranges(start, end, edges)));
+        if (!TalliesAnswer(b, edges)) return null;
+        var q = b.Scope.Filter(b.Db.ConversationTallies).Where(InSlots<ConversationTally>(start, end, edges));
         q = ActivityReport.ByRep(b, q, t => t.UserId);
         var rows = await q.GroupBy(BucketKey<ConversationTally>(bounds, nameof(ConversationTally.Slot)))
             .Select(g => new { g.Key.Index, g.Key.UserId, g.Key.Channel, N = g.Sum(t => t.Count) }).ToListAsync(ct);
@@ -62,8 +62,20 @@ public static class ConversationCounting
         return ranges;
     }
 
+    /// <summary>
+    /// Whether rows kept per UTC day and hour (<see cref="ConversationTally"/>, <see cref="StageMoveTally"/>) count exactly what
+    /// the records would: no contact filter (source, list, country; the tallies know only owner and team) and every edge on a
+    /// whole UTC hour.
+    /// </summary>
+    internal static bool TalliesAnswer(ReportBasis b, IEnumerable<DateTime> edges) =>
+        !b.HasContactFilter && edges.All(t => t.Ticks % TimeSpan.TicksPerHour == 0);
+
+    /// <summary>The tally rows of [start, end), read by the day and, on the days an edge cuts, by the hour (<see cref="Ranges"/>).</summary>
+    internal static Expression<Func<T, bool>> InSlots<T>(DateTime start, DateTime end, IEnumerable<DateTime> edges) =>
+        Within<T>(Ranges(start, end, edges));
+
     /// <summary>The tally rows (<see cref="ConversationTally"/>, <see cref="StageMoveTally"/>: Hourly and Slot) within the ranges.</summary>
-    internal static Expression<Func<T, bool>> Within<T>(List<(bool Hourly, DateTime From, DateTime To)> ranges)
+    private static Expression<Func<T, bool>> Within<T>(List<(bool Hourly, DateTime From, DateTime To)> ranges)
     {
         var t = Expression.Parameter(typeof(T), "t");
         var hourly = Expression.Property(t, nameof(ConversationTally.Hourly));

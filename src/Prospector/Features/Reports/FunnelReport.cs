@@ -122,8 +122,8 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     public static async Task<List<StageMove>?> MovesFromTalliesAsync(ReportBasis b, CancellationToken ct)
     {
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
-        if (b.HasContactFilter || start.Ticks % TimeSpan.TicksPerHour != 0 || end.Ticks % TimeSpan.TicksPerHour != 0) return null;
-        var rows = await b.Owned(b.Db.StageMoveTallies).Where(ConversationCounting.Within<StageMoveTally>(ConversationCounting.Ranges(start, end, [start, end])))
+        if (!ConversationCounting.TalliesAnswer(b, [start, end])) return null;
+        var rows = await b.Owned(b.Db.StageMoveTallies).Where(ConversationCounting.InSlots<StageMoveTally>(start, end, [start, end]))
             .GroupBy(t => new { t.FromStage, t.ToStage }).Select(g => new { g.Key.FromStage, g.Key.ToStage, N = g.Sum(t => t.Count) })
             .ToListAsync(ct);
         return [.. rows.Where(x => x.N != 0).Select(x => new StageMove(x.FromStage, x.ToStage, x.N))];
