@@ -41,7 +41,10 @@ public static class SqlTime
     /// (PostgreSQL, for spans of up to two centuries) of the span, so rounding recovers it; it is then counted in days as
     /// .NET does.
     /// </summary>
-    public static double Days(double between, bool inDays) => TimeSpan.FromTicks(inDays
+    public static double Days(double between, bool inDays) => Span(between, inDays).TotalDays;
+
+    /// <summary>The span of a number <see cref="Between"/> read: exactly <c>end - start</c> of the stored instants (see <see cref="Days"/>).</summary>
+    public static TimeSpan Span(double between, bool inDays) => TimeSpan.FromTicks(inDays
         ? (long)Math.Round(between * 86_400_000d) * TimeSpan.TicksPerMillisecond
-        : (long)Math.Round(between * 1_000_000d) * TimeSpan.TicksPerMicrosecond).TotalDays;
+        : (long)Math.Round(between * 1_000_000d) * TimeSpan.TicksPerMicrosecond);
 }

@@ -192,6 +192,16 @@ internal sealed class StageMoveTallyConfiguration : IEntityTypeConfiguration<Sta
         b.HasIndex(t => new { t.Hourly, t.Slot, t.FromStage, t.ToStage, t.OwnerId, t.TeamId, t.Count });
 }
 
+/// <summary>
+/// The stage times read a period's months of stays by month, then stage and length (covering). The unique key and the
+/// triggers that keep the table are hand-written SQL in each migrations project (<c>StayTalliesSql</c>).
+/// </summary>
+internal sealed class StayTallyConfiguration : IEntityTypeConfiguration<StayTally>
+{
+    public void Configure(EntityTypeBuilder<StayTally> b) =>
+        b.HasIndex(t => new { t.Month, t.Stage, t.Days, t.OwnerId, t.TeamId, t.Count });
+}
+
 internal sealed class OpenQuestionConfiguration : IEntityTypeConfiguration<OpenQuestion>
 {
     public void Configure(EntityTypeBuilder<OpenQuestion> b)

@@ -105,3 +105,27 @@ public sealed class StageMoveTally : IOwned
     /// <summary>How many; 0 once the last one left (the row stays).</summary>
     public int Count { get; set; }
 }
+
+/// <summary>
+/// How many stays in a stage ended in one UTC month after lasting a number of whole days, for one owner and team: the stage
+/// times' histogram. A stay is a stage change's <see cref="LifecycleEvent.StayStage"/> from its
+/// <see cref="LifecycleEvent.StayStartedAt"/> to the change; counted while the contact is not in the recycle bin, under the
+/// contact's owner and team. Written only by database triggers on LifecycleEvents and Contacts, in the transaction of every
+/// write however it is made; the app never writes it (StayTalliesSql in each migrations project, docs/reports.md).
+/// </summary>
+public sealed class StayTally : IOwned
+{
+    public long Id { get; set; }
+    /// <summary>Start of the UTC month the stay ended in.</summary>
+    public DateTime Month { get; set; }
+    /// <summary>The stage stayed in.</summary>
+    public Stage Stage { get; set; }
+    /// <summary>The stay's length in whole days (completed days: 23 hours is 0).</summary>
+    public int Days { get; set; }
+    /// <summary>Owner of the contact.</summary>
+    public long? OwnerId { get; set; }
+    /// <summary>Team of the contact.</summary>
+    public long? TeamId { get; set; }
+    /// <summary>How many; 0 once the last one left (the row stays).</summary>
+    public int Count { get; set; }
+}

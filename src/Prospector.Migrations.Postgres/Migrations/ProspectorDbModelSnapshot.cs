@@ -2273,6 +2273,41 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("StageMoveTallies");
                 });
 
+            modelBuilder.Entity("Prospector.Data.StayTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Month")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Month", "Stage", "Days", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("StayTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
                 {
                     b.Property<long>("Id")

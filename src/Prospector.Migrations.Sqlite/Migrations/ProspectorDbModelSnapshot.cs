@@ -2189,6 +2189,39 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("StageMoveTallies");
                 });
 
+            modelBuilder.Entity("Prospector.Data.StayTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Month", "Stage", "Days", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("StayTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>
                 {
                     b.Property<long>("Id")

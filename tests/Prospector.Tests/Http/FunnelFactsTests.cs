@@ -1,5 +1,10 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Prospector.Data;
+using Prospector.Features.Access;
+using Prospector.Features.Common;
+using Prospector.Features.Reports;
 using Prospector.Tests.Infrastructure;
 
 namespace Prospector.Tests.Http;
@@ -28,10 +33,32 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
         var name = TestHttp.Unique("Facts");
         var repA = await app.UserAsync("Rep", TestHttp.Unique("FA"));
         var repB = await app.UserAsync("Rep", TestHttp.Unique("FB"));
+        var admin = await app.UserAsync("Admin");
         long?[] owners = [null, repA.Id, repB.Id];
         long?[] teams = [null, repA.TeamId, repB.TeamId];
-        await app.WithDbAsync(async (db, _) =>
+        await app.WithDbAsync(async (db, sp) =>
         {
+            // The stage times are looked at from Berlin (the admin), New York and Kolkata (UTC+5:30).
+            await db.Users.Where(u => u.Id == admin.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.TimeZone, "Europe/Berlin"));
+            await db.Users.Where(u => u.Id == repA.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.TimeZone, "America/New_York"));
+            await db.Users.Where(u => u.Id == repB.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.TimeZone, "Asia/Kolkata"));
+            var access = sp.GetRequiredService<RecordAccess>();
+            var scopes = new[] { await access.ScopeOfUserAsync(admin.Id), await access.ScopeOfUserAsync(repA.Id), await access.ScopeOfUserAsync(repB.Id) };
+            var reports = sp.GetRequiredService<ReportService>();
+            // A history to start from: a few contacts with many stage changes over the months (stays to count at every edge).
+            for (var i = 0; i < 8; i++)
+            {
+                var c = new Contact { LastName = name, Stage = Stage.Suspect, OwnerId = owners[r.Next(owners.Length)], TeamId = teams[r.Next(teams.Length)] };
+                db.Contacts.Add(c);
+                await db.SaveChangesAsync();
+                for (var j = 0; j < 20; j++)
+                    db.LifecycleEvents.Add(new LifecycleEvent
+                    {
+                        ContactId = c.Id, At = Base.AddMinutes(r.Next(0, 60 * 24 * 120)), Kind = LifecycleEventKind.StageChanged,
+                        FromStage = Stages[r.Next(Stages.Length - 1)], ToStage = Stages[r.Next(Stages.Length - 1)],
+                    });
+                await db.SaveChangesAsync();
+            }
             for (var op = 0; op < 90; op++)
             {
                 var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).Select(c => c.Id).ToListAsync();
@@ -51,7 +78,10 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                             {
                                 // Now and then at the very time of another event: the stays then go by id.
                                 ContactId = contacts[r.Next(contacts.Count)],
-                                At = times.Count > 0 && r.Next(4) == 0 ? times[r.Next(times.Count)] : Base.AddMinutes(r.Next(0, 60 * 24 * 90)),
+                                // Or whole days after one: a stay of exactly so many days.
+                                At = times.Count > 0 && r.Next(4) == 0 ? times[r.Next(times.Count)]
+                                    : times.Count > 0 && r.Next(4) == 0 ? times[r.Next(times.Count)].AddDays(r.Next(1, 40))
+                                    : Base.AddMinutes(r.Next(0, 60 * 24 * 90)),
                                 Kind = stage is null ? LifecycleEventKind.StatusChanged : LifecycleEventKind.StageChanged,
                                 FromStage = stage is null ? null : Stages[r.Next(Stages.Length)], ToStage = stage, // null: the first stage
                                 ToStatus = stage is null ? LeadStatus.Unqualified : null,
@@ -95,6 +125,8 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 }
                 await AssertFactsAsync(db, name, what);
                 await AssertTalliesAsync(db, what);
+                await AssertStaysAsync(db, what);
+                if (op % 15 == 14 && op > 40) await AssertStayCountsAsync(reports, scopes, (repA.Id, repB.TeamId), what);
             }
             // The migration's fill gives the same facts.
             var isSqlite = db.Database.ProviderName!.Contains("Sqlite", StringComparison.Ordinal);
@@ -111,6 +143,10 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.StageMoveTalliesSql.Up : Prospector.Migrations.Postgres.StageMoveTalliesSql.Up)
                 await db.Database.ExecuteSqlRawAsync(sql);
             await AssertTalliesAsync(db, "after the tallies' fill");
+            // And the stays' fill (migration StayTallies).
+            foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.StayTalliesSql.Up : Prospector.Migrations.Postgres.StayTalliesSql.Up)
+                await db.Database.ExecuteSqlRawAsync(sql);
+            await AssertStaysAsync(db, "after the stays' fill");
             return 0;
         });
     }
@@ -169,6 +205,57 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             .Order(StringComparer.Ordinal).ToList();
         Assert.True(recount.SequenceEqual(kept), $"{what}: the kept stage-move tallies differ from a recount:\nkept:    {string.Join("; ", kept.Except(recount))}\nrecount: {string.Join("; ", recount.Except(kept))}");
     }
+
+    /// <summary>
+    /// The kept stay histogram of this test's months against a recount: every stage change that ends a stay (its stay checked
+    /// by <see cref="AssertFactsAsync"/>), of a contact outside the recycle bin, per UTC month of the change, stage stayed in,
+    /// length in completed days, and the contact's owner and team now.
+    /// </summary>
+    private static async Task AssertStaysAsync(ProspectorDb db, string what)
+    {
+        var (from, to) = (Base.AddMonths(-1), Base.AddMonths(4));
+        var kept = (await db.StayTallies.AsNoTracking().Where(t => t.Month >= from && t.Month < to && t.Count != 0).ToListAsync())
+            .Select(t => $"{t.Month:yyyy-MM} {t.Stage} {t.Days}d {t.OwnerId}/{t.TeamId}: {t.Count}").Order(StringComparer.Ordinal).ToList();
+        var stays = await db.LifecycleEvents.AsNoTracking()
+            .Where(e => e.Kind == LifecycleEventKind.StageChanged && e.At >= from && e.At < to && e.StayStage != null && e.StayStartedAt != null)
+            .Join(db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e.At, e.StayStartedAt, e.StayStage, c.OwnerId, c.TeamId })
+            .ToListAsync();
+        var recount = stays.GroupBy(x => (Month: x.At.ToString("yyyy-MM", CultureInfo.InvariantCulture), x.StayStage, Days: (x.At - x.StayStartedAt!.Value).Ticks / TimeSpan.TicksPerDay, x.OwnerId, x.TeamId))
+            .Select(g => $"{g.Key.Month} {g.Key.StayStage} {g.Key.Days}d {g.Key.OwnerId}/{g.Key.TeamId}: {g.Count()}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(recount.SequenceEqual(kept), $"{what}: the kept stays differ from a recount:\nkept:    {string.Join("; ", kept.Except(recount))}\nrecount: {string.Join("; ", recount.Except(kept))}");
+    }
+
+    /// <summary>
+    /// The stage times' stays per stage and month of the period from the kept histograms (corrected at the period's and months'
+    /// edges from the events) equal those counted from the events themselves: for each viewer, over a quarter, periods with
+    /// edges in mid-month (nearer the month's start and nearer its end), and ten days (too short: the events are read), with owner and team filters.
+    /// </summary>
+    private static async Task AssertStayCountsAsync(ReportService reports, AccessScope[] scopes, (long Owner, long? Team) filter, string what)
+    {
+        foreach (var scope in scopes)
+            foreach (var (from, to) in new[] { (new DateOnly(2032, 3, 1), new DateOnly(2032, 5, 31)), (new DateOnly(2032, 3, 20), new DateOnly(2032, 5, 12)), (new DateOnly(2032, 3, 10), new DateOnly(2032, 6, 20)), (new DateOnly(2032, 4, 12), new DateOnly(2032, 4, 21)) })
+                foreach (var (owner, team) in new (long? Owner, long? Team)[] { (null, null), (filter.Owner, null), (null, filter.Team) })
+                {
+                    var b = (await reports.BasisAsync(new ReportFilter(from, to, team, owner), scope)).Value!;
+                    List<DateTime> bounds = [b.Period.StartUtc, .. ReportPeriod.MonthBoundsUtc(b.Period.Months(), UserTime.Zone(b.Period.TimeZone)), b.Period.EndUtc];
+                    var tallies = await StayCounting.FromTalliesAsync(b, bounds, CancellationToken.None);
+                    var events = await StayCounting.FromEventsAsync(b, bounds, CancellationToken.None);
+                    var where = $"{what}; viewer {scope.UserId} ({b.Period.TimeZone}), {from}..{to}, owner {owner}, team {team}";
+                    if (to.DayNumber - from.DayNumber < 20)
+                    {
+                        Assert.True(tallies is null, $"{where}: ten days are read from the events");
+                        continue;
+                    }
+                    Assert.True(tallies is not null, $"{where}: the tallies answer");
+                    var (t, e) = (Sorted(tallies!), Sorted(events));
+                    if (owner is null && team is null && scope == scopes[0]) Assert.True(events.Values.Sum(m => m.Sum(d => d.Count)) > 20, $"{where}: too few stays to tell ({events.Values.Sum(m => m.Sum(d => d.Count))})");
+                    Assert.True(t.SequenceEqual(e), $"{where}:\n tallies {string.Join(", ", t)}\n events  {string.Join(", ", e)}");
+                }
+    }
+
+    private static List<string> Sorted(Dictionary<Stage, DayCounts[]> stays) =>
+        [.. stays.SelectMany(x => x.Value.Select((d, i) => $"{x.Key} m{i}: {string.Join(" ", d.ByDays.Select(n => $"{n.Key}d×{n.Value}"))}"))];
 
     private static bool Up(LifecycleEvent e) => e.FromStage is null || (e.ToStage is { } to && to > e.FromStage);
     private static bool Enters(LifecycleEvent e) => e.ToStage is not null && Up(e);

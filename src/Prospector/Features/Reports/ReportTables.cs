@@ -80,7 +80,8 @@ public static class ReportTables
     [
         new(t("Stage times"), [t("Stage"), t("Measured"), t("Median days"), t("75th percentile days")],
             [.. r.Stages.Select(s => Duration(Enum.TryParse<Stage>(s.Name, out var st) ? stage(st) : s.Name, s, c)),
-             Duration(t("Lead to won"), r.LeadToWon, c), Duration(t("Deal created to won"), r.DealToWon, c), Duration(t("Age of open deals"), r.OpenDealAge, c)]),
+             Duration(t("Lead to won"), r.LeadToWon, c), Duration(t("Deal created to won"), r.DealToWon, c), Duration(t("Age of open deals"), r.OpenDealAge, c)])
+        { Note = t("Days are completed days: 23 hours count as 0, 2 days and 14 hours as 2.") },
         new(t("Days in each pipeline step"), [t("Pipeline"), t("Step"), t("Measured"), t("Median days"), t("75th percentile days")],
             [.. r.Steps.Select(s => (IReadOnlyList<string>)[t(s.Pipeline), t(s.Step), N(s.Count, c), D(s.MedianDays, c), D(s.P75Days, c)])]),
         new(t("Median days by month"), [t("Month"), .. StageTimesReport.TrendNames(r).Select(n => TrendName(n, t, stage))],

@@ -3,7 +3,7 @@ using Prospector.Data;
 
 namespace Prospector.Features.Reports;
 
-/// <summary>Days deals spent in one pipeline step: stays that ended in the period, their median and 75th percentile.</summary>
+/// <summary>Days deals spent in one pipeline step (whole days, <see cref="DayCounts"/>): stays that ended in the period, their median and 75th percentile.</summary>
 public sealed record StepDurationRow(long PipelineId, string Pipeline, long StepId, string Step, int Count, double? MedianDays, double? P75Days);
 
 /// <summary>
@@ -35,8 +35,8 @@ public static class StepTimes
             .Select(x => new { Step = x.ToStepId!.Value, Length = SqlTime.Between(x.Start, x.End) })
             .ToListAsync(ct);
         var inDays = SqlTime.InDays(b.Db);
-        var stays = new Dictionary<long, List<double>>();
-        foreach (var x in pairs) (stays.TryGetValue(x.Step, out var list) ? list : stays[x.Step] = []).Add(SqlTime.Days(x.Length, inDays));
+        var stays = new Dictionary<long, DayCounts>();
+        foreach (var x in pairs) (stays.TryGetValue(x.Step, out var d) ? d : stays[x.Step] = new()).Add(DayCounts.WholeDays(SqlTime.Span(x.Length, inDays)), 1);
 
         var pipelines = await b.Db.Pipelines.IgnoreQueryFilters().Select(p => new { p.Id, p.Name, p.SortOrder, p.DeletedAt }).ToListAsync(ct);
         var steps = await b.Db.PipelineSteps.Select(s => new { s.Id, s.PipelineId, s.Name, s.SortOrder }).ToListAsync(ct);
@@ -45,9 +45,9 @@ public static class StepTimes
             .OrderBy(x => x.Pipeline?.SortOrder).ThenBy(x => x.Pipeline?.Id).ThenBy(x => x.Step.SortOrder).ThenBy(x => x.Step.Id)
             .Select(x =>
             {
-                var days = stays.GetValueOrDefault(x.Step.Id) ?? [];
-                return new StepDurationRow(x.Step.PipelineId, x.Pipeline?.Name ?? "", x.Step.Id, x.Step.Name, days.Count,
-                    StageTimesReport.Percentile(days, 0.5), StageTimesReport.Percentile(days, 0.75));
+                var days = stays.GetValueOrDefault(x.Step.Id) ?? new();
+                return new StepDurationRow(x.Step.PipelineId, x.Pipeline?.Name ?? "", x.Step.Id, x.Step.Name, (int)days.Count,
+                    days.Percentile(0.5), days.Percentile(0.75));
             }).ToList();
     }
 }

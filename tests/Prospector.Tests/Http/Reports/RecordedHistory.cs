@@ -50,7 +50,7 @@ internal sealed class RecordedHistory(ProspectorFactory app, TestUser admin, str
     public void At(DateTime utc)
     {
         Now = utc;
-        app.Clock.Offset = utc - DateTime.UtcNow;
+        app.Clock.Pin(utc);
     }
 
     public static async Task<RecordedHistory> StartAsync(ProspectorFactory app, TestUser admin, int stepCount = 3)

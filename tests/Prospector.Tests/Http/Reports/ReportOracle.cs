@@ -26,7 +26,8 @@ internal sealed record Query(DateOnly From, DateOnly To, long? TeamId, long? Own
 /// <item>Period: every move counts (not distinct contacts): entered = upward moves into the stage (or a contact created in it) in
 /// the period; moved on / back = moves out of the stage upward / downward in the period. Drop-outs: disqualifications in the period (by reason) and deals now lost or cancelled that closed in the period.</item>
 /// <item>Stage and step times: a stay runs from the move into a stage (step) to the contact's (deal's) next move; stays that
-/// ended in the period; median and 75th percentile as PERCENTILE.INC. Lead to won: won deals closed in the period whose contact
+/// ended in the period; every length in completed days (23 hours is 0); median and 75th percentile as PERCENTILE.INC of those.
+/// Lead to won: won deals closed in the period whose contact
 /// was a Lead (or later) before the win (a suspect made a customer by the win itself has no lead phase).</item>
 /// <item>Win/loss: deals closed in the period as they stand now (a reopened deal is not closed); win rate = won / (won + lost).</item>
 /// <item>Forecast: open deals by expected close month (unweighted, and weighted by probability), won deals by the viewer's month
@@ -97,7 +98,7 @@ internal sealed class ReportOracle(RecordedHistory h, Viewer v, Query q, Diction
         var days = new List<double>();
         foreach (var c in Contacts)
             for (var i = 0; i + 1 < c.Stages.Count; i++)
-                if (c.Stages[i].To == s && In(c.Stages[i + 1].At) && InMonth(c.Stages[i + 1].At, month)) days.Add((c.Stages[i + 1].At - c.Stages[i].At).TotalDays);
+                if (c.Stages[i].To == s && In(c.Stages[i + 1].At) && InMonth(c.Stages[i + 1].At, month)) days.Add(Days(c.Stages[i + 1].At - c.Stages[i].At));
         return days;
     }
 
@@ -105,14 +106,14 @@ internal sealed class ReportOracle(RecordedHistory h, Viewer v, Query q, Diction
 
     public List<double> LeadToWonIn(DateOnly month) => [.. Closed.Where(d => d.State == OpportunityState.Won && InMonth(d.ClosedAt!.Value, month))
         .Select(d => (d, lead: h.People.Single(c => c.Id == d.Contact).Stages.Where(e => e.To >= Stage.Lead).Min(e => (DateTime?)e.At)))
-        .Where(x => x.lead is { } l && l < x.d.ClosedAt).Select(x => (x.d.ClosedAt!.Value - x.lead!.Value).TotalDays)];
+        .Where(x => x.lead is { } l && l < x.d.ClosedAt).Select(x => Days(x.d.ClosedAt!.Value - x.lead!.Value))];
 
     public List<double> StepStays(long step)
     {
         var days = new List<double>();
         foreach (var d in Deals)
             for (var i = 0; i + 1 < d.Steps.Count; i++)
-                if (d.Steps[i].To == step && d.Steps[i + 1].From == step && In(d.Steps[i + 1].At)) days.Add((d.Steps[i + 1].At - d.Steps[i].At).TotalDays);
+                if (d.Steps[i].To == step && d.Steps[i + 1].From == step && In(d.Steps[i + 1].At)) days.Add(Days(d.Steps[i + 1].At - d.Steps[i].At));
         return days;
     }
 
@@ -120,11 +121,11 @@ internal sealed class ReportOracle(RecordedHistory h, Viewer v, Query q, Diction
 
     public List<double> LeadToWon => [.. Closed.Where(d => d.State == OpportunityState.Won)
         .Select(d => (d, lead: h.People.Single(c => c.Id == d.Contact).Stages.Where(e => e.To >= Stage.Lead).Min(e => (DateTime?)e.At)))
-        .Where(x => x.lead is { } l && l < x.d.ClosedAt).Select(x => (x.d.ClosedAt!.Value - x.lead!.Value).TotalDays)];
+        .Where(x => x.lead is { } l && l < x.d.ClosedAt).Select(x => Days(x.d.ClosedAt!.Value - x.lead!.Value))];
 
-    public List<double> DealToWon => [.. Closed.Where(d => d.State == OpportunityState.Won).Select(d => (d.ClosedAt!.Value - d.CreatedAt).TotalDays)];
+    public List<double> DealToWon => [.. Closed.Where(d => d.State == OpportunityState.Won).Select(d => Days(d.ClosedAt!.Value - d.CreatedAt))];
 
-    public List<double> OpenAge(DateTime now) => [.. Deals.Where(d => d.State == OpportunityState.Open).Select(d => (now - d.CreatedAt).TotalDays)];
+    public List<double> OpenAge(DateTime now) => [.. Deals.Where(d => d.State == OpportunityState.Open).Select(d => Days(now - d.CreatedAt))];
 
     public List<string> WinLossOwners() => [.. Closed.GroupBy(d => d.Owner).Select(g => Row(g.Key, g)).Order(StringComparer.Ordinal)];
     public List<string> WinLossTeams() => [.. Closed.GroupBy(d => d.Team).Select(g => Row(g.Key, g)).Order(StringComparer.Ordinal)];
@@ -176,6 +177,9 @@ internal sealed class ReportOracle(RecordedHistory h, Viewer v, Query q, Diction
     }
 
     public static string Money(decimal m) => Math.Round(m, 2).ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>A length in completed days: 23 hours is 0, 25 hours is 1 (truncated towards zero).</summary>
+    public static double Days(TimeSpan span) => span.Ticks / TimeSpan.TicksPerDay;
 
     /// <summary>PERCENTILE.INC to 0.1 day.</summary>
     public static double? Percentile(List<double> values, double p)
