@@ -20,13 +20,40 @@ public static class SqlTime
     /// </summary>
     public static double Between(DateTime start, DateTime end) => throw new InvalidOperationException("SqlTime.Between runs only in a query.");
 
-    internal static void Map(ModelBuilder builder, bool postgres) =>
-        builder.HasDbFunction(typeof(SqlTime).GetMethod(nameof(Between))!).HasTranslation(args => postgres
-            ? new SqlFunctionExpression("date_part",
-                [new SqlFragmentExpression("'epoch'"), new SqlBinaryExpression(ExpressionType.Subtract, args[1], args[0], typeof(TimeSpan), new TimeSpanTypeMapping("interval"))],
-                nullable: false, argumentsPropagateNullability: [false, false], typeof(double), new DoubleTypeMapping("double precision"))
-            : new SqlBinaryExpression(ExpressionType.Subtract, JulianDay(args[1]), JulianDay(args[0]), typeof(double), Real));
+    /// <summary>
+    /// In a query: the whole days from <paramref name="start"/> to <paramref name="end"/> (neither null), truncated towards zero —
+    /// the very number <c>DayCounts.WholeDays</c> gives for the stored instants, computed by the database so that a report
+    /// can count lengths per day in a GROUP BY instead of reading each one (SQLite: the span rounded to the millisecond as
+    /// <see cref="Span"/> reads it, then integer division; PostgreSQL: the span in seconds, divided and truncated).
+    /// </summary>
+    public static long WholeDays(DateTime start, DateTime end) => throw new InvalidOperationException("SqlTime.WholeDays runs only in a query.");
 
+    internal static void Map(ModelBuilder builder, bool postgres)
+    {
+        builder.HasDbFunction(typeof(SqlTime).GetMethod(nameof(Between))!).HasTranslation(args => BetweenSql(args[0], args[1], postgres));
+        builder.HasDbFunction(typeof(SqlTime).GetMethod(nameof(WholeDays))!).HasTranslation(args => postgres
+            ? new SqlUnaryExpression(ExpressionType.Convert,
+                new SqlFunctionExpression("trunc",
+                    [new SqlBinaryExpression(ExpressionType.Divide, BetweenSql(args[0], args[1], true), new SqlConstantExpression(86_400d, PgDouble), typeof(double), PgDouble)],
+                    nullable: false, argumentsPropagateNullability: [false], typeof(double), PgDouble),
+                typeof(long), new LongTypeMapping("bigint"))
+            : new SqlBinaryExpression(ExpressionType.Divide,
+                new SqlUnaryExpression(ExpressionType.Convert,
+                    new SqlFunctionExpression("round",
+                        [new SqlBinaryExpression(ExpressionType.Multiply, BetweenSql(args[0], args[1], false), new SqlConstantExpression(86_400_000d, Real), typeof(double), Real)],
+                        nullable: false, argumentsPropagateNullability: [false], typeof(double), Real),
+                    typeof(long), Integer),
+                new SqlConstantExpression(86_400_000L, Integer), typeof(long), Integer));
+    }
+
+    private static SqlExpression BetweenSql(SqlExpression start, SqlExpression end, bool postgres) => postgres
+        ? new SqlFunctionExpression("date_part",
+            [new SqlFragmentExpression("'epoch'"), new SqlBinaryExpression(ExpressionType.Subtract, end, start, typeof(TimeSpan), new TimeSpanTypeMapping("interval"))],
+            nullable: false, argumentsPropagateNullability: [false, false], typeof(double), PgDouble)
+        : new SqlBinaryExpression(ExpressionType.Subtract, JulianDay(end), JulianDay(start), typeof(double), Real);
+
+    private static readonly DoubleTypeMapping PgDouble = new("double precision");
+    private static readonly LongTypeMapping Integer = new("INTEGER");
     private static readonly DoubleTypeMapping Real = new("REAL");
 
     private static SqlFunctionExpression JulianDay(SqlExpression at) =>

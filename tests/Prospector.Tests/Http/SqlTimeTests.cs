@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Prospector.Data;
+using Prospector.Features.Reports;
 using Prospector.Tests.Infrastructure;
 
 namespace Prospector.Tests.Http;
@@ -9,7 +10,8 @@ namespace Prospector.Tests.Http;
 /// instants .NET parses. That number, turned into days, must be the very double the stored instants give — to the
 /// millisecond on SQLite (julianday's resolution), to the microsecond on PostgreSQL (its own) — for spans of a
 /// millisecond up to two centuries, between columns and against a parameter (a deal's age today), or a median could round
-/// the other way.
+/// the other way. The whole days it computes (<see cref="SqlTime.WholeDays"/>, for counts per day in a GROUP BY) must be
+/// those <see cref="DayCounts.WholeDays"/> gives, also a millisecond or a microsecond short of a whole day.
 /// </summary>
 public abstract class SqlTimeTests(ProspectorFactory app)
 {
@@ -23,6 +25,9 @@ public abstract class SqlTimeTests(ProspectorFactory app)
             new(2025, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc), new(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc),
             new(2099, 12, 31, 12, 30, 15, 250, DateTimeKind.Utc), new(2026, 6, 1, 8, 0, 0, 0, 1, DateTimeKind.Utc),
             new DateTime(2024, 2, 29, 13, 14, 15, DateTimeKind.Utc).AddTicks(1_234_567), new(2031, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            // Exactly two days after the first, a millisecond short of it, a microsecond short of it (whole days).
+            new(2025, 4, 1, 1, 0, 0, DateTimeKind.Utc), new(2025, 4, 1, 0, 59, 59, 999, DateTimeKind.Utc),
+            new DateTime(2025, 4, 1, 1, 0, 0, DateTimeKind.Utc).AddTicks(-10),
         ];
         var now = new DateTime(2026, 12, 2, 19, 58, 3, DateTimeKind.Utc).AddTicks(4_567_891);
         await app.WithDbAsync(async (db, _) =>
@@ -37,21 +42,37 @@ public abstract class SqlTimeTests(ProspectorFactory app)
 
             var inDays = SqlTime.InDays(db);
             Assert.Equal(db.Database.ProviderName!.Contains("Sqlite", StringComparison.Ordinal), inDays);
-            // SQLite reads a time to the nearest millisecond; PostgreSQL stores microseconds (the instants read back here).
-            DateTime Resolved(DateTime at) => inDays
-                ? new DateTime((at.Ticks + TimeSpan.TicksPerMillisecond / 2) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc)
-                : at;
+            // SQLite reads a time to the nearest millisecond, except that a fraction of a second above .999 is read as .999
+            // (it never rounds up into the next second: 00:59:59.999999 is 00:59:59.999); PostgreSQL stores microseconds
+            // (the instants read back here).
+            DateTime Resolved(DateTime at)
+            {
+                if (!inDays) return at;
+                var second = at.Ticks - at.Ticks % TimeSpan.TicksPerSecond;
+                var ms = Math.Min((at.Ticks - second + TimeSpan.TicksPerMillisecond / 2) / TimeSpan.TicksPerMillisecond, 999);
+                return new DateTime(second + ms * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+            }
             var events = db.LifecycleEvents.Where(e => e.ContactId == contact.Id);
-            var pairs = await events.SelectMany(e => events.Where(f => f.Id != e.Id), (e, f) => new { Start = e.At, End = f.At, N = SqlTime.Between(e.At, f.At) })
+            var pairs = await events.SelectMany(e => events.Where(f => f.Id != e.Id), (e, f) => new { Start = e.At, End = f.At, N = SqlTime.Between(e.At, f.At), D = SqlTime.WholeDays(e.At, f.At) })
                 .ToListAsync();
             Assert.Equal(instants.Length * (instants.Length - 1), pairs.Count);
             foreach (var p in pairs)
+            {
                 Assert.Equal((Resolved(p.End) - Resolved(p.Start)).TotalDays, SqlTime.Days(p.N, inDays));
+                // Whole days, truncated towards zero (also backwards), as DayCounts counts them in memory.
+                Assert.Equal(DayCounts.WholeDays(Resolved(p.End) - Resolved(p.Start)), p.D);
+            }
+            Assert.Contains(pairs, p => p.D == 2 && p.Start == instants[0]);
+            Assert.Contains(pairs, p => p.D == 1 && p.End == instants[^1] && p.Start == instants[0]); // a microsecond short
 
-            var ages = await events.Select(e => new { e.At, N = SqlTime.Between(e.At, now) }).ToListAsync();
+            var ages = await events.Select(e => new { e.At, N = SqlTime.Between(e.At, now), D = SqlTime.WholeDays(e.At, now) }).ToListAsync();
             Assert.Equal(instants.Length, ages.Count);
             foreach (var a in ages)
-                Assert.Equal((Resolved(inDays ? now : TruncatedToMicroseconds(now)) - Resolved(a.At)).TotalDays, SqlTime.Days(a.N, inDays));
+            {
+                var span = Resolved(inDays ? now : TruncatedToMicroseconds(now)) - Resolved(a.At);
+                Assert.Equal(span.TotalDays, SqlTime.Days(a.N, inDays));
+                Assert.Equal(DayCounts.WholeDays(span), a.D);
+            }
             return 0;
         });
     }

@@ -37,8 +37,11 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
             .ToListAsync(ct);
         var leadToWon = won.Where(w => w.LeadAt is not null && w.LeadAt < w.ClosedAt).Select(w => (Month: monthOf(w.ClosedAt!.Value), Span: w.ClosedAt!.Value - w.LeadAt!.Value)).ToList();
         var now = time.GetUtcNow().UtcDateTime;
-        var inDays = SqlTime.InDays(b.Db);
-        var open = await b.Opportunities().Where(Definitions.OpenDeal).Select(o => SqlTime.Between(o.CreatedAt, now)).ToListAsync(ct);
+        // Open deals' age counted per whole day by the database (a year's open deals are 100,000s at full size).
+        var openAge = new DayCounts();
+        foreach (var x in await b.Opportunities().Where(Definitions.OpenDeal).GroupBy(o => SqlTime.WholeDays(o.CreatedAt, now))
+                     .Select(g => new { Days = g.Key, N = g.Count() }).ToListAsync(ct))
+            openAge.Add((int)x.Days, x.N);
 
         return new StageTimesReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone),
             [.. StageOrder.All.Where(s => s < Stage.RepeatCustomer).Select(s => Row(s.ToString(), stays[s]))],
@@ -46,7 +49,7 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
             // phase (its stage change is stamped in the same save as the win, a moment after the closed time or at it).
             Row("LeadToWon", DayCounts.Of(leadToWon.Select(w => w.Span))),
             Row("DealToWon", DayCounts.Of(won.Select(w => w.ClosedAt!.Value - w.CreatedAt))),
-            Row("OpenDealAge", DayCounts.Of(open.Select(x => SqlTime.Span(x, inDays)))),
+            Row("OpenDealAge", openAge),
             await StepTimes.ComputeAsync(b, ct),
             [.. months.SelectMany((m, i) => StageOrder.All.Where(s => s < Stage.RepeatCustomer).Select(s => TrendRow(m, s.ToString(), byMonth[s][i]))
                 .Append(TrendRow(m, "LeadToWon", DayCounts.Of(leadToWon.Where(w => w.Month == i).Select(w => w.Span)))))]);

@@ -32,11 +32,11 @@ public static class StepTimes
             .Where(x => x.PrevId != null)
             .Join(all, x => x.PrevId, p => (long?)p.Id, (x, p) => new { p.ToStepId, x.FromStepId, Start = p.At, x.End })
             .Where(x => x.ToStepId != null && x.ToStepId == x.FromStepId)
-            .Select(x => new { Step = x.ToStepId!.Value, Length = SqlTime.Between(x.Start, x.End) })
+            .Select(x => new { Step = x.ToStepId!.Value, Days = SqlTime.WholeDays(x.Start, x.End) })
+            .GroupBy(x => new { x.Step, x.Days }).Select(g => new { g.Key.Step, g.Key.Days, N = g.Count() }) // counted per step and day by the database
             .ToListAsync(ct);
-        var inDays = SqlTime.InDays(b.Db);
         var stays = new Dictionary<long, DayCounts>();
-        foreach (var x in pairs) (stays.TryGetValue(x.Step, out var d) ? d : stays[x.Step] = new()).Add(DayCounts.WholeDays(SqlTime.Span(x.Length, inDays)), 1);
+        foreach (var x in pairs) (stays.TryGetValue(x.Step, out var d) ? d : stays[x.Step] = new()).Add((int)x.Days, x.N);
 
         var pipelines = await b.Db.Pipelines.IgnoreQueryFilters().Select(p => new { p.Id, p.Name, p.SortOrder, p.DeletedAt }).ToListAsync(ct);
         var steps = await b.Db.PipelineSteps.Select(s => new { s.Id, s.PipelineId, s.Name, s.SortOrder }).ToListAsync(ct);
