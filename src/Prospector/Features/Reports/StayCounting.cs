@@ -8,7 +8,7 @@ namespace Prospector.Features.Reports;
 /// histograms (<see cref="DayCounts"/>). A stay ends at a stage change that has a stage change of the same contact before it
 /// (<see cref="LifecycleEvent.StayStage"/>, <see cref="LifecycleEvent.StayStartedAt"/>, kept by the database).
 /// From the kept <see cref="StayTally"/> rows per UTC month when they can answer, else from the stage changes themselves;
-/// both give the same histograms (StayTalliesTests).
+/// both give the same histograms (FunnelFactsTests, AssertStayCountsAsync).
 /// </summary>
 public static class StayCounting
 {
