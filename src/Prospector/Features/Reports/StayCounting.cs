@@ -28,7 +28,8 @@ public static class StayCounting
     /// From the kept tallies: each segment [x, y) is the UTC months from x's nearest month start p(x) to y's, p(y), corrected by
     /// the stays between each bound and its month start, read from the stage changes: those in [p(x), x) taken out, those in
     /// [x, p(x)) added (and the other way round at y). At most half a month of stays is read at each bound. Null when a
-    /// contact filter is set (the tallies know only owner and team) or the corrections would read more than the period.
+    /// contact filter is set (the tallies know only owner and team), the corrections would read more than the period, or a
+    /// count comes out below zero (the kept rows missed a write).
     /// </summary>
     public static async Task<Dictionary<Stage, DayCounts[]>?> FromTalliesAsync(ReportBasis b, IReadOnlyList<DateTime> bounds, CancellationToken ct)
     {
@@ -56,7 +57,9 @@ public static class StayCounting
                 if (i < bounds.Count - 1) result[s.Stage][i].Add(s.Days, -e.Sign);
             }
         }
-        return result;
+        // A count below zero means the kept rows miss a write the events have (see ADR 0030's known gap): no percentile can
+        // come from that, so the events answer instead.
+        return result.Values.Any(months => months.Any(d => d.ByDays.Values.Any(n => n < 0))) ? null : result;
     }
 
     /// <summary>The UTC month start nearest to a time (the earlier one when halfway).</summary>
