@@ -8,8 +8,8 @@ namespace Prospector.Data;
 /// <summary>
 /// Time spans computed by the database and read as one number, instead of two instants read as text and parsed by .NET
 /// (SQLite keeps a time as text; parsing one costs about a microsecond and a string, and a report that reads a million
-/// stays spends seconds on it). In a query, <see cref="Between"/>; in memory, <see cref="Days"/> turns the number into the
-/// very value <c>(end - start).TotalDays</c> gives for the stored instants (SQLite reads a time to the millisecond,
+/// stays spends seconds on it). In a query, <see cref="Between"/>; in memory, <see cref="Span"/> turns the number into the
+/// very span <c>end - start</c> gives for the stored instants (SQLite reads a time to the millisecond,
 /// PostgreSQL keeps microseconds).
 /// </summary>
 public static class SqlTime
@@ -63,14 +63,10 @@ public static class SqlTime
     public static bool InDays(DbContext db) => db.Database.ProviderName != ProspectorDb.PostgresProvider;
 
     /// <summary>
-    /// The days of a number <see cref="Between"/> read: exactly <c>(end - start).TotalDays</c> of the stored instants. The number
-    /// is well within half a millisecond (SQLite; a Julian day near 2.4 million resolves 0.04 ms) or half a microsecond
-    /// (PostgreSQL, for spans of up to two centuries) of the span, so rounding recovers it; it is then counted in days as
-    /// .NET does.
+    /// The span of a number <see cref="Between"/> read: exactly <c>end - start</c> of the stored instants. The number is well
+    /// within half a millisecond (SQLite; a Julian day near 2.4 million resolves 0.04 ms) or half a microsecond (PostgreSQL,
+    /// for spans of up to two centuries) of the span, so rounding recovers it.
     /// </summary>
-    public static double Days(double between, bool inDays) => Span(between, inDays).TotalDays;
-
-    /// <summary>The span of a number <see cref="Between"/> read: exactly <c>end - start</c> of the stored instants (see <see cref="Days"/>).</summary>
     public static TimeSpan Span(double between, bool inDays) => TimeSpan.FromTicks(inDays
         ? (long)Math.Round(between * 86_400_000d) * TimeSpan.TicksPerMillisecond
         : (long)Math.Round(between * 1_000_000d) * TimeSpan.TicksPerMicrosecond);

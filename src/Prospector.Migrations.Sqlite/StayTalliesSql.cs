@@ -22,7 +22,7 @@ public static class StayTalliesSql
     private static string Month(string e) => $"substr({e}.At, 1, 7) || '-01 00:00:00'";
 
     /// <summary>
-    /// The stay's length in whole days: the span to the millisecond (as the app's SqlTime.Days reads it), then whole days
+    /// The stay's length in whole days: the span to the millisecond (as the app's SqlTime.Span reads it), then whole days
     /// (integer division: the span is never negative, the stay began at or before the change).
     /// </summary>
     private static string Days(string e) => $"CAST(round((julianday({e}.At) - julianday({e}.StayStartedAt)) * 86400000) AS INTEGER) / 86400000";

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Prospector.Data;
 using Prospector.Features.Access;
-using Prospector.Features.Common;
 using Prospector.Features.Reports;
 using Prospector.Tests.Infrastructure;
 
@@ -151,7 +150,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             var row = await db.StayTallies.Where(t => t.Month >= Base && t.Month < Base.AddMonths(3) && t.Count > 0).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
             await db.StayTallies.Where(t => t.Id == row).ExecuteUpdateAsync(x => x.SetProperty(t => t.Count, t => t.Count - 1000));
             var quarter = (await reports.BasisAsync(new ReportFilter(new DateOnly(2032, 3, 1), new DateOnly(2032, 5, 31)), scopes[0])).Value!;
-            List<DateTime> edges = [quarter.Period.StartUtc, .. ReportPeriod.MonthBoundsUtc(quarter.Period.Months(), UserTime.Zone(quarter.Period.TimeZone)), quarter.Period.EndUtc];
+            var edges = quarter.Period.MonthEdgesUtc();
             Assert.Null(await StayCounting.FromTalliesAsync(quarter, edges, CancellationToken.None));
             foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.StayTalliesSql.Up : Prospector.Migrations.Postgres.StayTalliesSql.Up)
                 await db.Database.ExecuteSqlRawAsync(sql);
@@ -247,7 +246,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 foreach (var (owner, team) in new (long? Owner, long? Team)[] { (null, null), (filter.Owner, null), (null, filter.Team) })
                 {
                     var b = (await reports.BasisAsync(new ReportFilter(from, to, team, owner), scope)).Value!;
-                    List<DateTime> bounds = [b.Period.StartUtc, .. ReportPeriod.MonthBoundsUtc(b.Period.Months(), UserTime.Zone(b.Period.TimeZone)), b.Period.EndUtc];
+                    var bounds = b.Period.MonthEdgesUtc();
                     var tallies = await StayCounting.FromTalliesAsync(b, bounds, CancellationToken.None);
                     var events = await StayCounting.FromEventsAsync(b, bounds, CancellationToken.None);
                     var where = $"{what}; viewer {scope.UserId} ({b.Period.TimeZone}), {from}..{to}, owner {owner}, team {team}";

@@ -58,7 +58,7 @@ public abstract class SqlTimeTests(ProspectorFactory app)
             Assert.Equal(instants.Length * (instants.Length - 1), pairs.Count);
             foreach (var p in pairs)
             {
-                Assert.Equal((Resolved(p.End) - Resolved(p.Start)).TotalDays, SqlTime.Days(p.N, inDays));
+                Assert.Equal((Resolved(p.End) - Resolved(p.Start)).TotalDays, SqlTime.Span(p.N, inDays).TotalDays);
                 // Whole days, truncated towards zero (also backwards), as DayCounts counts them in memory.
                 Assert.Equal(DayCounts.WholeDays(Resolved(p.End) - Resolved(p.Start)), p.D);
             }
@@ -70,7 +70,7 @@ public abstract class SqlTimeTests(ProspectorFactory app)
             foreach (var a in ages)
             {
                 var span = Resolved(inDays ? now : TruncatedToMicroseconds(now)) - Resolved(a.At);
-                Assert.Equal(span.TotalDays, SqlTime.Days(a.N, inDays));
+                Assert.Equal(span.TotalDays, SqlTime.Span(a.N, inDays).TotalDays);
                 Assert.Equal(DayCounts.WholeDays(span), a.D);
             }
             return 0;

@@ -37,6 +37,12 @@ public sealed record ReportPeriod(DateOnly From, DateOnly To, DateTime StartUtc,
     public static IEnumerable<DateTime> MonthBoundsUtc(IEnumerable<DateOnly> months, TimeZoneInfo zone) =>
         months.Skip(1).Select(m => MidnightUtc(m, zone));
 
+    /// <summary>
+    /// The edges of the period's months in UTC: its start, where each later month begins (its first midnight in the zone),
+    /// its end. Month i of <see cref="Months"/> is [edges[i], edges[i + 1]).
+    /// </summary>
+    public List<DateTime> MonthEdgesUtc() => [StartUtc, .. MonthBoundsUtc(Months(), UserTime.Zone(TimeZone)), EndUtc];
+
     /// <summary>The first day of each month the period touches, in order.</summary>
     public IEnumerable<DateOnly> Months()
     {

@@ -23,12 +23,11 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
     public static async Task<StageTimesReport> ComputeAsync(ReportBasis b, TimeProvider time, CancellationToken ct)
     {
         var months = b.Period.Months().ToList();
-        var zone = UserTime.Zone(b.Period.TimeZone);
-        List<DateTime> bounds = [b.Period.StartUtc, .. ReportPeriod.MonthBoundsUtc(months, zone), b.Period.EndUtc];
+        var edges = b.Period.MonthEdgesUtc();
         // The stays per stage and month of the period (StayCounting: from the kept histograms per UTC month).
-        var byMonth = await StayCounting.CountAsync(b, bounds, ct);
+        var byMonth = await StayCounting.CountAsync(b, edges, ct);
         var stays = byMonth.ToDictionary(x => x.Key, x => x.Value.Aggregate(new DayCounts(), (all, m) => { all.Add(m); return all; }));
-        var monthOf = MonthIndex(months, zone);
+        int monthOf(DateTime t) => StayCounting.Segment(edges, t);
 
         // The contact's first day as a Lead, kept on the contact (Contact.FirstLeadAt), also while it is in the recycle bin.
         var contacts = b.Db.Contacts.IgnoreQueryFilters();
@@ -53,16 +52,6 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
             await StepTimes.ComputeAsync(b, ct),
             [.. months.SelectMany((m, i) => StageOrder.All.Where(s => s < Stage.RepeatCustomer).Select(s => TrendRow(m, s.ToString(), byMonth[s][i]))
                 .Append(TrendRow(m, "LeadToWon", DayCounts.Of(leadToWon.Where(w => w.Month == i).Select(w => w.Span)))))]);
-    }
-
-    /// <summary>
-    /// Which month of the period (its index) a UTC instant falls in, in the zone: each later month's first midnight in UTC is a
-    /// boundary (an instant on a boundary belongs to the month it starts); a binary search per won deal.
-    /// </summary>
-    private static Func<DateTime, int> MonthIndex(List<DateOnly> months, TimeZoneInfo zone)
-    {
-        var bounds = ReportPeriod.MonthBoundsUtc(months, zone).ToArray();
-        return t => Array.BinarySearch(bounds, t) switch { >= 0 and var i => i + 1, var i => ~i };
     }
 
     /// <summary>The trend's series in the order each month lists them: the stages, then Lead → Won.</summary>

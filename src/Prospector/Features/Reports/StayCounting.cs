@@ -70,8 +70,11 @@ public static class StayCounting
         return t.Ticks - m.Ticks <= next.Ticks - t.Ticks ? m : next;
     }
 
-    /// <summary>The segment [bounds[k], bounds[k + 1]) a time falls in (the last such k where bounds repeat).</summary>
-    private static int Segment(IReadOnlyList<DateTime> bounds, DateTime t)
+    /// <summary>
+    /// The segment [bounds[k], bounds[k + 1]) a time falls in (the last such k where bounds repeat): with a period's
+    /// <see cref="ReportPeriod.MonthEdgesUtc"/>, the month of the period (an instant on an edge belongs to the month it starts).
+    /// </summary>
+    internal static int Segment(IReadOnlyList<DateTime> bounds, DateTime t)
     {
         var k = 0;
         while (k + 2 < bounds.Count && bounds[k + 1].Ticks <= t.Ticks) k++;
