@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Are the reports fast on a big workspace? Builds a deterministic dataset (contacts, companies, activities, opportunities,
-# lifecycle histories, closed deals with reasons, prospecting lists), starts the real server and times each report of
+# lifecycle histories, closed deals with reasons, the deals' step histories, prospecting lists), starts the real server and times each report of
 # /api/v1/reports for a full year, all teams, as an admin and as a rep (p50/p95 over 20 runs), next to a
 # `SELECT count(*)` over the lifecycle events in the same run. Not part of ./test.sh.
 #   bench/reports.sh [--quick] [--provider sqlite|postgres] [--contacts N] [--out FILE]
@@ -63,6 +63,7 @@ SEED="${KEEP:-$W/seed}"
 if [[ -n "$KEEP" && -f "$KEEP/prospector.db" ]]; then
   log "reusing the dataset in $KEEP"
   "${EXE[@]}" migrate --data-dir "$SEED" >/dev/null   # new indexes of this commit
+  python3 bench/seed_steps.py "$SEED/prospector.db" >&2   # a dataset kept from before the deals had a step history
 else
   log "dataset: $N contacts, $((N / 5)) companies, $ACTIVITIES activities, ~$((OPPS + OPPS / 5)) opportunities, ~$EVENTS lifecycle events"
   "${EXE[@]}" migrate --data-dir "$SEED" >/dev/null
@@ -71,6 +72,7 @@ else
   t0=$(date +%s)
   python3 bench/dataset.py sqlite "$SEED/prospector.db" "$N" "$ACTIVITIES" "$OPPS" >&2
   python3 bench/seed_lifecycle.py "$SEED/prospector.db" "$EVENTS" >&2
+  python3 bench/seed_steps.py "$SEED/prospector.db" >&2
   log "seeded SQLite in $(($(date +%s) - t0)) s"
 fi
 # The server's daily retention run starts 10 minutes after start-up and would erase the seeded contacts disqualified more
@@ -127,7 +129,7 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "| machine | $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM |"
   echo "| load average (1/5/15 min) | $LOAD_BEFORE before, $LOAD_AFTER after the measurement (shared machine) |"
   echo "| provider | $PROVIDER$([[ "$PROVIDER" == postgres ]] && echo ", $(psql "$URI" -XAtc 'SHOW server_version')") |"
-  echo "| dataset | $(count Contacts) contacts, $(count LifecycleEvents) lifecycle events, $(count Opportunities) opportunities ($(sqlite3 "$DB" "SELECT group_concat(State || ' ' || n, ', ') FROM (SELECT State, count(*) n FROM Opportunities GROUP BY State)")), $(count Activities) activities, $(count ListRows) list rows in $(count ProspectingLists) lists |"
+  echo "| dataset | $(count Contacts) contacts, $(count LifecycleEvents) lifecycle events, $(count Opportunities) opportunities with $(count OpportunityStepChanges) step changes ($(sqlite3 "$DB" "SELECT group_concat(State || ' ' || n, ', ') FROM (SELECT State, count(*) n FROM Opportunities GROUP BY State)")), $(count Activities) activities, $(count ListRows) list rows in $(count ProspectingLists) lists |"
   echo "| period | $YEAR-01-01 to $YEAR-12-31, all teams; admin sees everything, the rep (team Nord) the records visibility gives them |"
   echo
   echo "$TABLE"

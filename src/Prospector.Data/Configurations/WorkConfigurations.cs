@@ -153,6 +153,16 @@ internal sealed class OpportunityStepChangeConfiguration : IEntityTypeConfigurat
     }
 }
 
+/// <summary>
+/// The step times' kept histogram, read per UTC month, step and whole days (covering: the report reads no table row). The
+/// unique key and the triggers that keep the table are hand-written SQL in each migrations project (<c>StepStaysSql</c>).
+/// </summary>
+internal sealed class StepStayTallyConfiguration : IEntityTypeConfiguration<StepStayTally>
+{
+    public void Configure(EntityTypeBuilder<StepStayTally> b) =>
+        b.HasIndex(t => new { t.Month, t.StepId, t.Days, t.OwnerId, t.TeamId, t.Count });
+}
+
 internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
 {
     public void Configure(EntityTypeBuilder<Activity> b)

@@ -128,4 +128,34 @@ public sealed class OpportunityStepChange
     public long? FromStepId { get; set; }
     public long? ToStepId { get; set; }
     public DateTime At { get; set; }
+    /// <summary>
+    /// When the stay this entry ends began: the time of the deal's entry just before it (by time, then id) when that entry
+    /// entered <see cref="FromStepId"/>; else null (no stay ends here). Kept by the database (StepStaysSql in each migrations
+    /// project), however the entries are written; the app never sets it.
+    /// </summary>
+    public DateTime? StayStartedAt { get; set; }
+}
+
+/// <summary>
+/// How many stays in a pipeline step ended in one UTC month after lasting a number of whole days, for one owner and team:
+/// the step times' histogram. A stay is an <see cref="OpportunityStepChange"/>'s <see cref="OpportunityStepChange.FromStepId"/>
+/// from its <see cref="OpportunityStepChange.StayStartedAt"/> to the change; counted while the deal is not in the recycle bin,
+/// under the deal's owner and team. Written only by database triggers on OpportunityStepChanges and Opportunities, in the
+/// transaction of every write however it is made; the app never writes it (StepStaysSql in each migrations project).
+/// </summary>
+public sealed class StepStayTally : IOwned
+{
+    public long Id { get; set; }
+    /// <summary>Start of the UTC month the stay ended in.</summary>
+    public DateTime Month { get; set; }
+    /// <summary>The step stayed in.</summary>
+    public long StepId { get; set; }
+    /// <summary>The stay's length in whole days (completed days: 23 hours is 0).</summary>
+    public int Days { get; set; }
+    /// <summary>Owner of the deal.</summary>
+    public long? OwnerId { get; set; }
+    /// <summary>Team of the deal.</summary>
+    public long? TeamId { get; set; }
+    /// <summary>How many; 0 once the last one left (the row stays).</summary>
+    public int Count { get; set; }
 }

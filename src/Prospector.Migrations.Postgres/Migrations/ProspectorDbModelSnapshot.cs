@@ -1718,6 +1718,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long>("PipelineId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("StayStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long?>("ToStepId")
                         .HasColumnType("bigint");
 
@@ -2306,6 +2309,39 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("Month", "Stage", "Days", "OwnerId", "TeamId", "Count");
 
                     b.ToTable("StayTallies");
+                });
+
+            modelBuilder.Entity("Prospector.Data.StepStayTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Month")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StepId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Month", "StepId", "Days", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("StepStayTallies");
                 });
 
             modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>

@@ -1658,6 +1658,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long>("PipelineId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("StayStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ToStepId")
                         .HasColumnType("INTEGER");
 
@@ -2220,6 +2223,37 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("Month", "Stage", "Days", "OwnerId", "TeamId", "Count");
 
                     b.ToTable("StayTallies");
+                });
+
+            modelBuilder.Entity("Prospector.Data.StepStayTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StepId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Month", "StepId", "Days", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("StepStayTallies");
                 });
 
             modelBuilder.Entity("Prospector.Data.SuppressedAddress", b =>

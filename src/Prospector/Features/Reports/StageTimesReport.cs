@@ -27,7 +27,7 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
         // The stays per stage and month of the period (StayCounting: from the kept histograms per UTC month).
         var byMonth = await StayCounting.CountAsync(b, edges, ct);
         var stays = byMonth.ToDictionary(x => x.Key, x => x.Value.Aggregate(new DayCounts(), (all, m) => { all.Add(m); return all; }));
-        int monthOf(DateTime t) => StayCounting.Segment(edges, t);
+        int monthOf(DateTime t) => MonthTallies.Segment(edges, t);
 
         // The contact's first day as a Lead, kept on the contact (Contact.FirstLeadAt), also while it is in the recycle bin.
         var contacts = b.Db.Contacts.IgnoreQueryFilters();

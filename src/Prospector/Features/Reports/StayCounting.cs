@@ -20,65 +20,26 @@ public static class StayCounting
     {
         var result = Empty(bounds.Count - 1);
         foreach (var s in await StaysAsync(b, bounds[0], bounds[^1], ct))
-            result[s.Stage][Segment(bounds, s.End)].Add(s.Days, 1);
+            result[s.Stage][MonthTallies.Segment(bounds, s.End)].Add(s.Days, 1);
         return result;
     }
 
     /// <summary>
-    /// From the kept tallies: each segment [x, y) is the UTC months from x's nearest month start p(x) to y's, p(y), corrected by
-    /// the stays between each bound and its month start, read from the stage changes: those in [p(x), x) taken out, those in
-    /// [x, p(x)) added (and the other way round at y). At most half a month of stays is read at each bound. Null when a
-    /// contact filter is set (the tallies know only owner and team), the corrections would read more than the period, or a
-    /// count comes out below zero (the kept rows missed a write).
+    /// From the kept tallies (<see cref="MonthTallies"/>): null when a contact filter is set (the tallies know only owner and
+    /// team), the corrections would read more than the period, or a count comes out below zero (the kept rows missed a write).
     /// </summary>
     public static async Task<Dictionary<Stage, DayCounts[]>?> FromTalliesAsync(ReportBasis b, IReadOnlyList<DateTime> bounds, CancellationToken ct)
     {
         if (b.HasContactFilter) return null;
-        var anchors = bounds.Select(NearestMonthStart).ToArray();
-        var edges = bounds.Select((x, i) => x < anchors[i] ? (From: x, To: anchors[i], Sign: -1) : (From: anchors[i], To: x, Sign: 1)).ToArray();
-        if (edges.Sum(e => (e.To - e.From).Ticks) >= (bounds[^1] - bounds[0]).Ticks) return null;
-
+        var counts = await MonthTallies.CountAsync(bounds,
+            async (first, last) => await b.Owned(b.Db.StayTallies).Where(t => t.Month >= first && t.Month < last)
+                .GroupBy(t => new { t.Month, t.Stage, t.Days })
+                .Select(g => new MonthTallies.Tally<Stage>(g.Key.Month, g.Key.Stage, g.Key.Days, g.Sum(t => t.Count))).ToListAsync(ct),
+            async (from, to) => [.. (await StaysAsync(b, from, to, ct)).Select(s => new MonthTallies.Stays<Stage>(s.Stage, s.Days, 1))]);
+        if (counts is null) return null;
         var result = Empty(bounds.Count - 1);
-        var (first, last) = (anchors[0], anchors[^1]);
-        var rows = await b.Owned(b.Db.StayTallies).Where(t => t.Month >= first && t.Month < last)
-            .GroupBy(t => new { t.Month, t.Stage, t.Days }).Select(g => new { g.Key.Month, g.Key.Stage, g.Key.Days, N = g.Sum(t => t.Count) })
-            .ToListAsync(ct);
-        foreach (var r in rows) result[r.Stage][Segment(anchors, r.Month)].Add(r.Days, r.N);
-
-        // The bound i ends segment i - 1 and starts segment i: what lies between it and its month start is added to one and
-        // taken out of the other.
-        for (var i = 0; i < edges.Length; i++)
-        {
-            var e = edges[i];
-            if (e.From == e.To) continue;
-            foreach (var s in await StaysAsync(b, e.From, e.To, ct))
-            {
-                if (i > 0) result[s.Stage][i - 1].Add(s.Days, e.Sign);
-                if (i < bounds.Count - 1) result[s.Stage][i].Add(s.Days, -e.Sign);
-            }
-        }
-        // A count below zero means the kept rows miss a write the events have (see ADR 0030's known gap): no percentile can
-        // come from that, so the events answer instead.
-        return result.Values.Any(months => months.Any(d => d.ByDays.Values.Any(n => n < 0))) ? null : result;
-    }
-
-    /// <summary>The UTC month start nearest to a time (the earlier one when halfway).</summary>
-    internal static DateTime NearestMonthStart(DateTime t)
-    {
-        var m = new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc);
-        var next = m.AddMonths(1);
-        return t.Ticks - m.Ticks <= next.Ticks - t.Ticks ? m : next;
-    }
-
-    /// <summary>
-    /// The segment [bounds[k], bounds[k + 1]) a time falls in (the last such k where bounds repeat): with a period's
-    /// <see cref="ReportPeriod.MonthEdgesUtc"/>, the month of the period (an instant on an edge belongs to the month it starts).
-    /// </summary>
-    internal static int Segment(IReadOnlyList<DateTime> bounds, DateTime t)
-    {
-        var k = 0;
-        while (k + 2 < bounds.Count && bounds[k + 1].Ticks <= t.Ticks) k++;
-        return k;
+        foreach (var (stage, months) in counts) result[stage] = months;
+        return result;
     }
 
     private static Dictionary<Stage, DayCounts[]> Empty(int segments) =>
