@@ -59,9 +59,10 @@ public static class StepTimes
     /// <summary>The stays that ended in [from, to), counted per step and whole day by the database.</summary>
     private static async Task<List<MonthTallies.Stays<long>>> StaysAsync(ReportBasis b, DateTime from, DateTime to, CancellationToken ct)
     {
-        var deals = b.Opportunities().Select(o => o.Id);
+        // A join, not IN (deals): SQLite would first list every deal the user may see (200,000 at full size) for an hour's entries.
         var rows = await b.Db.OpportunityStepChanges
-            .Where(c => c.At >= from && c.At < to && c.StayStartedAt != null && c.FromStepId != null && deals.Contains(c.OpportunityId))
+            .Where(c => c.At >= from && c.At < to && c.StayStartedAt != null && c.FromStepId != null)
+            .Join(b.Opportunities(), c => c.OpportunityId, o => o.Id, (c, o) => c)
             .Select(c => new { Step = c.FromStepId!.Value, Days = SqlTime.WholeDays(c.StayStartedAt!.Value, c.At) })
             .GroupBy(x => new { x.Step, x.Days }).Select(g => new { g.Key.Step, g.Key.Days, N = g.Count() })
             .ToListAsync(ct);
