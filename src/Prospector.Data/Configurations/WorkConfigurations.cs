@@ -125,6 +125,8 @@ internal sealed class OpportunityConfiguration : IEntityTypeConfiguration<Opport
         b.HasIndex(o => o.ClosedAt); // the reports: deals closed in a period
         // The lists report: won deals and their amounts per currency, from the index alone.
         b.HasIndex(o => new { o.State, o.ContactId, o.Currency, o.Amount, o.DeletedAt, o.OwnerId, o.TeamId });
+        // The stage times: open deals' age per whole day from the index alone (StageTimesReport; 120,000 open deals at full size).
+        b.HasIndex(o => new { o.State, o.DeletedAt, o.CreatedAt, o.OwnerId, o.TeamId });
         // The board's first cards of a column without sorting all of them (OpportunityQueries.FirstOfEachStepAsync).
         b.HasIndex(o => new { o.StepId, o.UpdatedAt });
         b.HasIndex(o => new { o.StepId, o.ExpectedCloseDate, o.Id });

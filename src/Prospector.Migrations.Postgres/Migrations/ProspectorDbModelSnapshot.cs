@@ -1693,6 +1693,8 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("TitleKey", "DeletedAt", "OwnerId", "TeamId");
 
+                    b.HasIndex("State", "DeletedAt", "CreatedAt", "OwnerId", "TeamId");
+
                     b.HasIndex("State", "ContactId", "Currency", "Amount", "DeletedAt", "OwnerId", "TeamId");
 
                     b.ToTable("Opportunities");

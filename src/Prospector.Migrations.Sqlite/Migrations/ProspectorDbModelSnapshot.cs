@@ -1635,6 +1635,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TitleKey", "DeletedAt", "OwnerId", "TeamId");
 
+                    b.HasIndex("State", "DeletedAt", "CreatedAt", "OwnerId", "TeamId");
+
                     b.HasIndex("State", "ContactId", "Currency", "Amount", "DeletedAt", "OwnerId", "TeamId");
 
                     b.ToTable("Opportunities");
