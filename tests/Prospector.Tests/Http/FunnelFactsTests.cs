@@ -60,9 +60,11 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             }
             for (var op = 0; op < 90; op++)
             {
-                var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).Select(c => c.Id).ToListAsync();
-                var events = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).Select(e => e.Id).ToListAsync();
-                var times = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).Select(e => e.At).ToListAsync();
+                // In id order: the random picks below must not depend on the order rows come back in (PostgreSQL moves a
+                // row each time a trigger updates it), or a seed would not replay the same history.
+                var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync();
+                var events = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync();
+                var times = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).OrderBy(e => e.Id).Select(e => e.At).ToListAsync();
                 var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(15);
                 var what = $"op {op} (seed {seed}): kind {kind}";
                 switch (kind)

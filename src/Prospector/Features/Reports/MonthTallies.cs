@@ -48,7 +48,10 @@ public static class MonthTallies
         }
         // A count below zero means the kept rows miss a write the records have (see ADR 0030's known gap): no percentile can
         // come from that.
-        return result.Values.Any(months => months.Any(d => d.ByDays.Values.Any(n => n < 0))) ? null : result;
+        if (result.Values.Any(months => months.Any(d => d.ByDays.Values.Any(n => n < 0)))) return null;
+        // Kept rows that came to 0 (a deal handed to another owner leaves one) or corrections that cancel out leave a key
+        // without a stay: drop it, as counting the records would never name it.
+        return result.Where(x => x.Value.Any(d => d.Count != 0)).ToDictionary(x => x.Key, x => x.Value);
     }
 
     /// <summary>The UTC month start nearest to a time (the earlier one when halfway).</summary>

@@ -32,7 +32,10 @@ public static class StepTimes
             }).ToList();
     }
 
-    /// <summary>The stays per step that ended in the period, from the deal step history itself.</summary>
+    /// <summary>
+    /// The stays per step that ended in the period, from the deal step entries of the period (each with the start of the
+    /// stay it ends, <see cref="OpportunityStepChange.StayStartedAt"/>, which the database keeps).
+    /// </summary>
     public static async Task<Dictionary<long, DayCounts>> FromChangesAsync(ReportBasis b, CancellationToken ct)
     {
         var result = new Dictionary<long, DayCounts>();
