@@ -205,6 +205,19 @@ internal sealed class StageMoveTallyConfiguration : IEntityTypeConfiguration<Sta
 }
 
 /// <summary>
+/// The funnel's cohort reads a period's days by day, then stage, highest stage, out and reason (covering). The unique key
+/// and the triggers that keep the table are hand-written SQL in each migrations project (<c>CohortTalliesSql</c>).
+/// </summary>
+internal sealed class CohortTallyConfiguration : IEntityTypeConfiguration<CohortTally>
+{
+    public void Configure(EntityTypeBuilder<CohortTally> b)
+    {
+        b.Property(t => t.Reason).HasMaxLength(500);
+        b.HasIndex(t => new { t.Day, t.Stage, t.HighestStage, t.Out, t.Reason, t.OwnerId, t.TeamId, t.Count });
+    }
+}
+
+/// <summary>
 /// The stage times read a period's months of stays by month, then stage and length (covering). The unique key and the
 /// triggers that keep the table are hand-written SQL in each migrations project (<c>StayTalliesSql</c>).
 /// </summary>

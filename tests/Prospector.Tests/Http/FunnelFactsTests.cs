@@ -65,7 +65,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync();
                 var events = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync();
                 var times = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).OrderBy(e => e.Id).Select(e => e.At).ToListAsync();
-                var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(15);
+                var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(17);
                 var what = $"op {op} (seed {seed}): kind {kind}";
                 switch (kind)
                 {
@@ -119,6 +119,20 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                         DateTime? deletedAt = isIn ? null : Base;
                         await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == binned).ExecuteUpdateAsync(x => x.SetProperty(c => c.DeletedAt, deletedAt));
                         break;
+                    case 15:
+                        // Its stage, status or reason changed behind the app's back (the cohort tallies follow).
+                        var edited = contacts[r.Next(contacts.Count)];
+                        var (st, status, reason) = (Stages[r.Next(Stages.Length - 1)]!.Value, (LeadStatus)r.Next(4), Reasons[r.Next(Reasons.Length)]);
+                        await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == edited).ExecuteUpdateAsync(x => x.SetProperty(c => c.Stage, st)
+                            .SetProperty(c => c.LeadStatus, status).SetProperty(c => c.UnqualifiedReason, reason));
+                        break;
+                    case 16:
+                        // Several contacts in one statement: an owner's contacts disqualified with one reason, or all requalified.
+                        var who = owners[r.Next(owners.Length)];
+                        var (outNow, why) = (r.Next(2) == 0, Reasons[r.Next(Reasons.Length)]);
+                        await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name && c.OwnerId == who)
+                            .ExecuteUpdateAsync(x => x.SetProperty(c => c.LeadStatus, outNow ? LeadStatus.Unqualified : LeadStatus.Working).SetProperty(c => c.UnqualifiedReason, why));
+                        break;
                     default:
                         var erased = contacts[r.Next(contacts.Count)];
                         await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == erased).ExecuteDeleteAsync(); // its events go along
@@ -127,7 +141,9 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 await AssertFactsAsync(db, name, what);
                 await AssertTalliesAsync(db, what);
                 await AssertStaysAsync(db, what);
+                await AssertCohortAsync(db, what);
                 if (op % 15 == 14 && op > 40) await AssertStayCountsAsync(reports, scopes, (repA.Id, repB.TeamId), what);
+                if (op % 15 == 14) await AssertCohortCountsAsync(reports, scopes, (repA.Id, repB.TeamId), what);
             }
             // The migration's fill gives the same facts.
             var isSqlite = db.Database.ProviderName!.Contains("Sqlite", StringComparison.Ordinal);
@@ -148,6 +164,18 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.StayTalliesSql.Up : Prospector.Migrations.Postgres.StayTalliesSql.Up)
                 await db.Database.ExecuteSqlRawAsync(sql);
             await AssertStaysAsync(db, "after the stays' fill");
+            // And the cohort's fill (migration CohortTallies); a kept count below zero makes the contacts answer.
+            foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.CohortTalliesSql.Up : Prospector.Migrations.Postgres.CohortTalliesSql.Up)
+                await db.Database.ExecuteSqlRawAsync(sql);
+            await AssertCohortAsync(db, "after the cohort's fill");
+            await AssertCohortCountsAsync(reports, scopes, (repA.Id, repB.TeamId), "after the cohort's fill");
+            var spring = (await reports.BasisAsync(new ReportFilter(new DateOnly(2032, 3, 1), new DateOnly(2032, 5, 31)), scopes[0])).Value!;
+            var cohortRow = await db.CohortTallies.Where(t => t.Day >= Base && t.Day < Base.AddMonths(3) && t.Count > 0).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+            await db.CohortTallies.Where(t => t.Id == cohortRow).ExecuteUpdateAsync(x => x.SetProperty(t => t.Count, t => t.Count - 1000));
+            Assert.Null(await FunnelReport.CohortFromTalliesAsync(spring, CancellationToken.None));
+            foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.CohortTalliesSql.Up : Prospector.Migrations.Postgres.CohortTalliesSql.Up)
+                await db.Database.ExecuteSqlRawAsync(sql);
+            Assert.NotNull(await FunnelReport.CohortFromTalliesAsync(spring, CancellationToken.None));
             // A kept row that missed writes so far that a count comes out below zero gives no percentile: the events answer.
             var row = await db.StayTallies.Where(t => t.Month >= Base && t.Month < Base.AddMonths(3) && t.Count > 0).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
             await db.StayTallies.Where(t => t.Id == row).ExecuteUpdateAsync(x => x.SetProperty(t => t.Count, t => t.Count - 1000));
@@ -263,6 +291,54 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                     Assert.True(t.SequenceEqual(e), $"{where}:\n tallies {string.Join(", ", t)}\n events  {string.Join(", ", e)}");
                 }
     }
+
+    /// <summary>
+    /// The kept cohort tallies of this test's days (no other test has contacts that became a Lead in 2032) against a recount
+    /// of the contacts outside the recycle bin: per UTC day of the first day as a Lead, stage, highest stage, out, reason of
+    /// the disqualified ones, owner and team.
+    /// </summary>
+    private static async Task AssertCohortAsync(ProspectorDb db, string what)
+    {
+        var (from, to) = (Base.AddDays(-1), Base.AddDays(200));
+        var kept = (await db.CohortTallies.AsNoTracking().Where(t => t.Day >= from && t.Day < to && t.Count != 0).ToListAsync())
+            .Select(t => $"{t.Day:O} {t.Stage}/{t.HighestStage} {t.Out}:{t.Reason} {t.OwnerId}/{t.TeamId}: {t.Count}").Order(StringComparer.Ordinal).ToList();
+        var contacts = await db.Contacts.AsNoTracking().Where(c => c.FirstLeadAt >= from && c.FirstLeadAt < to)
+            .Select(c => new { c.FirstLeadAt, c.Stage, c.HighestStage, c.LeadStatus, c.UnqualifiedReason, c.OwnerId, c.TeamId }).ToListAsync();
+        var recount = contacts.GroupBy(c => (Day: c.FirstLeadAt!.Value.Date, c.Stage, c.HighestStage, Out: c.LeadStatus == LeadStatus.Unqualified,
+                Reason: c.LeadStatus == LeadStatus.Unqualified ? c.UnqualifiedReason ?? "" : null, c.OwnerId, c.TeamId))
+            .Select(g => $"{DateTime.SpecifyKind(g.Key.Day, DateTimeKind.Utc):O} {g.Key.Stage}/{g.Key.HighestStage} {g.Key.Out}:{g.Key.Reason} {g.Key.OwnerId}/{g.Key.TeamId}: {g.Count()}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(recount.SequenceEqual(kept), $"{what}: the kept cohort tallies differ from a recount:\nkept:    {string.Join("; ", kept.Except(recount))}\nrecount: {string.Join("; ", recount.Except(kept))}");
+    }
+
+    /// <summary>
+    /// The funnel's cohort from the kept tallies (the period's ends read from the contacts) equals the cohort counted from the
+    /// contacts themselves: for each viewer, over a quarter, a period with edges in mid-month, ten days and one day (which
+    /// holds no whole UTC day for these viewers: the contacts answer), with owner and team filters.
+    /// </summary>
+    private static async Task AssertCohortCountsAsync(ReportService reports, AccessScope[] scopes, (long Owner, long? Team) filter, string what)
+    {
+        foreach (var scope in scopes)
+            foreach (var (from, to) in new[] { (new DateOnly(2032, 3, 1), new DateOnly(2032, 5, 31)), (new DateOnly(2032, 3, 20), new DateOnly(2032, 5, 12)), (new DateOnly(2032, 4, 12), new DateOnly(2032, 4, 21)), (new DateOnly(2032, 4, 12), new DateOnly(2032, 4, 12)) })
+                foreach (var (owner, team) in new (long? Owner, long? Team)[] { (null, null), (filter.Owner, null), (null, filter.Team) })
+                {
+                    var b = (await reports.BasisAsync(new ReportFilter(from, to, team, owner), scope)).Value!;
+                    var tallies = await FunnelReport.CohortFromTalliesAsync(b, CancellationToken.None);
+                    var contacts = await FunnelReport.CohortFromContactsAsync(b, b.Period.StartUtc, b.Period.EndUtc, CancellationToken.None);
+                    var where = $"{what}; viewer {scope.UserId} ({b.Period.TimeZone}), {from}..{to}, owner {owner}, team {team}";
+                    if (from == to)
+                    {
+                        Assert.True(tallies is null, $"{where}: one day holds no whole UTC day, the contacts answer");
+                        continue;
+                    }
+                    Assert.True(tallies is not null, $"{where}: the tallies answer");
+                    static List<string> Text(IEnumerable<FunnelReport.CohortGroup> g) => [.. g.Select(x => x.ToString()).Order(StringComparer.Ordinal)];
+                    if (owner is null && team is null && scope == scopes[0] && from.Day == 1) Assert.True(contacts.Sum(g => g.Count) > 3, $"{where}: too few contacts to tell ({contacts.Sum(g => g.Count)})");
+                    Assert.True(Text(tallies!).SequenceEqual(Text(contacts)), $"{where}:\n tallies  {string.Join(", ", Text(tallies!))}\n contacts {string.Join(", ", Text(contacts))}");
+                }
+    }
+
+    private static readonly string?[] Reasons = [null, "", "No budget", "Wrong contact"];
 
     private static List<string> Sorted(Dictionary<Stage, DayCounts[]> stays) =>
         [.. stays.SelectMany(x => x.Value.Select((d, i) => $"{x.Key} m{i}: {string.Join(" ", d.ByDays.Select(n => $"{n.Key}d×{n.Value}"))}"))];

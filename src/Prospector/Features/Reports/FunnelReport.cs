@@ -34,29 +34,60 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
 
     public static async Task<FunnelReport> ComputeAsync(ReportBasis b, CancellationToken ct)
     {
-        var cohort = CohortOf(b);
-        // One pass over the cohort's index (Contacts.FirstLeadAt, kept by the database): each contact's current stage and the
-        // highest stage any of its stage changes reached; Reached(stage) is then summed up in memory from these few groups.
-        var groups = await cohort.GroupBy(c => new { c.Stage, c.HighestStage, Out = c.LeadStatus == LeadStatus.Unqualified })
-            .Select(g => new { g.Key.Stage, g.Key.HighestStage, g.Key.Out, N = g.Count() }).ToListAsync(ct);
+        var groups = await CohortFromTalliesAsync(b, ct) ?? await CohortFromContactsAsync(b, b.Period.StartUtc, b.Period.EndUtc, ct);
         var steps = new List<CohortStep>();
         foreach (var s in CohortStages)
         {
-            var n = groups.Where(g => g.Stage >= s || g.HighestStage >= s).Sum(g => g.N);
-            steps.Add(new CohortStep(s, n, steps.Count == 0 ? null : Rate(n, steps[^1].Reached), groups.Where(g => g.Stage == s && !g.Out).Sum(g => g.N)));
+            var n = groups.Where(g => g.Stage >= s || g.HighestStage >= s).Sum(g => g.Count);
+            steps.Add(new CohortStep(s, n, steps.Count == 0 ? null : Rate(n, steps[^1].Reached), groups.Where(g => g.Stage == s && !g.Out).Sum(g => g.Count)));
         }
         var size = steps[0].Reached;
         var overall = Rate(steps.First(s => s.Stage == Stage.Customer).Reached, size);
 
-        var disqualified = await cohort.Where(c => c.LeadStatus == LeadStatus.Unqualified).GroupBy(c => c.UnqualifiedReason)
-            .Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
-        var cohortIds = cohort.Select(c => (long?)c.Id);
-        var cohortDeals = b.Opportunities().Where(o => cohortIds.Contains(o.ContactId));
-        var cohortDrops = disqualified.Select(d => new DropOut(DropOutKind.Disqualified, d.Key ?? "", d.N))
+        // The cohort's lost and cancelled deals, driven from those deals (tens of thousands at full size) with a probe of each
+        // one's contact, not from the cohort's contacts (hundreds of thousands).
+        var cohort = CohortOf(b);
+        var cohortDeals = b.Opportunities().Where(o => cohort.Any(c => c.Id == o.ContactId));
+        var cohortDrops = groups.Where(g => g.Out).GroupBy(g => g.Reason ?? "").Select(g => new DropOut(DropOutKind.Disqualified, g.Key, g.Sum(x => x.Count)))
             .Concat(await DealDropsAsync(cohortDeals, ct)).OrderBy(d => d.Kind).ThenByDescending(d => d.Count).ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
 
         return new FunnelReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), size, steps, overall, cohortDrops,
             await PeriodStepsAsync(b, ct), await PeriodDropsAsync(b, ct));
+    }
+
+    /// <summary>
+    /// Contacts of the cohort alike in where they stand now: current stage, highest stage reached, disqualified or not, and
+    /// the reason of the disqualified ones ("" when none was given; none for the others).
+    /// </summary>
+    public sealed record CohortGroup(Stage Stage, Stage? HighestStage, bool Out, string? Reason, int Count);
+
+    /// <summary>The cohort's groups of contacts whose first day as a Lead lies in [start, end), read from the contacts.</summary>
+    public static async Task<List<CohortGroup>> CohortFromContactsAsync(ReportBasis b, DateTime start, DateTime end, CancellationToken ct) =>
+        [.. (await b.Contacts().Where(c => c.FirstLeadAt >= start && c.FirstLeadAt < end)
+            .GroupBy(c => new { c.Stage, c.HighestStage, Out = c.LeadStatus == LeadStatus.Unqualified, Reason = c.LeadStatus == LeadStatus.Unqualified ? c.UnqualifiedReason ?? "" : null })
+            .Select(g => new { g.Key.Stage, g.Key.HighestStage, g.Key.Out, g.Key.Reason, N = g.Count() }).ToListAsync(ct))
+            .Select(g => new CohortGroup(g.Stage, g.HighestStage, g.Out, g.Reason, g.N))];
+
+    /// <summary>
+    /// The same from the kept <see cref="CohortTally"/> rows (per UTC day of the first day as a Lead, kept by database
+    /// triggers) for the whole UTC days of the period; the hours before its first and after its last whole UTC day (the
+    /// user's midnight is rarely UTC's) are read from the contacts. Null when they cannot answer exactly: a contact filter
+    /// (source, list, country) is set, the period holds no whole UTC day, or a kept count came out below zero.
+    /// </summary>
+    public static async Task<List<CohortGroup>?> CohortFromTalliesAsync(ReportBasis b, CancellationToken ct)
+    {
+        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
+        var (first, last) = (start == start.Date ? start : start.Date.AddDays(1), end.Date);
+        if (b.HasContactFilter || first >= last) return null;
+        var kept = await b.Owned(b.Db.CohortTallies).Where(t => t.Day >= first && t.Day < last)
+            .GroupBy(t => new { t.Stage, t.HighestStage, t.Out, t.Reason })
+            .Select(g => new { g.Key.Stage, g.Key.HighestStage, g.Key.Out, g.Key.Reason, N = g.Sum(t => t.Count) }).ToListAsync(ct);
+        var rows = kept.Select(g => new CohortGroup(g.Stage, g.HighestStage, g.Out, g.Reason, g.N)).ToList();
+        if (start < first) rows.AddRange(await CohortFromContactsAsync(b, start, first, ct));
+        if (last < end) rows.AddRange(await CohortFromContactsAsync(b, last, end, ct));
+        var groups = rows.GroupBy(g => (g.Stage, g.HighestStage, g.Out, g.Reason))
+            .Select(g => new CohortGroup(g.Key.Stage, g.Key.HighestStage, g.Key.Out, g.Key.Reason, g.Sum(x => x.Count))).ToList();
+        return groups.Any(g => g.Count < 0) ? null : [.. groups.Where(g => g.Count != 0)];
     }
 
     /// <summary>Contacts whose first stage change to Lead or higher lies in the period (<see cref="Contact.FirstLeadAt"/>).</summary>
