@@ -47,6 +47,7 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<ConversationTally> ConversationTallies => Set<ConversationTally>();
     public DbSet<StageMoveTally> StageMoveTallies => Set<StageMoveTally>();
     public DbSet<CohortTally> CohortTallies => Set<CohortTally>();
+    public DbSet<DisqualificationTally> DisqualificationTallies => Set<DisqualificationTally>();
     public DbSet<StayTally> StayTallies => Set<StayTally>();
     public DbSet<StepStayTally> StepStayTallies => Set<StepStayTally>();
     /// <summary>Open items without a next action counted per kind, owner and team: kept by database triggers, read-only to the app.</summary>

@@ -107,6 +107,30 @@ public sealed class StageMoveTally : IOwned
 }
 
 /// <summary>
+/// Disqualifications (lifecycle events of kind StatusChanged to Unqualified) counted per UTC day and per UTC hour
+/// (<see cref="Hourly"/>), reason, and the owner and team of the contact: what the funnel's period view reads for its
+/// drop-outs instead of visiting every disqualification of a year. Counted while the contact is not in the recycle bin.
+/// Written only by database triggers on LifecycleEvents and Contacts, in the transaction of every write however it is made;
+/// the app never writes it (DisqualificationTalliesSql in each migrations project, docs/reports.md).
+/// </summary>
+public sealed class DisqualificationTally : IOwned
+{
+    public long Id { get; set; }
+    /// <summary>False: <see cref="Slot"/> is a UTC day (midnight); true: a UTC hour.</summary>
+    public bool Hourly { get; set; }
+    /// <summary>Start of the day or hour, UTC.</summary>
+    public DateTime Slot { get; set; }
+    /// <summary>The event's reason; "" when none was given.</summary>
+    public string Reason { get; set; } = "";
+    /// <summary>Owner of the contact.</summary>
+    public long? OwnerId { get; set; }
+    /// <summary>Team of the contact.</summary>
+    public long? TeamId { get; set; }
+    /// <summary>How many; 0 once the last one left (the row stays).</summary>
+    public int Count { get; set; }
+}
+
+/// <summary>
 /// The funnel's cohort counted per UTC day of <see cref="Contact.FirstLeadAt"/>: how many contacts that first became a Lead
 /// that day are now at a stage, reached a highest stage, are disqualified (and why), per owner and team. What the cohort view
 /// reads instead of visiting every contact that became a Lead in the period (300,000 a year at the benchmark's full size).

@@ -948,6 +948,41 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("DealTotals");
                 });
 
+            modelBuilder.Entity("Prospector.Data.DisqualificationTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Hourly")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime>("Slot")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hourly", "Slot", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("DisqualificationTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.DropboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1649,6 +1684,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("CompanyId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("ContactFirstLeadAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long?>("ContactId")
                         .HasColumnType("bigint");
 
@@ -1738,7 +1776,11 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("State", "DeletedAt", "CreatedAt", "OwnerId", "TeamId");
 
+                    b.HasIndex("State", "DeletedAt", "ClosedAt", "CloseReason", "OwnerId", "TeamId");
+
                     b.HasIndex("State", "ContactId", "Currency", "Amount", "DeletedAt", "OwnerId", "TeamId");
+
+                    b.HasIndex("State", "DeletedAt", "ContactFirstLeadAt", "CloseReason", "OwnerId", "TeamId", "ContactId");
 
                     b.ToTable("Opportunities");
                 });

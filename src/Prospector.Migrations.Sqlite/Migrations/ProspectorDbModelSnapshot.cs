@@ -910,6 +910,39 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("DealTotals");
                 });
 
+            modelBuilder.Entity("Prospector.Data.DisqualificationTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Hourly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Slot")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hourly", "Slot", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("DisqualificationTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.DropboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1589,6 +1622,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("CompanyId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ContactFirstLeadAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ContactId")
                         .HasColumnType("INTEGER");
 
@@ -1678,7 +1714,11 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("State", "DeletedAt", "CreatedAt", "OwnerId", "TeamId");
 
+                    b.HasIndex("State", "DeletedAt", "ClosedAt", "CloseReason", "OwnerId", "TeamId");
+
                     b.HasIndex("State", "ContactId", "Currency", "Amount", "DeletedAt", "OwnerId", "TeamId");
+
+                    b.HasIndex("State", "DeletedAt", "ContactFirstLeadAt", "CloseReason", "OwnerId", "TeamId", "ContactId");
 
                     b.ToTable("Opportunities");
                 });

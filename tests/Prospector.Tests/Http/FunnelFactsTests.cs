@@ -44,8 +44,18 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             var access = sp.GetRequiredService<RecordAccess>();
             var scopes = new[] { await access.ScopeOfUserAsync(admin.Id), await access.ScopeOfUserAsync(repA.Id), await access.ScopeOfUserAsync(repB.Id) };
             var reports = sp.GetRequiredService<ReportService>();
+            // Deals of the contacts, lost, cancelled or open: the cohort's lost deals are found by the first day as a Lead each
+            // deal keeps of its contact.
+            var pipeline = new Pipeline { Name = TestHttp.Unique("Facts"), SortOrder = 9, Steps = [new() { Name = "One", SortOrder = 1 }] };
+            db.Pipelines.Add(pipeline);
+            await db.SaveChangesAsync();
+            Opportunity NewDeal(long? contact) => new()
+            {
+                Title = name, ContactId = contact, PipelineId = pipeline.Id, StepId = pipeline.Steps[0].Id, OwnerId = owners[r.Next(owners.Length)],
+                TeamId = teams[r.Next(teams.Length)], State = (OpportunityState)r.Next(4), CloseReason = Reasons[r.Next(Reasons.Length)],
+            };
             // A history to start from: a few contacts with many stage changes over the months (stays to count at every edge).
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 10; i++)
             {
                 var c = new Contact { LastName = name, Stage = Stage.Suspect, OwnerId = owners[r.Next(owners.Length)], TeamId = teams[r.Next(teams.Length)] };
                 db.Contacts.Add(c);
@@ -56,6 +66,9 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                         ContactId = c.Id, At = Base.AddMinutes(r.Next(0, 60 * 24 * 120)), Kind = LifecycleEventKind.StageChanged,
                         FromStage = Stages[r.Next(Stages.Length - 1)], ToStage = Stages[r.Next(Stages.Length - 1)],
                     });
+                var lost = NewDeal(c.Id);
+                lost.State = i % 2 == 0 ? OpportunityState.Lost : OpportunityState.Cancelled;
+                db.Opportunities.Add(lost);
                 await db.SaveChangesAsync();
             }
             for (var op = 0; op < 90; op++)
@@ -65,7 +78,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 var contacts = await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync();
                 var events = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync();
                 var times = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId)).OrderBy(e => e.Id).Select(e => e.At).ToListAsync();
-                var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(17);
+                var kind = contacts.Count < 4 ? 0 : events.Count < 6 ? 1 : r.Next(19);
                 var what = $"op {op} (seed {seed}): kind {kind}";
                 switch (kind)
                 {
@@ -85,7 +98,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                                     : Base.AddMinutes(r.Next(0, 60 * 24 * 90)),
                                 Kind = stage is null ? LifecycleEventKind.StatusChanged : LifecycleEventKind.StageChanged,
                                 FromStage = stage is null ? null : Stages[r.Next(Stages.Length)], ToStage = stage, // null: the first stage
-                                ToStatus = stage is null ? LeadStatus.Unqualified : null,
+                                ToStatus = stage is null ? LeadStatus.Unqualified : null, Reason = stage is null ? Reasons[(op + i) % Reasons.Length] : null,
                             });
                         }
                         await db.SaveChangesAsync();
@@ -98,7 +111,10 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                         var changed = events[r.Next(events.Count)];
                         var to = Stages[r.Next(Stages.Length - 1)];
                         var at = Base.AddMinutes(r.Next(0, 60 * 24 * 90));
-                        await db.LifecycleEvents.Where(e => e.Id == changed).ExecuteUpdateAsync(x => x.SetProperty(e => e.ToStage, to).SetProperty(e => e.At, at));
+                        var outs = await db.LifecycleEvents.Where(e => contacts.Contains(e.ContactId) && e.ToStatus == LeadStatus.Unqualified).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync();
+                        if (outs.Count > 0) // only a disqualification's reason (it moves in the tallies)
+                            await db.LifecycleEvents.Where(e => e.Id == outs[op % outs.Count]).ExecuteUpdateAsync(x => x.SetProperty(e => e.Reason, $"Reason {op}"));
+                        await db.LifecycleEvents.Where(e => e.Id == changed).ExecuteUpdateAsync(x => x.SetProperty(e => e.ToStage, to).SetProperty(e => e.At, at).SetProperty(e => e.Reason, Reasons[op % Reasons.Length]));
                         break;
                     case 10:
                         var moved = events[r.Next(events.Count)];
@@ -133,6 +149,17 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                         await db.Contacts.IgnoreQueryFilters().Where(c => c.LastName == name && c.OwnerId == who)
                             .ExecuteUpdateAsync(x => x.SetProperty(c => c.LeadStatus, outNow ? LeadStatus.Unqualified : LeadStatus.Working).SetProperty(c => c.UnqualifiedReason, why));
                         break;
+                    case 17:
+                        // A deal for a contact (or none).
+                        db.Opportunities.Add(NewDeal(r.Next(5) == 0 ? null : contacts[r.Next(contacts.Count)]));
+                        await db.SaveChangesAsync();
+                        break;
+                    case 18:
+                        // A deal moved to another contact (or none) behind the app's back.
+                        var deals = await db.Opportunities.IgnoreQueryFilters().Where(o => o.PipelineId == pipeline.Id).OrderBy(o => o.Id).Select(o => o.Id).ToListAsync();
+                        var (deal, contact) = (deals[r.Next(deals.Count)], r.Next(5) == 0 ? null : (long?)contacts[r.Next(contacts.Count)]);
+                        await db.Opportunities.IgnoreQueryFilters().Where(o => o.Id == deal).ExecuteUpdateAsync(x => x.SetProperty(o => o.ContactId, contact));
+                        break;
                     default:
                         var erased = contacts[r.Next(contacts.Count)];
                         await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == erased).ExecuteDeleteAsync(); // its events go along
@@ -142,8 +169,10 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                 await AssertTalliesAsync(db, what);
                 await AssertStaysAsync(db, what);
                 await AssertCohortAsync(db, what);
+                await AssertDisqualificationsAsync(db, what);
+                await AssertDealsAsync(db, pipeline.Id, what);
                 if (op % 15 == 14 && op > 40) await AssertStayCountsAsync(reports, scopes, (repA.Id, repB.TeamId), what);
-                if (op % 15 == 14) await AssertCohortCountsAsync(reports, scopes, (repA.Id, repB.TeamId), what);
+                if (op % 15 == 14) await AssertFunnelCountsAsync(reports, scopes, (repA.Id, repB.TeamId), what);
             }
             // The migration's fill gives the same facts.
             var isSqlite = db.Database.ProviderName!.Contains("Sqlite", StringComparison.Ordinal);
@@ -168,7 +197,14 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.CohortTalliesSql.Up : Prospector.Migrations.Postgres.CohortTalliesSql.Up)
                 await db.Database.ExecuteSqlRawAsync(sql);
             await AssertCohortAsync(db, "after the cohort's fill");
-            await AssertCohortCountsAsync(reports, scopes, (repA.Id, repB.TeamId), "after the cohort's fill");
+            foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.DisqualificationTalliesSql.Up : Prospector.Migrations.Postgres.DisqualificationTalliesSql.Up)
+                await db.Database.ExecuteSqlRawAsync(sql);
+            await AssertDisqualificationsAsync(db, "after the disqualifications' fill");
+            await db.Opportunities.IgnoreQueryFilters().Where(o => o.PipelineId == pipeline.Id).ExecuteUpdateAsync(x => x.SetProperty(o => o.ContactFirstLeadAt, Base));
+            foreach (var sql in isSqlite ? Prospector.Migrations.Sqlite.CohortDealsSql.Up : Prospector.Migrations.Postgres.CohortDealsSql.Up)
+                await db.Database.ExecuteSqlRawAsync(sql);
+            await AssertDealsAsync(db, pipeline.Id, "after the deals' fill");
+            await AssertFunnelCountsAsync(reports, scopes, (repA.Id, repB.TeamId), "after the cohort's fill");
             var spring = (await reports.BasisAsync(new ReportFilter(new DateOnly(2032, 3, 1), new DateOnly(2032, 5, 31)), scopes[0])).Value!;
             var cohortRow = await db.CohortTallies.Where(t => t.Day >= Base && t.Day < Base.AddMonths(3) && t.Count > 0).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
             await db.CohortTallies.Where(t => t.Id == cohortRow).ExecuteUpdateAsync(x => x.SetProperty(t => t.Count, t => t.Count - 1000));
@@ -312,11 +348,43 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
     }
 
     /// <summary>
-    /// The funnel's cohort from the kept tallies (the period's ends read from the contacts) equals the cohort counted from the
-    /// contacts themselves: for each viewer, over a quarter, a period with edges in mid-month, ten days and one day (which
-    /// holds no whole UTC day for these viewers: the contacts answer), with owner and team filters.
+    /// The kept disqualification tallies of this test's months against a recount: every status change to Unqualified of a
+    /// contact outside the recycle bin, per UTC day and hour, reason ("" for none), and the contact's owner and team now.
     /// </summary>
-    private static async Task AssertCohortCountsAsync(ReportService reports, AccessScope[] scopes, (long Owner, long? Team) filter, string what)
+    private static async Task AssertDisqualificationsAsync(ProspectorDb db, string what)
+    {
+        var (from, to) = (Base.AddDays(-1), Base.AddDays(92));
+        var kept = (await db.DisqualificationTallies.AsNoTracking().Where(t => t.Slot >= from && t.Slot < to && t.Count != 0).ToListAsync())
+            .Select(t => $"{t.Hourly} {t.Slot:O} {t.Reason} {t.OwnerId}/{t.TeamId}: {t.Count}").Order(StringComparer.Ordinal).ToList();
+        var outs = await db.LifecycleEvents.AsNoTracking().Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified && e.At >= from && e.At < to)
+            .Join(db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e.At, e.Reason, c.OwnerId, c.TeamId })
+            .ToListAsync();
+        var recount = outs.SelectMany(m => new[] { (Hourly: false, Slot: m.At.Date), (Hourly: true, Slot: m.At.Date.AddHours(m.At.Hour)) }, (m, s) => (s.Hourly, s.Slot, Reason: m.Reason ?? "", m.OwnerId, m.TeamId))
+            .GroupBy(x => x).Select(g => $"{g.Key.Hourly} {DateTime.SpecifyKind(g.Key.Slot, DateTimeKind.Utc):O} {g.Key.Reason} {g.Key.OwnerId}/{g.Key.TeamId}: {g.Count()}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(recount.Count > 0 || what.StartsWith("op ", StringComparison.Ordinal), $"{what}: no disqualification to tell");
+        Assert.True(recount.SequenceEqual(kept), $"{what}: the kept disqualification tallies differ from a recount:\nkept:    {string.Join("; ", kept.Except(recount))}\nrecount: {string.Join("; ", recount.Except(kept))}");
+    }
+
+    /// <summary>Every deal of this test keeps the first day as a Lead of its contact (none without one).</summary>
+    private static async Task AssertDealsAsync(ProspectorDb db, long pipelineId, string what)
+    {
+        var deals = await db.Opportunities.IgnoreQueryFilters().AsNoTracking().Where(o => o.PipelineId == pipelineId)
+            .Select(o => new { o.Id, o.ContactFirstLeadAt, Contact = db.Contacts.IgnoreQueryFilters().Where(c => c.Id == o.ContactId).Select(c => c.FirstLeadAt).FirstOrDefault() })
+            .ToListAsync();
+        Assert.True(deals.Count > 0, what);
+        foreach (var d in deals)
+            Assert.True(d.ContactFirstLeadAt == d.Contact, $"{what}: deal {d.Id} keeps {d.ContactFirstLeadAt:O}, its contact says {d.Contact:O}");
+    }
+
+    /// <summary>
+    /// What the funnel reads from kept rows equals what it counts from the records themselves, for each viewer, over a
+    /// quarter, a period with edges in mid-month, ten days and one day, with owner and team filters: the period's
+    /// disqualifications (tallies against the events; Kolkata's half-hour midnight reads the events), the cohort (tallies,
+    /// its ends read from the contacts, against the contacts; one day holds no whole UTC day, so the contacts answer), and
+    /// the cohort's lost and cancelled deals (by the first day as a Lead each deal keeps, against those of the cohort's contacts).
+    /// </summary>
+    private static async Task AssertFunnelCountsAsync(ReportService reports, AccessScope[] scopes, (long Owner, long? Team) filter, string what)
     {
         foreach (var scope in scopes)
             foreach (var (from, to) in new[] { (new DateOnly(2032, 3, 1), new DateOnly(2032, 5, 31)), (new DateOnly(2032, 3, 20), new DateOnly(2032, 5, 12)), (new DateOnly(2032, 4, 12), new DateOnly(2032, 4, 21)), (new DateOnly(2032, 4, 12), new DateOnly(2032, 4, 12)) })
@@ -326,6 +394,15 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                     var tallies = await FunnelReport.CohortFromTalliesAsync(b, CancellationToken.None);
                     var contacts = await FunnelReport.CohortFromContactsAsync(b, b.Period.StartUtc, b.Period.EndUtc, CancellationToken.None);
                     var where = $"{what}; viewer {scope.UserId} ({b.Period.TimeZone}), {from}..{to}, owner {owner}, team {team}";
+                    // The period's disqualifications from the kept tallies (by the day, and by the hour at the ends) equal those
+                    // counted from the events; a viewer whose midnight is on the half hour (Kolkata) is answered from the events.
+                    var (outKept, outEvents) = (await FunnelReport.DisqualifiedFromTalliesAsync(b, CancellationToken.None), await FunnelReport.DisqualifiedFromEventsAsync(b, CancellationToken.None));
+                    Assert.True(outKept is null == (b.Period.TimeZone == "Asia/Kolkata"), $"{where}: the disqualification tallies answer unless the edges are on the half hour");
+                    if (outKept is not null)
+                    {
+                        var (ko, eo) = (outKept.Select(d => d.ToString()).Order(StringComparer.Ordinal).ToList(), outEvents.Select(d => d.ToString()).Order(StringComparer.Ordinal).ToList());
+                        Assert.True(ko.SequenceEqual(eo), $"{where}: the period's disqualifications\n kept   {string.Join(", ", ko)}\n events {string.Join(", ", eo)}");
+                    }
                     if (from == to)
                     {
                         Assert.True(tallies is null, $"{where}: one day holds no whole UTC day, the contacts answer");
@@ -333,7 +410,14 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
                     }
                     Assert.True(tallies is not null, $"{where}: the tallies answer");
                     static List<string> Text(IEnumerable<FunnelReport.CohortGroup> g) => [.. g.Select(x => x.ToString()).Order(StringComparer.Ordinal)];
-                    if (owner is null && team is null && scope == scopes[0] && from.Day == 1) Assert.True(contacts.Sum(g => g.Count) > 3, $"{where}: too few contacts to tell ({contacts.Sum(g => g.Count)})");
+                    if (owner is null && team is null && scope == scopes[0] && from.Day == 1) Assert.True(contacts.Sum(g => g.Count) > 0, $"{where}: too few contacts to tell ({contacts.Sum(g => g.Count)})");
+                    // The cohort's lost and cancelled deals, found by the first day as a Lead they keep, are those of the cohort's contacts.
+                    var cohort = FunnelReport.CohortOf(b).Select(c => (long?)c.Id);
+                    var (kept, probed) = (await FunnelReport.DealDropsAsync(FunnelReport.CohortDeals(b), CancellationToken.None),
+                        await FunnelReport.DealDropsAsync(b.Opportunities().Where(o => cohort.Contains(o.ContactId)), CancellationToken.None));
+                    var (k, p) = (kept.Select(d => d.ToString()).Order(StringComparer.Ordinal).ToList(), probed.Select(d => d.ToString()).Order(StringComparer.Ordinal).ToList());
+                    if (owner is null && team is null && scope == scopes[0] && from.Day == 1) Assert.True(probed.Sum(d => d.Count) > 0, $"{where}: no lost deal of the cohort to tell");
+                    Assert.True(k.SequenceEqual(p), $"{where}: the cohort's deals\n kept   {string.Join(", ", k)}\n probed {string.Join(", ", p)}");
                     Assert.True(Text(tallies!).SequenceEqual(Text(contacts)), $"{where}:\n tallies  {string.Join(", ", Text(tallies!))}\n contacts {string.Join(", ", Text(contacts))}");
                 }
     }

@@ -44,12 +44,8 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         var size = steps[0].Reached;
         var overall = Rate(steps.First(s => s.Stage == Stage.Customer).Reached, size);
 
-        // The cohort's lost and cancelled deals, driven from those deals (tens of thousands at full size) with a probe of each
-        // one's contact, not from the cohort's contacts (hundreds of thousands).
-        var cohort = CohortOf(b);
-        var cohortDeals = b.Opportunities().Where(o => cohort.Any(c => c.Id == o.ContactId));
         var cohortDrops = groups.Where(g => g.Out).GroupBy(g => g.Reason ?? "").Select(g => new DropOut(DropOutKind.Disqualified, g.Key, g.Sum(x => x.Count)))
-            .Concat(await DealDropsAsync(cohortDeals, ct)).OrderBy(d => d.Kind).ThenByDescending(d => d.Count).ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
+            .Concat(await DealDropsAsync(CohortDeals(b), ct)).OrderBy(d => d.Kind).ThenByDescending(d => d.Count).ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
 
         return new FunnelReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), size, steps, overall, cohortDrops,
             await PeriodStepsAsync(b, ct), await PeriodDropsAsync(b, ct));
@@ -95,6 +91,25 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
     {
         var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
         return b.Contacts().Where(c => c.FirstLeadAt >= start && c.FirstLeadAt < end);
+    }
+
+    /// <summary>
+    /// The deals of the cohort's contacts: found by the first day as a Lead each deal keeps of its contact
+    /// (<see cref="Opportunity.ContactFirstLeadAt"/>, kept by the database) rather than from the cohort's contacts (hundreds of
+    /// thousands a year at full size), then those whose contact the report counts: for a user who sees every contact and no
+    /// filter, any contact outside the recycle bin (a small set); else a probe of each deal's contact.
+    /// </summary>
+    public static IQueryable<Opportunity> CohortDeals(ReportBasis b)
+    {
+        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
+        var deals = b.Opportunities().Where(o => o.ContactFirstLeadAt >= start && o.ContactFirstLeadAt < end);
+        if (b.CountsEveryContact)
+        {
+            var binned = b.Db.Contacts.IgnoreQueryFilters().Where(c => c.DeletedAt != null).Select(c => (long?)c.Id);
+            return deals.Where(o => !binned.Contains(o.ContactId));
+        }
+        var contacts = b.Contacts();
+        return deals.Where(o => contacts.Any(c => c.Id == o.ContactId));
     }
 
     /// <summary>
@@ -160,14 +175,29 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         return [.. rows.Where(x => x.N != 0).Select(x => new StageMove(x.FromStage, x.ToStage, x.N))];
     }
 
-    private static async Task<List<DropOut>> PeriodDropsAsync(ReportBasis b, CancellationToken ct)
-    {
-        var disqualified = await b.EventsOfContacts()
-            .Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified)
-            .Where(b.InPeriod).GroupBy(e => e.Reason).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
-        return disqualified.Select(d => new DropOut(DropOutKind.Disqualified, d.Key ?? "", d.N))
+    private static async Task<List<DropOut>> PeriodDropsAsync(ReportBasis b, CancellationToken ct) =>
+        [.. (await DisqualifiedFromTalliesAsync(b, ct) ?? await DisqualifiedFromEventsAsync(b, ct))
             .Concat(await DealDropsAsync(b.Opportunities().Where(b.ClosedInPeriod), ct))
-            .OrderBy(d => d.Kind).ThenByDescending(d => d.Count).ThenBy(d => d.Reason, StringComparer.Ordinal).ToList();
+            .OrderBy(d => d.Kind).ThenByDescending(d => d.Count).ThenBy(d => d.Reason, StringComparer.Ordinal)];
+
+    /// <summary>The period's disqualifications of the reported contacts by reason ("" when none was given), from the events.</summary>
+    public static async Task<List<DropOut>> DisqualifiedFromEventsAsync(ReportBasis b, CancellationToken ct) =>
+        [.. (await b.EventsOfContacts().Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified)
+            .Where(b.InPeriod).GroupBy(e => e.Reason).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct))
+            .GroupBy(d => d.Key ?? "").Select(g => new DropOut(DropOutKind.Disqualified, g.Key, g.Sum(d => d.N)))];
+
+    /// <summary>
+    /// The same from the kept <see cref="DisqualificationTally"/> rows (per UTC day and hour, reason, owner and team of the
+    /// contact, kept by database triggers), or null when they cannot answer exactly: as <see cref="MovesFromTalliesAsync"/>,
+    /// and when a kept count came out below zero.
+    /// </summary>
+    public static async Task<List<DropOut>?> DisqualifiedFromTalliesAsync(ReportBasis b, CancellationToken ct)
+    {
+        var (start, end) = (b.Period.StartUtc, b.Period.EndUtc);
+        if (!ConversationCounting.TalliesAnswer(b, [start, end])) return null;
+        var rows = await b.Owned(b.Db.DisqualificationTallies).Where(ConversationCounting.InSlots<DisqualificationTally>(start, end, [start, end]))
+            .GroupBy(t => t.Reason).Select(g => new { g.Key, N = g.Sum(t => t.Count) }).ToListAsync(ct);
+        return rows.Any(x => x.N < 0) ? null : [.. rows.Where(x => x.N != 0).Select(x => new DropOut(DropOutKind.Disqualified, x.Key, x.N))];
     }
 
     /// <summary>Deals lost or cancelled (as they stand now: a reopened deal is no longer a drop-out), by reason.</summary>
