@@ -20,7 +20,8 @@ internal sealed class ListRowConfiguration : IEntityTypeConfiguration<ListRow>
     public void Configure(EntityTypeBuilder<ListRow> b)
     {
         b.HasIndex(r => new { r.ListId, r.RowNumber });
-        b.HasIndex(r => new { r.ListId, r.State });
+        // The lists report's rows by state and cancelled rows by reason, from the index alone (400,000 rows at full size).
+        b.HasIndex(r => new { r.ListId, r.State, r.CancelReason });
         b.HasIndex(r => r.ImportId);
         b.Property(r => r.CancelReason).HasMaxLength(32);
         b.Property(r => r.CancelNote).HasMaxLength(1000);

@@ -1483,7 +1483,7 @@ namespace Prospector.Migrations.Postgres.Migrations
 
                     b.HasIndex("ListId", "RowNumber");
 
-                    b.HasIndex("ListId", "State");
+                    b.HasIndex("ListId", "State", "CancelReason");
 
                     b.ToTable("ListRows");
                 });

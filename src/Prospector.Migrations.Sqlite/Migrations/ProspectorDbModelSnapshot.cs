@@ -1429,7 +1429,7 @@ namespace Prospector.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ListId", "RowNumber");
 
-                    b.HasIndex("ListId", "State");
+                    b.HasIndex("ListId", "State", "CancelReason");
 
                     b.ToTable("ListRows");
                 });

@@ -41,9 +41,11 @@ public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance
         var contacts = ContactsOf(b).Where(c => c.SourceListId != null && ids.Contains(c.SourceListId.Value));
         var stages = await contacts.GroupBy(c => new { c.SourceListId, c.Stage, Out = c.LeadStatus == LeadStatus.Unqualified })
             .Select(g => new { g.Key.SourceListId, g.Key.Stage, g.Key.Out, N = g.Count() }).ToListAsync(ct);
-        // A correlated EXISTS per won deal, not an IN over the lists' contacts (SQLite would build that list of ids first).
-        var won = await b.Scope.Filter(b.Db.Opportunities).Where(x => x.State == OpportunityState.Won && contacts.Any(c => c.Id == x.ContactId))
-            .GroupBy(x => new { x.Contact!.SourceListId, x.Currency })
+        // One join from the won deals (tens of thousands) to their contacts: a probe of each deal's contact, not an IN over
+        // the lists' contacts (SQLite would build that list of ids first), nor a probe for the filter and another for the list.
+        var won = await b.Scope.Filter(b.Db.Opportunities).Where(x => x.State == OpportunityState.Won)
+            .Join(contacts, x => x.ContactId, c => c.Id, (x, c) => new { c.SourceListId, x.Currency, x.Amount })
+            .GroupBy(x => new { x.SourceListId, x.Currency })
             .Select(g => new { g.Key.SourceListId, g.Key.Currency, N = g.Count(), Sum = g.Sum(x => (double)x.Amount) }).ToListAsync(ct);
 
         return new ListsReport(new PeriodDto(b.Period.From, b.Period.To, b.Period.TimeZone), [.. heads.Select(h =>
