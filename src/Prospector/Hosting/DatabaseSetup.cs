@@ -30,6 +30,21 @@ public static class DatabaseSetup
                 Pooling = true,
             }.ToString();
 
+    /// <summary>
+    /// The app's PostgreSQL sessions run without JIT compilation (<c>-c jit=off</c> in the connection's Options), unless the
+    /// connection string's Options set <c>jit</c> themselves. PostgreSQL compiles a query to machine code when its estimated
+    /// cost is high; the reports' queries cross that line at full size but run in tens to hundreds of milliseconds, and the
+    /// compiling took longer than the query (424 of 673 ms for the activity report's overdue next actions at 1,000,000
+    /// contacts; docs/decisions/0033-postgres-without-jit.md).
+    /// </summary>
+    public static string WithoutJit(string cs)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(cs);
+        if (b.Options is { } given && given.Contains("jit", StringComparison.OrdinalIgnoreCase)) return cs;
+        b.Options = string.IsNullOrWhiteSpace(b.Options) ? "-c jit=off" : $"{b.Options} -c jit=off";
+        return b.ConnectionString;
+    }
+
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, IConfiguration config)
     {
         // Consents and personal dates are only ever read through their contact, whose filter already applies.
@@ -40,7 +55,7 @@ public static class DatabaseSetup
             CoreEventId.FirstWithoutOrderByAndFilterWarning, CoreEventId.RowLimitingOperationWithoutOrderByWarning));
         var cs = ConnectionString(config);
         if (Provider(config) == DatabaseProvider.Postgres)
-            options.UseNpgsql(cs, o => o.MigrationsAssembly("Prospector.Migrations.Postgres"));
+            options.UseNpgsql(WithoutJit(cs), o => o.MigrationsAssembly("Prospector.Migrations.Postgres"));
         else
             options.UseSqlite(cs, o => o.MigrationsAssembly("Prospector.Migrations.Sqlite"))
                 .AddInterceptors(new SqlitePragmas());
