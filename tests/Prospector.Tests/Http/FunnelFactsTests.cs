@@ -267,7 +267,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
     /// </summary>
     private static async Task AssertTalliesAsync(ProspectorDb db, string what)
     {
-        var (from, to) = (Base.AddDays(-1), Base.AddDays(92));
+        var (from, to) = (Base.AddDays(-1), Base.AddDays(200));
         var kept = (await db.StageMoveTallies.AsNoTracking().Where(t => t.Slot >= from && t.Slot < to && t.Count != 0).ToListAsync())
             .Select(t => $"{t.Hourly} {t.Slot:O} {t.FromStage}>{t.ToStage} {t.OwnerId}/{t.TeamId}: {t.Count}").Order(StringComparer.Ordinal).ToList();
         var moves = await db.LifecycleEvents.AsNoTracking().Where(e => e.Kind == LifecycleEventKind.StageChanged && e.At >= from && e.At < to)
@@ -353,7 +353,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
     /// </summary>
     private static async Task AssertDisqualificationsAsync(ProspectorDb db, string what)
     {
-        var (from, to) = (Base.AddDays(-1), Base.AddDays(92));
+        var (from, to) = (Base.AddDays(-1), Base.AddDays(200));
         var kept = (await db.DisqualificationTallies.AsNoTracking().Where(t => t.Slot >= from && t.Slot < to && t.Count != 0).ToListAsync())
             .Select(t => $"{t.Hourly} {t.Slot:O} {t.Reason} {t.OwnerId}/{t.TeamId}: {t.Count}").Order(StringComparer.Ordinal).ToList();
         var outs = await db.LifecycleEvents.AsNoTracking().Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified && e.At >= from && e.At < to)

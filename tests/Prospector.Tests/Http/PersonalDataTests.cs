@@ -142,6 +142,19 @@ public abstract class PersonalDataTests(ProspectorFactory app)
     {
         var source = TestHttp.Unique("gdprsrc");
         var p = await PersonAsync(source);
+        // Disqualified with a reason that names the person: the funnel's kept tallies hold the reason as text (ADR 0032).
+        await app.WithDbAsync(async (db, _) =>
+        {
+            var reason = $"No budget, says {p.Values[0]} {p.Values[1]}";
+            await db.Contacts.Where(c => c.Id == p.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.LeadStatus, LeadStatus.Unqualified).SetProperty(c => c.UnqualifiedReason, reason));
+            db.LifecycleEvents.Add(new LifecycleEvent
+            {
+                ContactId = p.Id, Kind = LifecycleEventKind.StatusChanged, FromStatus = LeadStatus.New, ToStatus = LeadStatus.Unqualified, Reason = reason, At = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+            Assert.Equal(2, await db.CohortTallies.CountAsync(t => t.Reason == reason) + await db.DisqualificationTallies.CountAsync(t => t.Reason == reason && !t.Hourly));
+            return 0;
+        });
         var admin = await app.UserAsync("Admin");
         var period = $"from={Today.AddDays(-1):yyyy-MM-dd}&to={Today.AddDays(1):yyyy-MM-dd}&source={source}";
         var funnelBefore = (await admin.Client.GetJsonAsync($"/api/v1/reports/funnel?{period}")).GetProperty("cohort").GetInt32();

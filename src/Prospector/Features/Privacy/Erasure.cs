@@ -102,6 +102,10 @@ public sealed class Erasure(ProspectorDb db, SecurityLog log, TimeProvider time,
         await db.QualificationAnswers.Where(a => a.ContactId == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Note, (string?)null), ct);
         foreach (var e in await db.LifecycleEvents.Where(e => e.ContactId == id && e.Reason != null).Select(e => new { e.Id, e.Reason }).ToListAsync(ct))
             await db.LifecycleEvents.Where(x => x.Id == e.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Reason, Scrub(e.Reason, needles)), ct);
+        // The funnel's kept tallies hold disqualification reasons as text (ADR 0032). The triggers moved this contact's
+        // counts to its scrubbed reasons; the rows of the old reasons came to 0 but stay, so rows at 0 go (they count nothing).
+        await db.CohortTallies.Where(t => t.Count == 0).ExecuteDeleteAsync(ct);
+        await db.DisqualificationTallies.Where(t => t.Count == 0).ExecuteDeleteAsync(ct);
 
         // Deals stay (they are the company's business and the numbers' source), without the person's name in them.
         // The title's search key is scrubbed with it: it holds the name folded ("muller").
