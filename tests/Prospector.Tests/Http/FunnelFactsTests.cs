@@ -274,7 +274,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             .Join(db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e.At, e.FromStage, e.ToStage, c.OwnerId, c.TeamId })
             .ToListAsync();
         var recount = moves.Where(m => m.FromStage != m.ToStage)
-            .SelectMany(m => new[] { (Hourly: false, Slot: m.At.Date), (Hourly: true, Slot: m.At.Date.AddHours(m.At.Hour)) }, (m, s) => (s.Hourly, s.Slot, m.FromStage, m.ToStage, m.OwnerId, m.TeamId))
+            .SelectMany(m => DayAndHour(m.At), (m, s) => (s.Hourly, s.Slot, m.FromStage, m.ToStage, m.OwnerId, m.TeamId))
             .GroupBy(x => x).Select(g => $"{g.Key.Hourly} {DateTime.SpecifyKind(g.Key.Slot, DateTimeKind.Utc):O} {g.Key.FromStage}>{g.Key.ToStage} {g.Key.OwnerId}/{g.Key.TeamId}: {g.Count()}")
             .Order(StringComparer.Ordinal).ToList();
         Assert.True(recount.SequenceEqual(kept), $"{what}: the kept stage-move tallies differ from a recount:\nkept:    {string.Join("; ", kept.Except(recount))}\nrecount: {string.Join("; ", recount.Except(kept))}");
@@ -359,7 +359,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
         var outs = await db.LifecycleEvents.AsNoTracking().Where(e => e.Kind == LifecycleEventKind.StatusChanged && e.ToStatus == LeadStatus.Unqualified && e.At >= from && e.At < to)
             .Join(db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e.At, e.Reason, c.OwnerId, c.TeamId })
             .ToListAsync();
-        var recount = outs.SelectMany(m => new[] { (Hourly: false, Slot: m.At.Date), (Hourly: true, Slot: m.At.Date.AddHours(m.At.Hour)) }, (m, s) => (s.Hourly, s.Slot, Reason: m.Reason ?? "", m.OwnerId, m.TeamId))
+        var recount = outs.SelectMany(m => DayAndHour(m.At), (m, s) => (s.Hourly, s.Slot, Reason: m.Reason ?? "", m.OwnerId, m.TeamId))
             .GroupBy(x => x).Select(g => $"{g.Key.Hourly} {DateTime.SpecifyKind(g.Key.Slot, DateTimeKind.Utc):O} {g.Key.Reason} {g.Key.OwnerId}/{g.Key.TeamId}: {g.Count()}")
             .Order(StringComparer.Ordinal).ToList();
         Assert.True(recount.Count > 0 || what.StartsWith("op ", StringComparison.Ordinal), $"{what}: no disqualification to tell");
@@ -423,6 +423,9 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
     }
 
     private static readonly string?[] Reasons = [null, "", "No budget", "Wrong contact"];
+
+    /// <summary>The two slots a kept tally counts an event in: its UTC day and its UTC hour.</summary>
+    private static (bool Hourly, DateTime Slot)[] DayAndHour(DateTime at) => [(false, at.Date), (true, at.Date.AddHours(at.Hour))];
 
     private static List<string> Sorted(Dictionary<Stage, DayCounts[]> stays) =>
         [.. stays.SelectMany(x => x.Value.Select((d, i) => $"{x.Key} m{i}: {string.Join(" ", d.ByDays.Select(n => $"{n.Key}d×{n.Value}"))}"))];

@@ -105,7 +105,7 @@ public sealed record FunnelReport(PeriodDto Period, int Cohort, IReadOnlyList<Co
         var deals = b.Opportunities().Where(o => o.ContactFirstLeadAt >= start && o.ContactFirstLeadAt < end);
         if (b.CountsEveryContact)
         {
-            var binned = b.Db.Contacts.IgnoreQueryFilters().Where(c => c.DeletedAt != null).Select(c => (long?)c.Id);
+            var binned = b.BinnedContactIds().Select(id => (long?)id);
             return deals.Where(o => !binned.Contains(o.ContactId));
         }
         var contacts = b.Contacts();
