@@ -53,6 +53,8 @@ public static class DatabaseSetup
         // where any rows will do and a sort would only cost. Batches that work through rows order them.
         options.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning,
             CoreEventId.FirstWithoutOrderByAndFilterWarning, CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+        // IgnoreQueryFilters composed into a query that also reads a filtered set would drop that set's recycle-bin filter.
+        options.AddInterceptors(SoftDeleteGuard.Instance);
         var cs = ConnectionString(config);
         if (Provider(config) == DatabaseProvider.Postgres)
             options.UseNpgsql(WithoutJit(cs), o => o.MigrationsAssembly("Prospector.Migrations.Postgres"));

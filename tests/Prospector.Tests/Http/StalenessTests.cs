@@ -187,6 +187,32 @@ public abstract class StalenessTests : IAsyncLifetime
         await TestHttp.AssertValidationProblemAsync(await rep.GetAsync($"{Contacts}?staleness=true"), "staleness");
     }
 
+    /// <summary>
+    /// Regression: a search sorted by last contact took the union of its branches through IgnoreQueryFilters, which EF Core
+    /// applies to the whole query, so contacts in the recycle bin came back into the search.
+    /// </summary>
+    [Fact]
+    public async Task A_search_sorted_by_last_contact_leaves_the_recycle_bin_out_and_the_recycle_bin_sorts_by_it_too()
+    {
+        var rep = (await _app.UserAsync("Rep", "Nord")).Client;
+        var word = TestHttp.Unique("Binsearch").ToLowerInvariant();
+        var kept = (await rep.CreateAsync(Contacts, new { lastName = word + "kept", stage = "Lead" })).GetProperty("id").GetInt64();
+        var binned = (await rep.CreateAsync(Contacts, new { lastName = word + "binned", stage = "Lead" })).GetProperty("id").GetInt64();
+        var quiet = (await rep.CreateAsync(Contacts, new { lastName = word + "quiet", stage = "Lead" })).GetProperty("id").GetInt64();
+        await LogAsync(rep, new { contactId = binned, channel = "Phone", direction = "Outbound", occurredAt = DateTime.UtcNow.AddDays(-3) });
+        await LogAsync(rep, new { contactId = kept, channel = "Phone", direction = "Outbound", occurredAt = DateTime.UtcNow.AddDays(-2) });
+        Assert.Equal(HttpStatusCode.NoContent, (await rep.DeleteAsync($"{Contacts}/{binned}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await rep.DeleteAsync($"{Contacts}/{quiet}")).StatusCode);
+
+        async Task<List<long>> IdsAsync(string query) => [.. (await rep.GetJsonAsync($"{Contacts}?pageSize=200&q={word}&{query}")).Ids()];
+        Assert.Equal([kept], await IdsAsync("sort=LastContactedDesc"));
+        Assert.Equal([kept], await IdsAsync("sort=LastContacted"));
+        // The recycle bin's list: its contacts' conversations went there with them and still sort and filter them.
+        Assert.Equal([binned, quiet], await IdsAsync("deleted=true&sort=LastContactedDesc"));
+        Assert.Equal([quiet], await IdsAsync($"deleted=true&lastContactedBefore={Today.AddDays(-5):yyyy-MM-dd}"));
+        Assert.Equal([binned], await IdsAsync("deleted=true&stale=false"));
+    }
+
     [Fact]
     public async Task A_customer_not_contacted_for_the_workspaces_months_gets_a_one_click_check_in_that_appears_in_To_do()
     {

@@ -24,8 +24,13 @@ public static class Engagement
 
     public static bool IsConversation(Channel c) => c != Channel.Note;
 
-    /// <summary>Conversations that happened up to <paramref name="nowUtc"/> (a note is no contact).</summary>
-    public static IQueryable<Activity> Conversations(ProspectorDb db, DateTime nowUtc) => Conversations(db.Activities, nowUtc);
+    /// <summary>
+    /// Conversations that happened up to <paramref name="nowUtc"/> (a note is no contact). For records in the recycle bin
+    /// (<paramref name="inRecycleBin"/>: their conversations went there with them) those in the recycle bin count too; that
+    /// query reads every set without the filter, as SoftDeleteGuard asks.
+    /// </summary>
+    public static IQueryable<Activity> Conversations(ProspectorDb db, DateTime nowUtc, bool inRecycleBin = false) =>
+        Conversations(inRecycleBin ? db.Activities.IgnoreQueryFilters() : db.Activities, nowUtc);
 
     /// <summary>The conversations among <paramref name="activities"/> (e.g. a source that names its index).</summary>
     public static IQueryable<Activity> Conversations(IQueryable<Activity> activities, DateTime nowUtc) =>
@@ -85,15 +90,15 @@ public static class Engagement
     }
 
     /// <summary>Contacts with no conversation since <paramref name="sinceUtc"/> (never contacted included; one logged ahead does not count yet).</summary>
-    public static Expression<Func<Contact, bool>> ContactQuietSince(ProspectorDb db, DateTime sinceUtc)
+    public static Expression<Func<Contact, bool>> ContactQuietSince(ProspectorDb db, DateTime sinceUtc, bool inRecycleBin = false)
     {
-        var conversations = Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        var conversations = Conversations(db, db.Clock.GetUtcNow().UtcDateTime, inRecycleBin);
         return c => !conversations.Any(a => a.ContactId == c.Id && a.OccurredAt >= sinceUtc);
     }
 
-    public static Expression<Func<Company, bool>> CompanyQuietSince(ProspectorDb db, DateTime sinceUtc)
+    public static Expression<Func<Company, bool>> CompanyQuietSince(ProspectorDb db, DateTime sinceUtc, bool inRecycleBin = false)
     {
-        var conversations = Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        var conversations = Conversations(db, db.Clock.GetUtcNow().UtcDateTime, inRecycleBin);
         return c => !conversations.Any(a => a.CompanyId == c.Id && a.OccurredAt >= sinceUtc);
     }
 

@@ -112,9 +112,9 @@ public static class CompanyFields
     };
 
     /// <summary>Longest silence first (never contacted on top), or the latest contact first (Common/Engagement).</summary>
-    private static IQueryable<Company> OrderByLastContact(ProspectorDb db, IQueryable<Company> query, bool latestFirst)
+    private static IQueryable<Company> OrderByLastContact(ProspectorDb db, IQueryable<Company> query, bool latestFirst, bool deleted)
     {
-        var last = Engagement.Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        var last = Engagement.Conversations(db, db.Clock.GetUtcNow().UtcDateTime, deleted);
         return latestFirst
             ? query.OrderByDescending(c => last.Where(a => a.CompanyId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenByDescending(c => c.Id)
             : query.OrderBy(c => last.Where(a => a.CompanyId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenBy(c => c.Id);
@@ -126,11 +126,11 @@ public static class CompanyFields
     {
         var filtered = Filter(db, scope, q, deleted);
         if (sourceId is { } src) filtered = filtered.Where(c => c.LeadSourceId == src);
-        if (quietSinceUtc is { } quiet) filtered = filtered.Where(Engagement.CompanyQuietSince(db, quiet));
-        if (contactedSinceUtc is { } since) filtered = filtered.Where(Definitions.Not(Engagement.CompanyQuietSince(db, since)));
+        if (quietSinceUtc is { } quiet) filtered = filtered.Where(Engagement.CompanyQuietSince(db, quiet, deleted));
+        if (contactedSinceUtc is { } since) filtered = filtered.Where(Definitions.Not(Engagement.CompanyQuietSince(db, since, deleted)));
         var (total, capped) = await Api.CappedCountAsync(filtered, ct);
         var ordered = sort is CompanySort.LastContacted or CompanySort.LastContactedDesc
-            ? OrderByLastContact(db, filtered, sort == CompanySort.LastContactedDesc) : Order(filtered, sort);
+            ? OrderByLastContact(db, filtered, sort == CompanySort.LastContactedDesc, deleted) : Order(filtered, sort);
         var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CompanyListItem(c.Id, c.Name, c.Domain, c.City, c.Country, c.Contacts.Count,
                 c.OwnerId, c.Owner!.DisplayName, c.UpdatedAt, c.Version, null, 0))

@@ -28,11 +28,12 @@ public sealed record ContactQuery(
         if (CompanyId is { } co) q = q.Where(c => c.CompanyId == co);
         if (SourceId is { } src) q = q.Where(c => c.LeadSourceId == src);
         // The contacts behind a report's number (a subquery of ids, from Reports' ContactSlices).
-        if (Within is { } within) q = q.Where(c => within.Contains(c.Id));
+        // A report never counts a contact in the recycle bin, so the recycle bin has none behind a report's number.
+        if (Within is { } within) q = Deleted ? q.Where(_ => false) : q.Where(c => within.Contains(c.Id));
         if (!string.IsNullOrWhiteSpace(Tag)) q = q.Where(c => c.Tags.Any(t => t.Name == Tag));
         // Engagement (lastContactedBefore=, stale=): no conversation since, or one since (Common/Engagement).
-        if (QuietSinceUtc is { } quiet) q = q.Where(Engagement.ContactQuietSince(db, quiet));
-        if (ContactedSinceUtc is { } since) q = q.Where(Definitions.Not(Engagement.ContactQuietSince(db, since)));
+        if (QuietSinceUtc is { } quiet) q = q.Where(Engagement.ContactQuietSince(db, quiet, Deleted));
+        if (ContactedSinceUtc is { } since) q = q.Where(Definitions.Not(Engagement.ContactQuietSince(db, since, Deleted)));
         var words = TextKeys.Fold(Q).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0) return [q];
         foreach (var more in words.Skip(1))
@@ -76,7 +77,7 @@ public sealed record ContactQuery(
     /// <summary>Longest silence first (never contacted on top), or the latest contact first.</summary>
     private IQueryable<Contact> OrderByLastContact(ProspectorDb db, IQueryable<Contact> q)
     {
-        var last = Engagement.Conversations(db, db.Clock.GetUtcNow().UtcDateTime);
+        var last = Engagement.Conversations(db, db.Clock.GetUtcNow().UtcDateTime, Deleted);
         return Sort == ContactSort.LastContacted
             ? q.OrderBy(c => last.Where(a => a.ContactId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenBy(c => c.Id)
             : q.OrderByDescending(c => last.Where(a => a.ContactId == c.Id).Max(a => (DateTime?)a.OccurredAt) ?? DateTime.MinValue).ThenByDescending(c => c.Id);
@@ -113,7 +114,9 @@ public sealed record ContactQuery(
         {
             // A search sorted by last contact: the union of the branches, ordered as one.
             var found = branches.Select(b => b.Select(c => c.Id)).Aggregate((a, b) => a.Union(b));
-            branches = [db.Contacts.IgnoreQueryFilters().Where(c => found.Contains(c.Id))];
+            // Filtered unless the list is the recycle bin's: IgnoreQueryFilters here would switch the filter off in the
+            // branches too (EF Core applies it to the whole query) and bring contacts in the recycle bin into the search.
+            branches = [(Deleted ? db.Contacts.IgnoreQueryFilters() : db.Contacts).Where(c => found.Contains(c.Id))];
         }
         if (branches.Count == 1)
         {

@@ -48,7 +48,9 @@ public static class ActivityQueries
     {
         if (ids.Count == 0) return [];
         var companies = viewer.Filter(db.Companies.IgnoreQueryFilters());
-        var rows = await db.Activities.Where(a => ids.Contains(a.Id)).Select(a => new
+        // Every set unfiltered (the ids are checked): the names below read contacts and companies in the recycle bin too, and
+        // EF Core would drop the activities' filter anyway (SoftDeleteGuard).
+        var rows = await db.Activities.IgnoreQueryFilters().Where(a => ids.Contains(a.Id)).Select(a => new
         {
             A = a,
             Contact = db.Contacts.IgnoreQueryFilters().Where(c => c.Id == a.ContactId)

@@ -29,10 +29,10 @@ public sealed record StageTimesReport(PeriodDto Period, IReadOnlyList<DurationRo
         var stays = byMonth.ToDictionary(x => x.Key, x => x.Value.Aggregate(new DayCounts(), (all, m) => { all.Add(m); return all; }));
         int monthOf(DateTime t) => MonthTallies.Segment(edges, t);
 
-        // The contact's first day as a Lead, kept on the contact (Contact.FirstLeadAt), also while it is in the recycle bin.
-        var contacts = b.Db.Contacts.IgnoreQueryFilters();
+        // The contact's first day as a Lead, kept on the deal by the database (Opportunity.ContactFirstLeadAt, also while the
+        // contact is in the recycle bin): no probe into the contacts per won deal (13,000 a year at full size: 200 ms on SQLite).
         var won = await b.Opportunities().Where(o => o.State == OpportunityState.Won).Where(b.ClosedInPeriod)
-            .Select(o => new { o.ClosedAt, o.CreatedAt, LeadAt = contacts.Where(c => c.Id == o.ContactId).Select(c => c.FirstLeadAt).FirstOrDefault() })
+            .Select(o => new { o.ClosedAt, o.CreatedAt, LeadAt = o.ContactFirstLeadAt })
             .ToListAsync(ct);
         var leadToWon = won.Where(w => w.LeadAt is not null && w.LeadAt < w.ClosedAt).Select(w => (Month: monthOf(w.ClosedAt!.Value), Span: w.ClosedAt!.Value - w.LeadAt!.Value)).ToList();
         var now = time.GetUtcNow().UtcDateTime;

@@ -22,7 +22,8 @@ public static class SequenceStops
             e.Id,
             Gone = e.Contact!.DeletedAt != null || e.Contact.ErasedAt != null,
             e.Contact.LeadStatus,
-            Replied = db.Activities.Any(a => a.ContactId == e.ContactId && a.Direction == Direction.Inbound && a.DeletedAt == null
+            // Unfiltered like the whole query (SoftDeleteGuard), the recycle bin left out by hand.
+            Replied = db.Activities.IgnoreQueryFilters().Any(a => a.ContactId == e.ContactId && a.Direction == Direction.Inbound && a.DeletedAt == null
                 && a.OccurredAt >= e.EnrolledAt),
             Consent = db.ConsentRecords.Where(r => r.ContactId == e.ContactId && r.Channel == ConsentChannel.Email)
                 .OrderByDescending(r => r.GivenAt).ThenByDescending(r => r.Id).Select(r => (ConsentStatus?)r.Status).FirstOrDefault(),

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Prospector.Data;
 using Prospector.Tests.Infrastructure;
@@ -172,6 +174,55 @@ public abstract partial class ReportOracleTests
             Assert.Equal(1, (await GetAsync(admin, "funnel", $"from=2031-03-09&to=2031-03-09&source={h.Source}")).GetProperty("cohort").GetInt32());
             week = (await GetAsync(admin, "activity", $"from=2031-03-03&to=2031-03-16&source={h.Source}")).GetProperty("conversations").EnumerateArray().Single();
             Assert.Equal("2031-03-03", week.GetProperty("start").GetString()); // still Sunday 9 March in UTC: the week of Monday 3 March
+        }
+        finally { App.Clock.Offset = TimeSpan.Zero; }
+    }
+
+    /// <summary>
+    /// Regression: deals go to the recycle bin with their company while their contact stays. The stage times' won deals and
+    /// the cohort's lost deals (for an admin without filters) were read in a query that also called IgnoreQueryFilters, which
+    /// EF Core applies to the whole query, so those deals still counted. Checked as an admin with and without a filter.
+    /// </summary>
+    [Fact]
+    public async Task Deals_in_the_recycle_bin_with_their_company_count_nowhere_though_their_contact_stays()
+    {
+        var (admin, repA, _, h) = await ArrangeAsync();
+        try
+        {
+            // 2033: a year no other history of this class writes into, so the admin's unfiltered figures are this test's own.
+            DateTime At(int day) => new(2033, 3, day, 9, 0, 0, DateTimeKind.Utc);
+            h.At(At(2));
+            var c = await h.NewContactAsync(repA, Stage.Lead);
+            var company = (await admin.Client.CreateAsync("/api/v1/companies", new { name = TestHttp.Unique("Binned Co") })).GetProperty("id").GetInt64();
+            async Task<long> DealAsync() => (await admin.Client.CreateAsync(RecordedHistory.Deals, new
+            {
+                title = "With company", contactId = c.Id, companyId = company, pipelineId = h.PipelineId, amount = 500m, currency = "EUR",
+                nextAction = new { type = "Call", dueDate = new DateOnly(2033, 3, 3) },
+            })).GetProperty("id").GetInt64();
+            var won = await DealAsync();
+            var lost = await DealAsync();
+            h.At(At(6));
+            Assert.True((await admin.Client.PostAsJsonAsync($"{RecordedHistory.Deals}/{won}/win", new { reason = (string?)null })).IsSuccessStatusCode);
+            Assert.True((await admin.Client.PostAsJsonAsync($"{RecordedHistory.Deals}/{lost}/lose", new { reason = "Too expensive" })).IsSuccessStatusCode);
+            h.At(At(7));
+            string[] queries = ["from=2033-03-01&to=2033-03-31", $"from=2033-03-01&to=2033-03-31&source={h.Source}"];
+
+            async Task<string> FiguresAsync(string q)
+            {
+                var st = await GetAsync(admin, "stage-times", q);
+                var f = await GetAsync(admin, "funnel", q);
+                var w = await GetAsync(admin, "win-loss", q);
+                return $"cohort {f.GetProperty("cohort")}, lead-to-won {st.GetProperty("leadToWon").GetProperty("count")}, "
+                    + $"deal-to-won {st.GetProperty("dealToWon").GetProperty("count")}, cohort drop-outs [{string.Join("; ", Drops(f.GetProperty("cohortDropOuts")))}], "
+                    + $"period drop-outs [{string.Join("; ", Drops(f.GetProperty("periodDropOuts")))}], won {w.GetProperty("won")}, lost {w.GetProperty("lost")}";
+            }
+            foreach (var q in queries)
+                Assert.Equal("cohort 1, lead-to-won 1, deal-to-won 1, cohort drop-outs [Lost Too expensive 1], period drop-outs [Lost Too expensive 1], won 1, lost 1",
+                    await FiguresAsync(q));
+
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.DeleteAsync($"/api/v1/companies/{company}")).StatusCode);
+            foreach (var q in queries)
+                Assert.Equal("cohort 1, lead-to-won 0, deal-to-won 0, cohort drop-outs [], period drop-outs [], won 0, lost 0", await FiguresAsync(q));
         }
         finally { App.Clock.Offset = TimeSpan.Zero; }
     }
