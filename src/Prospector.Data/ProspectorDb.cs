@@ -47,6 +47,8 @@ public class ProspectorDb(DbContextOptions<ProspectorDb> options, TimeProvider? 
     public DbSet<ConversationTally> ConversationTallies => Set<ConversationTally>();
     public DbSet<StageMoveTally> StageMoveTallies => Set<StageMoveTally>();
     public DbSet<CohortTally> CohortTallies => Set<CohortTally>();
+    public DbSet<ListContactTally> ListContactTallies => Set<ListContactTally>();
+    public DbSet<BinnedContact> BinnedContacts => Set<BinnedContact>();
     public DbSet<DisqualificationTally> DisqualificationTallies => Set<DisqualificationTally>();
     public DbSet<StayTally> StayTallies => Set<StayTally>();
     public DbSet<StepStayTally> StepStayTallies => Set<StepStayTally>();

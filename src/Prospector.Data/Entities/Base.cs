@@ -34,3 +34,13 @@ public abstract class TrackedRecord : IVersioned, ISoftDeletable, IAudited
     public DateTime UpdatedAt { get; set; }
     public DateTime? DeletedAt { get; set; }
 }
+
+/// <summary>
+/// The ids of the contacts in the recycle bin, as a set of its own (a SQL query, no table): what a query over other records
+/// leaves out with NOT IN while their own recycle-bin filters stay on. <c>db.Contacts.IgnoreQueryFilters()</c> in such a
+/// query would switch every filter off for the whole query (EF Core; <see cref="SoftDeleteGuard"/>, ADR 0034).
+/// </summary>
+public sealed class BinnedContact
+{
+    public long Id { get; set; }
+}

@@ -55,6 +55,11 @@ public sealed class Opportunity : TrackedRecord, IOwned
     /// funnel's cohort finds its lost and cancelled deals from the deals' own index (CohortDealsSql in each migrations project).
     /// </summary>
     public DateTime? ContactFirstLeadAt { get; private set; }
+    /// <summary>
+    /// Kept by the database, never written by the app: the <see cref="Contact.SourceListId"/> of the deal's contact, so the
+    /// lists report finds each list's won deals from the deals' own index (ListTalliesSql in each migrations project).
+    /// </summary>
+    public long? ContactSourceListId { get; private set; }
     /// <summary>A won deal's renewal or re-order day: the deal's next action (account care) is due then.</summary>
     public DateOnly? RenewalDate { get; set; }
     public long? OwnerId { get; set; }

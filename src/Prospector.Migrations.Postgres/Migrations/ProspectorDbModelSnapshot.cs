@@ -337,6 +337,16 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("Prospector.Data.BinnedContact", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.ToTable((string)null);
+
+                    b.ToSqlQuery("SELECT \"Id\" FROM \"Contacts\" WHERE \"DeletedAt\" IS NOT NULL");
+                });
+
             modelBuilder.Entity("Prospector.Data.CohortTally", b =>
                 {
                     b.Property<long>("Id")
@@ -1375,6 +1385,41 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.ToTable("LifecycleEvents");
                 });
 
+            modelBuilder.Entity("Prospector.Data.ListContactTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Out")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SourceListId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceListId", "Stage", "Out", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("ListContactTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.ListRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1690,6 +1735,9 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.Property<long?>("ContactId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ContactSourceListId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1781,6 +1829,8 @@ namespace Prospector.Migrations.Postgres.Migrations
                     b.HasIndex("State", "ContactId", "Currency", "Amount", "DeletedAt", "OwnerId", "TeamId");
 
                     b.HasIndex("State", "DeletedAt", "ContactFirstLeadAt", "CloseReason", "OwnerId", "TeamId", "ContactId");
+
+                    b.HasIndex("State", "ContactSourceListId", "DeletedAt", "Currency", "Amount", "OwnerId", "TeamId", "ContactId");
 
                     b.ToTable("Opportunities");
                 });

@@ -320,6 +320,16 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("Prospector.Data.BinnedContact", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.ToTable((string)null);
+
+                    b.ToSqlQuery("SELECT \"Id\" FROM \"Contacts\" WHERE \"DeletedAt\" IS NOT NULL");
+                });
+
             modelBuilder.Entity("Prospector.Data.CohortTally", b =>
                 {
                     b.Property<long>("Id")
@@ -1323,6 +1333,39 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.ToTable("LifecycleEvents");
                 });
 
+            modelBuilder.Entity("Prospector.Data.ListContactTally", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Out")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SourceListId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceListId", "Stage", "Out", "OwnerId", "TeamId", "Count");
+
+                    b.ToTable("ListContactTallies");
+                });
+
             modelBuilder.Entity("Prospector.Data.ListRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1628,6 +1671,9 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.Property<long?>("ContactId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ContactSourceListId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1719,6 +1765,8 @@ namespace Prospector.Migrations.Sqlite.Migrations
                     b.HasIndex("State", "ContactId", "Currency", "Amount", "DeletedAt", "OwnerId", "TeamId");
 
                     b.HasIndex("State", "DeletedAt", "ContactFirstLeadAt", "CloseReason", "OwnerId", "TeamId", "ContactId");
+
+                    b.HasIndex("State", "ContactSourceListId", "DeletedAt", "Currency", "Amount", "OwnerId", "TeamId", "ContactId");
 
                     b.ToTable("Opportunities");
                 });

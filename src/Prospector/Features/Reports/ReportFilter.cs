@@ -152,12 +152,11 @@ public sealed record ReportBasis(ProspectorDb Db, AccessScope Scope, ReportFilte
     /// The contacts in the recycle bin (a few): all a user who sees every record, without filters, leaves out
     /// (<see cref="CountsEveryContact"/>). Records about contacts are then narrowed with NOT IN over this small set rather
     /// than a probe of each record's contact.
-    /// Raw SQL, not <c>Db.Contacts.IgnoreQueryFilters()</c>: EF Core's IgnoreQueryFilters switches the recycle-bin filter off
-    /// for the whole query it is composed into, so the deals or next actions narrowed by this set would count those in the
-    /// recycle bin too (<see cref="Prospector.Data.SoftDeleteGuard"/>).
+    /// From <see cref="BinnedContact"/> (a SQL query), not <c>Db.Contacts.IgnoreQueryFilters()</c>: EF Core's IgnoreQueryFilters
+    /// switches the recycle-bin filter off for the whole query it is composed into, so the deals narrowed by this set would
+    /// count those in the recycle bin too (<see cref="SoftDeleteGuard"/>). Its id is not nullable, so the SQL is a plain NOT IN.
     /// </summary>
-    public IQueryable<long> BinnedContactIds() =>
-        Db.Database.SqlQuery<long>($"SELECT \"Id\" AS \"Value\" FROM \"Contacts\" WHERE \"DeletedAt\" IS NOT NULL");
+    public IQueryable<long> BinnedContactIds() => Db.BinnedContacts.Select(c => c.Id);
 
     /// <summary>A team, owner, source, list or country filter is set (else the records counted are all those the user may see).</summary>
     public bool HasRecordFilter => Filter.TeamId is not null || Filter.OwnerId is not null || HasContactFilter;
