@@ -43,9 +43,19 @@ public sealed class SoftDeleteGuard : IQueryExpressionInterceptor
                 && node.Method.Name == nameof(EntityFrameworkQueryableExtensions.IgnoreQueryFilters))
             {
                 Ignores++;
-                // The set it is called on is deliberately unfiltered; only the rest of the call (a filter list) is looked into.
-                if (node.Arguments[0] is EntityQueryRootExpression)
+                // The set it is called on is deliberately unfiltered, also through the operators between the two
+                // (db.X.AsNoTracking().Where(…).IgnoreQueryFilters()): that root is skipped, the rest is looked into.
+                // (EF Core 10's IgnoreQueryFilters(keys) counts as ignoring all: the soft-delete filter is the only one.)
+                var source = node.Arguments[0];
+                var chain = new List<MethodCallExpression>();
+                while (source is MethodCallExpression call && call.Arguments.Count > 0)
                 {
+                    chain.Add(call);
+                    source = call.Arguments[0];
+                }
+                if (source is EntityQueryRootExpression)
+                {
+                    foreach (var call in chain) foreach (var a in call.Arguments.Skip(1)) Visit(a);
                     foreach (var a in node.Arguments.Skip(1)) Visit(a);
                     return node;
                 }

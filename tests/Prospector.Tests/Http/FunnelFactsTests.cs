@@ -60,6 +60,7 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             {
                 Title = name, ContactId = contact, PipelineId = pipeline.Id, StepId = pipeline.Steps[0].Id, OwnerId = owners[r.Next(owners.Length)],
                 TeamId = teams[r.Next(teams.Length)], State = (OpportunityState)r.Next(4), CloseReason = Reasons[r.Next(Reasons.Length)],
+                Amount = r.Next(1, 100) * 10m,
             };
             // A history to start from: a few contacts with many stage changes over the months (stays to count at every edge).
             for (var i = 0; i < 10; i++)
@@ -452,8 +453,8 @@ public abstract class FunnelFactsTests(ProspectorFactory app)
             var contacts = ListsReport.ContactsOf(b).Where(x => x.SourceListId != null && lists.Contains(x.SourceListId.Value));
             var joined = (await b.Scope.Filter(b.Db.Opportunities).Where(x => x.State == OpportunityState.Won)
                     .Join(contacts, x => x.ContactId, x => x.Id, (x, y) => new { y.SourceListId, x.Currency, x.Amount }).ToListAsync())
-                .GroupBy(x => (x.SourceListId, x.Currency)).Select(g => $"{g.Key.SourceListId} {g.Key.Currency} {g.Count()}").Order(StringComparer.Ordinal).ToList();
-            var won = (await ListsReport.WonDealsAsync(b, lists, CancellationToken.None)).Select(w => $"{w.SourceListId} {w.Currency} {w.N}").Order(StringComparer.Ordinal).ToList();
+                .GroupBy(x => (x.SourceListId, x.Currency)).Select(g => $"{g.Key.SourceListId} {g.Key.Currency} {g.Count()} {g.Sum(x => x.Amount):0.##}").Order(StringComparer.Ordinal).ToList();
+            var won = (await ListsReport.WonDealsAsync(b, lists, CancellationToken.None)).Select(w => $"{w.SourceListId} {w.Currency} {w.N} {w.Sum:0.##}").Order(StringComparer.Ordinal).ToList();
             if (scope == scopes[0]) Assert.True(joined.Count > 0 || what.StartsWith("op ", StringComparison.Ordinal), $"{where}: no won deal from a list to tell");
             Assert.True(won.SequenceEqual(joined), $"{where}: the lists' won deals\n kept   {string.Join(", ", won)}\n joined {string.Join(", ", joined)}");
         }

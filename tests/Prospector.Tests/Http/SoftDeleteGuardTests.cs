@@ -22,10 +22,17 @@ public abstract class SoftDeleteGuardTests(ProspectorFactory app)
         Assert.Contains("IgnoreQueryFilters", refused.Message);
 
         // The same through a navigation-free projection, as the stage times once read a won deal's contact.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => app.WithDbAsync((db, _) =>
+        var projected = await Assert.ThrowsAsync<InvalidOperationException>(() => app.WithDbAsync((db, _) =>
         {
             var contacts = db.Contacts.IgnoreQueryFilters();
             return db.Opportunities.Select(o => contacts.Where(c => c.Id == o.ContactId).Select(c => c.FirstLeadAt).FirstOrDefault()).ToListAsync();
+        }));
+        Assert.Contains("reads Opportunity through the recycle-bin filter", projected.Message);
+        // And when the unfiltered set is narrowed before IgnoreQueryFilters is called on it.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => app.WithDbAsync((db, _) =>
+        {
+            var binned = db.Contacts.AsNoTracking().Where(c => c.DeletedAt != null).IgnoreQueryFilters().Select(c => c.Id);
+            return db.Opportunities.CountAsync(o => o.ContactId != null && binned.Contains(o.ContactId.Value));
         }));
 
         // Every soft-deletable set unfiltered, on purpose: allowed. Filtered sets alone, or unfiltered ones alone: allowed.
@@ -35,6 +42,8 @@ public abstract class SoftDeleteGuardTests(ProspectorFactory app)
             await db.Opportunities.IgnoreQueryFilters().CountAsync(o => o.ContactId != null && binned.Contains(o.ContactId.Value));
             await db.Opportunities.CountAsync(o => db.Contacts.Any(c => c.Id == o.ContactId));
             await db.Contacts.IgnoreQueryFilters().Where(c => c.DeletedAt != null).Select(c => c.Id).ToListAsync();
+            // IgnoreQueryFilters after other operators on the same one set.
+            await db.Contacts.AsNoTracking().Where(c => c.DeletedAt != null).IgnoreQueryFilters().Select(c => c.Id).ToListAsync();
             // Sets without a recycle bin may sit beside an unfiltered one.
             await db.LifecycleEvents.CountAsync(e => db.Contacts.IgnoreQueryFilters().Any(c => c.Id == e.ContactId && c.DeletedAt == null));
             return 0;

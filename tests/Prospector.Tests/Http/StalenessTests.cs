@@ -211,6 +211,16 @@ public abstract class StalenessTests : IAsyncLifetime
         Assert.Equal([binned, quiet], await IdsAsync("deleted=true&sort=LastContactedDesc"));
         Assert.Equal([quiet], await IdsAsync($"deleted=true&lastContactedBefore={Today.AddDays(-5):yyyy-MM-dd}"));
         Assert.Equal([binned], await IdsAsync("deleted=true&stale=false"));
+
+        // The list reads its page's rows by id without the recycle-bin filter: a company in the recycle bin stays unnamed.
+        var company = (await rep.CreateAsync("/api/v1/companies", new { name = TestHttp.Unique("Binned Co") })).GetProperty("id").GetInt64();
+        var version = (await rep.GetJsonAsync($"{Contacts}/{kept}")).GetProperty("version").GetInt32();
+        Assert.True((await rep.PatchAsync($"{Contacts}/{kept}", new { companyId = company }, $"\"{version}\"")).IsSuccessStatusCode);
+        string? CompanyName(JsonElement page) => page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == kept).GetProperty("companyName").GetString();
+        Assert.NotNull(CompanyName(await rep.GetJsonAsync($"{Contacts}?pageSize=200&q={word}")));
+        Assert.Equal(HttpStatusCode.NoContent, (await rep.DeleteAsync($"/api/v1/companies/{company}")).StatusCode);
+        Assert.Null(CompanyName(await rep.GetJsonAsync($"{Contacts}?pageSize=200&q={word}")));
+        Assert.Null(CompanyName(await rep.GetJsonAsync($"{Contacts}?pageSize=200&q={word}&sort=LastContactedDesc")));
     }
 
     [Fact]

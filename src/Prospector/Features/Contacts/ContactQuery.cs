@@ -158,9 +158,13 @@ public sealed record ContactQuery(
         return new Paged<ContactListItem>(items.OrderBy(i => ids.IndexOf(i.Id)).ToList(), total, page, pageSize, capped);
     }
 
+    /// <summary>
+    /// The rows of a page, read by id without the recycle-bin filter (the ids were checked): EF Core then reads the company
+    /// unfiltered too, so one in the recycle bin is left unnamed by hand, as everywhere else a contact's company is shown.
+    /// </summary>
     private static IQueryable<ContactListItem> Project(IQueryable<Contact> q) =>
         q.Select(c => new ContactListItem(c.Id,
             Contact.NameOf(c.FirstName, c.NamePrefix, c.LastName),
-            c.Email, c.Phone ?? c.Mobile, c.CompanyId, c.Company!.Name, c.Stage, c.LeadStatus,
+            c.Email, c.Phone ?? c.Mobile, c.CompanyId, c.Company != null && c.Company.DeletedAt == null ? c.Company.Name : null, c.Stage, c.LeadStatus,
             c.OwnerId, c.Owner!.DisplayName, c.City, c.UpdatedAt, c.Version, null, 0, null, c.PhoneE164, c.Country));
 }
