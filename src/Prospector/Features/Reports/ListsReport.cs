@@ -67,7 +67,7 @@ public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance
     /// </summary>
     public static async Task<List<ContactGroup>?> ContactGroupsFromTalliesAsync(ReportBasis b, List<long> ids, CancellationToken ct)
     {
-        if (b.SourceId is not null || !string.IsNullOrWhiteSpace(b.Filter.Country)) return null;
+        if (ContactBasis(b).HasContactFilter) return null;
         var groups = await b.Scope.Filter(b.Db.ListContactTallies).Where(t => ids.Contains(t.SourceListId))
             .GroupBy(t => new { t.SourceListId, t.Stage, t.Out })
             .Select(g => new { Group = new ContactGroup(g.Key.SourceListId, g.Key.Stage, g.Key.Out, g.Sum(t => t.Count)), Lowest = g.Min(t => t.Count) })
@@ -95,18 +95,27 @@ public sealed record ListsReport(PeriodDto Period, IReadOnlyList<ListPerformance
     {
         var deals = b.Scope.Filter(b.Db.Opportunities)
             .Where(x => x.State == OpportunityState.Won && x.ContactSourceListId != null && ids.Contains(x.ContactSourceListId.Value));
-        var contacts = ContactsOf(b);
-        if (b.Scope.SeesAll && b.SourceId is null && string.IsNullOrWhiteSpace(b.Filter.Country))
+        var contacts = ContactBasis(b);
+        if (contacts.CountsEveryContact)
         {
             var binned = b.BinnedContactIds();
             deals = deals.Where(x => !binned.Contains(x.ContactId!.Value));
         }
-        else deals = deals.Where(x => contacts.Any(c => c.Id == x.ContactId));
+        else
+        {
+            var visible = contacts.Contacts();
+            deals = deals.Where(x => visible.Any(c => c.Id == x.ContactId));
+        }
         return await deals.GroupBy(x => new { x.ContactSourceListId, x.Currency })
             .Select(g => new WonGroup(g.Key.ContactSourceListId, g.Key.Currency, g.Count(), g.Sum(x => (double)x.Amount))).ToListAsync(ct);
     }
 
     /// <summary>The contacts the user may see, by source and country (owner and team filters choose the lists, not the contacts).</summary>
-    public static IQueryable<Contact> ContactsOf(ReportBasis b) =>
-        (b with { Filter = b.Filter with { OwnerId = null, TeamId = null, ListId = null } }).Contacts(); // keeps the resolved source
+    public static IQueryable<Contact> ContactsOf(ReportBasis b) => ContactBasis(b).Contacts();
+
+    /// <summary>
+    /// The report's basis as it applies to the lists' contacts: source and country only (owner, team and list chose the
+    /// lists); keeps the resolved source. Its HasContactFilter and CountsEveryContact say which way the contacts are read.
+    /// </summary>
+    private static ReportBasis ContactBasis(ReportBasis b) => b with { Filter = b.Filter with { OwnerId = null, TeamId = null, ListId = null } };
 }
